@@ -1,0 +1,66 @@
+package io.github.springwithings.simulator;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the simulator has seen, for assertions in tests.
+ */
+public final class SimulatorCounters {
+
+	final AtomicInteger nonceRequests = new AtomicInteger();
+
+	final AtomicInteger authorizationCodeGrants = new AtomicInteger();
+
+	final AtomicInteger refreshTokenGrants = new AtomicInteger();
+
+	final AtomicInteger deadChainUses = new AtomicInteger();
+
+	final AtomicInteger tooManyRequests = new AtomicInteger();
+
+	final AtomicInteger rejectedTokenRequests = new AtomicInteger();
+
+	final AtomicInteger dataRequests = new AtomicInteger();
+
+	final AtomicInteger unauthorizedDataRequests = new AtomicInteger();
+
+	/** Nonces handed out by {@code /v2/signature}. */
+	public int nonceRequests() {
+		return this.nonceRequests.get();
+	}
+
+	/** {@code requesttoken} calls with {@code grant_type=authorization_code}, successful or not. */
+	public int authorizationCodeGrants() {
+		return this.authorizationCodeGrants.get();
+	}
+
+	/** {@code requesttoken} calls with {@code grant_type=refresh_token}, successful or not. */
+	public int refreshTokenGrants() {
+		return this.refreshTokenGrants.get();
+	}
+
+	/** Refreshes attempted with a refresh token that had already died through rotation. */
+	public int deadChainUses() {
+		return this.deadChainUses.get();
+	}
+
+	/** Requests answered with status 601. */
+	public int tooManyRequests() {
+		return this.tooManyRequests.get();
+	}
+
+	/** Token or nonce requests answered with a non-zero status (601 included). */
+	public int rejectedTokenRequests() {
+		return this.rejectedTokenRequests.get();
+	}
+
+	/** Data API calls, successful or not. */
+	public int dataRequests() {
+		return this.dataRequests.get();
+	}
+
+	/** Data API calls answered with status 401. */
+	public int unauthorizedDataRequests() {
+		return this.unauthorizedDataRequests.get();
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.github.springwithings.simulator;
+
+/**
+ * The Withings endpoints the simulator plays.
+ */
+public enum SimulatorEndpoint {
+
+	/** {@code GET /oauth2_user/authorize2}, the consent page. */
+	AUTHORIZE("/oauth2_user/authorize2"),
+
+	/** {@code POST /v2/signature}, nonces. */
+	SIGNATURE("/v2/signature"),
+
+	/** {@code POST /v2/oauth2}, tokens. */
+	OAUTH2("/v2/oauth2"),
+
+	/** {@code POST /measure}, the data API. */
+	MEASURE("/measure");
+
+	private final String path;
+
+	SimulatorEndpoint(String path) {
+		this.path = path;
+	}
+
+	public String path() {
+		return this.path;
+	}
+
+	static SimulatorEndpoint forPath(String path) {
+		for (SimulatorEndpoint endpoint : values()) {
+			if (endpoint.path.equals(path)) {
+				return endpoint;
+			}
+		}
+		return null;
+	}
+
+}

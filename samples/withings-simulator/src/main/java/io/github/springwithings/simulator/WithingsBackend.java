@@ -1,0 +1,491 @@
+package io.github.springwithings.simulator;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.codec.digest.HmacAlgorithms;
+import org.apache.commons.codec.digest.HmacUtils;
+
+/**
+ * The simulator's state and rules: what real Withings checks, as described in the project's
+ * protocol notes. Every public entry point is synchronized: the simulator is a test fixture, and
+ * serial semantics make its rules exact.
+ */
+final class WithingsBackend {
+
+	static final Set<String> KNOWN_SCOPES = Set.of("user.info", "user.metrics", "user.activity", "user.sleepevents");
+
+	static final Duration CODE_LIFETIME = Duration.ofSeconds(30);
+
+	static final Duration NONCE_LIFETIME = Duration.ofMinutes(30);
+
+	static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(3);
+
+	static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(365);
+
+	static final Duration ROTATION_GRACE = Duration.ofHours(8);
+
+	static final Duration SAME_ARGUMENTS_WINDOW = Duration.ofSeconds(10);
+
+	static final String INVALID_CLIENT = "Invalid Params: invalid client id/secret";
+
+	static final String INVALID_CODE = "Invalid Params: invalid code";
+
+	static final String INVALID_REFRESH_TOKEN = "Invalid Params: invalid refresh_token";
+
+	static final String INVALID_TOKEN = "XRequestID: Not provided invalid_token: The access token provided is invalid";
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final SimulatorClock clock;
+
+	private final SimulatorCounters counters;
+
+	private final Map<String, String> clients = new HashMap<>();
+
+	private final Map<String, Instant> nonces = new HashMap<>();
+
+	private final Map<String, Code> codes = new HashMap<>();
+
+	private final Map<String, AccessToken> accessTokens = new HashMap<>();
+
+	private final Map<String, RefreshToken> refreshTokens = new HashMap<>();
+
+	private final Map<String, Instant> recentArguments = new HashMap<>();
+
+	private final AtomicLong nextUserId = new AtomicLong(36_000_001);
+
+	private String consentingUserId;
+
+	private boolean userIdAsString;
+
+	private boolean denyConsent;
+
+	WithingsBackend(SimulatorClock clock, SimulatorCounters counters) {
+		this.clock = clock;
+		this.counters = counters;
+	}
+
+	synchronized void registerClient(String clientId, String clientSecret) {
+		this.clients.put(clientId, clientSecret);
+	}
+
+	synchronized void setConsentingUserId(String userId) {
+		this.consentingUserId = userId;
+	}
+
+	synchronized void setUserIdAsString(boolean userIdAsString) {
+		this.userIdAsString = userIdAsString;
+	}
+
+	synchronized void setDenyConsent(boolean denyConsent) {
+		this.denyConsent = denyConsent;
+	}
+
+	// --- consent page -------------------------------------------------------------------------
+
+	synchronized SimulatorResponse authorize(Map<String, String> query) {
+		String clientId = query.get("client_id");
+		String redirectUri = query.get("redirect_uri");
+		String state = query.get("state");
+		String scope = query.get("scope");
+		if (!"code".equals(query.get("response_type"))) {
+			return SimulatorResponse.page(400, "response_type must be code");
+		}
+		if (clientId == null || !this.clients.containsKey(clientId)) {
+			return SimulatorResponse.page(400, "Unknown client_id");
+		}
+		if (redirectUri == null || redirectUri.isBlank()) {
+			return SimulatorResponse.page(400, "redirect_uri is required");
+		}
+		if (state == null || state.isBlank()) {
+			return SimulatorResponse.page(400, "state is required");
+		}
+		if (query.containsKey("code_challenge")) {
+			return SimulatorResponse.page(400, "PKCE is not supported");
+		}
+		List<String> scopes = parseScopes(scope);
+		if (scopes == null) {
+			return SimulatorResponse.page(400, "Invalid scope: expected a comma-separated list of "
+					+ String.join(",", new TreeSet<>(KNOWN_SCOPES)));
+		}
+		String separator = redirectUri.contains("?") ? "&" : "?";
+		if (this.denyConsent) {
+			return SimulatorResponse.redirect(redirectUri + separator + "error=access_denied&state=" + encode(state));
+		}
+		String userId = (this.consentingUserId != null) ? this.consentingUserId
+				: String.valueOf(this.nextUserId.getAndIncrement());
+		String code = newToken();
+		this.codes.put(code, new Code(clientId, redirectUri, scopes, userId, this.clock.instant()));
+		return SimulatorResponse.redirect(redirectUri + separator + "code=" + encode(code) + "&state=" + encode(state));
+	}
+
+	private static List<String> parseScopes(String scope) {
+		if (scope == null || scope.isBlank()) {
+			return null;
+		}
+		List<String> scopes = Arrays.asList(scope.split(","));
+		return KNOWN_SCOPES.containsAll(scopes) ? scopes : null;
+	}
+
+	// --- /v2/signature ------------------------------------------------------------------------
+
+	synchronized SimulatorResponse signature(Map<String, String> form) {
+		if (!"getnonce".equals(form.get("action"))) {
+			return reject(2554, "Not implemented");
+		}
+		String clientId = form.get("client_id");
+		String secret = (clientId != null) ? this.clients.get(clientId) : null;
+		String timestamp = form.get("timestamp");
+		if (secret == null || timestamp == null || form.get("signature") == null) {
+			return reject(503, INVALID_CLIENT);
+		}
+		if (!hmac(secret, "getnonce", clientId, timestamp).equals(form.get("signature"))) {
+			return reject(503, "Invalid Params: invalid signature");
+		}
+		String nonce = newToken();
+		this.nonces.put(nonce, this.clock.instant());
+		this.counters.nonceRequests.incrementAndGet();
+		return SimulatorResponse.envelope(0, Map.of("nonce", nonce), null);
+	}
+
+	// --- /v2/oauth2 ---------------------------------------------------------------------------
+
+	synchronized SimulatorResponse oauth2(Map<String, String> form) {
+		String action = form.get("action");
+		if ("requesttoken".equals(action)) {
+			if ("refresh_token".equals(form.get("grant_type"))) {
+				this.counters.refreshTokenGrants.incrementAndGet();
+			}
+			else if ("authorization_code".equals(form.get("grant_type"))) {
+				this.counters.authorizationCodeGrants.incrementAndGet();
+			}
+		}
+		SimulatorResponse sameArguments = sameArguments(form);
+		if (sameArguments != null) {
+			return sameArguments;
+		}
+		String clientId = form.get("client_id");
+		String authenticationError = authenticate(action, form);
+		if (authenticationError != null) {
+			return reject(503, authenticationError);
+		}
+		if (!"requesttoken".equals(action)) {
+			return reject(2554, "Not implemented");
+		}
+		String grantType = form.get("grant_type");
+		if ("authorization_code".equals(grantType)) {
+			return exchangeCode(clientId, form);
+		}
+		if ("refresh_token".equals(grantType)) {
+			return refresh(clientId, form.get("refresh_token"));
+		}
+		return reject(503, "Invalid Params: invalid grant_type");
+	}
+
+	private SimulatorResponse sameArguments(Map<String, String> form) {
+		String key = new TreeMap<>(form).toString();
+		Instant now = this.clock.instant();
+		this.recentArguments.values().removeIf((seen) -> seen.plus(SAME_ARGUMENTS_WINDOW).isBefore(now));
+		Instant seen = this.recentArguments.get(key);
+		if (seen != null) {
+			this.counters.tooManyRequests.incrementAndGet();
+			long wait = Math.max(1, Duration.between(now, seen.plus(SAME_ARGUMENTS_WINDOW)).toSeconds());
+			this.counters.rejectedTokenRequests.incrementAndGet();
+			return SimulatorResponse.envelope(601, Map.of("wait_seconds", wait), "Same arguments in less than 10 seconds");
+		}
+		this.recentArguments.put(key, now);
+		return null;
+	}
+
+	private String authenticate(String action, Map<String, String> form) {
+		String clientId = form.get("client_id");
+		String secret = (clientId != null) ? this.clients.get(clientId) : null;
+		if (secret == null) {
+			return INVALID_CLIENT;
+		}
+		boolean signed = form.containsKey("signature") || form.containsKey("nonce");
+		boolean withSecret = form.containsKey("client_secret");
+		if (signed == withSecret) {
+			return INVALID_CLIENT;
+		}
+		if (withSecret) {
+			return secret.equals(form.get("client_secret")) ? null : INVALID_CLIENT;
+		}
+		String nonce = form.get("nonce");
+		String signature = form.get("signature");
+		if (nonce == null || signature == null || action == null) {
+			return "Invalid Params: invalid signature";
+		}
+		Instant issued = this.nonces.remove(nonce);
+		if (issued == null || issued.plus(NONCE_LIFETIME).isBefore(this.clock.instant())) {
+			return "Invalid Params: invalid nonce";
+		}
+		if (!hmac(secret, action, clientId, nonce).equals(signature)) {
+			return "Invalid Params: invalid signature";
+		}
+		return null;
+	}
+
+	private SimulatorResponse exchangeCode(String clientId, Map<String, String> form) {
+		Code code = this.codes.get(form.get("code"));
+		Instant now = this.clock.instant();
+		if (code == null || code.used || !code.clientId.equals(clientId)
+				|| !code.redirectUri.equals(form.get("redirect_uri"))
+				|| code.issuedAt.plus(CODE_LIFETIME).isBefore(now)) {
+			return reject(503, INVALID_CODE);
+		}
+		code.used = true;
+		return issue(clientId, code.userId, code.scopes, null);
+	}
+
+	private SimulatorResponse refresh(String clientId, String value) {
+		RefreshToken token = (value != null) ? this.refreshTokens.get(value) : null;
+		if (token == null || !token.clientId.equals(clientId)) {
+			return reject(503, INVALID_REFRESH_TOKEN);
+		}
+		if (state(token) == RefreshTokenState.DEAD) {
+			this.counters.deadChainUses.incrementAndGet();
+			return reject(503, INVALID_REFRESH_TOKEN);
+		}
+		return issue(clientId, token.userId, token.scopes, token);
+	}
+
+	private SimulatorResponse issue(String clientId, String userId, List<String> scopes, RefreshToken predecessor) {
+		Instant now = this.clock.instant();
+		AccessToken access = new AccessToken(newToken(), clientId, userId, scopes, now.plus(ACCESS_TOKEN_LIFETIME));
+		RefreshToken refresh = new RefreshToken(newToken(), clientId, userId, scopes, now);
+		this.accessTokens.put(access.value, access);
+		this.refreshTokens.put(refresh.value, refresh);
+		if (predecessor != null) {
+			predecessor.rotatedAt = now;
+			predecessor.successorAccess = access;
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("userid", this.userIdAsString ? userId : Long.valueOf(userId));
+		body.put("access_token", access.value);
+		body.put("refresh_token", refresh.value);
+		body.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+		body.put("scope", String.join(",", scopes));
+		body.put("csrf_token", newToken());
+		body.put("token_type", "Bearer");
+		return SimulatorResponse.envelope(0, body, null);
+	}
+
+	synchronized RefreshTokenState refreshTokenState(String value) {
+		RefreshToken token = this.refreshTokens.get(value);
+		return (token != null) ? state(token) : RefreshTokenState.UNKNOWN;
+	}
+
+	private RefreshTokenState state(RefreshToken token) {
+		Instant now = this.clock.instant();
+		if (token.revoked || token.issuedAt.plus(REFRESH_TOKEN_LIFETIME).isBefore(now)) {
+			return RefreshTokenState.DEAD;
+		}
+		if (token.rotatedAt == null) {
+			return RefreshTokenState.ACTIVE;
+		}
+		if (token.successorAccess.used || token.rotatedAt.plus(ROTATION_GRACE).isBefore(now)) {
+			return RefreshTokenState.DEAD;
+		}
+		return RefreshTokenState.GRACE;
+	}
+
+	synchronized boolean expireAccessToken(String value) {
+		AccessToken token = this.accessTokens.get(value);
+		if (token == null) {
+			return false;
+		}
+		token.expiresAt = this.clock.instant().minusSeconds(1);
+		return true;
+	}
+
+	// --- data API -----------------------------------------------------------------------------
+
+	synchronized SimulatorResponse measure(String authorization, Map<String, String> form) {
+		this.counters.dataRequests.incrementAndGet();
+		AccessToken token = accessToken(authorization);
+		if (token == null) {
+			this.counters.unauthorizedDataRequests.incrementAndGet();
+			return SimulatorResponse.envelope(401, Map.of(), INVALID_TOKEN);
+		}
+		if (!token.scopes.contains("user.metrics")) {
+			return SimulatorResponse.envelope(214, Map.of(), "Unauthorized: missing scope user.metrics");
+		}
+		if (!"getmeas".equals(form.get("action"))) {
+			return SimulatorResponse.envelope(2554, Map.of(), "Not implemented");
+		}
+		token.used = true;
+		return SimulatorResponse.envelope(0, measures(token.userId, form), null);
+	}
+
+	private AccessToken accessToken(String authorization) {
+		if (authorization == null || !authorization.startsWith("Bearer ")) {
+			return null;
+		}
+		AccessToken token = this.accessTokens.get(authorization.substring("Bearer ".length()).trim());
+		if (token == null || !token.expiresAt.isAfter(this.clock.instant())) {
+			return null;
+		}
+		return token;
+	}
+
+	private Map<String, Object> measures(String userId, Map<String, String> form) {
+		Instant today = this.clock.instant().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(7));
+		long start = parseLong(form.get("startdate"), Long.MIN_VALUE);
+		long end = parseLong(form.get("enddate"), Long.MAX_VALUE);
+		long seed = Long.parseLong(userId.replaceAll("\\D", "0"));
+		List<Map<String, Object>> groups = new ArrayList<>();
+		for (int day = 0; day < 60; day++) {
+			long date = today.minus(Duration.ofDays(day)).getEpochSecond();
+			if (date < start || date > end) {
+				continue;
+			}
+			long grams = 70_000 + (seed % 10) * 1_000 + ((day * 7919L + seed) % 1_500) - day * 20L;
+			Map<String, Object> weight = Map.of("value", grams, "type", 1, "unit", -3, "algo", 0, "fm", 1);
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("grpid", seed * 1000 + day);
+			group.put("attrib", 0);
+			group.put("date", date);
+			group.put("created", date);
+			group.put("modified", date);
+			group.put("category", 1);
+			group.put("deviceid", "a1b2c3d4");
+			group.put("hash_deviceid", "a1b2c3d4");
+			group.put("measures", List.of(weight));
+			group.put("modelid", 5);
+			group.put("model", "Body Smart");
+			group.put("comment", null);
+			groups.add(group);
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("updatetime", this.clock.instant().getEpochSecond());
+		body.put("timezone", "Europe/Paris");
+		body.put("measuregrps", groups);
+		body.put("more", 0);
+		body.put("offset", 0);
+		return body;
+	}
+
+	private static long parseLong(String value, long fallback) {
+		try {
+			return (value != null) ? Long.parseLong(value) : fallback;
+		}
+		catch (NumberFormatException ex) {
+			return fallback;
+		}
+	}
+
+	// --- helpers ------------------------------------------------------------------------------
+
+	private SimulatorResponse reject(int status, String error) {
+		this.counters.rejectedTokenRequests.incrementAndGet();
+		return SimulatorResponse.envelope(status, Map.of(), error);
+	}
+
+	private String newToken() {
+		byte[] bytes = new byte[20];
+		this.random.nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	static String hmac(String secret, String... values) {
+		return new HmacUtils(HmacAlgorithms.HMAC_SHA_256, secret).hmacHex(String.join(",", values));
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static final class Code {
+
+		final String clientId;
+
+		final String redirectUri;
+
+		final List<String> scopes;
+
+		final String userId;
+
+		final Instant issuedAt;
+
+		boolean used;
+
+		Code(String clientId, String redirectUri, List<String> scopes, String userId, Instant issuedAt) {
+			this.clientId = clientId;
+			this.redirectUri = redirectUri;
+			this.scopes = scopes;
+			this.userId = userId;
+			this.issuedAt = issuedAt;
+		}
+
+	}
+
+	private static final class AccessToken {
+
+		final String value;
+
+		final String clientId;
+
+		final String userId;
+
+		final List<String> scopes;
+
+		Instant expiresAt;
+
+		boolean used;
+
+		AccessToken(String value, String clientId, String userId, List<String> scopes, Instant expiresAt) {
+			this.value = value;
+			this.clientId = clientId;
+			this.userId = userId;
+			this.scopes = scopes;
+			this.expiresAt = expiresAt;
+		}
+
+	}
+
+	private static final class RefreshToken {
+
+		final String value;
+
+		final String clientId;
+
+		final String userId;
+
+		final List<String> scopes;
+
+		final Instant issuedAt;
+
+		Instant rotatedAt;
+
+		AccessToken successorAccess;
+
+		boolean revoked;
+
+		RefreshToken(String value, String clientId, String userId, List<String> scopes, Instant issuedAt) {
+			this.value = value;
+			this.clientId = clientId;
+			this.userId = userId;
+			this.scopes = scopes;
+			this.issuedAt = issuedAt;
+		}
+
+	}
+
+}

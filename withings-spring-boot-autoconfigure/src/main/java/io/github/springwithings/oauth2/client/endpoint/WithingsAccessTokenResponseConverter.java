@@ -1,0 +1,62 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.util.Assert;
+
+/**
+ * Converts Withings' wrapped token answer into an {@link OAuth2AccessTokenResponse}, for
+ * {@link OAuth2AccessTokenResponseHttpMessageConverter#setAccessTokenResponseConverter}.
+ *
+ * <p>It unwraps {@code {"status":0,"body":{..}}}, splits the comma-separated {@code scope}, keeps
+ * {@code userid} as a String whether Withings sent a number or a string, normalises
+ * {@code expires_in}, and hands the rest to Spring's {@link DefaultMapOAuth2AccessTokenResponseConverter},
+ * which keeps {@code userid} and {@code csrf_token} as additional parameters. A non-zero status
+ * is thrown as {@link WithingsStatusException}.
+ */
+public final class WithingsAccessTokenResponseConverter
+		implements Converter<Map<String, Object>, OAuth2AccessTokenResponse> {
+
+	/** The additional parameter holding the Withings user id. */
+	public static final String USER_ID = "userid";
+
+	private Converter<Map<String, Object>, OAuth2AccessTokenResponse> delegate = new DefaultMapOAuth2AccessTokenResponseConverter();
+
+	@Override
+	public OAuth2AccessTokenResponse convert(Map<String, Object> envelope) {
+		Map<String, Object> parameters = new LinkedHashMap<>(WithingsResponseEnvelope.unwrap(envelope));
+		if (!(parameters.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken) || accessToken.isBlank()) {
+			throw new WithingsResponseException("Withings token answer has status 0 but no access_token");
+		}
+		parameters.computeIfPresent(OAuth2ParameterNames.SCOPE,
+				(name, scope) -> String.join(" ", scope.toString().trim().split("[,\\s]+")));
+		parameters.computeIfPresent(USER_ID, (name, userId) -> plain(userId));
+		parameters.computeIfPresent(OAuth2ParameterNames.EXPIRES_IN, (name, expiresIn) -> plain(expiresIn));
+		parameters.putIfAbsent(OAuth2ParameterNames.TOKEN_TYPE, "Bearer");
+		return this.delegate.convert(parameters);
+	}
+
+	private static String plain(Object value) {
+		if (value instanceof Number) {
+			return new BigDecimal(value.toString()).stripTrailingZeros().toPlainString();
+		}
+		return value.toString();
+	}
+
+	/**
+	 * Set the converter that turns the unwrapped parameters into the response.
+	 * @param delegate the converter, {@link DefaultMapOAuth2AccessTokenResponseConverter} by default
+	 */
+	public void setDelegate(Converter<Map<String, Object>, OAuth2AccessTokenResponse> delegate) {
+		Assert.notNull(delegate, "delegate cannot be null");
+		this.delegate = delegate;
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import java.time.Clock;
+import java.util.Map;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.util.Assert;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Gets single-use nonces from Withings ({@code POST /v2/signature action=getnonce}, signed with
+ * the current timestamp). The signature URI is the registration's token URI with its last path
+ * segment replaced: {@code https://wbsapi.withings.net/v2/oauth2} gives
+ * {@code https://wbsapi.withings.net/v2/signature}.
+ */
+public final class WithingsNonceClient {
+
+	private static final String ACTION = "getnonce";
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
+
+	private final RestClient restClient;
+
+	private final WithingsSigner signer = new WithingsSigner();
+
+	private Clock clock = Clock.systemUTC();
+
+	/**
+	 * @param restClient the client used to call Withings; it must read JSON into a {@code Map}
+	 * and write form bodies, as {@code RestClient.create()} does
+	 */
+	public WithingsNonceClient(RestClient restClient) {
+		Assert.notNull(restClient, "restClient cannot be null");
+		this.restClient = restClient;
+	}
+
+	/**
+	 * Get a fresh nonce.
+	 * @param registration the Withings registration (client id, secret and token URI)
+	 * @return the nonce
+	 * @throws WithingsStatusException when Withings refuses
+	 * @throws WithingsResponseException when the answer is not an envelope with a nonce
+	 */
+	public String getNonce(ClientRegistration registration) {
+		String clientId = registration.getClientId();
+		String timestamp = Long.toString(this.clock.instant().getEpochSecond());
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.set("action", ACTION);
+		form.set("client_id", clientId);
+		form.set("timestamp", timestamp);
+		form.set("signature", this.signer.sign(registration.getClientSecret(), ACTION, clientId, timestamp));
+		Map<String, Object> envelope = this.restClient.post()
+			.uri(signatureUri(registration))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(form)
+			.retrieve()
+			.body(JSON_OBJECT);
+		Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
+		if (!(nonce instanceof String value) || value.isBlank()) {
+			throw new WithingsResponseException("Withings nonce answer has status 0 but no nonce");
+		}
+		return value;
+	}
+
+	static String signatureUri(ClientRegistration registration) {
+		String tokenUri = registration.getProviderDetails().getTokenUri();
+		int slash = tokenUri.lastIndexOf('/');
+		Assert.state(slash > 0, "Token URI of registration '" + registration.getRegistrationId() + "' has no path");
+		return tokenUri.substring(0, slash) + "/signature";
+	}
+
+	/**
+	 * Set the clock that gives the signed timestamp.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		this.clock = clock;
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.client.UnknownContentTypeException;
+
+/**
+ * Turns what can go wrong while talking to Withings' token endpoint into an
+ * {@link OAuth2AuthorizationException} with a precise code and a description that names the
+ * problem but never quotes a response body or a request value. Exceptions whose messages may
+ * quote the body (HTTP errors, JSON parse errors) are not kept as causes.
+ */
+final class WithingsTokenErrors {
+
+	static final String INVALID_TOKEN_RESPONSE = "invalid_token_response";
+
+	private WithingsTokenErrors() {
+	}
+
+	static OAuth2AuthorizationException translate(RuntimeException ex) {
+		WithingsStatusException status = find(ex, WithingsStatusException.class);
+		if (status != null) {
+			return new OAuth2AuthorizationException(WithingsOAuth2Error.from(status), status);
+		}
+		WithingsResponseException response = find(ex, WithingsResponseException.class);
+		if (response != null) {
+			return invalidResponse(response.getMessage(), response);
+		}
+		RestClientResponseException http = find(ex, RestClientResponseException.class);
+		if (http != null) {
+			return invalidResponse("Withings answered HTTP " + http.getStatusCode().value(), null);
+		}
+		UnknownContentTypeException contentType = find(ex, UnknownContentTypeException.class);
+		if (contentType != null) {
+			return invalidResponse("Withings answered with content type '" + contentType.getContentType()
+					+ "' instead of a JSON envelope", null);
+		}
+		if (find(ex, HttpMessageNotReadableException.class) != null) {
+			return invalidResponse("Withings answered with a body that is not valid JSON (malformed or truncated)",
+					null);
+		}
+		ResourceAccessException io = find(ex, ResourceAccessException.class);
+		if (io != null) {
+			Throwable root = io.getMostSpecificCause();
+			return invalidResponse("Withings could not be reached: " + root.getClass().getSimpleName(), io);
+		}
+		if (ex instanceof OAuth2AuthorizationException authorization
+				&& INVALID_TOKEN_RESPONSE.equals(authorization.getError().getErrorCode())
+				&& authorization.getCause() == null) {
+			return invalidResponse("Withings answered with an empty body", null);
+		}
+		if (ex instanceof OAuth2AuthorizationException authorization
+				&& !INVALID_TOKEN_RESPONSE.equals(authorization.getError().getErrorCode())) {
+			return authorization;
+		}
+		return invalidResponse("Withings token request failed: " + ex.getClass().getSimpleName(), null);
+	}
+
+	private static OAuth2AuthorizationException invalidResponse(String description, Throwable cause) {
+		OAuth2Error error = new OAuth2Error(INVALID_TOKEN_RESPONSE, description, null);
+		return (cause != null) ? new OAuth2AuthorizationException(error, cause) : new OAuth2AuthorizationException(error);
+	}
+
+	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			if (candidate.getCause() == candidate) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}
