@@ -1,9 +1,12 @@
 package io.github.springwithings.simulator;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.common.Urls;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 /**
@@ -134,6 +137,29 @@ public final class WithingsSimulator implements AutoCloseable {
 	 */
 	public void injectFault(SimulatorEndpoint endpoint, SimulatorFault fault) {
 		this.transformer.injectFault(endpoint, fault);
+	}
+
+	/**
+	 * Play the consent page without a browser: the consenting user approves and an authorization
+	 * code is returned, exactly as the redirect to the application would carry it.
+	 * @param clientId the client id
+	 * @param redirectUri the redirect URI the code is bound to
+	 * @param scope the comma-separated scopes
+	 * @return the code
+	 * @throws IllegalStateException when the consent page refuses the request
+	 */
+	public String authorize(String clientId, String redirectUri, String scope) {
+		Map<String, String> query = new LinkedHashMap<>();
+		query.put("response_type", "code");
+		query.put("client_id", clientId);
+		query.put("redirect_uri", redirectUri);
+		query.put("scope", scope);
+		query.put("state", "state");
+		SimulatorResponse response = this.backend.authorize(query);
+		if (response.location == null || !response.location.contains("code=")) {
+			throw new IllegalStateException("Consent refused: " + ((response.html != null) ? response.html : response.location));
+		}
+		return Urls.splitQueryFromUrl(response.location).get("code").firstValue();
 	}
 
 	/** What the simulator thinks of a refresh token it issued. */

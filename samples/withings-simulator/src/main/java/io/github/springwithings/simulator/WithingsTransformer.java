@@ -80,12 +80,12 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 
 	private SimulatorResponse handle(SimulatorEndpoint endpoint, Request request) {
 		if (endpoint == SimulatorEndpoint.AUTHORIZE) {
-			if (request.getMethod() != RequestMethod.GET) {
+			if (!RequestMethod.GET.equals(request.getMethod())) {
 				return SimulatorResponse.page(405, "Method not allowed");
 			}
 			return this.backend.authorize(query(request));
 		}
-		if (request.getMethod() != RequestMethod.POST) {
+		if (!RequestMethod.POST.equals(request.getMethod())) {
 			return SimulatorResponse.envelope(2554, Map.of(), "Not implemented: use POST");
 		}
 		String contentType = request.getHeader("Content-Type");
