@@ -19,21 +19,25 @@ final class WithingsRegistrationIds {
 
 	static final String REGISTRATION_PREFIX = "spring.security.oauth2.client.registration";
 
+	private static final Bindable<Map<String, OAuth2ClientProperties.Registration>> REGISTRATIONS = Bindable
+		.mapOf(String.class, OAuth2ClientProperties.Registration.class);
+
 	private WithingsRegistrationIds() {
 	}
 
+	/** The Withings registrations of a ready environment. */
 	static Set<String> find(Environment environment) {
-		Map<String, OAuth2ClientProperties.Registration> registrations = Binder.get(environment)
-			.bind(REGISTRATION_PREFIX, Bindable.mapOf(String.class, OAuth2ClientProperties.Registration.class))
-			.orElse(Map.of());
 		Set<String> ids = new TreeSet<>();
-		registrations.forEach((id, registration) -> {
-			String provider = registration.getProvider();
-			if (PROVIDER_ID.equals(provider) || (provider == null && PROVIDER_ID.equals(id))) {
+		Binder.get(environment).bind(REGISTRATION_PREFIX, REGISTRATIONS).orElse(Map.of()).forEach((id, registration) -> {
+			if (isWithings(id, registration.getProvider())) {
 				ids.add(id);
 			}
 		});
 		return ids;
+	}
+
+	static boolean isWithings(String registrationId, String provider) {
+		return PROVIDER_ID.equals(provider) || (provider == null && PROVIDER_ID.equals(registrationId));
 	}
 
 }

@@ -1,0 +1,120 @@
+package io.github.springwithings.integration;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.springwithings.simulator.RefreshTokenState;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end: a Boot application on a random port signs a user in through the simulator's
+ * consent page, calls the data API through Spring's WebClient filter and RestClient interceptor,
+ * and keeps working across refreshes when the clock moves past expiry.
+ */
+@SpringBootTest(classes = WithingsTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class AbstractWithingsLoginIntegrationTests {
+
+	static final String USER_ID = "36000001";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	OAuth2AuthorizedClientService authorizedClientService;
+
+	BrowserLikeClient browser;
+
+	static WithingsSimulator startSimulator() {
+		WithingsSimulator simulator = WithingsSimulator.start();
+		simulator.setConsentingUserId(USER_ID);
+		return simulator;
+	}
+
+	static void simulatorProperties(DynamicPropertyRegistry registry, WithingsSimulator simulator,
+			String clientAuthentication) {
+		registry.add("spring.security.oauth2.client.registration.withings.client-id",
+				() -> WithingsSimulator.DEFAULT_CLIENT_ID);
+		registry.add("spring.security.oauth2.client.registration.withings.client-secret",
+				() -> WithingsSimulator.DEFAULT_CLIENT_SECRET);
+		registry.add("withings.api-base-uri", simulator::baseUrl);
+		registry.add("withings.account-base-uri", simulator::baseUrl);
+		registry.add("withings.client-authentication", () -> clientAuthentication);
+	}
+
+	@BeforeEach
+	void newBrowser() {
+		this.browser = new BrowserLikeClient("localhost", Map.of());
+	}
+
+	@Test
+	void loginWhenConsentGivenThenPrincipalIsWithingsUserIdWithScopeAuthorities() throws Exception {
+		HttpResponse<String> response = this.browser.get(app("/me"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).startsWith(USER_ID + " ").contains("SCOPE_user.metrics", "SCOPE_user.activity");
+		assertThat(this.browser.visited()).anySatisfy((uri) -> {
+			assertThat(uri.getPath()).isEqualTo("/oauth2_user/authorize2");
+			assertThat(uri.getQuery()).contains("scope=user.metrics,user.activity").contains("state=")
+				.doesNotContain("code_challenge");
+		});
+		assertThat(this.browser.get(app("/linked")).body()).startsWith(USER_ID + " ");
+	}
+
+	@Test
+	void dataCallsWhenAccessTokenExpiresThenRefreshTransparentlyAndRotateForThreeCycles() throws Exception {
+		WithingsSimulator simulator = simulator();
+		this.browser.get(app("/me"));
+		assertThat(this.browser.get(app("/measures/webclient")).body()).startsWith("{\"status\":0,").contains("measuregrps");
+		assertThat(this.browser.get(app("/measures/restclient")).body()).startsWith("{\"status\":0,");
+
+		for (int cycle = 1; cycle <= 3; cycle++) {
+			OAuth2AuthorizedClient before = storedClient();
+			int refreshes = simulator.counters().refreshTokenGrants();
+			int nonces = simulator.counters().nonceRequests();
+			simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+
+			String path = (cycle % 2 == 1) ? "/measures/restclient" : "/measures/webclient";
+			HttpResponse<String> response = this.browser.get(app(path));
+
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).startsWith("{\"status\":0,").contains("measuregrps");
+			assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 1);
+			assertThat(simulator.counters().nonceRequests()).isEqualTo(nonces + expectedNoncesPerRefresh());
+			OAuth2AuthorizedClient after = storedClient();
+			assertThat(after.getRefreshToken().getTokenValue()).isNotEqualTo(before.getRefreshToken().getTokenValue());
+			assertThat(simulator.refreshTokenState(after.getRefreshToken().getTokenValue()))
+				.isEqualTo(RefreshTokenState.ACTIVE);
+			assertThat(simulator.refreshTokenState(before.getRefreshToken().getTokenValue()))
+				.isEqualTo(RefreshTokenState.DEAD);
+		}
+		assertThat(simulator.counters().deadChainUses()).isZero();
+		assertThat(simulator.counters().unauthorizedDataRequests()).isZero();
+	}
+
+	abstract WithingsSimulator simulator();
+
+	abstract int expectedNoncesPerRefresh();
+
+	private OAuth2AuthorizedClient storedClient() {
+		OAuth2AuthorizedClient client = this.authorizedClientService.loadAuthorizedClient("withings", USER_ID);
+		assertThat(client).isNotNull();
+		return client;
+	}
+
+	String app(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+}

@@ -1,0 +1,126 @@
+package io.github.springwithings.integration;
+
+import java.time.Clock;
+import java.util.stream.Collectors;
+
+import io.github.springwithings.autoconfigure.WithingsProperties;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.RefreshTokenOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
+import org.springframework.security.oauth2.client.web.reactive.function.client.ServletOAuth2AuthorizedClientExchangeFilterFunction;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The application a user of the starter would write: only the two client properties (plus the
+ * simulator's base URIs), Spring's own WebClient filter and RestClient interceptor built on the
+ * auto-configured {@link OAuth2AuthorizedClientManager}.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(WithingsTestApplication.DataController.class)
+public class WithingsTestApplication {
+
+	/** The refresh provider's clock follows the simulator's, so moving one moves both. */
+	@Bean
+	RefreshTokenOAuth2AuthorizedClientProvider refreshTokenAuthorizedClientProvider(Clock clock) {
+		RefreshTokenOAuth2AuthorizedClientProvider provider = new RefreshTokenOAuth2AuthorizedClientProvider();
+		provider.setClock(clock);
+		return provider;
+	}
+
+	@Bean
+	WebClient withingsWebClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
+		ServletOAuth2AuthorizedClientExchangeFilterFunction oauth2 = new ServletOAuth2AuthorizedClientExchangeFilterFunction(
+				manager);
+		oauth2.setDefaultClientRegistrationId("withings");
+		return WebClient.builder()
+			.clientConnector(new JdkClientHttpConnector())
+			.baseUrl(properties.getApiBaseUri())
+			.apply(oauth2.oauth2Configuration())
+			.build();
+	}
+
+	@Bean
+	RestClient withingsRestClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
+		return RestClient.builder()
+			.baseUrl(properties.getApiBaseUri())
+			.requestInterceptor(new OAuth2ClientHttpRequestInterceptor(manager))
+			.build();
+	}
+
+	@RestController
+	static class DataController {
+
+		private final WebClient webClient;
+
+		private final RestClient restClient;
+
+		DataController(WebClient webClient, RestClient restClient) {
+			this.webClient = webClient;
+			this.restClient = restClient;
+		}
+
+		@GetMapping("/me")
+		String me(Authentication authentication) {
+			return authentication.getName() + " " + authentication.getAuthorities()
+				.stream()
+				.map(GrantedAuthority::getAuthority)
+				.sorted()
+				.collect(Collectors.joining(","));
+		}
+
+		@GetMapping("/linked")
+		String linked(@RegisteredOAuth2AuthorizedClient("withings") OAuth2AuthorizedClient client) {
+			return client.getPrincipalName() + " " + String.join(",", client.getAccessToken().getScopes());
+		}
+
+		@GetMapping("/measures/webclient")
+		String measuresThroughWebClient() {
+			return this.webClient.post()
+				.uri("/measure")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData(getmeas()))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block();
+		}
+
+		@GetMapping("/measures/restclient")
+		String measuresThroughRestClient() {
+			return this.restClient.post()
+				.uri("/measure")
+				.attributes(RequestAttributeClientRegistrationIdResolver.clientRegistrationId("withings"))
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(getmeas())
+				.retrieve()
+				.body(String.class);
+		}
+
+		private static MultiValueMap<String, String> getmeas() {
+			MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+			form.add("action", "getmeas");
+			form.add("meastypes", "1");
+			return form;
+		}
+
+	}
+
+}
