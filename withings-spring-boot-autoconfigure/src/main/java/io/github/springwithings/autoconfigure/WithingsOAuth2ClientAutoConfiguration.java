@@ -69,17 +69,17 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 				restClientBuilder.getIfAvailable(RestClient::builder));
 	}
 
+	/**
+	 * The user service of {@code oauth2Login()}: Withings registrations first, Spring's default
+	 * for the others. {@link WithingsOAuth2UserService} is deliberately not a bean of its own: two
+	 * beans of this type would make Spring Security ignore both.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	WithingsOAuth2UserService withingsOAuth2UserService(WithingsClientRegistrations registrations) {
-		return new WithingsOAuth2UserService(registrations);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	OAuth2UserService<OAuth2UserRequest, OAuth2User> withingsDelegatingOAuth2UserService(
-			WithingsOAuth2UserService withingsOAuth2UserService) {
-		return new DelegatingOAuth2UserService<>(List.of(withingsOAuth2UserService, new DefaultOAuth2UserService()));
+	OAuth2UserService<OAuth2UserRequest, OAuth2User> withingsOAuth2UserService(
+			WithingsClientRegistrations registrations) {
+		return new DelegatingOAuth2UserService<>(
+				List.of(new WithingsOAuth2UserService(registrations), new DefaultOAuth2UserService()));
 	}
 
 	@Configuration(proxyBeanMethods = false)
