@@ -51,6 +51,8 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		registry.add("withings.api-base-uri", simulator::baseUrl);
 		registry.add("withings.account-base-uri", simulator::baseUrl);
 		registry.add("withings.client-authentication", () -> clientAuthentication);
+		registry.add("spring.security.oauth2.client.registration.github.client-id", () -> "github-id");
+		registry.add("spring.security.oauth2.client.registration.github.client-secret", () -> "github-secret");
 	}
 
 	@BeforeEach
@@ -60,7 +62,7 @@ abstract class AbstractWithingsLoginIntegrationTests {
 
 	@Test
 	void loginWhenConsentGivenThenPrincipalIsWithingsUserIdWithScopeAuthorities() throws Exception {
-		HttpResponse<String> response = this.browser.get(app("/me"));
+		HttpResponse<String> response = signIn();
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).startsWith(USER_ID + " ").contains("SCOPE_user.metrics", "SCOPE_user.activity");
@@ -75,7 +77,7 @@ abstract class AbstractWithingsLoginIntegrationTests {
 	@Test
 	void dataCallsWhenAccessTokenExpiresThenRefreshTransparentlyAndRotateForThreeCycles() throws Exception {
 		WithingsSimulator simulator = simulator();
-		this.browser.get(app("/me"));
+		signIn();
 		assertThat(this.browser.get(app("/measures/webclient")).body()).startsWith("{\"status\":0,").contains("measuregrps");
 		assertThat(this.browser.get(app("/measures/restclient")).body()).startsWith("{\"status\":0,");
 
@@ -101,6 +103,16 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		}
 		assertThat(simulator.counters().deadChainUses()).isZero();
 		assertThat(simulator.counters().unauthorizedDataRequests()).isZero();
+	}
+
+	/**
+	 * The app also has a GitHub registration, so Spring shows its login page: pick Withings
+	 * there, as a user would, and land back on the page first asked for.
+	 */
+	HttpResponse<String> signIn() throws Exception {
+		HttpResponse<String> loginPage = this.browser.get(app("/me"));
+		assertThat(loginPage.body()).contains("/oauth2/authorization/withings").contains("/oauth2/authorization/github");
+		return this.browser.get(app("/oauth2/authorization/withings"));
 	}
 
 	abstract WithingsSimulator simulator();
