@@ -1,0 +1,107 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class WithingsAccessTokenResponseConverterTests {
+
+	private final WithingsAccessTokenResponseConverter converter = new WithingsAccessTokenResponseConverter();
+
+	@Test
+	void convertWhenSuccessThenUnwrappedWithCommaScopesSplitAndExtrasKept() {
+		OAuth2AccessTokenResponse response = this.converter.convert(envelope(0, body(363)));
+
+		assertThat(response.getAccessToken().getTokenValue()).isEqualTo("a075f8");
+		assertThat(response.getAccessToken().getTokenType()).isEqualTo(OAuth2AccessToken.TokenType.BEARER);
+		assertThat(response.getAccessToken().getScopes()).containsExactlyInAnyOrder("user.info", "user.metrics");
+		assertThat(response.getRefreshToken().getTokenValue()).isEqualTo("f63123");
+		assertThat(response.getAccessToken().getExpiresAt())
+			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
+		assertThat(response.getAdditionalParameters()).containsEntry("userid", "363").containsEntry("csrf_token", "PACnnx");
+	}
+
+	@Test
+	void convertWhenNumbersAreDoublesThenNormalised() {
+		Map<String, Object> body = body(3.6000001E7);
+		body.put("expires_in", 10800.0);
+
+		OAuth2AccessTokenResponse response = this.converter.convert(envelope(0, body));
+
+		assertThat(response.getAdditionalParameters()).containsEntry("userid", "36000001");
+		assertThat(response.getAccessToken().getExpiresAt())
+			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
+	}
+
+	@Test
+	void convertWhenUserIdIsStringAndNoCsrfTokenNorTokenTypeThenAccepted() {
+		Map<String, Object> body = body("363");
+		body.remove("csrf_token");
+		body.remove("token_type");
+
+		OAuth2AccessTokenResponse response = this.converter.convert(envelope(0, body));
+
+		assertThat(response.getAdditionalParameters()).containsEntry("userid", "363").doesNotContainKey("csrf_token");
+		assertThat(response.getAccessToken().getTokenType()).isEqualTo(OAuth2AccessToken.TokenType.BEARER);
+	}
+
+	@Test
+	void convertWhenStatusNotZeroThenWithingsStatusExceptionWithWait() {
+		Map<String, Object> envelope = envelope(601, Map.of("wait_seconds", 188));
+		envelope.put("error", "Same arguments in less than 10 seconds");
+
+		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatus()).isEqualTo(601);
+				assertThat(ex.getWaitSeconds()).isEqualTo(188);
+				assertThat(ex.getMessage()).isEqualTo("Withings status 601: Same arguments in less than 10 seconds");
+			});
+	}
+
+	@Test
+	void convertWhenErrorWithoutBodyThenWithingsStatusException() {
+		Map<String, Object> envelope = new LinkedHashMap<>();
+		envelope.put("status", "503");
+		envelope.put("error", "Invalid Params: invalid code");
+
+		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isNull());
+	}
+
+	@Test
+	void convertWhenNotAnEnvelopeThenWithingsResponseException() {
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(Map.of("access_token", "a", "token_type", "Bearer")))
+			.withMessage("Withings answered without a numeric 'status'");
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(Map.of("status", 0, "body", "text")))
+			.withMessage("Withings answered with a 'body' that is not a JSON object");
+	}
+
+	private static Map<String, Object> envelope(Object status, Map<String, Object> body) {
+		Map<String, Object> envelope = new LinkedHashMap<>();
+		envelope.put("status", status);
+		envelope.put("body", body);
+		return envelope;
+	}
+
+	private static Map<String, Object> body(Object userId) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("userid", userId);
+		body.put("access_token", "a075f8");
+		body.put("refresh_token", "f63123");
+		body.put("expires_in", 10800);
+		body.put("scope", "user.info,user.metrics");
+		body.put("csrf_token", "PACnnx");
+		body.put("token_type", "Bearer");
+		return body;
+	}
+
+}
