@@ -2,9 +2,12 @@ package io.github.springwithings.integration;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.github.springwithings.simulator.RefreshTokenState;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,47 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		}
 		assertThat(simulator.counters().deadChainUses()).isZero();
 		assertThat(simulator.counters().unauthorizedDataRequests()).isZero();
+	}
+
+	@Test
+	void dataCallWhenRefreshFailsTransientlyThenStoredTokensKeptAndNextCallRefreshes() throws Exception {
+		WithingsSimulator simulator = simulator();
+		signIn();
+		OAuth2AuthorizedClient before = storedClient();
+		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+
+		for (SimulatorFault fault : List.of(SimulatorFault.tooManyRequests(188), SimulatorFault.httpStatus(500),
+				SimulatorFault.connectionReset(), SimulatorFault.truncatedBody())) {
+			simulator.injectFault(SimulatorEndpoint.OAUTH2, fault);
+			HttpResponse<String> failed = this.browser.get(app("/measures/restclient"));
+
+			assertThat(failed.statusCode()).isEqualTo(500);
+			OAuth2AuthorizedClient kept = storedClient();
+			assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo(before.getRefreshToken().getTokenValue());
+			assertThat(kept.getAccessToken().getTokenValue()).isEqualTo(before.getAccessToken().getTokenValue());
+			assertThat(simulator.refreshTokenState(before.getRefreshToken().getTokenValue()))
+				.isEqualTo(RefreshTokenState.ACTIVE);
+		}
+
+		HttpResponse<String> recovered = this.browser.get(app("/measures/restclient"));
+
+		assertThat(recovered.statusCode()).isEqualTo(200);
+		assertThat(storedClient().getRefreshToken().getTokenValue())
+			.isNotEqualTo(before.getRefreshToken().getTokenValue());
+	}
+
+	@Test
+	void dataCallWhenRefreshTokenDeadThenSpringRemovesTheClient() throws Exception {
+		WithingsSimulator simulator = simulator();
+		signIn();
+		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
+
+		this.browser.get(app("/measures/restclient"));
+
+		assertThat(this.authorizedClientService.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", USER_ID))
+			.isNull();
 	}
 
 	/**
