@@ -1,0 +1,342 @@
+package io.github.springwithings.simulator;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.commons.codec.digest.HmacAlgorithms;
+import org.apache.commons.codec.digest.HmacUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * The simulator enforces the rules of the Withings protocol, over HTTP.
+ */
+class WithingsSimulatorTests {
+
+	private static final String CLIENT_ID = WithingsSimulator.DEFAULT_CLIENT_ID;
+
+	private static final String SECRET = WithingsSimulator.DEFAULT_CLIENT_SECRET;
+
+	private static final String REDIRECT_URI = "https://app.example.org/callback";
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private WithingsSimulator simulator;
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+		this.simulator.setConsentingUserId("363");
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+	}
+
+	@Test
+	void authorizeWhenValidThenRedirectsWithCodeAndState() throws Exception {
+		HttpResponse<String> response = get("/oauth2_user/authorize2?response_type=code&client_id=" + CLIENT_ID
+				+ "&redirect_uri=" + encode(REDIRECT_URI) + "&scope=user.metrics,user.activity&state=xyz");
+
+		assertThat(response.statusCode()).isEqualTo(302);
+		assertThat(response.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT_URI + "?code=")
+			.endsWith("&state=xyz");
+	}
+
+	@Test
+	void authorizeWhenScopesSpaceSeparatedOrPkceOrUnknownClientOrNoStateThenErrorPage() throws Exception {
+		String base = "/oauth2_user/authorize2?response_type=code&redirect_uri=" + encode(REDIRECT_URI);
+		for (String query : List.of("&client_id=" + CLIENT_ID + "&scope=user.metrics%20user.activity&state=s",
+				"&client_id=" + CLIENT_ID + "&scope=user.metrics&state=s&code_challenge=abc",
+				"&client_id=" + CLIENT_ID + "&scope=user.unknown&state=s",
+				"&client_id=nobody&scope=user.metrics&state=s", "&client_id=" + CLIENT_ID + "&scope=user.metrics")) {
+			HttpResponse<String> response = get(base + query);
+
+			assertThat(response.statusCode()).as(query).isEqualTo(400);
+			assertThat(response.headers().firstValue("Location")).isEmpty();
+		}
+	}
+
+	@Test
+	void authorizeWhenConsentDeniedThenAccessDenied() throws Exception {
+		this.simulator.setDenyConsent(true);
+
+		HttpResponse<String> response = get("/oauth2_user/authorize2?response_type=code&client_id=" + CLIENT_ID
+				+ "&redirect_uri=" + encode(REDIRECT_URI) + "&scope=user.metrics&state=s");
+
+		assertThat(response.headers().firstValue("Location").orElseThrow())
+			.isEqualTo(REDIRECT_URI + "?error=access_denied&state=s");
+	}
+
+	@Test
+	void requestTokenWhenSignedWithFreshNonceThenTokensAndNonceSingleUse() throws Exception {
+		String nonce = nonce();
+		Map<String, Object> first = post("/v2/oauth2", signedCodeExchange(newCode(), nonce));
+		Map<String, Object> replay = post("/v2/oauth2", signedCodeExchange(newCode(), nonce));
+
+		assertThat(first).containsEntry("status", 0);
+		assertThat(body(first)).containsEntry("userid", 363)
+			.containsEntry("expires_in", 10800)
+			.containsEntry("scope", "user.metrics")
+			.containsEntry("token_type", "Bearer")
+			.containsKeys("access_token", "refresh_token", "csrf_token");
+		assertThat(replay).containsEntry("status", 503).containsEntry("error", "Invalid Params: invalid nonce");
+		assertThat(this.simulator.counters().nonceRequests()).isEqualTo(1);
+	}
+
+	@Test
+	void requestTokenWhenSignatureWrongOrNonceExpiredThenRejected() throws Exception {
+		Map<String, String> badSignature = signedCodeExchange(newCode(), nonce());
+		badSignature.put("signature", hmac("other-secret", "requesttoken", CLIENT_ID, badSignature.get("nonce")));
+		assertThat(post("/v2/oauth2", badSignature)).containsEntry("error", "Invalid Params: invalid signature");
+
+		String nonce = nonce();
+		this.simulator.clock().advance(Duration.ofMinutes(31));
+		assertThat(post("/v2/oauth2", signedCodeExchange(newCode(), nonce))).containsEntry("error",
+				"Invalid Params: invalid nonce");
+	}
+
+	@Test
+	void requestTokenWhenJsonBodyThenRejected() throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest
+			.newBuilder(URI.create(this.simulator.baseUrl() + "/v2/oauth2"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"requesttoken\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readValue(response.body(), Map.class)).containsEntry("status", 503);
+	}
+
+	@Test
+	void requestTokenWhenCodeReusedOrRedirectUriDiffersOrExpiredThenInvalidCode() throws Exception {
+		String code = newCode();
+		assertThat(post("/v2/oauth2", secretCodeExchange(code, REDIRECT_URI))).containsEntry("status", 0);
+		assertThat(post("/v2/oauth2", secretCodeExchange(code, REDIRECT_URI))).containsEntry("status", 601);
+		this.simulator.clock().advance(Duration.ofSeconds(11));
+		assertThat(post("/v2/oauth2", secretCodeExchange(code, REDIRECT_URI))).containsEntry("error",
+				"Invalid Params: invalid code");
+		assertThat(post("/v2/oauth2", secretCodeExchange(newCode(), "https://evil.example.org/callback")))
+			.containsEntry("error", "Invalid Params: invalid code");
+		String late = newCode();
+		this.simulator.clock().advance(Duration.ofSeconds(31));
+		assertThat(post("/v2/oauth2", secretCodeExchange(late, REDIRECT_URI))).containsEntry("error",
+				"Invalid Params: invalid code");
+	}
+
+	@Test
+	void refreshWhenNewAccessTokenUsedThenOldRefreshTokenDies() throws Exception {
+		Map<String, Object> tokens = body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)));
+		String oldRefresh = (String) tokens.get("refresh_token");
+		Map<String, Object> rotated = body(post("/v2/oauth2", secretRefresh(oldRefresh)));
+
+		assertThat(rotated.get("refresh_token")).isNotEqualTo(oldRefresh);
+		assertThat(this.simulator.refreshTokenState(oldRefresh)).isEqualTo(RefreshTokenState.GRACE);
+
+		Map<String, Object> measures = getmeas((String) rotated.get("access_token"));
+		assertThat(measures).containsEntry("status", 0);
+		assertThat(this.simulator.refreshTokenState(oldRefresh)).isEqualTo(RefreshTokenState.DEAD);
+		this.simulator.clock().advance(Duration.ofSeconds(11));
+		assertThat(post("/v2/oauth2", secretRefresh(oldRefresh))).containsEntry("error",
+				"Invalid Params: invalid refresh_token");
+		assertThat(this.simulator.counters().deadChainUses()).isEqualTo(1);
+	}
+
+	@Test
+	void refreshWhenGraceOf8HoursPassesThenOldRefreshTokenDies() throws Exception {
+		String oldRefresh = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("refresh_token");
+		post("/v2/oauth2", secretRefresh(oldRefresh));
+		this.simulator.clock().advance(Duration.ofHours(7));
+		assertThat(this.simulator.refreshTokenState(oldRefresh)).isEqualTo(RefreshTokenState.GRACE);
+		this.simulator.clock().advance(Duration.ofHours(2));
+		assertThat(this.simulator.refreshTokenState(oldRefresh)).isEqualTo(RefreshTokenState.DEAD);
+	}
+
+	@Test
+	void requestTokenWhenSameArgumentsWithin10SecondsThen601WithWaitSeconds() throws Exception {
+		String refresh = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("refresh_token");
+		assertThat(post("/v2/oauth2", secretRefresh(refresh))).containsEntry("status", 0);
+
+		Map<String, Object> again = post("/v2/oauth2", secretRefresh(refresh));
+
+		assertThat(again).containsEntry("status", 601);
+		assertThat((Integer) body(again).get("wait_seconds")).isBetween(1, 10);
+		assertThat(this.simulator.counters().tooManyRequests()).isEqualTo(1);
+	}
+
+	@Test
+	void getmeasWhenTokenBadOrExpiredThenStatus401InHttp200() throws Exception {
+		assertThat(getmeas("not-a-token")).containsEntry("status", 401);
+		String accessToken = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("access_token");
+		this.simulator.clock().advance(Duration.ofHours(3));
+		assertThat(getmeas(accessToken)).containsEntry("status", 401);
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(2);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void getmeasWhenTokenValidThenRealisticWeights() throws Exception {
+		String accessToken = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("access_token");
+		long monthAgo = this.simulator.clock().instant().minus(Duration.ofDays(30)).getEpochSecond();
+
+		Map<String, Object> body = body(getmeas(accessToken, Map.of("startdate", Long.toString(monthAgo))));
+
+		List<Map<String, Object>> groups = (List<Map<String, Object>>) body.get("measuregrps");
+		assertThat(groups).hasSize(30).allSatisfy((group) -> {
+			Map<String, Object> measure = ((List<Map<String, Object>>) group.get("measures")).get(0);
+			assertThat(measure).containsEntry("type", 1).containsEntry("unit", -3);
+			assertThat((Integer) measure.get("value")).isBetween(40_000, 150_000);
+			assertThat(((Number) group.get("date")).longValue()).isGreaterThanOrEqualTo(monthAgo);
+		});
+	}
+
+	@Test
+	void userIdWhenSwitchedToStringThenString() throws Exception {
+		this.simulator.setUserIdAsString(true);
+
+		assertThat(body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))).containsEntry("userid", "363");
+	}
+
+	@Test
+	void injectFaultWhenConnectionResetThenOnlyNextRequestFails() throws Exception {
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.connectionReset());
+
+		assertThatException().isThrownBy(() -> post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)));
+		assertThat(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI))).containsEntry("status", 0);
+	}
+
+	@Test
+	void injectFaultWhenHttp500ThenHtml500() throws Exception {
+		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.httpStatus(500));
+
+		HttpResponse<String> response = postRaw("/v2/signature", Map.of("action", "getnonce"));
+
+		assertThat(response.statusCode()).isEqualTo(500);
+		assertThat(response.body()).contains("<html>");
+	}
+
+	private String newCode() {
+		return this.simulator.authorize(CLIENT_ID, REDIRECT_URI, "user.metrics");
+	}
+
+	private String nonce() throws Exception {
+		String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("action", "getnonce");
+		form.put("client_id", CLIENT_ID);
+		form.put("timestamp", timestamp);
+		form.put("signature", hmac(SECRET, "getnonce", CLIENT_ID, timestamp));
+		return (String) body(post("/v2/signature", form)).get("nonce");
+	}
+
+	private Map<String, String> signedCodeExchange(String code, String nonce) {
+		Map<String, String> form = codeExchange(code, REDIRECT_URI);
+		form.put("nonce", nonce);
+		form.put("signature", hmac(SECRET, "requesttoken", CLIENT_ID, nonce));
+		return form;
+	}
+
+	private Map<String, String> secretCodeExchange(String code, String redirectUri) {
+		Map<String, String> form = codeExchange(code, redirectUri);
+		form.put("client_secret", SECRET);
+		return form;
+	}
+
+	private static Map<String, String> codeExchange(String code, String redirectUri) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("action", "requesttoken");
+		form.put("grant_type", "authorization_code");
+		form.put("client_id", CLIENT_ID);
+		form.put("code", code);
+		form.put("redirect_uri", redirectUri);
+		return form;
+	}
+
+	private static Map<String, String> secretRefresh(String refreshToken) {
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("action", "requesttoken");
+		form.put("grant_type", "refresh_token");
+		form.put("client_id", CLIENT_ID);
+		form.put("client_secret", SECRET);
+		form.put("refresh_token", refreshToken);
+		return form;
+	}
+
+	private Map<String, Object> getmeas(String accessToken) throws Exception {
+		return getmeas(accessToken, Map.of());
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> getmeas(String accessToken, Map<String, String> parameters) throws Exception {
+		Map<String, String> form = new LinkedHashMap<>(parameters);
+		form.put("action", "getmeas");
+		HttpResponse<String> response = this.http.send(HttpRequest
+			.newBuilder(URI.create(this.simulator.baseUrl() + "/measure"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Authorization", "Bearer " + accessToken)
+			.POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return this.json.readValue(response.body(), Map.class);
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> post(String path, Map<String, String> form) throws Exception {
+		HttpResponse<String> response = postRaw(path, form);
+		assertThat(response.statusCode()).isEqualTo(200);
+		return this.json.readValue(response.body(), Map.class);
+	}
+
+	private HttpResponse<String> postRaw(String path, Map<String, String> form) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(this.simulator.baseUrl() + path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String pathAndQuery) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(this.simulator.baseUrl() + pathAndQuery)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> body(Map<String, Object> envelope) {
+		assertThat(envelope).containsKey("body");
+		return (Map<String, Object>) envelope.get("body");
+	}
+
+	private static String formBody(Map<String, String> form) {
+		return form.entrySet().stream().map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String hmac(String secret, String... values) {
+		return new HmacUtils(HmacAlgorithms.HMAC_SHA_256, secret).hmacHex(String.join(",", values));
+	}
+
+}
