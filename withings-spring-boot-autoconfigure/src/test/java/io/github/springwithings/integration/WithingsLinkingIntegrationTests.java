@@ -50,12 +50,7 @@ class WithingsLinkingIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("spring.security.oauth2.client.registration.withings.client-id",
-				() -> WithingsSimulator.DEFAULT_CLIENT_ID);
-		registry.add("spring.security.oauth2.client.registration.withings.client-secret",
-				() -> WithingsSimulator.DEFAULT_CLIENT_SECRET);
-		registry.add("withings.api-base-uri", simulator::baseUrl);
-		registry.add("withings.account-base-uri", simulator::baseUrl);
+		AbstractWithingsLoginIntegrationTests.simulatorProperties(registry, simulator, "signature");
 	}
 
 	@AfterAll
