@@ -1,8 +1,15 @@
 package io.github.springwithings.autoconfigure;
 
 import java.util.List;
+import java.util.function.Consumer;
 
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
@@ -18,6 +25,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -28,6 +36,7 @@ import org.springframework.security.oauth2.client.userinfo.DelegatingOAuth2UserS
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.core.user.OAuth2User;
@@ -55,18 +64,52 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsAuthorizationCodeTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
-		return WithingsAccessTokenResponseClient.authorizationCode(registrations, properties.getClientAuthentication(),
-				restClientBuilder.getIfAvailable(RestClient::builder));
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
+		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
+			.authorizationCode(registrations, properties.getClientAuthentication(),
+					restClientBuilder.getIfAvailable(RestClient::builder));
+		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
+			return new UserIdRememberingTokenResponseClient(client, store);
+		}
+		return client;
 	}
 
+	/**
+	 * The refresh client Spring's manager uses: single-flight, persist-before-use refreshes when
+	 * the store is a {@link WithingsAuthorizedClientService}.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsRefreshTokenTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
+		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
+			.refreshToken(registrations, properties.getClientAuthentication(),
+					restClientBuilder.getIfAvailable(RestClient::builder));
+		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
+			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
+					store, registrations);
+			singleFlight.setMaxRateLimitWait(properties.getRefresh().getMaxRateLimitWait());
+			return singleFlight;
+		}
+		return client;
+	}
+
+	@Bean
+	@ConditionalOnBean({ WithingsAuthorizedClientService.class, ClientRegistrationRepository.class })
+	@ConditionalOnMissingBean
+	WithingsAuthorizedClients withingsAuthorizedClients(ClientRegistrationRepository clientRegistrationRepository,
+			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			ObjectProvider<RestClient.Builder> restClientBuilder) {
-		return WithingsAccessTokenResponseClient.refreshToken(registrations, properties.getClientAuthentication(),
-				restClientBuilder.getIfAvailable(RestClient::builder));
+		String registrationId = registrations.getRegistrationIds().contains("withings") ? "withings"
+				: registrations.getRegistrationIds().stream().findFirst().orElse("withings");
+		return new WithingsAuthorizedClients(clientRegistrationRepository, authorizedClientService,
+				refreshTokenResponseClient,
+				new WithingsRevocationClient(restClientBuilder.getIfAvailable(RestClient::builder).build()),
+				registrationId);
 	}
 
 	/**
@@ -94,6 +137,19 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 					registrations::isWithings);
 			customizer.setDemoMode(properties.isDemoMode());
 			return customizer;
+		}
+
+		/**
+		 * Makes the manager Spring builds remove a client after a failed refresh only if it still
+		 * holds the refresh token that failed.
+		 */
+		@Bean
+		@ConditionalOnBean(WithingsAuthorizedClientService.class)
+		@ConditionalOnMissingBean(name = "withingsAuthorizedClientManagerCustomizer")
+		Consumer<DefaultOAuth2AuthorizedClientManager> withingsAuthorizedClientManagerCustomizer(
+				WithingsAuthorizedClientService authorizedClientService) {
+			return (manager) -> manager
+				.setAuthorizationFailureHandler(new WithingsAuthorizationFailureHandler(authorizedClientService));
 		}
 
 		@Bean

@@ -1,5 +1,7 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,6 +34,8 @@ public class WithingsProperties {
 	 */
 	private boolean demoMode;
 
+	private final Refresh refresh = new Refresh();
+
 	public String getApiBaseUri() {
 		return this.apiBaseUri;
 	}
@@ -56,12 +60,37 @@ public class WithingsProperties {
 		this.clientAuthentication = clientAuthentication;
 	}
 
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
 	public boolean isDemoMode() {
 		return this.demoMode;
 	}
 
 	public void setDemoMode(boolean demoMode) {
 		this.demoMode = demoMode;
+	}
+
+	/**
+	 * Refresh of access tokens.
+	 */
+	public static class Refresh {
+
+		/**
+		 * Longest wait Withings may ask for (status 601, wait_seconds) before a refresh is retried
+		 * once; a longer one fails at once with temporarily_unavailable.
+		 */
+		private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+		public Duration getMaxRateLimitWait() {
+			return this.maxRateLimitWait;
+		}
+
+		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+			this.maxRateLimitWait = maxRateLimitWait;
+		}
+
 	}
 
 }

@@ -21,6 +21,8 @@ public final class SimulatorCounters {
 
 	final AtomicInteger dataRequests = new AtomicInteger();
 
+	final AtomicInteger revocations = new AtomicInteger();
+
 	final AtomicInteger unauthorizedDataRequests = new AtomicInteger();
 
 	/** Nonces handed out by {@code /v2/signature}. */
@@ -51,6 +53,11 @@ public final class SimulatorCounters {
 	/** Token or nonce requests answered with a non-zero status (601 included). */
 	public int rejectedTokenRequests() {
 		return this.rejectedTokenRequests.get();
+	}
+
+	/** Users revoked with {@code action=revoke}. */
+	public int revocations() {
+		return this.revocations.get();
 	}
 
 	/** Data API calls, successful or not. */

@@ -185,6 +185,9 @@ final class WithingsBackend {
 		if (authenticationError != null) {
 			return reject(503, authenticationError);
 		}
+		if ("revoke".equals(action)) {
+			return revoke(clientId, form);
+		}
 		if (!"requesttoken".equals(action)) {
 			return reject(2554, "Not implemented");
 		}
@@ -240,6 +243,30 @@ final class WithingsBackend {
 			return "Invalid Params: invalid signature";
 		}
 		return null;
+	}
+
+	private SimulatorResponse revoke(String clientId, Map<String, String> form) {
+		if (!form.containsKey("signature")) {
+			return reject(503, "Invalid Params: revoke must be signed");
+		}
+		String userId = form.get("userid");
+		boolean known = false;
+		for (RefreshToken token : this.refreshTokens.values()) {
+			if (token.clientId.equals(clientId) && token.userId.equals(userId) && !token.revoked) {
+				token.revoked = true;
+				known = true;
+			}
+		}
+		for (AccessToken token : this.accessTokens.values()) {
+			if (token.clientId.equals(clientId) && token.userId.equals(userId)) {
+				token.expiresAt = this.clock.instant().minusSeconds(1);
+			}
+		}
+		if (!known) {
+			return reject(503, "Invalid Params: invalid userid");
+		}
+		this.counters.revocations.incrementAndGet();
+		return SimulatorResponse.envelope(0, Map.of(), null);
 	}
 
 	private SimulatorResponse exchangeCode(String clientId, Map<String, String> form) {

@@ -1,0 +1,95 @@
+package io.github.springwithings.autoconfigure;
+
+import javax.sql.DataSource;
+
+import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
+import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
+import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of the store of authorized clients: a {@link JdbcWithingsAuthorizedClientService}
+ * when the application has a {@link DataSource} (schema applied per
+ * {@code withings.store.initialize-schema}), an {@link InMemoryWithingsAuthorizedClientService}
+ * otherwise; {@code withings.store.type} forces one. Comes before Boot's OAuth2 client
+ * auto-configuration, whose in-memory service then backs off.
+ */
+@AutoConfiguration(before = OAuth2ClientAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@ConditionalOnClass(ClientRegistration.class)
+@ConditionalOnOAuth2ClientRegistrationProperties
+@Import({ WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
+		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class })
+public final class WithingsAuthorizedClientServiceAutoConfiguration {
+
+	static final String STORE_TYPE = "withings.store.type";
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ JdbcOperations.class, DatabaseInitializationProperties.class })
+	@ConditionalOnBean(DataSource.class)
+	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "jdbc", matchIfMissing = true)
+	@EnableConfigurationProperties(WithingsStoreProperties.class)
+	static class JdbcStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		JdbcWithingsAuthorizedClientService withingsAuthorizedClientService(DataSource dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManager,
+				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
+			JdbcWithingsAuthorizedClientService service = new JdbcWithingsAuthorizedClientService(
+					new JdbcTemplate(dataSource),
+					transactionManager.getIfAvailable(() -> new DataSourceTransactionManager(dataSource)),
+					clientRegistrationRepository);
+			WithingsStoreProperties.Encryption encryption = properties.getEncryption();
+			if (StringUtils.hasText(encryption.getPassword())) {
+				service.setEncryptor(Encryptors.delux(encryption.getPassword(), encryption.getSalt()));
+			}
+			return service;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "withingsStoreSchemaInitializer")
+		PropertiesBasedDataSourceScriptDatabaseInitializer<WithingsStoreProperties> withingsStoreSchemaInitializer(
+				DataSource dataSource, WithingsStoreProperties properties) {
+			return new PropertiesBasedDataSourceScriptDatabaseInitializer<>(dataSource, properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+	static class MemoryStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		InMemoryWithingsAuthorizedClientService withingsAuthorizedClientService(
+				ClientRegistrationRepository clientRegistrationRepository) {
+			return new InMemoryWithingsAuthorizedClientService(clientRegistrationRepository);
+		}
+
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.github.springwithings.oauth2.client;
+
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
+
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.util.Assert;
+
+/**
+ * Tells the store which Withings user is behind each code exchange, so that the client Spring
+ * saves right after (which cannot carry the {@code userid}) is stored with it. This is what lets
+ * a user linked with {@code oauth2Client()} be found by Withings user id.
+ */
+public final class UserIdRememberingTokenResponseClient
+		implements OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> {
+
+	private final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> delegate;
+
+	private final WithingsAuthorizedClientService authorizedClientService;
+
+	public UserIdRememberingTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> delegate,
+			WithingsAuthorizedClientService authorizedClientService) {
+		Assert.notNull(delegate, "delegate cannot be null");
+		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
+		this.delegate = delegate;
+		this.authorizedClientService = authorizedClientService;
+	}
+
+	@Override
+	public OAuth2AccessTokenResponse getTokenResponse(OAuth2AuthorizationCodeGrantRequest grantRequest) {
+		OAuth2AccessTokenResponse response = this.delegate.getTokenResponse(grantRequest);
+		Object userId = response.getAdditionalParameters().get(WithingsAccessTokenResponseConverter.USER_ID);
+		if (userId != null) {
+			this.authorizedClientService.rememberUserId(response.getAccessToken().getTokenValue(), userId.toString());
+		}
+		return response;
+	}
+
+}

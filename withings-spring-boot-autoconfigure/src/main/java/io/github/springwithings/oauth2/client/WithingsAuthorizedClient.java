@@ -1,0 +1,77 @@
+package io.github.springwithings.oauth2.client;
+
+import java.time.Instant;
+
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.util.Assert;
+
+/**
+ * A stored authorized client with what Withings needs besides Spring's {@link OAuth2AuthorizedClient}:
+ * the Withings {@code userid} (it identifies the user in notifications, {@code revoke} and
+ * {@code recoverauthorizationcode}), when the current refresh token was issued, and a version
+ * that grows with every rotation.
+ */
+public final class WithingsAuthorizedClient {
+
+	private final OAuth2AuthorizedClient authorizedClient;
+
+	private final String userId;
+
+	private final Instant refreshTokenIssuedAt;
+
+	private final long version;
+
+	/**
+	 * @param authorizedClient Spring's view of the client
+	 * @param userId the Withings user id, {@code null} when not known yet
+	 * @param refreshTokenIssuedAt when the refresh token was issued, may be {@code null}
+	 * @param version the version, {@code 0} for a client never rotated
+	 */
+	public WithingsAuthorizedClient(OAuth2AuthorizedClient authorizedClient, String userId,
+			Instant refreshTokenIssuedAt, long version) {
+		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
+		this.authorizedClient = authorizedClient;
+		this.userId = userId;
+		this.refreshTokenIssuedAt = refreshTokenIssuedAt;
+		this.version = version;
+	}
+
+	public OAuth2AuthorizedClient getAuthorizedClient() {
+		return this.authorizedClient;
+	}
+
+	public String getRegistrationId() {
+		return this.authorizedClient.getClientRegistration().getRegistrationId();
+	}
+
+	public String getPrincipalName() {
+		return this.authorizedClient.getPrincipalName();
+	}
+
+	/** The Withings user id, or {@code null} when not known yet. */
+	public String getUserId() {
+		return this.userId;
+	}
+
+	/** When the current refresh token was issued, or {@code null}. */
+	public Instant getRefreshTokenIssuedAt() {
+		return this.refreshTokenIssuedAt;
+	}
+
+	public long getVersion() {
+		return this.version;
+	}
+
+	/** The current refresh token's value, or {@code null}. */
+	public String getRefreshTokenValue() {
+		return (this.authorizedClient.getRefreshToken() != null)
+				? this.authorizedClient.getRefreshToken().getTokenValue() : null;
+	}
+
+	@Override
+	public String toString() {
+		return "WithingsAuthorizedClient[registrationId=" + getRegistrationId() + ", principalName="
+				+ getPrincipalName() + ", userId=" + this.userId + ", version=" + this.version + "]";
+	}
+
+}
