@@ -28,9 +28,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +59,7 @@ class WithingsAccessTokenResponseClientTests {
 	@Test
 	void getTokenResponseWhenSignatureModeThenSignedRequestWithoutSecretAndUnwrappedResponse() {
 		OAuth2AccessTokenResponse response = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 
 		assertThat(response.getAccessToken().getTokenValue()).hasSize(40);
 		assertThat(response.getAccessToken().getScopes()).containsExactlyInAnyOrder("user.metrics", "user.activity");
@@ -82,7 +79,7 @@ class WithingsAccessTokenResponseClientTests {
 	@Test
 	void getTokenResponseWhenClientSecretModeThenSecretInBodyAndNoNonce() {
 		OAuth2AccessTokenResponse response = authorizationCodeClient(WithingsClientAuthentication.CLIENT_SECRET)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 
 		assertThat(response.getAdditionalParameters()).containsEntry("userid", "36000001");
 		assertThat(this.simulator.counters().nonceRequests()).isZero();
@@ -95,7 +92,7 @@ class WithingsAccessTokenResponseClientTests {
 	void getTokenResponseWhenUserIdIsStringThenKeptAsString() {
 		this.simulator.setUserIdAsString(true);
 		OAuth2AccessTokenResponse response = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 
 		assertThat(response.getAdditionalParameters().get("userid")).isEqualTo("36000001");
 		assertThat(lastTokenResponseBody()).contains("\"userid\":\"36000001\"");
@@ -104,7 +101,7 @@ class WithingsAccessTokenResponseClientTests {
 	@Test
 	void getTokenResponseWhenUserIdIsNumberThenKeptAsString() {
 		OAuth2AccessTokenResponse response = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 
 		assertThat(response.getAdditionalParameters().get("userid")).isEqualTo("36000001");
 		assertThat(lastTokenResponseBody()).contains("\"userid\":36000001");
@@ -114,7 +111,7 @@ class WithingsAccessTokenResponseClientTests {
 	@EnumSource(WithingsClientAuthentication.class)
 	void getTokenResponseWhenRefreshThenRotatedRefreshTokenReturned(WithingsClientAuthentication authentication) {
 		OAuth2AccessTokenResponse first = authorizationCodeClient(authentication)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 
 		OAuth2AccessTokenResponse refreshed = refreshTokenClient(authentication).getTokenResponse(
 				new OAuth2RefreshTokenGrantRequest(this.registration, first.getAccessToken(), first.getRefreshToken()));
@@ -135,7 +132,7 @@ class WithingsAccessTokenResponseClientTests {
 	@Test
 	void getTokenResponseWhenCodeInvalidThenInvalidGrant() {
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, "not-a-code")), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, "not-a-code")), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT);
 				assertThat(error.getDescription()).isEqualTo("Withings status 503: Invalid Params: invalid code");
 				assertThat(((WithingsOAuth2Error) error).getStatus()).isEqualTo(503);
@@ -147,9 +144,9 @@ class WithingsAccessTokenResponseClientTests {
 		String code = newCode();
 		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = authorizationCodeClient(
 				WithingsClientAuthentication.SIGNATURE);
-		client.getTokenResponse(codeGrant(this.registration, code));
+		client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
 
-		assertError(() -> client.getTokenResponse(codeGrant(this.registration, code)),
+		assertError(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)),
 				(error) -> assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT));
 	}
 
@@ -159,14 +156,14 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.clock().advance(Duration.ofSeconds(31));
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, code)),
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)),
 				(error) -> assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT));
 	}
 
 	@Test
 	void getTokenResponseWhenRefreshTokenDeadThenInvalidGrant() {
 		OAuth2AccessTokenResponse first = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = refreshTokenClient(
 				WithingsClientAuthentication.SIGNATURE);
 		OAuth2RefreshTokenGrantRequest grant = new OAuth2RefreshTokenGrantRequest(this.registration,
@@ -186,7 +183,7 @@ class WithingsAccessTokenResponseClientTests {
 	void getTokenResponseWhenSecretWrongThenInvalidClient(WithingsClientAuthentication authentication) {
 		ClientRegistration wrongSecret = TestClientRegistrations.withings(this.simulator).clientSecret("wrong").build();
 
-		assertError(() -> authorizationCodeClient(authentication).getTokenResponse(codeGrant(wrongSecret, newCode())),
+		assertError(() -> authorizationCodeClient(authentication).getTokenResponse(TestClientRegistrations.codeGrant(wrongSecret, newCode())),
 				(error) -> {
 					assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_CLIENT);
 					assertThat(error.getDescription()).startsWith("Withings status 503: Invalid Params: invalid");
@@ -198,7 +195,7 @@ class WithingsAccessTokenResponseClientTests {
 		ClientRegistration unknown = TestClientRegistrations.withings(this.simulator).clientId("unknown").build();
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.CLIENT_SECRET)
-			.getTokenResponse(codeGrant(unknown, "code")), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(unknown, "code")), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_CLIENT);
 				assertThat(error.getDescription()).isEqualTo("Withings status 503: Invalid Params: invalid client id/secret");
 			});
@@ -207,7 +204,7 @@ class WithingsAccessTokenResponseClientTests {
 	@Test
 	void getTokenResponseWhenSameArgumentsWithin10SecondsThenTemporarilyUnavailableWithWait() {
 		OAuth2AccessTokenResponse first = authorizationCodeClient(WithingsClientAuthentication.CLIENT_SECRET)
-			.getTokenResponse(codeGrant(this.registration, newCode()));
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = refreshTokenClient(
 				WithingsClientAuthentication.CLIENT_SECRET);
 		OAuth2RefreshTokenGrantRequest grant = new OAuth2RefreshTokenGrantRequest(this.registration,
@@ -227,7 +224,7 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(188));
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode())), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
 				assertThat(((WithingsOAuth2Error) error).getWaitSeconds()).isEqualTo(188);
 				assertThat(error.getDescription()).isEqualTo("Withings status 601: Same arguments in less than 10 seconds");
@@ -239,7 +236,7 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatus(2554, "Not implemented"));
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode())), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
 				assertThat(error.getDescription()).isEqualTo("Withings status 2554: Not implemented");
 			});
@@ -250,7 +247,7 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.withingsStatus(503, "Invalid Params: invalid client id/secret"));
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode())),
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())),
 				(error) -> assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_CLIENT));
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isZero();
 	}
@@ -295,7 +292,7 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.connectionReset());
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode())), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo("invalid_token_response");
 				assertThat(error.getDescription()).startsWith("Withings could not be reached: ");
 			});
@@ -322,7 +319,7 @@ class WithingsAccessTokenResponseClientTests {
 				.build();
 
 			OAuth2AccessTokenResponse response = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-				.getTokenResponse(codeGrant(other, "github-code"));
+				.getTokenResponse(TestClientRegistrations.codeGrant(other, "github-code"));
 
 			assertThat(response.getAccessToken().getScopes()).containsExactlyInAnyOrder("read:user", "repo");
 			String body = github.getAllServeEvents().get(0).getRequest().getBodyAsString();
@@ -341,8 +338,8 @@ class WithingsAccessTokenResponseClientTests {
 		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = authorizationCodeClient(
 				WithingsClientAuthentication.SIGNATURE);
 		List<Throwable> failures = new java.util.ArrayList<>();
-		for (Runnable call : List.<Runnable>of(() -> client.getTokenResponse(codeGrant(this.registration, code)),
-				() -> client.getTokenResponse(codeGrant(this.registration, "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc")))) {
+		for (Runnable call : List.<Runnable>of(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)),
+				() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc")))) {
 			try {
 				call.run();
 			}
@@ -370,7 +367,7 @@ class WithingsAccessTokenResponseClientTests {
 
 	private void assertInvalidTokenResponse(String description) {
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
-			.getTokenResponse(codeGrant(this.registration, newCode())), (error) -> {
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo("invalid_token_response");
 				assertThat(error.getDescription()).isEqualTo(description);
 			});
@@ -396,21 +393,6 @@ class WithingsAccessTokenResponseClientTests {
 
 	private String newCode() {
 		return this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI, SCOPE);
-	}
-
-	static OAuth2AuthorizationCodeGrantRequest codeGrant(ClientRegistration registration, String code) {
-		OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
-			.authorizationUri(registration.getProviderDetails().getAuthorizationUri())
-			.clientId(registration.getClientId())
-			.redirectUri(registration.getRedirectUri())
-			.scopes(registration.getScopes())
-			.state("state")
-			.build();
-		OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success(code)
-			.redirectUri(registration.getRedirectUri())
-			.state("state")
-			.build();
-		return new OAuth2AuthorizationCodeGrantRequest(registration, new OAuth2AuthorizationExchange(request, response));
 	}
 
 	private Map<String, String> lastTokenRequestForm() {

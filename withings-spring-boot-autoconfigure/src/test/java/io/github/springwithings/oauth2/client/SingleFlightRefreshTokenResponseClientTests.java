@@ -1,0 +1,369 @@
+package io.github.springwithings.oauth2.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.simulator.RefreshTokenState;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The token lifecycle guarantees, with the in-memory and the JDBC store, against the simulator.
+ */
+class SingleFlightRefreshTokenResponseClientTests {
+
+	enum Store {
+
+		MEMORY, JDBC
+
+	}
+
+	private WithingsSimulator simulator;
+
+	private HikariDataSource dataSource;
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+		if (this.dataSource != null) {
+			this.dataSource.close();
+		}
+	}
+
+	static Stream<Arguments> storesAndAuthentications() {
+		return Stream.of(Store.values())
+			.flatMap((store) -> Stream.of(WithingsClientAuthentication.values())
+				.map((authentication) -> Arguments.of(store, authentication)));
+	}
+
+	@ParameterizedTest
+	@MethodSource("storesAndAuthentications")
+	void authorizeWhen200ConcurrentCallersOfOneExpiredClientThenOneRefreshAndEveryoneGetsTheSameToken(Store store,
+			WithingsClientAuthentication authentication) throws Exception {
+		WithingsTestFixture fixture = fixture(store, authentication, null);
+		OAuth2AuthorizedClient linked = fixture.link("363", "363");
+		this.simulator.setLatency(Duration.ofMillis(200));
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		int nonces = this.simulator.counters().nonceRequests();
+
+		List<String> accessTokens = concurrently(200, () -> fixture.clients.authorize("363").getAccessToken().getTokenValue());
+
+		assertThat(Set.copyOf(accessTokens)).hasSize(1).doesNotContain(linked.getAccessToken().getTokenValue());
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		assertThat(this.simulator.counters().nonceRequests() - nonces)
+			.isEqualTo((authentication == WithingsClientAuthentication.SIGNATURE) ? 1 : 0);
+		assertThat(this.simulator.counters().tooManyRequests()).isZero();
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		OAuth2AuthorizedClient stored = fixture.stored("363");
+		assertThat(stored.getAccessToken().getTokenValue()).isEqualTo(accessTokens.get(0));
+		assertThat(this.simulator.refreshTokenState(stored.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenStoringTheRotationFailsOnceThenNothingHandedOutAndTheNextCallSucceeds(Store store) {
+		AtomicBoolean failNext = new AtomicBoolean();
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE,
+				(service) -> new FailingRotationService(service, failNext, store == Store.JDBC));
+		OAuth2AuthorizedClient linked = fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		failNext.set(true);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> {
+				assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
+				assertThat(ex.getError().getDescription()).contains("storing them failed");
+			});
+		OAuth2AuthorizedClient kept = fixture.stored("363");
+		assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(kept.getAccessToken().getTokenValue()).isEqualTo(linked.getAccessToken().getTokenValue());
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.GRACE);
+
+		OAuth2AuthorizedClient refreshed = fixture.clients.authorize("363");
+
+		assertThat(refreshed.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
+			.isEqualTo(refreshed.getRefreshToken().getTokenValue());
+		assertThat(fixture.getmeas(refreshed.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(this.simulator.refreshTokenState(refreshed.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(2);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void getTokenResponseWhenLateCallerHoldsTheOldRefreshTokenThenCurrentClientWithoutCallingWithings(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.CLIENT_SECRET, null);
+		OAuth2AuthorizedClient old = fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient current = fixture.clients.authorize("363");
+		fixture.getmeas(current.getAccessToken().getTokenValue());
+		assertThat(this.simulator.refreshTokenState(old.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.DEAD);
+
+		OAuth2AccessTokenResponse late = fixture.refreshClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
+				fixture.registration, old.getAccessToken(), old.getRefreshToken()));
+
+		assertThat(late.getAccessToken().getTokenValue()).isEqualTo(current.getAccessToken().getTokenValue());
+		assertThat(late.getRefreshToken().getTokenValue()).isEqualTo(current.getRefreshToken().getTokenValue());
+		assertThat(late.getAdditionalParameters()).containsEntry("userid", "363");
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		assertThat(fixture.stored("363")).isNotNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenRefreshTokenDeadThenRemovedOnlyIfStillStored(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT));
+
+		assertThat(fixture.stored("363")).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void onAuthorizationFailureWhenStoredRefreshTokenIsNewerThenNothingRemoved(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		OAuth2AuthorizedClient old = fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		fixture.clients.authorize("363");
+		ClientAuthorizationException lateFailure = new ClientAuthorizationException(
+				new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
+				new RefreshTokenRejectedException(new org.springframework.security.oauth2.core.OAuth2Error(
+						OAuth2ErrorCodes.INVALID_GRANT), old.getRefreshToken().getTokenValue(), null));
+
+		new WithingsAuthorizationFailureHandler(fixture.service).onAuthorizationFailure(lateFailure,
+				new org.springframework.security.authentication.TestingAuthenticationToken("363", null), java.util.Map.of());
+
+		assertThat(fixture.stored("363")).isNotNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhen601WithinTheBoundThenWaitsAndRetriesOnce(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		List<Duration> waits = new ArrayList<>();
+		fixture.refreshClient.setSleeper((duration) -> {
+			waits.add(duration);
+			this.simulator.clock().advance(duration);
+		});
+		fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(5));
+
+		OAuth2AuthorizedClient refreshed = fixture.clients.authorize("363");
+
+		assertThat(waits).containsExactly(Duration.ofSeconds(5));
+		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
+			.isEqualTo(refreshed.getRefreshToken().getTokenValue());
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhen601BeyondTheBoundThenTemporarilyUnavailableAndNothingRemoved(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.refreshClient.setSleeper((duration) -> {
+			throw new AssertionError("must not wait");
+		});
+		OAuth2AuthorizedClient linked = fixture.link("363", "363");
+		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(188));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode())
+				.isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE));
+		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
+			.isEqualTo(linked.getRefreshToken().getTokenValue());
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void disconnectWhenLinkedThenRevokedAtWithingsAndRemovedAndIdempotent(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		OAuth2AuthorizedClient linked = fixture.link("alice", "36000042");
+
+		assertThat(fixture.clients.disconnect("alice")).isTrue();
+
+		assertThat(fixture.stored("alice")).isNull();
+		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.DEAD);
+		assertThat(fixture.clients.disconnect("alice")).isFalse();
+		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeByUserIdWhenLinkedToAnotherPrincipalThenFoundByWithingsUserId(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.link("alice", "36000042");
+		fixture.link("bob", "36000043");
+
+		assertThat(fixture.clients.authorizeByUserId("36000043").getPrincipalName()).isEqualTo("bob");
+		assertThat(fixture.service.loadByUserId("withings", "36000042").getPrincipalName()).isEqualTo("alice");
+		assertThat(fixture.clients.authorizeByUserId("1")).isNull();
+		assertThat(fixture.clients.authorize("nobody")).isNull();
+	}
+
+	private WithingsTestFixture fixture(Store store, WithingsClientAuthentication authentication,
+			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		if (store == Store.JDBC) {
+			this.dataSource = TestDatabases.dataSource("single-flight", 10);
+		}
+		return new WithingsTestFixture(this.simulator, authentication, this.dataSource, decorator);
+	}
+
+	static <T> List<T> concurrently(int callers, java.util.concurrent.Callable<T> call) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(callers);
+		try {
+			CountDownLatch ready = new CountDownLatch(callers);
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<T>> futures = new ArrayList<>();
+			for (int i = 0; i < callers; i++) {
+				futures.add(executor.submit(() -> {
+					ready.countDown();
+					go.await();
+					return call.call();
+				}));
+			}
+			ready.await();
+			go.countDown();
+			List<T> results = new ArrayList<>();
+			for (Future<T> future : futures) {
+				results.add(future.get(60, TimeUnit.SECONDS));
+			}
+			return results;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * A store whose next rotation fails to save, as a database outage would make it: before
+	 * writing, or (for a transactional store) after the write, which must then be rolled back.
+	 */
+	static final class FailingRotationService implements WithingsAuthorizedClientService {
+
+		private final WithingsAuthorizedClientService delegate;
+
+		private final AtomicBoolean failNext;
+
+		private final boolean afterWrite;
+
+		FailingRotationService(WithingsAuthorizedClientService delegate, AtomicBoolean failNext, boolean afterWrite) {
+			this.delegate = delegate;
+			this.failNext = failNext;
+			this.afterWrite = afterWrite;
+		}
+
+		@Override
+		public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current,
+				OAuth2AccessTokenResponse response) {
+			boolean fail = this.failNext.getAndSet(false);
+			if (fail && !this.afterWrite) {
+				throw new IllegalStateException("database went away");
+			}
+			WithingsAuthorizedClient saved = this.delegate.saveRotation(current, response);
+			if (fail) {
+				throw new IllegalStateException("database went away");
+			}
+			return saved;
+		}
+
+		@Override
+		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
+				String principalName) {
+			return this.delegate.loadAuthorizedClient(clientRegistrationId, principalName);
+		}
+
+		@Override
+		public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient,
+				org.springframework.security.core.Authentication principal) {
+			this.delegate.saveAuthorizedClient(authorizedClient, principal);
+		}
+
+		@Override
+		public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
+			this.delegate.removeAuthorizedClient(clientRegistrationId, principalName);
+		}
+
+		@Override
+		public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
+			return this.delegate.loadWithingsAuthorizedClient(registrationId, principalName);
+		}
+
+		@Override
+		public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
+			return this.delegate.loadByUserId(registrationId, userId);
+		}
+
+		@Override
+		public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
+				Function<WithingsAuthorizedClient, T> work) {
+			return this.delegate.lockByRefreshToken(registrationId, refreshTokenValue, work);
+		}
+
+		@Override
+		public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+				String refreshTokenValue) {
+			return this.delegate.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+		}
+
+		@Override
+		public void rememberUserId(String accessTokenValue, String userId) {
+			this.delegate.rememberUserId(accessTokenValue, userId);
+		}
+
+		@Override
+		public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
+			return this.delegate.findPage(registrationId, afterPrincipalName, size);
+		}
+
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.github.springwithings.oauth2.client;
+
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.simulator.WithingsSimulator;
+
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The pieces the starter wires, assembled by hand around a simulator and a store.
+ */
+final class WithingsTestFixture {
+
+	static final String SCOPE = "user.metrics,user.activity";
+
+	final WithingsSimulator simulator;
+
+	final ClientRegistration registration;
+
+	final InMemoryClientRegistrationRepository registrations;
+
+	final WithingsClientRegistrations withingsRegistrations = WithingsClientRegistrations.withIds(List.of("withings"));
+
+	final WithingsAuthorizedClientService service;
+
+	final SingleFlightRefreshTokenResponseClient refreshClient;
+
+	final WithingsAuthorizedClients clients;
+
+	final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
+
+	WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource) {
+		this(simulator, authentication, dataSource, null);
+	}
+
+	WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource,
+			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		this.simulator = simulator;
+		this.registration = TestClientRegistrations.withings(simulator).build();
+		this.registrations = new InMemoryClientRegistrationRepository(this.registration);
+		WithingsAuthorizedClientService store = (dataSource != null)
+				? new JdbcWithingsAuthorizedClientService(new JdbcTemplate(dataSource),
+						new DataSourceTransactionManager(dataSource), this.registrations)
+				: new InMemoryWithingsAuthorizedClientService(this.registrations);
+		this.service = (decorator != null) ? decorator.apply(store) : store;
+		this.refreshClient = new SingleFlightRefreshTokenResponseClient(
+				WithingsAccessTokenResponseClient.refreshToken(this.withingsRegistrations, authentication, RestClient.builder()),
+				this.service, this.withingsRegistrations);
+		this.clients = new WithingsAuthorizedClients(this.registrations, this.service, this.refreshClient,
+				new WithingsRevocationClient(RestClient.create()), "withings");
+		this.clients.setClock(simulator.clock());
+		this.codeClient = new UserIdRememberingTokenResponseClient(WithingsAccessTokenResponseClient
+			.authorizationCode(this.withingsRegistrations, authentication, RestClient.builder()), this.service);
+	}
+
+	/** Sign a Withings user in as {@code principalName}, as Spring's login filter does. */
+	OAuth2AuthorizedClient link(String principalName, String userId) {
+		this.simulator.setConsentingUserId(userId);
+		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
+				SCOPE);
+		OAuth2AccessTokenResponse response = this.codeClient
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(this.registration, principalName,
+				response.getAccessToken(), response.getRefreshToken());
+		this.service.saveAuthorizedClient(client, new TestingAuthenticationToken(principalName, null));
+		return client;
+	}
+
+	/** A data call with an access token, as the application would make it. */
+	@SuppressWarnings("unchecked")
+	Map<String, Object> getmeas(String accessToken) {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("action", "getmeas");
+		return RestClient.create()
+			.post()
+			.uri(this.simulator.baseUrl() + "/measure")
+			.header("Authorization", "Bearer " + accessToken)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(form)
+			.retrieve()
+			.body(Map.class);
+	}
+
+	OAuth2AuthorizedClient stored(String principalName) {
+		return this.service.loadAuthorizedClient("withings", principalName);
+	}
+
+}
