@@ -7,6 +7,7 @@ import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientServic
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,6 +18,7 @@ import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabas
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -56,7 +58,7 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
-		JdbcWithingsAuthorizedClientService withingsAuthorizedClientService(DataSource dataSource,
+		JdbcWithingsAuthorizedClientService jdbcWithingsAuthorizedClientService(DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManager,
 				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
 			JdbcWithingsAuthorizedClientService service = new JdbcWithingsAuthorizedClientService(
@@ -80,14 +82,36 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+	@Conditional(MemoryStoreCondition.class)
 	static class MemoryStoreConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
-		InMemoryWithingsAuthorizedClientService withingsAuthorizedClientService(
+		InMemoryWithingsAuthorizedClientService inMemoryWithingsAuthorizedClientService(
 				ClientRegistrationRepository clientRegistrationRepository) {
 			return new InMemoryWithingsAuthorizedClientService(clientRegistrationRepository);
+		}
+
+	}
+
+	/**
+	 * Memory when asked for, or when nothing is said and there is no {@link DataSource}.
+	 */
+	static class MemoryStoreCondition extends AnyNestedCondition {
+
+		MemoryStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory")
+		static class Asked {
+
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+		@ConditionalOnMissingBean(DataSource.class)
+		static class NoDataSource {
+
 		}
 
 	}

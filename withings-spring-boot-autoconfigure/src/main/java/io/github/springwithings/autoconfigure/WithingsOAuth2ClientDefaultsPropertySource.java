@@ -15,7 +15,7 @@ import org.springframework.core.env.PropertySource;
  * Default values for the {@code withings} provider and for Withings registrations, computed when
  * they are looked up so that they follow {@code withings.*} and registrations from every other
  * property source, including those added after start-up (tests' dynamic properties, for
- * example). Meant to come last in the environment: any property the application sets wins.
+ * example). Any property the application sets elsewhere wins, wherever its property source stands.
  *
  * <p>Only the provider keys are enumerated (Boot discovers the {@code withings} provider that
  * way); registration defaults are answered when asked for, for registrations declared elsewhere.
@@ -64,6 +64,13 @@ final class WithingsOAuth2ClientDefaultsPropertySource extends EnumerablePropert
 
 	@Override
 	public Object getProperty(String name) {
+		Object value = defaultValue(name);
+		// a value set anywhere else wins, even in a source Boot later moves behind this one
+		// (SpringApplication's default properties)
+		return (value != null && otherValue(name) == null) ? value : null;
+	}
+
+	private Object defaultValue(String name) {
 		if (name.startsWith(PROVIDER_PREFIX)) {
 			return switch (name.substring(PROVIDER_PREFIX.length())) {
 				case "authorization-uri" -> baseUri("withings.account-base-uri", DEFAULT_ACCOUNT_BASE_URI)

@@ -75,14 +75,16 @@ class SingleFlightRefreshTokenResponseClientTests {
 	void authorizeWhen200ConcurrentCallersOfOneExpiredClientThenOneRefreshAndEveryoneGetsTheSameToken(Store store,
 			WithingsClientAuthentication authentication) throws Exception {
 		WithingsTestFixture fixture = fixture(store, authentication, null);
-		OAuth2AuthorizedClient linked = fixture.link("363", "363");
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		this.simulator.setLatency(Duration.ofMillis(200));
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
 		int nonces = this.simulator.counters().nonceRequests();
 
 		List<String> accessTokens = concurrently(200, () -> fixture.clients.authorize("363").getAccessToken().getTokenValue());
 
 		assertThat(Set.copyOf(accessTokens)).hasSize(1).doesNotContain(linked.getAccessToken().getTokenValue());
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		List<String> latecomers = concurrently(50, () -> fixture.clients.authorize("363").getAccessToken().getTokenValue());
+		assertThat(Set.copyOf(latecomers)).containsExactly(accessTokens.get(0));
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().nonceRequests() - nonces)
 			.isEqualTo((authentication == WithingsClientAuthentication.SIGNATURE) ? 1 : 0);
@@ -100,8 +102,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 		AtomicBoolean failNext = new AtomicBoolean();
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE,
 				(service) -> new FailingRotationService(service, failNext, store == Store.JDBC));
-		OAuth2AuthorizedClient linked = fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		failNext.set(true);
 
 		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
@@ -131,8 +132,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 	@EnumSource(Store.class)
 	void getTokenResponseWhenLateCallerHoldsTheOldRefreshTokenThenCurrentClientWithoutCallingWithings(Store store) {
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.CLIENT_SECRET, null);
-		OAuth2AuthorizedClient old = fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
 		OAuth2AuthorizedClient current = fixture.clients.authorize("363");
 		fixture.getmeas(current.getAccessToken().getTokenValue());
 		assertThat(this.simulator.refreshTokenState(old.getRefreshToken().getTokenValue()))
@@ -153,8 +153,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 	@EnumSource(Store.class)
 	void authorizeWhenRefreshTokenDeadThenRemovedOnlyIfStillStored(Store store) {
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
-		fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		fixture.linkExpired("363", "363");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
 				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
 
@@ -168,8 +167,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 	@EnumSource(Store.class)
 	void onAuthorizationFailureWhenStoredRefreshTokenIsNewerThenNothingRemoved(Store store) {
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
-		OAuth2AuthorizedClient old = fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
 		fixture.clients.authorize("363");
 		ClientAuthorizationException lateFailure = new ClientAuthorizationException(
 				new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
@@ -191,8 +189,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 			waits.add(duration);
 			this.simulator.clock().advance(duration);
 		});
-		fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		fixture.linkExpired("363", "363");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(5));
 
 		OAuth2AuthorizedClient refreshed = fixture.clients.authorize("363");
@@ -209,8 +206,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 		fixture.refreshClient.setSleeper((duration) -> {
 			throw new AssertionError("must not wait");
 		});
-		OAuth2AuthorizedClient linked = fixture.link("363", "363");
-		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(188));
 
 		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))

@@ -1,5 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +23,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResp
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -68,20 +71,39 @@ final class WithingsTestFixture {
 				this.service, this.withingsRegistrations);
 		this.clients = new WithingsAuthorizedClients(this.registrations, this.service, this.refreshClient,
 				new WithingsRevocationClient(RestClient.create()), "withings");
-		this.clients.setClock(simulator.clock());
 		this.codeClient = new UserIdRememberingTokenResponseClient(WithingsAccessTokenResponseClient
 			.authorizationCode(this.withingsRegistrations, authentication, RestClient.builder()), this.service);
 	}
 
 	/** Sign a Withings user in as {@code principalName}, as Spring's login filter does. */
 	OAuth2AuthorizedClient link(String principalName, String userId) {
+		return link(principalName, userId, false);
+	}
+
+	/**
+	 * Sign a Withings user in and let its access token expire: the stored client looks expired to
+	 * the application (whose clock is the real one) and Withings' clock moves past it too.
+	 */
+	OAuth2AuthorizedClient linkExpired(String principalName, String userId) {
+		return link(principalName, userId, true);
+	}
+
+	private OAuth2AuthorizedClient link(String principalName, String userId, boolean expired) {
 		this.simulator.setConsentingUserId(userId);
 		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
 				SCOPE);
 		OAuth2AccessTokenResponse response = this.codeClient
 			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
-		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(this.registration, principalName,
-				response.getAccessToken(), response.getRefreshToken());
+		OAuth2AccessToken accessToken = response.getAccessToken();
+		if (expired) {
+			Instant now = Instant.now();
+			accessToken = new OAuth2AccessToken(accessToken.getTokenType(), accessToken.getTokenValue(),
+					now.minus(Duration.ofHours(3).plusMinutes(5)), now.minus(Duration.ofMinutes(5)),
+					accessToken.getScopes());
+			this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		}
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(this.registration, principalName, accessToken,
+				response.getRefreshToken());
 		this.service.saveAuthorizedClient(client, new TestingAuthenticationToken(principalName, null));
 		return client;
 	}
