@@ -1,0 +1,141 @@
+package io.github.springwithings.autoconfigure;
+
+import java.time.Instant;
+import java.util.Set;
+
+import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ResolvableType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WithingsAuthorizedClientServiceAutoConfigurationTests {
+
+	private static final String REGISTRATION = "spring.security.oauth2.client.registration.withings.";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
+		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class));
+
+	private final ApplicationContextRunner withDataSource = this.contextRunner
+		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-${random.uuid}")
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void storeWhenDataSourceThenJdbcWithSchemaCreatedAndSingleFlightRefresh() {
+		this.withDataSource.run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class)
+				.hasSingleBean(JdbcWithingsAuthorizedClientService.class)
+				.hasSingleBean(WithingsAuthorizedClients.class);
+			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+				.queryForObject("SELECT COUNT(*) FROM withings_authorized_client", Integer.class)).isZero();
+			assertThat(context.getBeanProvider(refreshTokenClientType()).getObject())
+				.isInstanceOf(SingleFlightRefreshTokenResponseClient.class);
+		});
+	}
+
+	@Test
+	void storeWhenNoDataSourceThenInMemory() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class)
+				.hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
+				.hasSingleBean(WithingsAuthorizedClients.class);
+			assertThat(context.getBeanProvider(refreshTokenClientType()).getObject())
+				.isInstanceOf(SingleFlightRefreshTokenResponseClient.class);
+		});
+	}
+
+	@Test
+	void storeWhenTypeMemoryThenInMemoryEvenWithDataSource() {
+		this.withDataSource.withPropertyValues("withings.store.type=memory")
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
+				.doesNotHaveBean(JdbcWithingsAuthorizedClientService.class));
+	}
+
+	@Test
+	void storeWhenInitializeSchemaNeverThenNoTable() {
+		this.withDataSource.withPropertyValues("withings.store.initialize-schema=never").run((context) -> {
+			Integer tables = new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(
+					"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'WITHINGS_AUTHORIZED_CLIENT'",
+					Integer.class);
+			assertThat(tables).isZero();
+		});
+	}
+
+	@Test
+	void storeWhenUserDefinesAServiceThenBacksOffAndRefreshIsNotCoordinated() {
+		this.withDataSource.withUserConfiguration(UserService.class).run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class)
+				.doesNotHaveBean(WithingsAuthorizedClientService.class)
+				.doesNotHaveBean(WithingsAuthorizedClients.class);
+			assertThat(context.getBeanProvider(refreshTokenClientType()).getObject())
+				.isNotInstanceOf(SingleFlightRefreshTokenResponseClient.class);
+		});
+	}
+
+	@Test
+	void storeWhenEncryptionConfiguredThenTokensUnreadableAtRestAndReadableThroughTheService() {
+		this.withDataSource
+			.withPropertyValues("withings.store.encryption.password=correct-horse-battery-staple",
+					"withings.store.encryption.salt=5c0744940b5c369b")
+			.run((context) -> {
+				WithingsAuthorizedClientService service = context.getBean(WithingsAuthorizedClientService.class);
+				Instant now = Instant.now();
+				OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(
+						context.getBean(ClientRegistrationRepository.class).findByRegistrationId("withings"), "363",
+						new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-value-0123456789", now,
+								now.plusSeconds(10800), Set.of("user.metrics")),
+						new OAuth2RefreshToken("refresh-value-0123456789", now));
+				service.saveAuthorizedClient(client, new TestingAuthenticationToken("363", null));
+
+				String atRest = new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(
+						"SELECT access_token_value || refresh_token_value FROM withings_authorized_client", String.class);
+				assertThat(atRest).doesNotContain("access-value").doesNotContain("refresh-value");
+				OAuth2AuthorizedClient loaded = service.loadAuthorizedClient("withings", "363");
+				assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-value-0123456789");
+				assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-value-0123456789");
+			});
+	}
+
+	private static ResolvableType refreshTokenClientType() {
+		return ResolvableType.forClassWithGenerics(OAuth2AccessTokenResponseClient.class,
+				OAuth2RefreshTokenGrantRequest.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserService {
+
+		@Bean
+		OAuth2AuthorizedClientService userAuthorizedClientService(ClientRegistrationRepository repository) {
+			return new InMemoryOAuth2AuthorizedClientService(repository);
+		}
+
+	}
+
+}
