@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
+import io.github.springwithings.oauth2.client.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRecoveryClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsOAuth2UserService;
@@ -19,6 +22,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -92,9 +96,46 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
 					store, registrations);
 			singleFlight.setMaxRateLimitWait(properties.getRefresh().getMaxRateLimitWait());
+			if (properties.getRecovery().isEnabled()) {
+				singleFlight.setRecovery(recovery(registrations, properties,
+						restClientBuilder.getIfAvailable(RestClient::builder)));
+			}
 			return singleFlight;
 		}
 		return client;
+	}
+
+	private static WithingsAuthorizationRecovery recovery(WithingsClientRegistrations registrations,
+			WithingsProperties properties, RestClient.Builder restClientBuilder) {
+		WithingsAuthorizationRecovery recovery = new WithingsAuthorizationRecovery(
+				new WithingsRecoveryClient(restClientBuilder.clone().build()), WithingsAccessTokenResponseClient
+					.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilder));
+		if (properties.getRecovery().getRedirectUri() != null) {
+			recovery.setRedirectUri(properties.getRecovery().getRedirectUri());
+		}
+		return recovery;
+	}
+
+	@Bean
+	@ConditionalOnBean(WithingsAuthorizedClientService.class)
+	@ConditionalOnProperty(name = "withings.keep-alive.enabled", havingValue = "true")
+	@ConditionalOnMissingBean
+	WithingsKeepAlive withingsKeepAlive(WithingsAuthorizedClientService authorizedClientService,
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
+			WithingsClientRegistrations registrations, WithingsProperties properties) {
+		WithingsProperties.KeepAlive settings = properties.getKeepAlive();
+		WithingsKeepAlive keepAlive = new WithingsKeepAlive(authorizedClientService, refreshTokenResponseClient,
+				registrations.getRegistrationIds());
+		keepAlive.setMaxRefreshTokenAge(settings.getMaxRefreshTokenAge());
+		keepAlive.setPageSize(settings.getPageSize());
+		keepAlive.setSpacing(settings.getSpacing());
+		return keepAlive;
+	}
+
+	@Bean
+	@ConditionalOnBean(WithingsKeepAlive.class)
+	WithingsKeepAliveScheduler withingsKeepAliveScheduler(WithingsKeepAlive keepAlive, WithingsProperties properties) {
+		return new WithingsKeepAliveScheduler(keepAlive, properties.getKeepAlive().getInterval());
 	}
 
 	@Bean

@@ -36,6 +36,10 @@ public class WithingsProperties {
 
 	private final Refresh refresh = new Refresh();
 
+	private final Recovery recovery = new Recovery();
+
+	private final KeepAlive keepAlive = new KeepAlive();
+
 	public String getApiBaseUri() {
 		return this.apiBaseUri;
 	}
@@ -64,6 +68,14 @@ public class WithingsProperties {
 		return this.refresh;
 	}
 
+	public Recovery getRecovery() {
+		return this.recovery;
+	}
+
+	public KeepAlive getKeepAlive() {
+		return this.keepAlive;
+	}
+
 	public boolean isDemoMode() {
 		return this.demoMode;
 	}
@@ -89,6 +101,115 @@ public class WithingsProperties {
 
 		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 			this.maxRateLimitWait = maxRateLimitWait;
+		}
+
+	}
+
+	/**
+	 * Recovery of users whose refresh token died (recoverauthorizationcode, Withings partners
+	 * with a contract only).
+	 */
+	public static class Recovery {
+
+		/**
+		 * Whether a dead refresh token is replaced through recoverauthorizationcode instead of
+		 * removing the link.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Redirect URI sent when exchanging a recovered code (the callback registered at
+		 * Withings); the registration's redirect URI when unset, which must then be absolute.
+		 */
+		private String redirectUri;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getRedirectUri() {
+			return this.redirectUri;
+		}
+
+		public void setRedirectUri(String redirectUri) {
+			this.redirectUri = redirectUri;
+		}
+
+	}
+
+	/**
+	 * Periodic refresh of dormant users, so that their one-year refresh tokens never expire.
+	 */
+	public static class KeepAlive {
+
+		/**
+		 * Whether to refresh, on a schedule, every client whose refresh token is older than the
+		 * maximum age.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Refresh tokens older than this are refreshed.
+		 */
+		private Duration maxRefreshTokenAge = Duration.ofDays(180);
+
+		/**
+		 * Time between two sweeps.
+		 */
+		private Duration interval = Duration.ofDays(1);
+
+		/**
+		 * Time between two refreshes of a sweep.
+		 */
+		private Duration spacing = Duration.ofSeconds(1);
+
+		/**
+		 * Number of stored clients read at a time.
+		 */
+		private int pageSize = 100;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getMaxRefreshTokenAge() {
+			return this.maxRefreshTokenAge;
+		}
+
+		public void setMaxRefreshTokenAge(Duration maxRefreshTokenAge) {
+			this.maxRefreshTokenAge = maxRefreshTokenAge;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getSpacing() {
+			return this.spacing;
+		}
+
+		public void setSpacing(Duration spacing) {
+			this.spacing = spacing;
+		}
+
+		public int getPageSize() {
+			return this.pageSize;
+		}
+
+		public void setPageSize(int pageSize) {
+			this.pageSize = pageSize;
 		}
 
 	}

@@ -8,6 +8,7 @@ import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientServic
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsKeepAlive;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -120,6 +121,20 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				OAuth2AuthorizedClient loaded = service.loadAuthorizedClient("withings", "363");
 				assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-value-0123456789");
 				assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-value-0123456789");
+			});
+	}
+
+	@Test
+	void keepAliveWhenEnabledThenScheduledAndOtherwiseAbsent() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(WithingsKeepAlive.class));
+		this.contextRunner
+			.withPropertyValues("withings.keep-alive.enabled=true", "withings.keep-alive.interval=12h",
+					"withings.keep-alive.max-refresh-token-age=90d")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WithingsKeepAlive.class).hasSingleBean(WithingsKeepAliveScheduler.class);
+				assertThat(context.getBean(WithingsKeepAliveScheduler.class).isRunning()).isTrue();
+				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
+					.isEqualTo(java.time.Duration.ofDays(90));
 			});
 	}
 

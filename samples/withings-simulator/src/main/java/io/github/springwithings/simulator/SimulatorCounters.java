@@ -23,6 +23,8 @@ public final class SimulatorCounters {
 
 	final AtomicInteger revocations = new AtomicInteger();
 
+	final AtomicInteger recoveries = new AtomicInteger();
+
 	final AtomicInteger unauthorizedDataRequests = new AtomicInteger();
 
 	/** Nonces handed out by {@code /v2/signature}. */
@@ -58,6 +60,11 @@ public final class SimulatorCounters {
 	/** Users revoked with {@code action=revoke}. */
 	public int revocations() {
 		return this.revocations.get();
+	}
+
+	/** Codes handed out by {@code action=recoverauthorizationcode}. */
+	public int recoveries() {
+		return this.recoveries.get();
 	}
 
 	/** Data API calls, successful or not. */

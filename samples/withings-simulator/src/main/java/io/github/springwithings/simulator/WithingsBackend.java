@@ -76,6 +76,8 @@ final class WithingsBackend {
 
 	private boolean denyConsent;
 
+	private boolean recoveryAllowed = true;
+
 	WithingsBackend(SimulatorClock clock, SimulatorCounters counters) {
 		this.clock = clock;
 		this.counters = counters;
@@ -91,6 +93,10 @@ final class WithingsBackend {
 
 	synchronized void setUserIdAsString(boolean userIdAsString) {
 		this.userIdAsString = userIdAsString;
+	}
+
+	synchronized void setRecoveryAllowed(boolean recoveryAllowed) {
+		this.recoveryAllowed = recoveryAllowed;
 	}
 
 	synchronized void setDenyConsent(boolean denyConsent) {
@@ -188,6 +194,9 @@ final class WithingsBackend {
 		if ("revoke".equals(action)) {
 			return revoke(clientId, form);
 		}
+		if ("recoverauthorizationcode".equals(action)) {
+			return recover(clientId, form);
+		}
 		if (!"requesttoken".equals(action)) {
 			return reject(2554, "Not implemented");
 		}
@@ -269,11 +278,34 @@ final class WithingsBackend {
 		return SimulatorResponse.envelope(0, Map.of(), null);
 	}
 
+	private SimulatorResponse recover(String clientId, Map<String, String> form) {
+		if (!form.containsKey("signature")) {
+			return reject(503, "Invalid Params: recoverauthorizationcode must be signed");
+		}
+		if (!this.recoveryAllowed) {
+			return reject(2555, "Unauthorized: recoverauthorizationcode is for partners with a contract");
+		}
+		String userId = form.get("userid");
+		List<String> scopes = null;
+		for (RefreshToken token : this.refreshTokens.values()) {
+			if (token.clientId.equals(clientId) && token.userId.equals(userId)) {
+				scopes = token.scopes;
+			}
+		}
+		if (scopes == null) {
+			return reject(503, "Invalid Params: invalid userid");
+		}
+		String code = newToken();
+		this.codes.put(code, new Code(clientId, null, scopes, userId, this.clock.instant()));
+		this.counters.recoveries.incrementAndGet();
+		return SimulatorResponse.envelope(0, Map.of("user", Map.of("code", code)), null);
+	}
+
 	private SimulatorResponse exchangeCode(String clientId, Map<String, String> form) {
 		Code code = this.codes.get(form.get("code"));
 		Instant now = this.clock.instant();
 		if (code == null || code.used || !code.clientId.equals(clientId)
-				|| !code.redirectUri.equals(form.get("redirect_uri"))
+				|| (code.redirectUri != null && !code.redirectUri.equals(form.get("redirect_uri")))
 				|| code.issuedAt.plus(CODE_LIFETIME).isBefore(now)) {
 			return reject(503, INVALID_CODE);
 		}

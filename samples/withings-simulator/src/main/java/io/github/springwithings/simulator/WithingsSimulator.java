@@ -125,6 +125,14 @@ public final class WithingsSimulator implements AutoCloseable {
 		this.backend.setDenyConsent(denyConsent);
 	}
 
+	/**
+	 * Whether {@code recoverauthorizationcode} is allowed (Withings allows it to partners with a
+	 * contract); allowed by default. Recovered codes are not bound to a redirect URI.
+	 */
+	public void setRecoveryAllowed(boolean recoveryAllowed) {
+		this.backend.setRecoveryAllowed(recoveryAllowed);
+	}
+
 	/** Latency added to every answer. */
 	public void setLatency(Duration latency) {
 		this.transformer.setLatency(latency);

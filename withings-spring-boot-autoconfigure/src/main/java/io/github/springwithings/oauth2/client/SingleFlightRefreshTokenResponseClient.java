@@ -36,6 +36,8 @@ import org.springframework.util.ConcurrentReferenceHashMap;
  * (its new access token was never used), so the next attempt succeeds;</li>
  * <li><b>compare before remove</b>: a rejected refresh throws {@link RefreshTokenRejectedException},
  * which names the failing refresh token for {@link WithingsAuthorizationFailureHandler};</li>
+ * <li><b>recovery</b> (optional, {@link #setRecovery}): a dead refresh token is replaced through
+ * {@code recoverauthorizationcode};</li>
  * <li><b>throttling</b>: a 601 answer is retried once after {@code wait_seconds} when that is
  * within {@link #setMaxRateLimitWait the bound}; it never removes anything.</li>
  * </ul>
@@ -61,6 +63,8 @@ public final class SingleFlightRefreshTokenResponseClient
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
 	private Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+
+	private WithingsAuthorizationRecovery recovery;
 
 	/**
 	 * @param delegate the client that calls Withings
@@ -113,7 +117,13 @@ public final class SingleFlightRefreshTokenResponseClient
 			request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(), current.getAccessToken(),
 					current.getRefreshToken(), grantRequest.getScopes());
 		}
-		OAuth2AccessTokenResponse response = callWithings(request);
+		OAuth2AccessTokenResponse response;
+		try {
+			response = callWithings(request);
+		}
+		catch (RefreshTokenRejectedException ex) {
+			response = recover(stored, ex);
+		}
 		try {
 			this.authorizedClientService.saveRotation(stored, response);
 		}
@@ -125,6 +135,20 @@ public final class SingleFlightRefreshTokenResponseClient
 			throw new OAuth2AuthorizationException(error, ex);
 		}
 		return response;
+	}
+
+	private OAuth2AccessTokenResponse recover(WithingsAuthorizedClient stored, RefreshTokenRejectedException rejected) {
+		if (this.recovery == null || stored.getUserId() == null
+				|| !OAuth2ErrorCodes.INVALID_GRANT.equals(rejected.getError().getErrorCode())) {
+			throw rejected;
+		}
+		try {
+			return this.recovery.recover(stored);
+		}
+		catch (RuntimeException ex) {
+			rejected.addSuppressed(ex);
+			throw rejected;
+		}
 	}
 
 	private OAuth2AccessTokenResponse callWithings(OAuth2RefreshTokenGrantRequest request) {
@@ -208,6 +232,17 @@ public final class SingleFlightRefreshTokenResponseClient
 	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
 		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Recover users whose refresh token died (contract partners): instead of failing with
+	 * {@code invalid_grant}, get a new code with {@code recoverauthorizationcode}, exchange it,
+	 * store the new pair and carry on. When recovery fails the original failure stands (and the
+	 * client is removed). Off by default.
+	 * @param recovery the recovery, {@code null} to turn it off
+	 */
+	public void setRecovery(WithingsAuthorizationRecovery recovery) {
+		this.recovery = recovery;
 	}
 
 	/**

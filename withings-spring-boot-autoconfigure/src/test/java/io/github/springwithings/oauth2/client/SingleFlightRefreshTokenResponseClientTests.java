@@ -11,11 +11,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRecoveryClient;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -165,6 +166,43 @@ class SingleFlightRefreshTokenResponseClientTests {
 
 	@ParameterizedTest
 	@EnumSource(Store.class)
+	void authorizeWhenRefreshTokenDeadAndRecoveryEnabledThenRecoveredWithoutTheUser(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.refreshClient.setRecovery(new WithingsAuthorizationRecovery(
+				new WithingsRecoveryClient(RestClient.create()), fixture.codeClient));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("alice", "36000042");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
+
+		OAuth2AuthorizedClient recovered = fixture.clients.authorize("alice");
+
+		assertThat(recovered.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().recoveries()).isEqualTo(1);
+		WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "alice");
+		assertThat(stored.getRefreshTokenValue()).isEqualTo(recovered.getRefreshToken().getTokenValue());
+		assertThat(stored.getUserId()).isEqualTo("36000042");
+		assertThat(fixture.getmeas(recovered.getAccessToken().getTokenValue())).containsEntry("status", 0);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenRefreshTokenDeadAndRecoveryRefusedThenRemoved(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.refreshClient.setRecovery(new WithingsAuthorizationRecovery(
+				new WithingsRecoveryClient(RestClient.create()), fixture.codeClient));
+		this.simulator.setRecoveryAllowed(false);
+		fixture.linkExpired("alice", "36000042");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("alice"))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT));
+		assertThat(fixture.stored("alice")).isNull();
+		assertThat(this.simulator.counters().recoveries()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
 	void onAuthorizationFailureWhenStoredRefreshTokenIsNewerThenNothingRemoved(Store store) {
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
 		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
@@ -283,16 +321,14 @@ class SingleFlightRefreshTokenResponseClientTests {
 	 * A store whose next rotation fails to save, as a database outage would make it: before
 	 * writing, or (for a transactional store) after the write, which must then be rolled back.
 	 */
-	static final class FailingRotationService implements WithingsAuthorizedClientService {
-
-		private final WithingsAuthorizedClientService delegate;
+	static final class FailingRotationService extends ForwardingWithingsAuthorizedClientService {
 
 		private final AtomicBoolean failNext;
 
 		private final boolean afterWrite;
 
 		FailingRotationService(WithingsAuthorizedClientService delegate, AtomicBoolean failNext, boolean afterWrite) {
-			this.delegate = delegate;
+			super(delegate);
 			this.failNext = failNext;
 			this.afterWrite = afterWrite;
 		}
@@ -304,60 +340,11 @@ class SingleFlightRefreshTokenResponseClientTests {
 			if (fail && !this.afterWrite) {
 				throw new IllegalStateException("database went away");
 			}
-			WithingsAuthorizedClient saved = this.delegate.saveRotation(current, response);
+			WithingsAuthorizedClient saved = super.saveRotation(current, response);
 			if (fail) {
 				throw new IllegalStateException("database went away");
 			}
 			return saved;
-		}
-
-		@Override
-		public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId,
-				String principalName) {
-			return this.delegate.loadAuthorizedClient(clientRegistrationId, principalName);
-		}
-
-		@Override
-		public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient,
-				org.springframework.security.core.Authentication principal) {
-			this.delegate.saveAuthorizedClient(authorizedClient, principal);
-		}
-
-		@Override
-		public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
-			this.delegate.removeAuthorizedClient(clientRegistrationId, principalName);
-		}
-
-		@Override
-		public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
-			return this.delegate.loadWithingsAuthorizedClient(registrationId, principalName);
-		}
-
-		@Override
-		public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
-			return this.delegate.loadByUserId(registrationId, userId);
-		}
-
-		@Override
-		public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
-				Function<WithingsAuthorizedClient, T> work) {
-			return this.delegate.lockByRefreshToken(registrationId, refreshTokenValue, work);
-		}
-
-		@Override
-		public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
-				String refreshTokenValue) {
-			return this.delegate.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
-		}
-
-		@Override
-		public void rememberUserId(String accessTokenValue, String userId) {
-			this.delegate.rememberUserId(accessTokenValue, userId);
-		}
-
-		@Override
-		public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
-			return this.delegate.findPage(registrationId, afterPrincipalName, size);
 		}
 
 	}

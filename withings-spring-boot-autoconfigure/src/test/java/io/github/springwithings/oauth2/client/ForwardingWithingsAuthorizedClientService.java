@@ -1,0 +1,73 @@
+package io.github.springwithings.oauth2.client;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+
+/**
+ * A store that forwards everything, for tests to override one behaviour.
+ */
+class ForwardingWithingsAuthorizedClientService implements WithingsAuthorizedClientService {
+
+	private final WithingsAuthorizedClientService delegate;
+
+	ForwardingWithingsAuthorizedClientService(WithingsAuthorizedClientService delegate) {
+		this.delegate = delegate;
+	}
+
+	@Override
+	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+		return this.delegate.loadAuthorizedClient(clientRegistrationId, principalName);
+	}
+
+	@Override
+	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
+		this.delegate.saveAuthorizedClient(authorizedClient, principal);
+	}
+
+	@Override
+	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
+		this.delegate.removeAuthorizedClient(clientRegistrationId, principalName);
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
+		return this.delegate.loadWithingsAuthorizedClient(registrationId, principalName);
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
+		return this.delegate.loadByUserId(registrationId, userId);
+	}
+
+	@Override
+	public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
+			Function<WithingsAuthorizedClient, T> work) {
+		return this.delegate.lockByRefreshToken(registrationId, refreshTokenValue, work);
+	}
+
+	@Override
+	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
+		return this.delegate.saveRotation(current, response);
+	}
+
+	@Override
+	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue) {
+		return this.delegate.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+	}
+
+	@Override
+	public void rememberUserId(String accessTokenValue, String userId) {
+		this.delegate.rememberUserId(accessTokenValue, userId);
+	}
+
+	@Override
+	public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
+		return this.delegate.findPage(registrationId, afterPrincipalName, size);
+	}
+
+}
