@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
@@ -33,7 +34,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ResolvableType;
-import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -42,9 +42,6 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,7 +116,7 @@ class WithingsMultiInstanceIntegrationTests {
 				OAuth2AuthorizedClient stored = service(first).loadAuthorizedClient("withings", user);
 				assertThat(stored).as("user %s in cycle %d", user, cycle).isNotNull();
 				assertThat(tokensByUser.get(user)).containsExactly(stored.getAccessToken().getTokenValue());
-				assertThat(getmeas(stored.getAccessToken().getTokenValue())).containsEntry("status", 0);
+				assertThat(WithingsTestFixture.getmeas(this.simulator, stored.getAccessToken().getTokenValue())).containsEntry("status", 0);
 				assertThat(this.simulator.refreshTokenState(stored.getRefreshToken().getTokenValue()))
 					.isEqualTo(RefreshTokenState.ACTIVE);
 			}
@@ -179,20 +176,6 @@ class WithingsMultiInstanceIntegrationTests {
 		service(context).saveAuthorizedClient(new OAuth2AuthorizedClient(registration, userId, response.getAccessToken(),
 				response.getRefreshToken()), new TestingAuthenticationToken(userId, null));
 		return userId;
-	}
-
-	@SuppressWarnings("unchecked")
-	private Map<String, Object> getmeas(String accessToken) {
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.add("action", "getmeas");
-		return RestClient.create()
-			.post()
-			.uri(this.simulator.baseUrl() + "/measure")
-			.header("Authorization", "Bearer " + accessToken)
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(form)
-			.retrieve()
-			.body(Map.class);
 	}
 
 	/**

@@ -32,7 +32,7 @@ import org.springframework.web.client.RestClient;
 /**
  * The pieces the starter wires, assembled by hand around a simulator and a store.
  */
-final class WithingsTestFixture {
+public final class WithingsTestFixture {
 
 	static final String SCOPE = "user.metrics,user.activity";
 
@@ -109,13 +109,18 @@ final class WithingsTestFixture {
 	}
 
 	/** A data call with an access token, as the application would make it. */
-	@SuppressWarnings("unchecked")
 	Map<String, Object> getmeas(String accessToken) {
+		return getmeas(this.simulator, accessToken);
+	}
+
+	/** A data call with an access token, as the application would make it. */
+	@SuppressWarnings("unchecked")
+	public static Map<String, Object> getmeas(WithingsSimulator simulator, String accessToken) {
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add("action", "getmeas");
 		return RestClient.create()
 			.post()
-			.uri(this.simulator.baseUrl() + "/measure")
+			.uri(simulator.baseUrl() + "/measure")
 			.header("Authorization", "Bearer " + accessToken)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(form)
