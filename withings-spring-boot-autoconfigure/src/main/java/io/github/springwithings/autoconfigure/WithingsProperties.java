@@ -38,6 +38,8 @@ public class WithingsProperties {
 
 	private final Recovery recovery = new Recovery();
 
+	private final Api api = new Api();
+
 	private final KeepAlive keepAlive = new KeepAlive();
 
 	public String getApiBaseUri() {
@@ -66,6 +68,10 @@ public class WithingsProperties {
 
 	public Refresh getRefresh() {
 		return this.refresh;
+	}
+
+	public Api getApi() {
+		return this.api;
 	}
 
 	public Recovery getRecovery() {
@@ -210,6 +216,27 @@ public class WithingsProperties {
 
 		public void setPageSize(int pageSize) {
 			this.pageSize = pageSize;
+		}
+
+	}
+
+	/**
+	 * Calls of the Withings data API.
+	 */
+	public static class Api {
+
+		/**
+		 * Longest wait Withings may ask for (status 601, wait_seconds) before an API call is
+		 * retried once; a longer one fails at once with WithingsRateLimitException.
+		 */
+		private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+		public Duration getMaxRateLimitWait() {
+			return this.maxRateLimitWait;
+		}
+
+		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+			this.maxRateLimitWait = maxRateLimitWait;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -81,6 +82,8 @@ abstract class AbstractWithingsLoginIntegrationTests {
 	void dataCallsWhenAccessTokenExpiresThenRefreshTransparentlyAndRotateForThreeCycles() throws Exception {
 		WithingsSimulator simulator = simulator();
 		signIn();
+		int deadChainUses = simulator.counters().deadChainUses();
+		int unauthorized = simulator.counters().unauthorizedDataRequests();
 		assertThat(this.browser.get(app("/measures/webclient")).body()).startsWith("{\"status\":0,").contains("measuregrps");
 		assertThat(this.browser.get(app("/measures/restclient")).body()).startsWith("{\"status\":0,");
 
@@ -104,8 +107,8 @@ abstract class AbstractWithingsLoginIntegrationTests {
 			assertThat(simulator.refreshTokenState(before.getRefreshToken().getTokenValue()))
 				.isEqualTo(RefreshTokenState.DEAD);
 		}
-		assertThat(simulator.counters().deadChainUses()).isZero();
-		assertThat(simulator.counters().unauthorizedDataRequests()).isZero();
+		assertThat(simulator.counters().deadChainUses()).isEqualTo(deadChainUses);
+		assertThat(simulator.counters().unauthorizedDataRequests()).isEqualTo(unauthorized);
 	}
 
 	@Test
@@ -147,6 +150,46 @@ abstract class AbstractWithingsLoginIntegrationTests {
 
 		assertThat(this.authorizedClientService.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", USER_ID))
 			.isNull();
+	}
+
+	@Test
+	void withingsApiWhenAccessTokenKilledThenOneRefreshAndTheCallSucceeds() throws Exception {
+		WithingsSimulator simulator = simulator();
+		signIn();
+		OAuth2AuthorizedClient before = storedClient();
+		int refreshes = simulator.counters().refreshTokenGrants();
+		simulator.expireAccessToken(before.getAccessToken().getTokenValue());
+
+		HttpResponse<String> response = this.browser.get(app("/api/weights"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body().split(",")).hasSize(60).allSatisfy((kilograms) -> assertThat(kilograms).matches("\\d+\\.\\d{3}"));
+		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 1);
+	}
+
+	@Test
+	void withingsApiWhenUserRevokedAtWithingsThenSentBackToTheConsentPageAndOthersUntouched() throws Exception {
+		WithingsSimulator simulator = simulator();
+		signIn();
+		OAuth2AuthorizedClient before = storedClient();
+		OAuth2AuthorizedClient other = new OAuth2AuthorizedClient(before.getClientRegistration(), "someone-else",
+				before.getAccessToken(), before.getRefreshToken());
+		this.authorizedClientService.saveAuthorizedClient(other,
+				new org.springframework.security.authentication.TestingAuthenticationToken("someone-else", null));
+		new WithingsRevocationClient(org.springframework.web.client.RestClient.create())
+			.revoke(before.getClientRegistration(), USER_ID);
+		int consents = this.browser.visited().size();
+
+		HttpResponse<String> response = this.browser.get(app("/api/weights"));
+
+		assertThat(this.browser.visited().subList(consents, this.browser.visited().size()))
+			.anySatisfy((uri) -> assertThat(uri.getPath()).isEqualTo("/oauth2_user/authorize2"));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(storedClient().getRefreshToken().getTokenValue())
+			.isNotEqualTo(before.getRefreshToken().getTokenValue());
+		assertThat(this.authorizedClientService.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", "someone-else")
+			.getRefreshToken()
+			.getTokenValue()).isEqualTo(before.getRefreshToken().getTokenValue());
 	}
 
 	/**

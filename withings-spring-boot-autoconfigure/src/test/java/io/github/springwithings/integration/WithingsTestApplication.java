@@ -3,8 +3,14 @@ package io.github.springwithings.integration;
 import java.time.Clock;
 import java.util.stream.Collectors;
 
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.autoconfigure.WithingsProperties;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -47,7 +53,7 @@ public class WithingsTestApplication {
 	}
 
 	@Bean
-	WebClient withingsWebClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
+	WebClient plainWebClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
 		ServletOAuth2AuthorizedClientExchangeFilterFunction oauth2 = new ServletOAuth2AuthorizedClientExchangeFilterFunction(
 				manager);
 		oauth2.setDefaultClientRegistrationId("withings");
@@ -59,7 +65,7 @@ public class WithingsTestApplication {
 	}
 
 	@Bean
-	RestClient withingsRestClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
+	RestClient plainRestClient(OAuth2AuthorizedClientManager manager, WithingsProperties properties) {
 		return RestClient.builder()
 			.baseUrl(properties.getApiBaseUri())
 			.requestInterceptor(new OAuth2ClientHttpRequestInterceptor(manager))
@@ -73,9 +79,23 @@ public class WithingsTestApplication {
 
 		private final RestClient restClient;
 
-		DataController(WebClient webClient, RestClient restClient) {
-			this.webClient = webClient;
-			this.restClient = restClient;
+		private final WithingsApi withingsApi;
+
+		DataController(WebClient plainWebClient, @Qualifier("plainRestClient") RestClient plainRestClient,
+				WithingsApi withingsApi) {
+			this.webClient = plainWebClient;
+			this.restClient = plainRestClient;
+			this.withingsApi = withingsApi;
+		}
+
+		@GetMapping("/api/weights")
+		String weights() {
+			Instant now = Instant.now();
+			return this.withingsApi.getMeasures(now.minus(Duration.ofDays(400)), now.plus(Duration.ofDays(400)), WithingsMeasure.WEIGHT)
+				.groups()
+				.stream()
+				.map((group) -> group.measure(WithingsMeasure.WEIGHT).orElseThrow().value().toPlainString())
+				.collect(Collectors.joining(","));
 		}
 
 		@GetMapping("/me")

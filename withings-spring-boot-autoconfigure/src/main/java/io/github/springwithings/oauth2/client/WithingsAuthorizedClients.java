@@ -8,11 +8,14 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
 /**
@@ -120,6 +123,57 @@ public final class WithingsAuthorizedClients {
 		}
 		this.authorizedClientService.removeAuthorizedClient(this.defaultRegistrationId, principalName);
 		return true;
+	}
+
+	/**
+	 * Renew an access token that Withings rejected (data API status 401) although it looked valid:
+	 * refresh it now through the single-flight refresh client, unless another caller already did.
+	 * A dead refresh token removes the link (compare before remove).
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @param rejectedAuthorization the rejected access token, or the {@code Authorization} header
+	 * that carried it ({@code Bearer ...}); may be {@code null}
+	 * @return whether a valid access token is now stored; {@code false} when the link is gone
+	 */
+	public boolean renew(String registrationId, String principalName, String rejectedAuthorization) {
+		WithingsAuthorizedClient stored = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
+				principalName);
+		if (stored == null || stored.getRefreshTokenValue() == null) {
+			return false;
+		}
+		OAuth2AuthorizedClient client = stored.getAuthorizedClient();
+		String rejected = (rejectedAuthorization != null) ? rejectedAuthorization.replaceFirst("^(?i)bearer ", "") : null;
+		if (rejected != null && !rejected.equals(client.getAccessToken().getTokenValue())) {
+			return true;
+		}
+		try {
+			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
+					client.getClientRegistration(), client.getAccessToken(), client.getRefreshToken()));
+			return true;
+		}
+		catch (OAuth2AuthorizationException ex) {
+			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
+				throw ex;
+			}
+			this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId, principalName,
+					stored.getRefreshTokenValue());
+			return false;
+		}
+	}
+
+	/** The Withings registration used when none is named. */
+	public String getDefaultRegistrationId() {
+		return this.defaultRegistrationId;
+	}
+
+	/**
+	 * The manager behind {@link #authorize}: for Spring's {@code OAuth2ClientHttpRequestInterceptor}
+	 * or exchange filter functions that must work outside web requests too. Not a bean, so that
+	 * Spring still builds its own manager for web requests.
+	 * @return the manager
+	 */
+	public OAuth2AuthorizedClientManager getAuthorizedClientManager() {
+		return this.manager;
 	}
 
 	/**

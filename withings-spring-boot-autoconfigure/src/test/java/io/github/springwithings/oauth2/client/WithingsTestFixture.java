@@ -36,7 +36,7 @@ public final class WithingsTestFixture {
 
 	static final String SCOPE = "user.metrics,user.activity";
 
-	final WithingsSimulator simulator;
+	public final WithingsSimulator simulator;
 
 	final ClientRegistration registration;
 
@@ -44,15 +44,15 @@ public final class WithingsTestFixture {
 
 	final WithingsClientRegistrations withingsRegistrations = WithingsClientRegistrations.withIds(List.of("withings"));
 
-	final WithingsAuthorizedClientService service;
+	public final WithingsAuthorizedClientService service;
 
 	final SingleFlightRefreshTokenResponseClient refreshClient;
 
-	final WithingsAuthorizedClients clients;
+	public final WithingsAuthorizedClients clients;
 
 	final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
 
-	WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource) {
+	public WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource) {
 		this(simulator, authentication, dataSource, null);
 	}
 
@@ -76,7 +76,7 @@ public final class WithingsTestFixture {
 	}
 
 	/** Sign a Withings user in as {@code principalName}, as Spring's login filter does. */
-	OAuth2AuthorizedClient link(String principalName, String userId) {
+	public OAuth2AuthorizedClient link(String principalName, String userId) {
 		return link(principalName, userId, false);
 	}
 
@@ -84,7 +84,7 @@ public final class WithingsTestFixture {
 	 * Sign a Withings user in and let its access token expire: the stored client looks expired to
 	 * the application (whose clock is the real one) and Withings' clock moves past it too.
 	 */
-	OAuth2AuthorizedClient linkExpired(String principalName, String userId) {
+	public OAuth2AuthorizedClient linkExpired(String principalName, String userId) {
 		return link(principalName, userId, true);
 	}
 
@@ -128,7 +128,7 @@ public final class WithingsTestFixture {
 			.body(Map.class);
 	}
 
-	OAuth2AuthorizedClient stored(String principalName) {
+	public OAuth2AuthorizedClient stored(String principalName) {
 		return this.service.loadAuthorizedClient("withings", principalName);
 	}
 

@@ -1,0 +1,55 @@
+package io.github.springwithings.api;
+
+/**
+ * A Withings API call that did not succeed: a non-zero {@code status} in the envelope (with its
+ * family and text), or an answer that is not an envelope at all (an HTTP error, HTML, a broken
+ * body), for which {@link #getStatus()} is {@code null}. Messages never quote tokens or bodies.
+ */
+public class WithingsApiException extends RuntimeException {
+
+	private final Integer status;
+
+	private final WithingsStatusFamily family;
+
+	private final String error;
+
+	/**
+	 * An envelope with a non-zero status.
+	 * @param status the Withings status
+	 * @param error the Withings error text, may be {@code null}
+	 */
+	public WithingsApiException(int status, String error) {
+		super("Withings status " + status + " (" + WithingsStatusFamily.of(status) + ")"
+				+ ((error != null) ? ": " + error : ""));
+		this.status = status;
+		this.family = WithingsStatusFamily.of(status);
+		this.error = error;
+	}
+
+	/**
+	 * An answer that is not an envelope.
+	 * @param message what was wrong
+	 * @param cause the cause, may be {@code null}
+	 */
+	public WithingsApiException(String message, Throwable cause) {
+		super(message, cause);
+		this.status = null;
+		this.family = WithingsStatusFamily.ERROR;
+		this.error = null;
+	}
+
+	/** The Withings status, or {@code null} when the answer was not an envelope. */
+	public Integer getStatus() {
+		return this.status;
+	}
+
+	public WithingsStatusFamily getFamily() {
+		return this.family;
+	}
+
+	/** The Withings error text, or {@code null}. */
+	public String getError() {
+		return this.error;
+	}
+
+}

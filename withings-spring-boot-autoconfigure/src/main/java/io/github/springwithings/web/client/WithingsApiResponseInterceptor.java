@@ -1,0 +1,242 @@
+package io.github.springwithings.web.client;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.util.Assert;
+import org.springframework.util.StreamUtils;
+
+/**
+ * Makes a {@code RestClient} understand Withings' API answers, which are HTTP 200 with a
+ * {@code {"status":..,"body":..}} envelope even on errors. Add it <em>before</em> Spring's
+ * {@link OAuth2ClientHttpRequestInterceptor} (it must see the answer after the bearer token is
+ * sent, and re-run the token step on a retry):
+ * <ul>
+ * <li>status 0: the caller receives {@code body}, as JSON, converted to the requested type;</li>
+ * <li>status 401: the access token is treated as expired: it is refreshed once (through the
+ * single-flight refresh, so concurrent calls make one refresh) and the call is retried once; if
+ * the link is gone or Withings still says 401, {@link ClientAuthorizationRequiredException} (in a
+ * web request Spring then sends the user back to Withings);</li>
+ * <li>status 601: retried once after {@code wait_seconds} when within the bound, otherwise
+ * {@link WithingsRateLimitException};</li>
+ * <li>any other status: {@link WithingsApiException} with the status, its family and the text;</li>
+ * <li>HTTP errors, non-JSON or broken bodies: {@link WithingsApiException} saying so.</li>
+ * </ul>
+ */
+public final class WithingsApiResponseInterceptor implements ClientHttpRequestInterceptor {
+
+	private static final Log logger = LogFactory.getLog(WithingsApiResponseInterceptor.class);
+
+	private final WithingsAuthorizedClients authorizedClients;
+
+	private final OAuth2ClientHttpRequestInterceptor.ClientRegistrationIdResolver clientRegistrationIdResolver;
+
+	private final OAuth2ClientHttpRequestInterceptor.PrincipalResolver principalResolver;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+
+	/**
+	 * @param authorizedClients renews rejected access tokens
+	 * @param clientRegistrationIdResolver the registration of a request (as Spring's interceptor resolves it)
+	 * @param principalResolver the principal of a request (as Spring's interceptor resolves it)
+	 */
+	public WithingsApiResponseInterceptor(WithingsAuthorizedClients authorizedClients,
+			OAuth2ClientHttpRequestInterceptor.ClientRegistrationIdResolver clientRegistrationIdResolver,
+			OAuth2ClientHttpRequestInterceptor.PrincipalResolver principalResolver) {
+		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
+		Assert.notNull(clientRegistrationIdResolver, "clientRegistrationIdResolver cannot be null");
+		Assert.notNull(principalResolver, "principalResolver cannot be null");
+		this.authorizedClients = authorizedClients;
+		this.clientRegistrationIdResolver = clientRegistrationIdResolver;
+		this.principalResolver = principalResolver;
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		long started = System.nanoTime();
+		Envelope envelope = call(request, body, execution);
+		if (envelope.status == 401) {
+			String registrationId = this.clientRegistrationIdResolver.resolve(request);
+			Authentication principal = this.principalResolver.resolve(request);
+			if (principal == null || !this.authorizedClients.renew(registrationId, principal.getName(),
+					request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))) {
+				throw new ClientAuthorizationRequiredException(registrationId);
+			}
+			envelope = call(request, body, execution);
+			if (envelope.status == 401) {
+				throw new ClientAuthorizationRequiredException(registrationId);
+			}
+		}
+		if (envelope.status == 601) {
+			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
+			if (wait.compareTo(this.maxRateLimitWait) > 0) {
+				throw new WithingsRateLimitException(envelope.error(), wait);
+			}
+			pause(wait);
+			envelope = call(request, body, execution);
+			if (envelope.status == 601) {
+				throw new WithingsRateLimitException(envelope.error(), Duration.ofSeconds(envelope.waitSeconds()));
+			}
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Withings API " + request.getMethod() + " " + request.getURI().getPath() + " action "
+					+ action(body) + ": status " + envelope.status + " in "
+					+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+		}
+		if (envelope.status != 0) {
+			throw new WithingsApiException(envelope.status, envelope.error());
+		}
+		return new UnwrappedResponse(envelope.response, this.json.writeValueAsBytes(envelope.root.path("body")));
+	}
+
+	private Envelope call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
+		request.getHeaders().remove(HttpHeaders.AUTHORIZATION);
+		ClientHttpResponse response = execution.execute(request, body);
+		HttpStatusCode httpStatus = response.getStatusCode();
+		byte[] bytes;
+		try (response) {
+			bytes = StreamUtils.copyToByteArray(response.getBody());
+		}
+		if (httpStatus.isError()) {
+			throw new WithingsApiException("Withings answered HTTP " + httpStatus.value(), null);
+		}
+		MediaType contentType = response.getHeaders().getContentType();
+		if (contentType == null || !contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+			throw new WithingsApiException("Withings answered with content type '" + contentType + "', not JSON", null);
+		}
+		JsonNode root;
+		try {
+			root = this.json.readTree(bytes);
+		}
+		catch (JacksonException ex) {
+			throw new WithingsApiException("Withings answered with a body that is not valid JSON (malformed or truncated)",
+					null);
+		}
+		if (root == null || !root.path("status").isNumber()) {
+			throw new WithingsApiException("Withings answered without a numeric 'status'", null);
+		}
+		return new Envelope(response, root, root.path("status").asInt());
+	}
+
+	private void pause(Duration wait) {
+		try {
+			this.sleeper.sleep(wait);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WithingsRateLimitException("Interrupted while waiting for Withings' rate limit", wait);
+		}
+	}
+
+	private static String action(byte[] body) {
+		String form = new String(body, StandardCharsets.UTF_8);
+		for (String pair : form.split("&")) {
+			if (pair.startsWith("action=")) {
+				return pair.substring("action=".length());
+			}
+		}
+		return "-";
+	}
+
+	/**
+	 * Set the longest 601 {@code wait_seconds} waited for before retrying once (10 s by default).
+	 * @param maxRateLimitWait the bound
+	 */
+	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
+		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Set how waiting is done ({@link Thread#sleep} by default).
+	 * @param sleeper the sleeper
+	 */
+	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+		Assert.notNull(sleeper, "sleeper cannot be null");
+		this.sleeper = sleeper;
+	}
+
+	private record Envelope(ClientHttpResponse response, JsonNode root, int status) {
+
+		String error() {
+			JsonNode error = this.root.path("error");
+			return error.isMissingNode() || error.isNull() ? null : error.asString();
+		}
+
+		int waitSeconds() {
+			JsonNode wait = this.root.path("body").path("wait_seconds");
+			return wait.isNumber() ? wait.asInt() : 10;
+		}
+
+	}
+
+	/** The answer as the caller sees it: HTTP 200 with the envelope's {@code body}. */
+	private static final class UnwrappedResponse implements ClientHttpResponse {
+
+		private final HttpHeaders headers = new HttpHeaders();
+
+		private final byte[] body;
+
+		UnwrappedResponse(ClientHttpResponse original, byte[] body) {
+			this.headers.putAll(original.getHeaders());
+			this.headers.setContentType(MediaType.APPLICATION_JSON);
+			this.headers.setContentLength(body.length);
+			this.body = body;
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() {
+			return HttpStatus.OK;
+		}
+
+		@Override
+		public String getStatusText() {
+			return "OK";
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
+
+		@Override
+		public InputStream getBody() {
+			return new ByteArrayInputStream(this.body);
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.github.springwithings.web.client;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
+import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
+
+/**
+ * Request attributes that say on whose behalf a Withings API call is made, for calls outside a
+ * web request (scheduled jobs, notification handlers):
+ * <pre class="code">
+ * withingsRestClient.post().uri("/measure").attributes(WithingsRequestAttributes.userId(userId))...
+ * </pre>
+ */
+public final class WithingsRequestAttributes {
+
+	static final String USER_ID = WithingsRequestAttributes.class.getName() + ".userId";
+
+	private WithingsRequestAttributes() {
+	}
+
+	/** The call is made for this Withings user id. */
+	public static Consumer<Map<String, Object>> userId(String userId) {
+		return (attributes) -> attributes.put(USER_ID, userId);
+	}
+
+	/** The call is made for this principal name. */
+	public static Consumer<Map<String, Object>> principal(String principalName) {
+		return RequestAttributePrincipalResolver.principal(principalName);
+	}
+
+	/** The call uses this registration (the default Withings registration otherwise). */
+	public static Consumer<Map<String, Object>> clientRegistrationId(String registrationId) {
+		return RequestAttributeClientRegistrationIdResolver.clientRegistrationId(registrationId);
+	}
+
+}

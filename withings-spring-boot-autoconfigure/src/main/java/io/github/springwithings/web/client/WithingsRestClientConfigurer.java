@@ -1,0 +1,71 @@
+package io.github.springwithings.web.client;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
+import org.springframework.util.Assert;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Adds Withings handling to any {@code RestClient.Builder} (your own clients, or the builders of
+ * Spring's HTTP service groups): the {@link WithingsApiResponseInterceptor}, then Spring's
+ * {@link OAuth2ClientHttpRequestInterceptor} on the starter's authorized clients, both resolving
+ * the registration (request attribute, else the default Withings registration) and the principal
+ * ({@link WithingsPrincipalResolver}) the same way.
+ *
+ * <pre class="code">
+ * RestClient client = RestClient.builder().baseUrl(apiBaseUri).apply(configurer).build();
+ * </pre>
+ */
+public final class WithingsRestClientConfigurer implements Consumer<RestClient.Builder> {
+
+	private final WithingsApiResponseInterceptor envelopeInterceptor;
+
+	private final OAuth2ClientHttpRequestInterceptor oauth2Interceptor;
+
+	public WithingsRestClientConfigurer(WithingsAuthorizedClients authorizedClients,
+			WithingsAuthorizedClientService authorizedClientService) {
+		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
+		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
+		RequestAttributeClientRegistrationIdResolver byAttribute = new RequestAttributeClientRegistrationIdResolver();
+		OAuth2ClientHttpRequestInterceptor.ClientRegistrationIdResolver registrationIdResolver = (request) -> {
+			String registrationId = byAttribute.resolve(request);
+			return (registrationId != null) ? registrationId : authorizedClients.getDefaultRegistrationId();
+		};
+		WithingsPrincipalResolver principalResolver = new WithingsPrincipalResolver(authorizedClientService,
+				registrationIdResolver);
+		this.envelopeInterceptor = new WithingsApiResponseInterceptor(authorizedClients, registrationIdResolver,
+				principalResolver);
+		this.oauth2Interceptor = new OAuth2ClientHttpRequestInterceptor(authorizedClients.getAuthorizedClientManager());
+		this.oauth2Interceptor.setClientRegistrationIdResolver(registrationIdResolver);
+		this.oauth2Interceptor.setPrincipalResolver(principalResolver);
+	}
+
+	@Override
+	public void accept(RestClient.Builder builder) {
+		builder.requestInterceptor(this.envelopeInterceptor).requestInterceptor(this.oauth2Interceptor);
+	}
+
+	/**
+	 * Set the longest 601 {@code wait_seconds} waited for before retrying once.
+	 * @param maxRateLimitWait the bound
+	 */
+	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+		this.envelopeInterceptor.setMaxRateLimitWait(maxRateLimitWait);
+	}
+
+	/**
+	 * Set how waiting is done ({@link Thread#sleep} by default).
+	 * @param sleeper the sleeper
+	 */
+	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+		this.envelopeInterceptor.setSleeper(sleeper);
+	}
+
+}
