@@ -5,7 +5,6 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -38,12 +37,9 @@ public final class WithingsApiClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "withingsRestClient")
-	RestClient withingsRestClient(ObjectProvider<RestClient.Builder> restClientBuilder,
-			WithingsRestClientConfigurer configurer, WithingsProperties properties) {
-		return restClientBuilder.getIfAvailable(RestClient::builder)
-			.baseUrl(properties.getApiBaseUri())
-			.apply(configurer)
-			.build();
+	RestClient withingsRestClient(WithingsRestClientBuilders restClientBuilders, WithingsRestClientConfigurer configurer,
+			WithingsProperties properties) {
+		return restClientBuilders.create(configurer).baseUrl(properties.getApiBaseUri()).build();
 	}
 
 	@Bean

@@ -1,8 +1,11 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
 import io.github.springwithings.oauth2.client.WithingsKeepAlive;
@@ -16,8 +19,10 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,6 +34,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
@@ -60,6 +66,14 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	WithingsRestClientBuilders withingsRestClientBuilders(ObjectProvider<RestClient.Builder> restClientBuilder,
+			WithingsProperties properties,
+			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+		return new WithingsRestClientBuilders(restClientBuilder, properties, rateLimitInterceptor.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WithingsClientRegistrations withingsClientRegistrations(Environment environment) {
 		return WithingsClientRegistrations.withIds(WithingsRegistrationIds.find(environment));
 	}
@@ -68,11 +82,10 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsAuthorizationCodeTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
-			ObjectProvider<RestClient.Builder> restClientBuilder,
+			WithingsRestClientBuilders restClientBuilders,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
 		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
-			.authorizationCode(registrations, properties.getClientAuthentication(),
-					restClientBuilder.getIfAvailable(RestClient::builder));
+			.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilders.create());
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			return new UserIdRememberingTokenResponseClient(client, store);
 		}
@@ -87,18 +100,16 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsRefreshTokenTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
-			ObjectProvider<RestClient.Builder> restClientBuilder,
+			WithingsRestClientBuilders restClientBuilders,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
 		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
-			.refreshToken(registrations, properties.getClientAuthentication(),
-					restClientBuilder.getIfAvailable(RestClient::builder));
+			.refreshToken(registrations, properties.getClientAuthentication(), restClientBuilders.create());
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
 					store, registrations);
 			singleFlight.setMaxRateLimitWait(properties.getRefresh().getMaxRateLimitWait());
 			if (properties.getRecovery().isEnabled()) {
-				singleFlight.setRecovery(recovery(registrations, properties,
-						restClientBuilder.getIfAvailable(RestClient::builder)));
+				singleFlight.setRecovery(recovery(registrations, properties, restClientBuilders));
 			}
 			return singleFlight;
 		}
@@ -106,10 +117,10 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	}
 
 	private static WithingsAuthorizationRecovery recovery(WithingsClientRegistrations registrations,
-			WithingsProperties properties, RestClient.Builder restClientBuilder) {
+			WithingsProperties properties, WithingsRestClientBuilders restClientBuilders) {
 		WithingsAuthorizationRecovery recovery = new WithingsAuthorizationRecovery(
-				new WithingsRecoveryClient(restClientBuilder.clone().build()), WithingsAccessTokenResponseClient
-					.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilder));
+				new WithingsRecoveryClient(restClientBuilders.create().build()), WithingsAccessTokenResponseClient
+					.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilders.create()));
 		if (properties.getRecovery().getRedirectUri() != null) {
 			recovery.setRedirectUri(properties.getRecovery().getRedirectUri());
 		}
@@ -144,12 +155,12 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	WithingsAuthorizedClients withingsAuthorizedClients(ClientRegistrationRepository clientRegistrationRepository,
 			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
+			WithingsRestClientBuilders restClientBuilders) {
 		String registrationId = registrations.getRegistrationIds().contains("withings") ? "withings"
 				: registrations.getRegistrationIds().stream().findFirst().orElse("withings");
 		return new WithingsAuthorizedClients(clientRegistrationRepository, authorizedClientService,
 				refreshTokenResponseClient,
-				new WithingsRevocationClient(restClientBuilder.getIfAvailable(RestClient::builder).build()),
+				new WithingsRevocationClient(restClientBuilders.create().build()),
 				registrationId);
 	}
 
@@ -164,6 +175,30 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			WithingsClientRegistrations registrations) {
 		return new DelegatingOAuth2UserService<>(
 				List.of(new WithingsOAuth2UserService(registrations), new DefaultOAuth2UserService()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.github.resilience4j.ratelimiter.RateLimiter")
+	@ConditionalOnProperty(name = "withings.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
+	static class RateLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "withingsRateLimiter")
+		RateLimiter withingsRateLimiter(WithingsProperties properties) {
+			WithingsProperties.RateLimit rateLimit = properties.getRateLimit();
+			return RateLimiter.of("withings", RateLimiterConfig.custom()
+				.limitForPeriod(1)
+				.limitRefreshPeriod(Duration.ofMinutes(1).dividedBy(Math.max(1, rateLimit.getRequestsPerMinute())))
+				.timeoutDuration(rateLimit.getMaxWait())
+				.build());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "withingsRateLimitInterceptor")
+		ClientHttpRequestInterceptor withingsRateLimitInterceptor(@Qualifier("withingsRateLimiter") RateLimiter rateLimiter) {
+			return new WithingsRateLimitInterceptor(rateLimiter);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -40,6 +40,10 @@ public class WithingsProperties {
 
 	private final Api api = new Api();
 
+	private final Http http = new Http();
+
+	private final RateLimit rateLimit = new RateLimit();
+
 	private final KeepAlive keepAlive = new KeepAlive();
 
 	public String getApiBaseUri() {
@@ -68,6 +72,14 @@ public class WithingsProperties {
 
 	public Refresh getRefresh() {
 		return this.refresh;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public RateLimit getRateLimit() {
+		return this.rateLimit;
 	}
 
 	public Api getApi() {
@@ -237,6 +249,86 @@ public class WithingsProperties {
 
 		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 			this.maxRateLimitWait = maxRateLimitWait;
+		}
+
+	}
+
+	/**
+	 * HTTP settings of every call to Withings (tokens, nonces and the data API).
+	 */
+	public static class Http {
+
+		/**
+		 * Connect timeout.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Read timeout: a hung Withings never holds a request thread or a refresh longer.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(20);
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+	}
+
+	/**
+	 * Client-side rate limit shared by token and API calls (Resilience4j).
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Whether calls to Withings are rate limited on the client side.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Requests per minute for this instance (Withings allows 120 for the whole application),
+		 * spread evenly: one permit every minute / requests-per-minute.
+		 */
+		private int requestsPerMinute = 120;
+
+		/**
+		 * Longest wait for a permit; beyond it the call fails with WithingsRateLimitException.
+		 */
+		private Duration maxWait = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getRequestsPerMinute() {
+			return this.requestsPerMinute;
+		}
+
+		public void setRequestsPerMinute(int requestsPerMinute) {
+			this.requestsPerMinute = requestsPerMinute;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
 		}
 
 	}

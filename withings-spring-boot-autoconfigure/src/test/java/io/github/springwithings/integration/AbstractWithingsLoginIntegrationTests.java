@@ -55,6 +55,8 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		registry.add("withings.api-base-uri", simulator::baseUrl);
 		registry.add("withings.account-base-uri", simulator::baseUrl);
 		registry.add("withings.client-authentication", () -> clientAuthentication);
+		// time is compressed here: hours pass between calls made milliseconds apart
+		registry.add("withings.rate-limit.requests-per-minute", () -> "60000");
 		registry.add("spring.security.oauth2.client.registration.github.client-id", () -> "github-id");
 		registry.add("spring.security.oauth2.client.registration.github.client-secret", () -> "github-secret");
 	}

@@ -153,7 +153,7 @@ class WithingsMultiInstanceIntegrationTests {
 							+ TestClientRegistrations.REDIRECT_URI,
 					"withings.api-base-uri=" + this.simulator.baseUrl(),
 					"withings.account-base-uri=" + this.simulator.baseUrl(),
-					"withings.client-authentication=client-secret")
+					"withings.client-authentication=client-secret", "withings.rate-limit.requests-per-minute=60000")
 			.run();
 		this.contexts.add(context);
 		return context;

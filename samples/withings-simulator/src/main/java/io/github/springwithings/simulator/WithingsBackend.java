@@ -78,6 +78,12 @@ final class WithingsBackend {
 
 	private boolean recoveryAllowed = true;
 
+	private int rateLimit;
+
+	private Duration rateLimitWindow = Duration.ofMinutes(1);
+
+	private final java.util.ArrayDeque<Instant> recentRequests = new java.util.ArrayDeque<>();
+
 	WithingsBackend(SimulatorClock clock, SimulatorCounters counters) {
 		this.clock = clock;
 		this.counters = counters;
@@ -93,6 +99,36 @@ final class WithingsBackend {
 
 	synchronized void setUserIdAsString(boolean userIdAsString) {
 		this.userIdAsString = userIdAsString;
+	}
+
+	synchronized void setRateLimit(int requests, Duration window) {
+		this.rateLimit = requests;
+		this.rateLimitWindow = window;
+		this.recentRequests.clear();
+	}
+
+	/**
+	 * Withings' application-wide rate limit (120 requests per minute), when enabled: a sliding
+	 * window over every API, token and nonce request.
+	 * @return a 601 answer, or {@code null} when the request may go on
+	 */
+	synchronized SimulatorResponse rateLimit() {
+		if (this.rateLimit <= 0) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		while (!this.recentRequests.isEmpty()
+				&& !this.recentRequests.peekFirst().plus(this.rateLimitWindow).isAfter(now)) {
+			this.recentRequests.pollFirst();
+		}
+		if (this.recentRequests.size() >= this.rateLimit) {
+			this.counters.tooManyRequests.incrementAndGet();
+			long wait = Math.max(1, Duration.between(now, this.recentRequests.peekFirst().plus(this.rateLimitWindow))
+				.toSeconds());
+			return SimulatorResponse.envelope(601, Map.of("wait_seconds", wait), "Too many requests");
+		}
+		this.recentRequests.addLast(now);
+		return null;
 	}
 
 	synchronized void setRecoveryAllowed(boolean recoveryAllowed) {

@@ -133,6 +133,17 @@ public final class WithingsSimulator implements AutoCloseable {
 		this.backend.setRecoveryAllowed(recoveryAllowed);
 	}
 
+	/**
+	 * Enforce Withings' application-wide rate limit: more than {@code requests} API, token and
+	 * nonce requests within any {@code window} are answered 601 (Withings: 120 per minute). Off
+	 * by default, so that tests that are not about it can go fast.
+	 * @param requests the number of requests allowed per window, {@code 0} for no limit
+	 * @param window the sliding window
+	 */
+	public void setRateLimit(int requests, Duration window) {
+		this.backend.setRateLimit(requests, window);
+	}
+
 	/** Latency added to every answer. */
 	public void setLatency(Duration latency) {
 		this.transformer.setLatency(latency);

@@ -96,6 +96,10 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 		if (form == null) {
 			return SimulatorResponse.envelope(503, Map.of(), "Invalid Params: repeated parameter");
 		}
+		SimulatorResponse rateLimited = this.backend.rateLimit();
+		if (rateLimited != null) {
+			return rateLimited;
+		}
 		return switch (endpoint) {
 			case SIGNATURE -> this.backend.signature(form);
 			case OAUTH2 -> this.backend.oauth2(form);

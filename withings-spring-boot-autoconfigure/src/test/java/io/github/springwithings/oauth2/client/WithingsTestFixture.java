@@ -40,7 +40,7 @@ public final class WithingsTestFixture {
 
 	final ClientRegistration registration;
 
-	final InMemoryClientRegistrationRepository registrations;
+	public final InMemoryClientRegistrationRepository registrations;
 
 	final WithingsClientRegistrations withingsRegistrations = WithingsClientRegistrations.withIds(List.of("withings"));
 

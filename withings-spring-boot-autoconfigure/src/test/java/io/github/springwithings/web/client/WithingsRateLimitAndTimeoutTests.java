@@ -1,0 +1,182 @@
+package io.github.springwithings.web.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.autoconfigure.WithingsProperties;
+import io.github.springwithings.autoconfigure.WithingsRestClientBuilders;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The client-side rate limit and the HTTP timeouts, against the simulator.
+ */
+class WithingsRateLimitAndTimeoutTests {
+
+	private WithingsSimulator simulator;
+
+	private WithingsTestFixture fixture;
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET, null);
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+	}
+
+	@Test
+	void callsWhen300InABurstThenTheLimiterSpreadsThemAndWithingsNeverAnswers601() throws Exception {
+		this.fixture.link("alice", "36000042");
+		this.simulator.setRateLimit(60, Duration.ofSeconds(1));
+		RateLimiter limiter = RateLimiter.of("test", RateLimiterConfig.custom()
+			.limitForPeriod(1)
+			.limitRefreshPeriod(Duration.ofMillis(25))
+			.timeoutDuration(Duration.ofSeconds(30))
+			.build());
+		WithingsApi api = api(new WithingsRateLimitInterceptor(limiter));
+
+		List<Map<String, Object>> bodies = burst(300, () -> api.call("/measure", "getmeas", Map.of(), Map.class));
+
+		assertThat(bodies).hasSize(300).allSatisfy((body) -> assertThat(body).containsKey("measuregrps"));
+		assertThat(this.simulator.counters().tooManyRequests()).isZero();
+		assertThat(this.simulator.counters().dataRequests()).isEqualTo(300);
+	}
+
+	@Test
+	void callsWhen300InABurstWithoutTheLimiterThenWithingsAnswers601() throws Exception {
+		this.fixture.link("alice", "36000042");
+		this.simulator.setRateLimit(60, Duration.ofSeconds(1));
+		WithingsApi api = api(null);
+
+		burst(300, () -> {
+			try {
+				return api.call("/measure", "getmeas", Map.of(), Map.class);
+			}
+			catch (RuntimeException ex) {
+				return Map.of();
+			}
+		});
+
+		assertThat(this.simulator.counters().tooManyRequests()).isPositive();
+	}
+
+	@Test
+	void refreshWhenWithingsHangsBeyondTheReadTimeoutThenFailsFastWithoutBlockingOtherUsers() throws Exception {
+		this.fixture.linkExpired("alice", "36000042");
+		this.fixture.linkExpired("bob", "36000043");
+		WithingsProperties properties = new WithingsProperties();
+		properties.getHttp().setReadTimeout(Duration.ofSeconds(2));
+		RestClient.Builder builder = new WithingsRestClientBuilders(
+				new StaticListableBeanFactory().getBeanProvider(RestClient.Builder.class), properties, null)
+			.create();
+		WithingsClientRegistrations registrations = WithingsClientRegistrations.withIds(List.of("withings"));
+		WithingsAuthorizedClients clients = new WithingsAuthorizedClients(this.fixture.registrations,
+				this.fixture.service,
+				new SingleFlightRefreshTokenResponseClient(WithingsAccessTokenResponseClient.refreshToken(registrations,
+						WithingsClientAuthentication.CLIENT_SECRET, builder), this.fixture.service, registrations),
+				new WithingsRevocationClient(RestClient.create()), "withings");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.delay(Duration.ofSeconds(30)));
+		AtomicInteger finished = new AtomicInteger();
+
+		CompletableFuture<Integer> alice = CompletableFuture.supplyAsync(() -> {
+			try {
+				clients.authorize("alice");
+				return -1;
+			}
+			catch (ClientAuthorizationException ex) {
+				assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_token_response");
+				assertThat(ex.getError().getDescription()).startsWith("Withings could not be reached: ")
+					.contains("Timeout");
+				return finished.incrementAndGet();
+			}
+		});
+		Awaitility.await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.simulator.counters().refreshTokenGrants() == 1);
+		OAuth2AuthorizedClient bob = clients.authorize("bob");
+		int bobFinished = finished.incrementAndGet();
+
+		assertThat(bob.getRefreshToken().getTokenValue()).isNotEqualTo("");
+		assertThat(alice.get(10, TimeUnit.SECONDS)).isEqualTo(bobFinished + 1);
+		assertThat(this.fixture.stored("alice")).isNotNull();
+	}
+
+	private WithingsApi api(WithingsRateLimitInterceptor rateLimitInterceptor) {
+		WithingsRestClientConfigurer configurer = new WithingsRestClientConfigurer(this.fixture.clients,
+				this.fixture.service);
+		configurer.setSleeper((duration) -> {
+			throw new IllegalStateException("Withings asked to wait");
+		});
+		RestClient.Builder builder = RestClient.builder().baseUrl(this.simulator.baseUrl()).apply(configurer);
+		if (rateLimitInterceptor != null) {
+			builder.requestInterceptor(rateLimitInterceptor);
+		}
+		return new WithingsApi(builder.build()).forUser("36000042");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> burst(int calls, Callable<Map> call) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(50);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<Map>> futures = new ArrayList<>();
+			for (int i = 0; i < calls; i++) {
+				futures.add(executor.submit(() -> {
+					go.await();
+					return call.call();
+				}));
+			}
+			go.countDown();
+			List<Map<String, Object>> results = new ArrayList<>();
+			for (Future<Map> future : futures) {
+				try {
+					results.add(future.get(2, TimeUnit.MINUTES));
+				}
+				catch (ExecutionException ex) {
+					throw new AssertionError(ex.getCause());
+				}
+			}
+			return results;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}
