@@ -5,6 +5,9 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,10 +31,12 @@ public final class WithingsApiClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WithingsRestClientConfigurer withingsRestClientConfigurer(WithingsAuthorizedClients authorizedClients,
-			WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties) {
+			WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		WithingsRestClientConfigurer configurer = new WithingsRestClientConfigurer(authorizedClients,
 				authorizedClientService);
 		configurer.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
+		configurer.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return configurer;
 	}
 

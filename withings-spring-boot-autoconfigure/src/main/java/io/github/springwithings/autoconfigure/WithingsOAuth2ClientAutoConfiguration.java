@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.micrometer.observation.ObservationRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
@@ -83,9 +84,11 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsAuthorizationCodeTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
 			WithingsRestClientBuilders restClientBuilders,
-			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
-		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
+			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
 			.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilders.create());
+		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			return new UserIdRememberingTokenResponseClient(client, store);
 		}
@@ -101,9 +104,11 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsRefreshTokenTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
 			WithingsRestClientBuilders restClientBuilders,
-			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService) {
-		OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
+			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
 			.refreshToken(registrations, properties.getClientAuthentication(), restClientBuilders.create());
+		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
 					store, registrations);

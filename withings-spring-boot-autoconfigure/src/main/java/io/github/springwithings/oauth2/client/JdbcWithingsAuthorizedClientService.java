@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,6 +13,7 @@ import java.util.function.Function;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.crypto.encrypt.TextEncryptor;
@@ -129,7 +131,7 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 					AuthorizedClientRules.issuedAt(client.getRefreshToken(), now), 0);
 			this.jdbc.update(INSERT, registrationId, principal.getName(), userId,
 					client.getAccessToken().getTokenType().getValue(),
-					this.encryptor.encrypt(client.getAccessToken().getTokenValue()),
+					secret(client.getAccessToken().getTokenValue()),
 					timestamp(client.getAccessToken().getIssuedAt()), timestamp(client.getAccessToken().getExpiresAt()),
 					scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
 					AuthorizedClientRules.hash(created.getRefreshTokenValue()), null,
@@ -176,7 +178,7 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 		String previousHash = Objects.equals(current.getRefreshTokenValue(), next.getRefreshTokenValue())
 				? currentPreviousHash(current) : AuthorizedClientRules.hash(current.getRefreshTokenValue());
 		int updated = this.jdbc.update(UPDATE, next.getUserId(), client.getAccessToken().getTokenType().getValue(),
-				this.encryptor.encrypt(client.getAccessToken().getTokenValue()),
+				secret(client.getAccessToken().getTokenValue()),
 				timestamp(client.getAccessToken().getIssuedAt()), timestamp(client.getAccessToken().getExpiresAt()),
 				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
 				AuthorizedClientRules.hash(next.getRefreshTokenValue()), previousHash,
@@ -249,8 +251,31 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 				rs.getLong("version"));
 	}
 
-	private String encrypt(OAuth2RefreshToken refreshToken) {
-		return (refreshToken != null) ? this.encryptor.encrypt(refreshToken.getTokenValue()) : null;
+	private SecretValue encrypt(OAuth2RefreshToken refreshToken) {
+		return (refreshToken != null) ? secret(refreshToken.getTokenValue()) : null;
+	}
+
+	private SecretValue secret(String tokenValue) {
+		return new SecretValue(this.encryptor.encrypt(tokenValue));
+	}
+
+	/**
+	 * A token value bound as a statement parameter without ever showing in a log: Spring JDBC logs
+	 * parameter values at TRACE with their {@code toString()}.
+	 */
+	private record SecretValue(String value) implements SqlTypeValue {
+
+		@Override
+		public void setTypeValue(PreparedStatement ps, int paramIndex, int sqlType, String typeName)
+				throws SQLException {
+			ps.setString(paramIndex, this.value);
+		}
+
+		@Override
+		public String toString() {
+			return "[secret]";
+		}
+
 	}
 
 	private static String scopes(OAuth2AccessToken accessToken) {

@@ -10,6 +10,8 @@ import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
@@ -61,6 +63,11 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
+	/** Name of the observation of API calls. */
+	public static final String API_OBSERVATION = "withings.api";
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
 
 	/**
@@ -82,6 +89,37 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
+		String action = action(body);
+		Observation observation = Observation.createNotStarted(API_OBSERVATION, this.observationRegistry)
+			.contextualName("withings " + action)
+			.lowCardinalityKeyValue("registration.id", this.clientRegistrationIdResolver.resolve(request))
+			.lowCardinalityKeyValue("action", action)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			ClientHttpResponse response = exchange(request, body, execution, action);
+			observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("withings.status.family", "OK");
+			return response;
+		}
+		catch (WithingsApiException ex) {
+			observation.lowCardinalityKeyValue("outcome", "failure")
+				.lowCardinalityKeyValue("withings.status.family", ex.getFamily().name());
+			observation.error(ex);
+			throw ex;
+		}
+		catch (RuntimeException | IOException ex) {
+			observation.lowCardinalityKeyValue("outcome", "failure")
+				.lowCardinalityKeyValue("withings.status.family",
+						(ex instanceof ClientAuthorizationRequiredException) ? "AUTHENTICATION_FAILED" : "NONE");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private ClientHttpResponse exchange(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			String action) throws IOException {
 		long started = System.nanoTime();
 		Envelope envelope = call(request, body, execution);
 		if (envelope.status == 401) {
@@ -109,7 +147,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Withings API " + request.getMethod() + " " + request.getURI().getPath() + " action "
-					+ action(body) + ": status " + envelope.status + " in "
+					+ action + ": status " + envelope.status + " in "
 					+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 		}
 		if (envelope.status != 0) {
@@ -174,6 +212,16 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
 		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Record {@value #API_OBSERVATION} observations (tags {@code registration.id}, {@code action},
+	 * {@code outcome}, {@code withings.status.family}).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**

@@ -61,6 +61,14 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	}
 
 	/**
+	 * Record {@code withings.api} observations.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(io.micrometer.observation.ObservationRegistry observationRegistry) {
+		this.envelopeInterceptor.setObservationRegistry(observationRegistry);
+	}
+
+	/**
 	 * Set how waiting is done ({@link Thread#sleep} by default).
 	 * @param sleeper the sleeper
 	 */

@@ -2,6 +2,12 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.function.Predicate;
 
+import io.github.springwithings.api.WithingsStatusFamily;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.AbstractRestClientOAuth2AccessTokenResponseClient;
@@ -40,6 +46,15 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 
 	private final OAuth2AccessTokenResponseClient<T> defaultClient;
 
+	/** Name of the observation of token requests. */
+	public static final String TOKEN_OBSERVATION = "withings.oauth2.token";
+
+	private static final Log logger = LogFactory.getLog(WithingsAccessTokenResponseClient.class);
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private WithingsNonceClient nonceClient;
+
 	/**
 	 * @param withingsRegistrations which registrations are Withings ones
 	 * @param withingsClient the client for Withings registrations
@@ -58,14 +73,63 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 	@Override
 	public OAuth2AccessTokenResponse getTokenResponse(T grantRequest) {
 		Assert.notNull(grantRequest, "grantRequest cannot be null");
-		if (!this.withingsRegistrations.test(grantRequest.getClientRegistration())) {
+		ClientRegistration registration = grantRequest.getClientRegistration();
+		if (!this.withingsRegistrations.test(registration)) {
 			return this.defaultClient.getTokenResponse(grantRequest);
 		}
-		try {
-			return this.withingsClient.getTokenResponse(grantRequest);
+		String grant = grantRequest.getGrantType().getValue();
+		Observation observation = Observation.createNotStarted(TOKEN_OBSERVATION, this.observationRegistry)
+			.contextualName("withings " + grant)
+			.lowCardinalityKeyValue("registration.id", registration.getRegistrationId())
+			.lowCardinalityKeyValue("grant", grant)
+			.start();
+		long started = System.nanoTime();
+		try (Observation.Scope scope = observation.openScope()) {
+			OAuth2AccessTokenResponse response = this.withingsClient.getTokenResponse(grantRequest);
+			observation.lowCardinalityKeyValue("outcome", "success")
+				.lowCardinalityKeyValue("error", "none")
+				.lowCardinalityKeyValue("withings.status.family", "OK");
+			if (logger.isDebugEnabled()) {
+				logger.debug("Withings " + grant + " for registration '" + registration.getRegistrationId()
+						+ "' succeeded (userid " + response.getAdditionalParameters().get("userid") + ") in "
+						+ millis(started) + " ms");
+			}
+			return response;
 		}
 		catch (OAuth2AuthorizationException | WithingsStatusException | WithingsResponseException ex) {
-			throw WithingsTokenErrors.translate(ex);
+			OAuth2AuthorizationException translated = WithingsTokenErrors.translate(ex);
+			observation.lowCardinalityKeyValue("outcome", "failure")
+				.lowCardinalityKeyValue("error", translated.getError().getErrorCode())
+				.lowCardinalityKeyValue("withings.status.family",
+						(translated.getError() instanceof WithingsOAuth2Error error)
+								? WithingsStatusFamily.of(error.getStatus()).name() : "NONE");
+			observation.error(translated);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Withings " + grant + " for registration '" + registration.getRegistrationId()
+						+ "' failed in " + millis(started) + " ms: " + translated.getError());
+			}
+			throw translated;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private static long millis(long started) {
+		return (System.nanoTime() - started) / 1_000_000;
+	}
+
+	/**
+	 * Record {@value #TOKEN_OBSERVATION} observations (tags {@code registration.id}, {@code grant},
+	 * {@code outcome}, {@code error}, {@code withings.status.family}) and, for the nonces of the
+	 * factory-built clients, {@value WithingsNonceClient#NONCE_OBSERVATION}.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry = observationRegistry;
+		if (this.nonceClient != null) {
+			this.nonceClient.setObservationRegistry(observationRegistry);
 		}
 	}
 
@@ -80,9 +144,10 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
 			RestClient.Builder restClientBuilder) {
 		RestClientAuthorizationCodeTokenResponseClient client = new RestClientAuthorizationCodeTokenResponseClient();
-		configure(client, clientAuthentication, restClientBuilder);
-		return new WithingsAccessTokenResponseClient<>(withingsRegistrations, client,
-				new RestClientAuthorizationCodeTokenResponseClient());
+		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withings = new WithingsAccessTokenResponseClient<>(
+				withingsRegistrations, client, new RestClientAuthorizationCodeTokenResponseClient());
+		withings.nonceClient = configure(client, clientAuthentication, restClientBuilder);
+		return withings;
 	}
 
 	/**
@@ -96,12 +161,13 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
 			RestClient.Builder restClientBuilder) {
 		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		configure(client, clientAuthentication, restClientBuilder);
-		return new WithingsAccessTokenResponseClient<>(withingsRegistrations, client,
-				new RestClientRefreshTokenTokenResponseClient());
+		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withings = new WithingsAccessTokenResponseClient<>(
+				withingsRegistrations, client, new RestClientRefreshTokenTokenResponseClient());
+		withings.nonceClient = configure(client, clientAuthentication, restClientBuilder);
+		return withings;
 	}
 
-	private static <G extends AbstractOAuth2AuthorizationGrantRequest> void configure(
+	private static <G extends AbstractOAuth2AuthorizationGrantRequest> WithingsNonceClient configure(
 			AbstractRestClientOAuth2AccessTokenResponseClient<G> client,
 			WithingsClientAuthentication clientAuthentication, RestClient.Builder restClientBuilder) {
 		Assert.notNull(clientAuthentication, "clientAuthentication cannot be null");
@@ -112,11 +178,14 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
 				.addCustomConverter(tokenResponseConverter))
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.requestInterceptor(RedactedFormParameters.restoring())
 			.build();
 		WithingsNonceClient nonceClient = new WithingsNonceClient(restClientBuilder.clone().build());
 		client.setRestClient(tokenRestClient);
 		client.addParametersConverter(new WithingsTokenRequestParametersConverter<>(clientAuthentication, nonceClient));
-		client.setParametersCustomizer(WithingsTokenRequestParametersConverter.removeClientSecretWhenSigned());
+		client.setParametersCustomizer(WithingsTokenRequestParametersConverter.removeClientSecretWhenSigned()
+			.andThen(RedactedFormParameters::redact));
+		return nonceClient;
 	}
 
 }

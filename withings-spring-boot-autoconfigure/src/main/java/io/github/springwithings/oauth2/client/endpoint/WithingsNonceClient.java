@@ -3,6 +3,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 import java.time.Clock;
 import java.util.Map;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -30,13 +33,18 @@ public final class WithingsNonceClient {
 
 	private Clock clock = Clock.systemUTC();
 
+	/** Name of the observation of nonce requests. */
+	public static final String NONCE_OBSERVATION = "withings.oauth2.nonce";
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	/**
 	 * @param restClient the client used to call Withings; it must read JSON into a {@code Map}
 	 * and write form bodies, as {@code RestClient.create()} does
 	 */
 	public WithingsNonceClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
-		this.restClient = restClient;
+		this.restClient = restClient.mutate().requestInterceptor(RedactedFormParameters.restoring()).build();
 	}
 
 	/**
@@ -47,6 +55,25 @@ public final class WithingsNonceClient {
 	 * @throws WithingsResponseException when the answer is not an envelope with a nonce
 	 */
 	public String getNonce(ClientRegistration registration) {
+		Observation observation = Observation.createNotStarted(NONCE_OBSERVATION, this.observationRegistry)
+			.lowCardinalityKeyValue("registration.id", registration.getRegistrationId())
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			String nonce = requestNonce(registration);
+			observation.lowCardinalityKeyValue("outcome", "success");
+			return nonce;
+		}
+		catch (RuntimeException ex) {
+			observation.lowCardinalityKeyValue("outcome", "failure");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private String requestNonce(ClientRegistration registration) {
 		String clientId = registration.getClientId();
 		String timestamp = Long.toString(this.clock.instant().getEpochSecond());
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
@@ -54,6 +81,7 @@ public final class WithingsNonceClient {
 		form.set("client_id", clientId);
 		form.set("timestamp", timestamp);
 		form.set("signature", this.signer.sign(registration.getClientSecret(), ACTION, clientId, timestamp));
+		RedactedFormParameters.redact(form);
 		Map<String, Object> envelope = this.restClient.post()
 			.uri(signatureUri(registration))
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -73,6 +101,15 @@ public final class WithingsNonceClient {
 		int slash = tokenUri.lastIndexOf('/');
 		Assert.state(slash > 0, "Token URI of registration '" + registration.getRegistrationId() + "' has no path");
 		return tokenUri.substring(0, slash) + "/signature";
+	}
+
+	/**
+	 * Record {@value #NONCE_OBSERVATION} observations (tags {@code registration.id}, {@code outcome}).
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**

@@ -32,7 +32,7 @@ public final class WithingsSignedRequestClient {
 	 */
 	public WithingsSignedRequestClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
-		this.restClient = restClient;
+		this.restClient = restClient.mutate().requestInterceptor(RedactedFormParameters.restoring()).build();
 		this.nonceClient = new WithingsNonceClient(restClient);
 	}
 
@@ -54,6 +54,7 @@ public final class WithingsSignedRequestClient {
 		form.set("nonce", nonce);
 		form.set("signature", this.signer.sign(registration.getClientSecret(), action, registration.getClientId(), nonce));
 		parameters.forEach(form::set);
+		RedactedFormParameters.redact(form);
 		Map<String, Object> envelope = this.restClient.post()
 			.uri(registration.getProviderDetails().getTokenUri())
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
