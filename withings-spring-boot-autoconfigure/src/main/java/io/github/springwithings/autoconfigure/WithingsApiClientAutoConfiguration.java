@@ -1,9 +1,13 @@
 package io.github.springwithings.autoconfigure;
 
+import java.net.http.HttpClient;
+import java.util.function.BooleanSupplier;
+
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -14,7 +18,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the clients of the Withings data API: a {@code RestClient} bean named
@@ -45,6 +53,41 @@ public final class WithingsApiClientAutoConfiguration {
 	RestClient withingsRestClient(WithingsRestClientBuilders restClientBuilders, WithingsRestClientConfigurer configurer,
 			WithingsProperties properties) {
 		return restClientBuilders.create(configurer).baseUrl(properties.getApiBaseUri()).build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(WebClient.class)
+	static class WebClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WithingsExchangeFilterFunction withingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
+				WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties,
+				@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimit) {
+			WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(authorizedClients,
+					authorizedClientService);
+			filter.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
+			if (rateLimit.getIfAvailable() instanceof BooleanSupplier permits) {
+				filter.setPermits(permits);
+			}
+			return filter;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "withingsWebClient")
+		WebClient withingsWebClient(ObjectProvider<WebClient.Builder> webClientBuilder,
+				WithingsExchangeFilterFunction filter, WithingsProperties properties) {
+			WithingsProperties.Http http = properties.getHttp();
+			JdkClientHttpConnector connector = new JdkClientHttpConnector(
+					HttpClient.newBuilder().connectTimeout(http.getConnectTimeout()).build());
+			connector.setReadTimeout(http.getReadTimeout());
+			return webClientBuilder.getIfAvailable(WebClient::builder)
+				.baseUrl(properties.getApiBaseUri())
+				.clientConnector(connector)
+				.filter(filter)
+				.build();
+		}
+
 	}
 
 	@Bean

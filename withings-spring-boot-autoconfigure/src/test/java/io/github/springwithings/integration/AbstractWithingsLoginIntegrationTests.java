@@ -155,7 +155,7 @@ abstract class AbstractWithingsLoginIntegrationTests {
 	}
 
 	@Test
-	void withingsApiWhenAccessTokenKilledThenOneRefreshAndTheCallSucceeds() throws Exception {
+	void withingsRestClientAndWebClientWhenAccessTokenKilledThenOneRefreshEachAndTheCallsSucceed() throws Exception {
 		WithingsSimulator simulator = simulator();
 		signIn();
 		OAuth2AuthorizedClient before = storedClient();
@@ -163,10 +163,14 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		simulator.expireAccessToken(before.getAccessToken().getTokenValue());
 
 		HttpResponse<String> response = this.browser.get(app("/api/weights"));
+		simulator.expireAccessToken(storedClient().getAccessToken().getTokenValue());
+		HttpResponse<String> throughWebClient = this.browser.get(app("/api/webclient"));
 
+		assertThat(throughWebClient.statusCode()).isEqualTo(200);
+		assertThat(throughWebClient.body()).startsWith("{").contains("\"measuregrps\"").doesNotContain("\"status\"");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body().split(",")).hasSize(60).allSatisfy((kilograms) -> assertThat(kilograms).matches("\\d+\\.\\d{3}"));
-		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 1);
+		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 2);
 	}
 
 	@Test

@@ -81,11 +81,26 @@ public class WithingsTestApplication {
 
 		private final WithingsApi withingsApi;
 
-		DataController(WebClient plainWebClient, @Qualifier("plainRestClient") RestClient plainRestClient,
-				WithingsApi withingsApi) {
+		private final WebClient withingsWebClient;
+
+		DataController(@Qualifier("plainWebClient") WebClient plainWebClient,
+				@Qualifier("plainRestClient") RestClient plainRestClient, WithingsApi withingsApi,
+				@Qualifier("withingsWebClient") WebClient withingsWebClient) {
 			this.webClient = plainWebClient;
 			this.restClient = plainRestClient;
 			this.withingsApi = withingsApi;
+			this.withingsWebClient = withingsWebClient;
+		}
+
+		@GetMapping("/api/webclient")
+		String measuresThroughWithingsWebClient() {
+			return this.withingsWebClient.post()
+				.uri("/measure")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData(getmeas()))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block();
 		}
 
 		@GetMapping("/api/weights")

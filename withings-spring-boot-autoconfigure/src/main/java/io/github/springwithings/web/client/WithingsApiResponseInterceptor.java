@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
@@ -14,9 +15,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -58,8 +56,6 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	private final OAuth2ClientHttpRequestInterceptor.ClientRegistrationIdResolver clientRegistrationIdResolver;
 
 	private final OAuth2ClientHttpRequestInterceptor.PrincipalResolver principalResolver;
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
@@ -121,8 +117,8 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	private ClientHttpResponse exchange(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
 			String action) throws IOException {
 		long started = System.nanoTime();
-		Envelope envelope = call(request, body, execution);
-		if (envelope.status == 401) {
+		WithingsApiEnvelope envelope = call(request, body, execution);
+		if (envelope.status() == 401) {
 			String registrationId = this.clientRegistrationIdResolver.resolve(request);
 			Authentication principal = this.principalResolver.resolve(request);
 			if (principal == null || !this.authorizedClients.renew(registrationId, principal.getName(),
@@ -130,59 +126,40 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 			envelope = call(request, body, execution);
-			if (envelope.status == 401) {
+			if (envelope.status() == 401) {
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 		}
-		if (envelope.status == 601) {
+		if (envelope.status() == 601) {
 			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
 			if (wait.compareTo(this.maxRateLimitWait) > 0) {
 				throw new WithingsRateLimitException(envelope.error(), wait);
 			}
 			pause(wait);
 			envelope = call(request, body, execution);
-			if (envelope.status == 601) {
+			if (envelope.status() == 601) {
 				throw new WithingsRateLimitException(envelope.error(), Duration.ofSeconds(envelope.waitSeconds()));
 			}
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Withings API " + request.getMethod() + " " + request.getURI().getPath() + " action "
-					+ action + ": status " + envelope.status + " in "
+					+ action + ": status " + envelope.status() + " in "
 					+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 		}
-		if (envelope.status != 0) {
-			throw new WithingsApiException(envelope.status, envelope.error());
+		if (envelope.status() != 0) {
+			throw new WithingsApiException(envelope.status(), envelope.error());
 		}
-		return new UnwrappedResponse(envelope.response, this.json.writeValueAsBytes(envelope.root.path("body")));
+		return new UnwrappedResponse(envelope.bodyBytes());
 	}
 
-	private Envelope call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
+	private WithingsApiEnvelope call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
 		request.getHeaders().remove(HttpHeaders.AUTHORIZATION);
 		ClientHttpResponse response = execution.execute(request, body);
-		HttpStatusCode httpStatus = response.getStatusCode();
-		byte[] bytes;
 		try (response) {
-			bytes = StreamUtils.copyToByteArray(response.getBody());
+			return WithingsApiEnvelope.read(response.getStatusCode(), response.getHeaders().getContentType(),
+					StreamUtils.copyToByteArray(response.getBody()));
 		}
-		if (httpStatus.isError()) {
-			throw new WithingsApiException("Withings answered HTTP " + httpStatus.value(), null);
-		}
-		MediaType contentType = response.getHeaders().getContentType();
-		if (contentType == null || !contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-			throw new WithingsApiException("Withings answered with content type '" + contentType + "', not JSON", null);
-		}
-		JsonNode root;
-		try {
-			root = this.json.readTree(bytes);
-		}
-		catch (JacksonException ex) {
-			throw new WithingsApiException("Withings answered with a body that is not valid JSON (malformed or truncated)",
-					null);
-		}
-		if (root == null || !root.path("status").isNumber()) {
-			throw new WithingsApiException("Withings answered without a numeric 'status'", null);
-		}
-		return new Envelope(response, root, root.path("status").asInt());
 	}
 
 	private void pause(Duration wait) {
@@ -233,20 +210,6 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		this.sleeper = sleeper;
 	}
 
-	private record Envelope(ClientHttpResponse response, JsonNode root, int status) {
-
-		String error() {
-			JsonNode error = this.root.path("error");
-			return error.isMissingNode() || error.isNull() ? null : error.asString();
-		}
-
-		int waitSeconds() {
-			JsonNode wait = this.root.path("body").path("wait_seconds");
-			return wait.isNumber() ? wait.asInt() : 10;
-		}
-
-	}
-
 	/** The answer as the caller sees it: HTTP 200 with the envelope's {@code body}. */
 	private static final class UnwrappedResponse implements ClientHttpResponse {
 
@@ -254,8 +217,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 
 		private final byte[] body;
 
-		UnwrappedResponse(ClientHttpResponse original, byte[] body) {
-			this.headers.putAll(original.getHeaders());
+		UnwrappedResponse(byte[] body) {
 			this.headers.setContentType(MediaType.APPLICATION_JSON);
 			this.headers.setContentLength(body.length);
 			this.body = body;

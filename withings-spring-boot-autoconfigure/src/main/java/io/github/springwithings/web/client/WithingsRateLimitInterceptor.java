@@ -1,6 +1,7 @@
 package io.github.springwithings.web.client;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.springwithings.api.WithingsRateLimitException;
@@ -18,13 +19,22 @@ import org.springframework.util.Assert;
  * fails with {@link WithingsRateLimitException} instead of being sent. Shared by the token, nonce
  * and API clients of the starter.
  */
-public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
+public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor, BooleanSupplier {
 
 	private final RateLimiter rateLimiter;
 
 	public WithingsRateLimitInterceptor(RateLimiter rateLimiter) {
 		Assert.notNull(rateLimiter, "rateLimiter cannot be null");
 		this.rateLimiter = rateLimiter;
+	}
+
+	/**
+	 * Wait for a permit (at most the limiter's timeout).
+	 * @return whether one came in time
+	 */
+	@Override
+	public boolean getAsBoolean() {
+		return this.rateLimiter.acquirePermission();
 	}
 
 	@Override

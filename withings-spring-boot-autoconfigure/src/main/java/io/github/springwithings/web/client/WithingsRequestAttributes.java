@@ -15,7 +15,8 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributePri
  */
 public final class WithingsRequestAttributes {
 
-	static final String USER_ID = WithingsRequestAttributes.class.getName() + ".userId";
+	/** The attribute holding the Withings user id of a call. */
+	public static final String USER_ID = WithingsRequestAttributes.class.getName() + ".userId";
 
 	private WithingsRequestAttributes() {
 	}

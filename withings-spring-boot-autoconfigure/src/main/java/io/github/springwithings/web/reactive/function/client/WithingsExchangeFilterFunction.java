@@ -1,0 +1,184 @@
+package io.github.springwithings.web.reactive.function.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import io.github.springwithings.api.WithingsApiEnvelope;
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.web.client.WithingsRequestAttributes;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
+import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * Withings handling for a {@code WebClient} in a servlet application: the bearer token of the
+ * signed-in user (or of the user named with {@link WithingsRequestAttributes} in
+ * {@code .attributes(...)}), and the same envelope rules as the RestClient interceptor: status 0
+ * gives {@code body}; 401 refreshes once (single flight) and retries once, then
+ * {@link ClientAuthorizationRequiredException}; 601 waits within the bound and retries once, else
+ * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The blocking
+ * store and token calls run on Reactor's bounded-elastic scheduler.
+ */
+public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
+
+	private final WithingsAuthorizedClients authorizedClients;
+
+	private final WithingsAuthorizedClientService authorizedClientService;
+
+	private static final String REGISTRATION_ID_ATTRIBUTE = keyOf(
+			RequestAttributeClientRegistrationIdResolver.clientRegistrationId("withings"));
+
+	private static final String PRINCIPAL_ATTRIBUTE = keyOf(RequestAttributePrincipalResolver.principal("principal"));
+
+	private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+	private Function<Duration, Mono<Void>> waiter = (duration) -> Mono.delay(duration).then();
+
+	private BooleanSupplier permits = () -> true;
+
+	public WithingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
+			WithingsAuthorizedClientService authorizedClientService) {
+		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
+		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
+		this.authorizedClients = authorizedClients;
+		this.authorizedClientService = authorizedClientService;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		Object registrationAttribute = request.attributes().get(REGISTRATION_ID_ATTRIBUTE);
+		String registrationId = (registrationAttribute != null) ? registrationAttribute.toString()
+				: this.authorizedClients.getDefaultRegistrationId();
+		String principalName = principalName(request.attributes(), registrationId);
+		return attempt(request, next, registrationId, principalName, true, true);
+	}
+
+	private String principalName(Map<String, Object> attributes, String registrationId) {
+		Object userId = attributes.get(WithingsRequestAttributes.USER_ID);
+		if (userId != null) {
+			WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId, userId.toString());
+			return (client != null) ? client.getPrincipalName() : userId.toString();
+		}
+		Object principal = attributes.get(PRINCIPAL_ATTRIBUTE);
+		if (principal instanceof Authentication authentication) {
+			return authentication.getName();
+		}
+		if (principal != null) {
+			return principal.toString();
+		}
+		Authentication current = SecurityContextHolder.getContext().getAuthentication();
+		return (current != null) ? current.getName() : null;
+	}
+
+	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String registrationId,
+			String principalName, boolean mayRenew, boolean mayWait) {
+		if (principalName == null) {
+			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
+		}
+		return blocking(() -> {
+			if (!this.permits.getAsBoolean()) {
+				throw new WithingsRateLimitException("Client-side rate limit reached", this.maxRateLimitWait);
+			}
+			OAuth2AuthorizedClient client = this.authorizedClients.authorize(registrationId, principalName);
+			if (client == null) {
+				throw new ClientAuthorizationRequiredException(registrationId);
+			}
+			return client.getAccessToken().getTokenValue();
+		}).flatMap((accessToken) -> next
+			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
+			.flatMap((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(new byte[0])
+				.map((bytes) -> WithingsApiEnvelope.read(response.statusCode(), response.headers().contentType().orElse(null),
+						bytes)))
+			.flatMap((envelope) -> handle(envelope, accessToken, request, next, registrationId, principalName, mayRenew,
+					mayWait)));
+	}
+
+	private Mono<ClientResponse> handle(WithingsApiEnvelope envelope, String accessToken, ClientRequest request,
+			ExchangeFunction next, String registrationId, String principalName, boolean mayRenew, boolean mayWait) {
+		int status = envelope.status();
+		if (status == 401) {
+			if (!mayRenew) {
+				return Mono.error(new ClientAuthorizationRequiredException(registrationId));
+			}
+			return blocking(() -> this.authorizedClients.renew(registrationId, principalName, accessToken))
+				.flatMap((renewed) -> renewed ? attempt(request, next, registrationId, principalName, false, mayWait)
+						: Mono.error(new ClientAuthorizationRequiredException(registrationId)));
+		}
+		if (status == 601) {
+			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
+			if (!mayWait || wait.compareTo(this.maxRateLimitWait) > 0) {
+				return Mono.error(new WithingsRateLimitException(envelope.error(), wait));
+			}
+			return this.waiter.apply(wait)
+				.then(Mono.defer(() -> attempt(request, next, registrationId, principalName, mayRenew, false)));
+		}
+		if (status != 0) {
+			return Mono.error(new WithingsApiException(status, envelope.error()));
+		}
+		return Mono.just(ClientResponse.create(HttpStatus.OK)
+			.headers((headers) -> headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE))
+			.body(new String(envelope.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+			.build());
+	}
+
+	private static String keyOf(java.util.function.Consumer<Map<String, Object>> attribute) {
+		Map<String, Object> attributes = new java.util.HashMap<>();
+		attribute.accept(attributes);
+		return attributes.keySet().iterator().next();
+	}
+
+	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Set the longest 601 {@code wait_seconds} waited for before retrying once (10 s by default).
+	 * @param maxRateLimitWait the bound
+	 */
+	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
+		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
+		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Set how waiting is done ({@code Mono.delay} by default).
+	 * @param waiter gives a {@code Mono} that completes after the duration
+	 */
+	public void setWaiter(Function<Duration, Mono<Void>> waiter) {
+		Assert.notNull(waiter, "waiter cannot be null");
+		this.waiter = waiter;
+	}
+
+	/**
+	 * Set the client-side rate limit: called (on the bounded-elastic scheduler) before each
+	 * request, it waits for a permit and says whether one came in time (e.g.
+	 * {@code rateLimiter::acquirePermission} of the shared Resilience4j limiter).
+	 * @param permits the permits
+	 */
+	public void setPermits(BooleanSupplier permits) {
+		Assert.notNull(permits, "permits cannot be null");
+		this.permits = permits;
+	}
+
+}

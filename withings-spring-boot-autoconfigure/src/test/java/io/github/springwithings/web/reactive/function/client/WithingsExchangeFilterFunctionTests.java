@@ -1,0 +1,130 @@
+package io.github.springwithings.web.reactive.function.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.api.WithingsStatusFamily;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.web.client.WithingsRequestAttributes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The WebClient filter, outside a web request (calls name the Withings user), against the simulator.
+ */
+class WithingsExchangeFilterFunctionTests {
+
+	private static final String USER = "36000042";
+
+	private WithingsSimulator simulator;
+
+	private WithingsTestFixture fixture;
+
+	private WebClient webClient;
+
+	private final List<Duration> waits = new ArrayList<>();
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, null);
+		WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(this.fixture.clients,
+				this.fixture.service);
+		filter.setWaiter((duration) -> {
+			this.waits.add(duration);
+			this.simulator.clock().advance(duration);
+			return Mono.empty();
+		});
+		this.webClient = WebClient.builder()
+			.baseUrl(this.simulator.baseUrl())
+			.clientConnector(new JdkClientHttpConnector())
+			.filter(filter)
+			.build();
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+	}
+
+	@Test
+	void exchangeWhenLinkedThenBodyOfTheEnvelope() {
+		this.fixture.link("alice", USER);
+
+		assertThat(getmeas("getmeas")).containsKeys("measuregrps", "timezone").doesNotContainKey("status");
+	}
+
+	@Test
+	void exchangeWhenAccessTokenKilledThenOneRefreshAndRetried() {
+		OAuth2AuthorizedClient linked = this.fixture.link("alice", USER);
+		this.simulator.expireAccessToken(linked.getAccessToken().getTokenValue());
+
+		assertThat(getmeas("getmeas")).containsKey("measuregrps");
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+	}
+
+	@Test
+	void exchangeWhenUserRevokedThenAuthorizationRequiredAndLinkRemoved() {
+		OAuth2AuthorizedClient linked = this.fixture.link("alice", USER);
+		new WithingsRevocationClient(RestClient.create()).revoke(linked.getClientRegistration(), USER);
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).isThrownBy(() -> getmeas("getmeas"));
+		assertThat(this.fixture.stored("alice")).isNull();
+	}
+
+	@Test
+	void exchangeWhen601ThenWaitsWithinTheBoundOrFails() {
+		this.fixture.link("alice", USER);
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(2));
+		assertThat(getmeas("getmeas")).containsKey("measuregrps");
+		assertThat(this.waits).containsExactly(Duration.ofSeconds(2));
+
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
+		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> getmeas("getmeas"))
+			.satisfies((ex) -> assertThat(ex.getWait()).isEqualTo(Duration.ofSeconds(188)));
+	}
+
+	@Test
+	void exchangeWhenOtherStatusThenApiExceptionWithFamily() {
+		this.fixture.link("alice", USER);
+
+		assertThatExceptionOfType(WithingsApiException.class).isThrownBy(() -> getmeas("getnothing"))
+			.satisfies((ex) -> assertThat(ex.getFamily()).isEqualTo(WithingsStatusFamily.NOT_IMPLEMENTED));
+	}
+
+	private Map<String, Object> getmeas(String action) {
+		return this.webClient.post()
+			.uri("/measure")
+			.attributes(WithingsRequestAttributes.userId(USER))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("action", action))
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.block(Duration.ofSeconds(30));
+	}
+
+}
