@@ -16,7 +16,7 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributePri
 public final class WithingsRequestAttributes {
 
 	/** The attribute holding the Withings user id of a call. */
-	public static final String USER_ID = WithingsRequestAttributes.class.getName() + ".userId";
+	public static final String USER_ID = "io.github.springwithings.web.client.WithingsRequestAttributes.userId";
 
 	private WithingsRequestAttributes() {
 	}
