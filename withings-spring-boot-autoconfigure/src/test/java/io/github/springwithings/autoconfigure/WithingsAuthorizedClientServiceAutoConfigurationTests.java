@@ -9,6 +9,9 @@ import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseCl
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.web.client.WithingsRestClientConfigurer;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -41,7 +44,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class));
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsApiClientAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDataSource = this.contextRunner
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-${random.uuid}")
@@ -135,6 +139,35 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				assertThat(context.getBean(WithingsKeepAliveScheduler.class).isRunning()).isTrue();
 				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
 					.isEqualTo(java.time.Duration.ofDays(90));
+			});
+	}
+
+	@Test
+	void apiClientsWhenStoreThenRestClientWebClientApiAndSharedRateLimiter() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasBean("withingsRestClient")
+				.hasBean("withingsWebClient")
+				.hasSingleBean(WithingsApi.class)
+				.hasSingleBean(WithingsRestClientConfigurer.class)
+				.hasSingleBean(WithingsExchangeFilterFunction.class)
+				.hasBean("withingsRateLimiter")
+				.hasBean("withingsRateLimitInterceptor");
+			io.github.resilience4j.ratelimiter.RateLimiter limiter = context.getBean("withingsRateLimiter",
+					io.github.resilience4j.ratelimiter.RateLimiter.class);
+			assertThat(limiter.getRateLimiterConfig().getLimitRefreshPeriod()).isEqualTo(java.time.Duration.ofMillis(500));
+			assertThat(limiter.getRateLimiterConfig().getLimitForPeriod()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void apiClientsWhenRateLimitDisabledOrUserClientsThenBackOff() {
+		this.contextRunner.withPropertyValues("withings.rate-limit.enabled=false")
+			.withBean("withingsRestClient", org.springframework.web.client.RestClient.class,
+					org.springframework.web.client.RestClient::create)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("withingsRateLimiter").doesNotHaveBean("withingsRateLimitInterceptor");
+				assertThat(context.getBean("withingsRestClient")).isNotNull();
+				assertThat(context).hasSingleBean(WithingsApi.class);
 			});
 	}
 
