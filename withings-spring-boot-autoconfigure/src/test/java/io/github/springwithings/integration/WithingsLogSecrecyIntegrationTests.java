@@ -69,7 +69,7 @@ class WithingsLogSecrecyIntegrationTests {
 		assertThat(secrets).hasSizeGreaterThanOrEqualTo(8).contains(WithingsSimulator.DEFAULT_CLIENT_SECRET);
 		assertThat(output.getAll()).contains("Withings authorization_code for registration 'withings' succeeded")
 			.contains("Withings refresh_token for registration 'withings' succeeded")
-			.contains("Withings API POST /measure action getmeas: status 0")
+			.contains("Withings API POST /measure action getmeas for '36000001': status 0")
 			.contains("TRACE");
 		for (String secret : secrets) {
 			assertThat(output.getAll()).as("logs").doesNotContain(secret);

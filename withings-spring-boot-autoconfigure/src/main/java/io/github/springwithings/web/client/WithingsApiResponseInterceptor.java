@@ -142,8 +142,10 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			}
 		}
 		if (logger.isDebugEnabled()) {
+			Authentication principal = this.principalResolver.resolve(request);
 			logger.debug("Withings API " + request.getMethod() + " " + request.getURI().getPath() + " action "
-					+ action + ": status " + envelope.status() + " in "
+					+ action + " for '" + ((principal != null) ? principal.getName() : "-") + "': status "
+					+ envelope.status() + " in "
 					+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 		}
 		if (envelope.status() != 0) {
