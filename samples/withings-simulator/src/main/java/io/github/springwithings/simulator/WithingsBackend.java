@@ -441,7 +441,8 @@ final class WithingsBackend {
 	}
 
 	private Map<String, Object> measures(String userId, Map<String, String> form) {
-		Instant today = this.clock.instant().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(7));
+		// one weighing a day, the newest an hour ago: any 30-day window holds exactly 30 of them
+		Instant today = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
 		long start = parseLong(form.get("startdate"), Long.MIN_VALUE);
 		long end = parseLong(form.get("enddate"), Long.MAX_VALUE);
 		long seed = Long.parseLong(userId.replaceAll("\\D", "0"));

@@ -1,0 +1,52 @@
+package io.github.springwithings.sample;
+
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.client.ResourceAccessException;
+
+/**
+ * Bad situations end on a friendly page, never a stack trace. (A revoked link needs no page:
+ * Spring sends the user back to Withings to sign in again.)
+ */
+@ControllerAdvice
+class FriendlyErrors {
+
+	@ExceptionHandler(ClientAuthorizationRequiredException.class)
+	void reauthorize(ClientAuthorizationRequiredException ex) {
+		throw ex;
+	}
+
+	@ExceptionHandler(WithingsRateLimitException.class)
+	@ResponseStatus(HttpStatus.TOO_MANY_REQUESTS)
+	String rateLimited(WithingsRateLimitException ex, Model model) {
+		return problem(model, "Withings is busy", "Too many requests right now. Please try again in "
+				+ Math.max(1, ex.getWait().toSeconds()) + " seconds.");
+	}
+
+	@ExceptionHandler({ ResourceAccessException.class, ClientAuthorizationException.class })
+	@ResponseStatus(HttpStatus.BAD_GATEWAY)
+	String unreachable(Model model) {
+		return problem(model, "Withings cannot be reached", "Withings is not answering at the moment. Please try again later.");
+	}
+
+	@ExceptionHandler(WithingsApiException.class)
+	@ResponseStatus(HttpStatus.BAD_GATEWAY)
+	String withingsError(WithingsApiException ex, Model model) {
+		return problem(model, "Withings said no", "Withings could not answer this request (" + ex.getFamily() + ").");
+	}
+
+	private static String problem(Model model, String title, String message) {
+		model.addAttribute("title", title);
+		model.addAttribute("message", message);
+		return "problem";
+	}
+
+}
