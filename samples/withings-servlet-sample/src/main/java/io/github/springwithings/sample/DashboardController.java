@@ -75,7 +75,7 @@ class DashboardController {
 			model.addAttribute("scopes", new TreeSet<>(client.getAuthorizedClient().getAccessToken().getScopes()));
 			model.addAttribute("accessTokenExpiresAt", client.getAuthorizedClient().getAccessToken().getExpiresAt());
 			model.addAttribute("refreshTokenAge", (client.getRefreshTokenIssuedAt() != null)
-					? Duration.between(client.getRefreshTokenIssuedAt(), now).withNanos(0) : null);
+					? age(Duration.between(client.getRefreshTokenIssuedAt(), now)) : "unknown");
 		}
 		model.addAttribute("chart", WeightChart.of(weights));
 		model.addAttribute("width", WeightChart.WIDTH);
@@ -83,6 +83,10 @@ class DashboardController {
 		model.addAttribute("lastSync", this.sync.lastSync());
 		model.addAttribute("embedded", this.simulator.getIfAvailable() != null);
 		return "dashboard";
+	}
+
+	private static String age(Duration age) {
+		return age.toDays() + " d " + age.toHoursPart() + " h " + age.toMinutesPart() + " min";
 	}
 
 	@PostMapping("/simulator/fast-forward")

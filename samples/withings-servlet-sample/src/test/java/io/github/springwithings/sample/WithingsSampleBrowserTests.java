@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -23,6 +26,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * where it must run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.datasource.url=jdbc:h2:mem:sample-browser;DB_CLOSE_DELAY=-1",
+		properties = { "spring.datasource.url=jdbc:h2:mem:sample-${random.uuid};DB_CLOSE_DELAY=-1",
 				"sample.sync.initial-delay=PT1H" })
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class WithingsSampleBrowserTests {
 
 	private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -50,6 +57,9 @@ class WithingsSampleBrowserTests {
 
 	@Autowired
 	MeasurementSync sync;
+
+	@Autowired
+	ClientRegistrationRepository registrations;
 
 	private WebDriver browser;
 
@@ -110,6 +120,46 @@ class WithingsSampleBrowserTests {
 		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out");
 		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
 		screenshot("4-signed-out");
+	}
+
+	@Test
+	void sampleWhenThingsGoWrongThenFriendlyPagesNeverAStackTrace() throws IOException {
+		String app = "http://localhost:" + this.port;
+		this.simulator.setDenyConsent(true);
+		this.browser.get(app + "/");
+		this.browser.findElement(By.id("sign-in")).click();
+		assertThat(this.browser.findElement(By.id("denied")).getText()).contains("did not allow access");
+		screenshot("5-consent-denied");
+
+		this.simulator.setDenyConsent(false);
+		this.browser.findElement(By.id("sign-in")).click();
+		assertThat(this.browser.getCurrentUrl()).endsWith("/dashboard");
+
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
+		this.browser.navigate().refresh();
+		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings cannot be reached");
+		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
+		screenshot("6-unreachable");
+
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
+		this.browser.get(app + "/dashboard");
+		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings is busy");
+		screenshot("7-rate-limited");
+
+		String userId = currentUserId(app);
+		new WithingsRevocationClient(RestClient.create()).revoke(this.registrations.findByRegistrationId("withings"),
+				userId);
+		int consents = this.simulator.counters().authorizationCodeGrants();
+		this.browser.get(app + "/dashboard");
+		assertThat(this.browser.getCurrentUrl()).endsWith("/dashboard");
+		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
+		screenshot("8-signed-in-again-after-revocation");
+	}
+
+	private String currentUserId(String app) {
+		this.browser.get(app + "/dashboard");
+		return this.browser.findElement(By.id("user-id")).getText();
 	}
 
 	private void screenshot(String name) throws IOException {
