@@ -62,7 +62,7 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
-	private Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+	private Sleeper sleeper = Sleeper.THREAD;
 
 	private WithingsAuthorizationRecovery recovery;
 
@@ -259,6 +259,9 @@ public final class SingleFlightRefreshTokenResponseClient
 	 */
 	@FunctionalInterface
 	public interface Sleeper {
+
+		/** Waits with {@link Thread#sleep}. */
+		Sleeper THREAD = (duration) -> Thread.sleep(duration.toMillis());
 
 		void sleep(Duration duration) throws InterruptedException;
 

@@ -39,7 +39,7 @@ public final class WithingsKeepAlive {
 
 	private Duration spacing = Duration.ofSeconds(1);
 
-	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
 
 	private Clock clock = Clock.systemUTC();
 

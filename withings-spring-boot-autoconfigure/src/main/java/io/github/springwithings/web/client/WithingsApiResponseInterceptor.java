@@ -64,7 +64,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = (duration) -> Thread.sleep(duration.toMillis());
+	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
 
 	/**
 	 * @param authorizedClients renews rejected access tokens
