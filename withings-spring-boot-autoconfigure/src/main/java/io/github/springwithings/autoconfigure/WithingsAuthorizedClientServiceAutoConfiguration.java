@@ -44,7 +44,8 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass(ClientRegistration.class)
 @ConditionalOnOAuth2ClientRegistrationProperties
 @Import({ WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
-		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class })
+		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class,
+		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreWithoutDataSourceConfiguration.class })
 public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 	static final String STORE_TYPE = "withings.store.type";
@@ -90,6 +91,22 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		InMemoryWithingsAuthorizedClientService inMemoryWithingsAuthorizedClientService(
 				ClientRegistrationRepository clientRegistrationRepository) {
 			return new InMemoryWithingsAuthorizedClientService(clientRegistrationRepository);
+		}
+
+	}
+
+	/**
+	 * {@code withings.store.type=jdbc} without a {@link DataSource}: fail at start-up rather than
+	 * silently keep tokens in memory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "jdbc")
+	@ConditionalOnMissingBean(DataSource.class)
+	static class JdbcStoreWithoutDataSourceConfiguration {
+
+		JdbcStoreWithoutDataSourceConfiguration() {
+			throw new IllegalStateException("withings.store.type=jdbc, but the application has no DataSource: "
+					+ "add spring-boot-starter-jdbc and a database, or set withings.store.type=memory");
 		}
 
 	}

@@ -84,6 +84,15 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 	}
 
 	@Test
+	void storeWhenTypeJdbcWithoutDataSourceThenStartUpFailsClearly() {
+		this.contextRunner.withPropertyValues("withings.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("withings.store.type=jdbc, but the application has no DataSource"));
+	}
+
+	@Test
 	void storeWhenInitializeSchemaNeverThenNoTable() {
 		this.withDataSource.withPropertyValues("withings.store.initialize-schema=never").run((context) -> {
 			Integer tables = new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(
