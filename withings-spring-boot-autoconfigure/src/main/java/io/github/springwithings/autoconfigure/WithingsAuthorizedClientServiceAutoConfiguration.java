@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
@@ -112,7 +113,8 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 	}
 
 	/**
-	 * Memory when asked for, or when nothing is said and there is no {@link DataSource}.
+	 * Memory when asked for, or when nothing is said and there is no {@link DataSource} or no
+	 * Spring JDBC.
 	 */
 	static class MemoryStoreCondition extends AnyNestedCondition {
 
@@ -128,6 +130,18 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
 		@ConditionalOnMissingBean(DataSource.class)
 		static class NoDataSource {
+
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+		@ConditionalOnMissingClass("org.springframework.jdbc.core.JdbcOperations")
+		static class NoSpringJdbc {
+
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+		@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+		static class NoBootJdbc {
 
 		}
 

@@ -84,6 +84,20 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenOptionalLibrariesAbsentThenTheirPartsBackOff() {
+		this.withDataSource
+			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+					org.springframework.jdbc.core.JdbcOperations.class,
+					org.springframework.web.reactive.function.client.WebClient.class,
+					io.github.resilience4j.ratelimiter.RateLimiter.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
+				.hasBean("withingsRestClient")
+				.doesNotHaveBean("withingsWebClient")
+				.doesNotHaveBean("withingsRateLimiter"));
+	}
+
+	@Test
 	void storeWhenTypeJdbcWithoutDataSourceThenStartUpFailsClearly() {
 		this.contextRunner.withPropertyValues("withings.store.type=jdbc")
 			.run((context) -> assertThat(context).hasFailed()
