@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
@@ -33,6 +34,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 @AutoConfiguration(after = WithingsOAuth2ClientAutoConfiguration.class)
 @ConditionalOnClass(RestClient.class)
+@Conditional(NonReactiveWebApplicationCondition.class)
 @ConditionalOnBean({ WithingsAuthorizedClients.class, WithingsAuthorizedClientService.class })
 public final class WithingsApiClientAutoConfiguration {
 

@@ -43,6 +43,7 @@ import org.springframework.util.StringUtils;
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnClass(ClientRegistration.class)
+@Conditional(NonReactiveWebApplicationCondition.class)
 @ConditionalOnOAuth2ClientRegistrationProperties
 @Import({ WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
 		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class,

@@ -166,6 +166,27 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenReactiveApplicationThenStartsAndLeavesTheReactiveStackToSpring() {
+		new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
+					WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(WithingsClientRegistrations.class);
+				assertThat(context
+					.getBean(org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository.class)
+					.findByRegistrationId("withings")
+					.block()
+					.getProviderDetails()
+					.getTokenUri()).isEqualTo("https://wbsapi.withings.net/v2/oauth2");
+			});
+	}
+
+	@Test
 	void autoConfigurationWhenSpringSecurityOAuth2ClientAbsentThenBacksOff() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ClientRegistration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(WithingsClientRegistrations.class)
