@@ -1,0 +1,178 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import java.util.Map;
+import java.util.function.Predicate;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.codec.CodecException;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.DefaultOAuth2TokenRequestParametersConverter;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.util.Assert;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * The reactive twin of {@link WithingsAccessTokenResponseClient}, for WebFlux applications: the
+ * same Withings token requests (with a nonce fetched without blocking in signature mode), the same
+ * envelope unwrapping and the same error mapping; other registrations go to Spring's stock
+ * {@code WebClientReactive*TokenResponseClient}.
+ *
+ * @param <T> the grant request
+ */
+public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractOAuth2AuthorizationGrantRequest>
+		implements ReactiveOAuth2AccessTokenResponseClient<T> {
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
+
+	private final Predicate<ClientRegistration> withingsRegistrations;
+
+	private final WithingsClientAuthentication clientAuthentication;
+
+	private final WebClient webClient;
+
+	private final ReactiveOAuth2AccessTokenResponseClient<T> defaultClient;
+
+	private final DefaultOAuth2TokenRequestParametersConverter<T> parameters = new DefaultOAuth2TokenRequestParametersConverter<>();
+
+	private final WithingsAccessTokenResponseConverter responseConverter = new WithingsAccessTokenResponseConverter();
+
+	private final WithingsSigner signer = new WithingsSigner();
+
+	/**
+	 * @param withingsRegistrations which registrations are Withings ones
+	 * @param clientAuthentication signature or client secret
+	 * @param webClient the client used to call Withings
+	 * @param defaultClient the client for every other registration
+	 */
+	public WithingsReactiveAccessTokenResponseClient(Predicate<ClientRegistration> withingsRegistrations,
+			WithingsClientAuthentication clientAuthentication, WebClient webClient,
+			ReactiveOAuth2AccessTokenResponseClient<T> defaultClient) {
+		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
+		Assert.notNull(clientAuthentication, "clientAuthentication cannot be null");
+		Assert.notNull(webClient, "webClient cannot be null");
+		Assert.notNull(defaultClient, "defaultClient cannot be null");
+		this.withingsRegistrations = withingsRegistrations;
+		this.clientAuthentication = clientAuthentication;
+		this.webClient = webClient;
+		this.defaultClient = defaultClient;
+	}
+
+	/** A client for the authorization code grant. */
+	public static WithingsReactiveAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCode(
+			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
+			WebClient webClient) {
+		return new WithingsReactiveAccessTokenResponseClient<>(withingsRegistrations, clientAuthentication, webClient,
+				new WebClientReactiveAuthorizationCodeTokenResponseClient());
+	}
+
+	/** A client for the refresh token grant. */
+	public static WithingsReactiveAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshToken(
+			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
+			WebClient webClient) {
+		return new WithingsReactiveAccessTokenResponseClient<>(withingsRegistrations, clientAuthentication, webClient,
+				new WebClientReactiveRefreshTokenTokenResponseClient());
+	}
+
+	@Override
+	public Mono<OAuth2AccessTokenResponse> getTokenResponse(T grantRequest) {
+		Assert.notNull(grantRequest, "grantRequest cannot be null");
+		ClientRegistration registration = grantRequest.getClientRegistration();
+		if (!this.withingsRegistrations.test(registration)) {
+			return this.defaultClient.getTokenResponse(grantRequest);
+		}
+		return Mono.defer(() -> form(grantRequest))
+			.flatMap((form) -> post(registration.getProviderDetails().getTokenUri(), form))
+			.map(this.responseConverter::convert)
+			.onErrorMap(this::translate);
+	}
+
+	private Mono<MultiValueMap<String, String>> form(T grantRequest) {
+		ClientRegistration registration = grantRequest.getClientRegistration();
+		MultiValueMap<String, String> form = this.parameters.convert(grantRequest);
+		form.set("action", WithingsTokenRequestParametersConverter.ACTION);
+		if (this.clientAuthentication != WithingsClientAuthentication.SIGNATURE) {
+			return Mono.just(form);
+		}
+		return nonce(registration).map((nonce) -> {
+			form.remove(OAuth2ParameterNames.CLIENT_SECRET);
+			form.set("nonce", nonce);
+			form.set("signature", this.signer.sign(registration.getClientSecret(),
+					WithingsTokenRequestParametersConverter.ACTION, registration.getClientId(), nonce));
+			return form;
+		});
+	}
+
+	private Mono<String> nonce(ClientRegistration registration) {
+		String timestamp = Long.toString(java.time.Instant.now().getEpochSecond());
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.set("action", "getnonce");
+		form.set("client_id", registration.getClientId());
+		form.set("timestamp", timestamp);
+		form.set("signature",
+				this.signer.sign(registration.getClientSecret(), "getnonce", registration.getClientId(), timestamp));
+		return post(WithingsNonceClient.signatureUri(registration), form).map((envelope) -> {
+			Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
+			if (!(nonce instanceof String value) || value.isBlank()) {
+				throw new WithingsResponseException("Withings nonce answer has status 0 but no nonce");
+			}
+			return value;
+		});
+	}
+
+	private Mono<Map<String, Object>> post(String uri, MultiValueMap<String, String> form) {
+		return this.webClient.post()
+			.uri(uri)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.accept(MediaType.APPLICATION_JSON)
+			.body(BodyInserters.fromFormData(form))
+			.exchangeToMono(this::read);
+	}
+
+	private Mono<Map<String, Object>> read(ClientResponse response) {
+		if (response.statusCode().isError()) {
+			return response.releaseBody()
+				.then(Mono.error(new WithingsResponseException("Withings answered HTTP " + response.statusCode().value())));
+		}
+		MediaType contentType = response.headers().contentType().orElse(null);
+		if (contentType == null || !contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+			return response.releaseBody()
+				.then(Mono.error(new WithingsResponseException(
+						"Withings answered with content type '" + contentType + "' instead of a JSON envelope")));
+		}
+		return response.bodyToMono(JSON_OBJECT)
+			.onErrorMap(CodecException.class, (ex) -> new WithingsResponseException(
+					"Withings answered with a body that is not valid JSON (malformed or truncated)"))
+			.switchIfEmpty(Mono.error(new WithingsResponseException("Withings answered with an empty body")));
+	}
+
+	private Throwable translate(Throwable ex) {
+		if (ex instanceof WithingsStatusException || ex instanceof WithingsResponseException
+				|| ex instanceof OAuth2AuthorizationException) {
+			return WithingsTokenErrors.translate((RuntimeException) ex);
+		}
+		if (ex instanceof WebClientRequestException io) {
+			return new OAuth2AuthorizationException(new OAuth2Error(WithingsTokenErrors.INVALID_TOKEN_RESPONSE,
+					"Withings could not be reached: " + io.getMostSpecificCause().getClass().getSimpleName(), null), io);
+		}
+		return ex;
+	}
+
+}
