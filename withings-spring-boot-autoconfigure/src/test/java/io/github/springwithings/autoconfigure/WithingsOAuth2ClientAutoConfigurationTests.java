@@ -187,6 +187,28 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 	}
 
 	@Test
+	void reactiveAutoConfigurationWhenReactiveApplicationThenReactiveWithingsBeans() {
+		new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
+					WithingsReactiveOAuth2ClientAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(WithingsClientRegistrations.class)
+					.hasSingleBean(io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService.class)
+					.hasSingleBean(org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver.class);
+				assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
+						org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient.class,
+						OAuth2RefreshTokenGrantRequest.class))
+					.getObject()).isInstanceOf(
+							io.github.springwithings.oauth2.client.endpoint.WithingsReactiveAccessTokenResponseClient.class);
+			});
+	}
+
+	@Test
 	void autoConfigurationWhenSpringSecurityOAuth2ClientAbsentThenBacksOff() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ClientRegistration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(WithingsClientRegistrations.class)
