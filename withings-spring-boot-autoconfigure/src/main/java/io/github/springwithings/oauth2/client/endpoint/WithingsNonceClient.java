@@ -1,6 +1,7 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 import io.micrometer.observation.Observation;
@@ -74,13 +75,7 @@ public final class WithingsNonceClient {
 	}
 
 	private String requestNonce(ClientRegistration registration) {
-		String clientId = registration.getClientId();
-		String timestamp = Long.toString(this.clock.instant().getEpochSecond());
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.set("action", ACTION);
-		form.set("client_id", clientId);
-		form.set("timestamp", timestamp);
-		form.set("signature", this.signer.sign(registration.getClientSecret(), ACTION, clientId, timestamp));
+		MultiValueMap<String, String> form = nonceRequest(registration, this.clock.instant(), this.signer);
 		RedactedFormParameters.redact(form);
 		Map<String, Object> envelope = this.restClient.post()
 			.uri(signatureUri(registration))
@@ -89,6 +84,24 @@ public final class WithingsNonceClient {
 			.body(form)
 			.retrieve()
 			.body(JSON_OBJECT);
+		return nonceOf(envelope);
+	}
+
+	/** The signed {@code getnonce} form, shared with the reactive token client. */
+	static MultiValueMap<String, String> nonceRequest(ClientRegistration registration, Instant now,
+			WithingsSigner signer) {
+		String clientId = registration.getClientId();
+		String timestamp = Long.toString(now.getEpochSecond());
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.set("action", ACTION);
+		form.set("client_id", clientId);
+		form.set("timestamp", timestamp);
+		form.set("signature", signer.sign(registration.getClientSecret(), ACTION, clientId, timestamp));
+		return form;
+	}
+
+	/** The nonce of a {@code getnonce} answer. */
+	static String nonceOf(Map<String, Object> envelope) {
 		Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
 		if (!(nonce instanceof String value) || value.isBlank()) {
 			throw new WithingsResponseException("Withings nonce answer has status 0 but no nonce");

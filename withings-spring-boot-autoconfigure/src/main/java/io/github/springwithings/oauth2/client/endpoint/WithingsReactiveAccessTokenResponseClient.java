@@ -21,7 +21,6 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.util.Assert;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -121,20 +120,9 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 	}
 
 	private Mono<String> nonce(ClientRegistration registration) {
-		String timestamp = Long.toString(java.time.Instant.now().getEpochSecond());
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.set("action", "getnonce");
-		form.set("client_id", registration.getClientId());
-		form.set("timestamp", timestamp);
-		form.set("signature",
-				this.signer.sign(registration.getClientSecret(), "getnonce", registration.getClientId(), timestamp));
-		return post(WithingsNonceClient.signatureUri(registration), form).map((envelope) -> {
-			Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
-			if (!(nonce instanceof String value) || value.isBlank()) {
-				throw new WithingsResponseException("Withings nonce answer has status 0 but no nonce");
-			}
-			return value;
-		});
+		return post(WithingsNonceClient.signatureUri(registration),
+				WithingsNonceClient.nonceRequest(registration, java.time.Instant.now(), this.signer))
+			.map(WithingsNonceClient::nonceOf);
 	}
 
 	private Mono<Map<String, Object>> post(String uri, MultiValueMap<String, String> form) {
