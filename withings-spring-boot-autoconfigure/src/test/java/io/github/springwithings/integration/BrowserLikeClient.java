@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
 final class BrowserLikeClient {
 
 	private final HttpClient httpClient = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
 		.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
 		.followRedirects(HttpClient.Redirect.NEVER)
 		.build();
@@ -43,7 +46,7 @@ final class BrowserLikeClient {
 		URI uri = URI.create(url);
 		for (int hop = 0; hop < 10; hop++) {
 			this.visited.add(uri);
-			HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+			HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
 			if (this.appHost.equals(uri.getHost())) {
 				this.appHeaders.forEach(request::header);
 			}
