@@ -4,8 +4,9 @@ import javax.sql.DataSource;
 
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.WithingsSweepLog;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,13 +24,11 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcOperations;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.security.crypto.encrypt.TextEncryptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
 /**
@@ -62,17 +61,31 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		JdbcWithingsAuthorizedClientService jdbcWithingsAuthorizedClientService(DataSource dataSource,
-				ObjectProvider<PlatformTransactionManager> transactionManager,
 				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
-			JdbcWithingsAuthorizedClientService service = new JdbcWithingsAuthorizedClientService(
-					new JdbcTemplate(dataSource),
-					transactionManager.getIfAvailable(() -> new DataSourceTransactionManager(dataSource)),
+			JdbcWithingsAuthorizedClientService service = new JdbcWithingsAuthorizedClientService(dataSource,
 					clientRegistrationRepository);
+			service.setQueryTimeout(properties.getQueryTimeout());
 			WithingsStoreProperties.Encryption encryption = properties.getEncryption();
 			if (StringUtils.hasText(encryption.getPassword())) {
-				service.setEncryptor(Encryptors.delux(encryption.getPassword(), encryption.getSalt()));
+				service.setEncryptor(encryptor(encryption));
 			}
 			return service;
+		}
+
+		private static TextEncryptor encryptor(WithingsStoreProperties.Encryption encryption) {
+			String salt = encryption.getSalt();
+			if (salt == null || !salt.matches("([0-9a-fA-F]{2}){8,}")) {
+				throw new IllegalStateException("withings.store.encryption.salt must be set, as hex of at least 8 bytes "
+						+ "(16 hex digits), when withings.store.encryption.password is set");
+			}
+			return Encryptors.delux(encryption.getPassword(), salt);
+		}
+
+		@Bean
+		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
+		@ConditionalOnMissingBean(WithingsSweepLog.class)
+		JdbcWithingsSweepLog jdbcWithingsSweepLog(DataSource dataSource) {
+			return new JdbcWithingsSweepLog(dataSource);
 		}
 
 		@Bean

@@ -9,7 +9,10 @@ import io.micrometer.observation.ObservationRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
+import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
 import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.WithingsSweepLog;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
@@ -115,6 +118,8 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
 					store, registrations);
 			singleFlight.setMaxRateLimitWait(properties.getRefresh().getMaxRateLimitWait());
+			singleFlight.setLockTimeout(properties.getRefresh().getLockTimeout());
+			singleFlight.setInDoubtRetryDelay(properties.getRefresh().getInDoubtRetryDelay());
 			if (properties.getRecovery().isEnabled()) {
 				singleFlight.setRecovery(recovery(registrations, properties, restClientBuilders));
 			}
@@ -140,20 +145,70 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	WithingsKeepAlive withingsKeepAlive(WithingsAuthorizedClientService authorizedClientService,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			WithingsClientRegistrations registrations, WithingsProperties properties) {
+			WithingsClientRegistrations registrations, WithingsProperties properties,
+			ObjectProvider<WithingsSweepLog> sweepLog) {
 		WithingsProperties.KeepAlive settings = properties.getKeepAlive();
 		WithingsKeepAlive keepAlive = new WithingsKeepAlive(authorizedClientService, refreshTokenResponseClient,
 				registrations.getRegistrationIds());
+		keepAlive.setInterval(settings.getInterval());
 		keepAlive.setMaxRefreshTokenAge(settings.getMaxRefreshTokenAge());
 		keepAlive.setPageSize(settings.getPageSize());
-		keepAlive.setSpacing(settings.getSpacing());
+		keepAlive.setSpacing(keepAliveSpacing(properties));
+		sweepLog.ifAvailable(keepAlive::setSweepLog);
 		return keepAlive;
 	}
 
+	/**
+	 * The keep-alive spacing: as set, or so that a sweep uses at most its share of the rate
+	 * budget (a refresh is two requests in signature mode: a nonce, then the token).
+	 */
+	static Duration keepAliveSpacing(WithingsProperties properties) {
+		WithingsProperties.KeepAlive settings = properties.getKeepAlive();
+		if (settings.getSpacing() != null) {
+			return settings.getSpacing();
+		}
+		int requestsPerRefresh = (properties.getClientAuthentication() == WithingsClientAuthentication.SIGNATURE) ? 2 : 1;
+		double requestsPerMinute = Math.max(1, properties.getRateLimit().getRequestsPerMinute())
+				* Math.min(1.0, Math.max(0.01, settings.getBudgetShare()));
+		return Duration.ofMillis((long) Math.ceil(60_000.0 * requestsPerRefresh / requestsPerMinute));
+	}
+
+	/**
+	 * Looks every few minutes whether a keep-alive sweep is due for the cluster (the last start
+	 * is stored), so that restarts never postpone it.
+	 */
 	@Bean
 	@ConditionalOnBean(WithingsKeepAlive.class)
-	WithingsKeepAliveScheduler withingsKeepAliveScheduler(WithingsKeepAlive keepAlive, WithingsProperties properties) {
-		return new WithingsKeepAliveScheduler(keepAlive, properties.getKeepAlive().getInterval());
+	WithingsSchedule withingsKeepAliveSchedule(WithingsKeepAlive keepAlive, WithingsProperties properties) {
+		Duration check = min(properties.getKeepAlive().getInterval(), Duration.ofMinutes(10));
+		return new WithingsSchedule("withings-keep-alive", keepAlive::sweepIfDue, Duration.ofSeconds(30), check);
+	}
+
+	@Bean
+	@ConditionalOnBean(WithingsAuthorizedClientService.class)
+	@ConditionalOnMissingBean
+	WithingsInDoubtRefreshes withingsInDoubtRefreshes(WithingsAuthorizedClientService authorizedClientService,
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
+			WithingsClientRegistrations registrations, WithingsProperties properties) {
+		return new WithingsInDoubtRefreshes(authorizedClientService, refreshTokenResponseClient,
+				registrations.getRegistrationIds(), properties.getRefresh().getInDoubtRetryDelay());
+	}
+
+	/**
+	 * Follows refreshes in doubt: at start-up (a crash before the restart left them), then every
+	 * in-doubt delay.
+	 */
+	@Bean
+	@ConditionalOnBean(WithingsInDoubtRefreshes.class)
+	WithingsSchedule withingsInDoubtRefreshSchedule(WithingsInDoubtRefreshes inDoubtRefreshes,
+			WithingsProperties properties) {
+		Duration delay = properties.getRefresh().getInDoubtRetryDelay();
+		return new WithingsSchedule("withings-in-doubt-refreshes", (carryOn) -> inDoubtRefreshes.retry(),
+				min(delay, Duration.ofSeconds(5)), delay);
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	@Bean

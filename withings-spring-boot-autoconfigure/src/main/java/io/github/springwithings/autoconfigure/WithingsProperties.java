@@ -113,12 +113,41 @@ public class WithingsProperties {
 		 */
 		private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
+		/**
+		 * Age after which an unfinished refresh (timeout, HTTP 5xx, connection reset, failed
+		 * commit, crash) is in doubt and attempted again with the same refresh token, by any
+		 * instance. Must exceed the longest refresh and stay far below Withings' 8-hour grace.
+		 */
+		private Duration inDoubtRetryDelay = Duration.ofMinutes(1);
+
+		/**
+		 * Longest time a caller waits for another refresh of the same client before failing with
+		 * temporarily_unavailable (nothing is removed).
+		 */
+		private Duration lockTimeout = Duration.ofSeconds(10);
+
 		public Duration getMaxRateLimitWait() {
 			return this.maxRateLimitWait;
 		}
 
 		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 			this.maxRateLimitWait = maxRateLimitWait;
+		}
+
+		public Duration getInDoubtRetryDelay() {
+			return this.inDoubtRetryDelay;
+		}
+
+		public void setInDoubtRetryDelay(Duration inDoubtRetryDelay) {
+			this.inDoubtRetryDelay = inDoubtRetryDelay;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
 		}
 
 	}
@@ -176,14 +205,22 @@ public class WithingsProperties {
 		private Duration maxRefreshTokenAge = Duration.ofDays(180);
 
 		/**
-		 * Time between two sweeps.
+		 * Time between two sweeps of the whole cluster. The last sweep's start is stored (with
+		 * the JDBC store, in the database), so restarts do not delay it.
 		 */
 		private Duration interval = Duration.ofDays(1);
 
 		/**
-		 * Time between two refreshes of a sweep.
+		 * Time between two refreshes of a sweep. When unset, derived from the rate limit so that
+		 * a sweep uses at most the budget share.
 		 */
-		private Duration spacing = Duration.ofSeconds(1);
+		private Duration spacing;
+
+		/**
+		 * Share of withings.rate-limit.requests-per-minute a sweep may use (a refresh is 2
+		 * requests in signature mode, 1 with client-secret).
+		 */
+		private double budgetShare = 0.25;
 
 		/**
 		 * Number of stored clients read at a time.
@@ -220,6 +257,14 @@ public class WithingsProperties {
 
 		public void setSpacing(Duration spacing) {
 			this.spacing = spacing;
+		}
+
+		public double getBudgetShare() {
+			return this.budgetShare;
+		}
+
+		public void setBudgetShare(double budgetShare) {
+			this.budgetShare = budgetShare;
 		}
 
 		public int getPageSize() {

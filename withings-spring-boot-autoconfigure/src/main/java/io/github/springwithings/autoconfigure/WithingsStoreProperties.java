@@ -1,5 +1,7 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 
@@ -17,7 +19,21 @@ public class WithingsStoreProperties extends DatabaseInitializationProperties {
 	 */
 	private StoreType type;
 
+	/**
+	 * Longest time a statement of the JDBC store may take (whole seconds): a locked row or a
+	 * hung database fails the caller with a clear error instead of holding its thread.
+	 */
+	private Duration queryTimeout = Duration.ofSeconds(5);
+
 	private final Encryption encryption = new Encryption();
+
+	public Duration getQueryTimeout() {
+		return this.queryTimeout;
+	}
+
+	public void setQueryTimeout(Duration queryTimeout) {
+		this.queryTimeout = queryTimeout;
+	}
 
 	@Override
 	public String getDefaultSchemaLocation() {

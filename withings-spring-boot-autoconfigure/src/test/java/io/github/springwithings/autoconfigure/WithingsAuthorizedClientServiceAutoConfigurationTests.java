@@ -158,8 +158,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.withPropertyValues("withings.keep-alive.enabled=true", "withings.keep-alive.interval=12h",
 					"withings.keep-alive.max-refresh-token-age=90d")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(WithingsKeepAlive.class).hasSingleBean(WithingsKeepAliveScheduler.class);
-				assertThat(context.getBean(WithingsKeepAliveScheduler.class).isRunning()).isTrue();
+				assertThat(context).hasSingleBean(WithingsKeepAlive.class).hasBean("withingsKeepAliveSchedule");
+				assertThat(context.getBean("withingsKeepAliveSchedule", WithingsSchedule.class).isRunning()).isTrue();
 				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
 					.isEqualTo(java.time.Duration.ofDays(90));
 			});

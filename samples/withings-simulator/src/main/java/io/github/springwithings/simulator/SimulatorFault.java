@@ -1,6 +1,8 @@
 package io.github.springwithings.simulator;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A fault the simulator plays instead of (or on top of) its normal answer.
@@ -11,7 +13,7 @@ public final class SimulatorFault {
 
 	enum Kind {
 
-		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS
+		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS, HOLD
 
 	}
 
@@ -25,12 +27,48 @@ public final class SimulatorFault {
 
 	private final Integer waitSeconds;
 
+	private final boolean afterProcessing;
+
+	private final CountDownLatch processed;
+
+	private final CountDownLatch release;
+
 	private SimulatorFault(Kind kind, Duration delay, int status, String error, Integer waitSeconds) {
+		this(kind, delay, status, error, waitSeconds, false, null, null);
+	}
+
+	private SimulatorFault(Kind kind, Duration delay, int status, String error, Integer waitSeconds,
+			boolean afterProcessing, CountDownLatch processed, CountDownLatch release) {
 		this.kind = kind;
 		this.delay = delay;
 		this.status = status;
 		this.error = error;
 		this.waitSeconds = waitSeconds;
+		this.afterProcessing = afterProcessing;
+		this.processed = processed;
+		this.release = release;
+	}
+
+	/**
+	 * The same fault, played after Withings has done the work: a refresh rotates the tokens (the
+	 * old refresh token enters its 8-hour grace) and then the answer is lost. This is how a
+	 * timeout, a proxy's 5xx or a reset connection look when they hit the answer.
+	 * @return the fault, after processing
+	 */
+	public SimulatorFault afterProcessing() {
+		return new SimulatorFault(this.kind, this.delay, this.status, this.error, this.waitSeconds, true,
+				this.processed, this.release);
+	}
+
+	/**
+	 * Do the work, count {@code processed} down, then hold the answer until {@code release} is
+	 * counted down (at most a minute): the moment to kill the application that is waiting for it.
+	 * @param processed counted down once Withings has done the work
+	 * @param release awaited before answering
+	 * @return the fault
+	 */
+	public static SimulatorFault hold(CountDownLatch processed, CountDownLatch release) {
+		return new SimulatorFault(Kind.HOLD, Duration.ZERO, 0, null, null, true, processed, release);
 	}
 
 	/** The normal answer, but only after {@code delay}. */
@@ -72,6 +110,21 @@ public final class SimulatorFault {
 	public static SimulatorFault tooManyRequests(int waitSeconds) {
 		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, 601, "Same arguments in less than 10 seconds",
 				waitSeconds);
+	}
+
+	boolean isAfterProcessing() {
+		return this.afterProcessing;
+	}
+
+	/** Signal that the work is done, then wait for the release (bounded). */
+	void holdAfterProcessing() {
+		this.processed.countDown();
+		try {
+			this.release.await(1, TimeUnit.MINUTES);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	Kind kind() {

@@ -72,6 +72,14 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 			delay = delay.plus(fault.delay());
 			fault = null;
 		}
+		if (fault != null && fault.isAfterProcessing()) {
+			SimulatorResponse answer = handle(endpoint, request);
+			if (fault.kind() == SimulatorFault.Kind.HOLD) {
+				fault.holdAfterProcessing();
+				return render(answer, delay);
+			}
+			return renderFault(fault, delay);
+		}
 		if (fault != null) {
 			return renderFault(fault, delay);
 		}

@@ -8,48 +8,108 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 /**
  * The rules every {@link WithingsAuthorizedClientService} applies, whatever it stores in.
+ *
+ * <p>What Spring asks to save is judged by the refresh-token chain, never by wall-clock times:
+ * <ul>
+ * <li>a client fresh from a code exchange (sign-in, re-link, scope change, another Withings
+ * account) always replaces the stored one: a fresh consent starts a new chain;</li>
+ * <li>a client carrying the stored access token changes nothing (Spring's save after a refresh
+ * the store already persisted), except a Withings user id learnt since;</li>
+ * <li>a client whose refresh token is the stored <em>previous</em> one is a late save of an older
+ * rotation and is ignored;</li>
+ * <li>a client whose access token came from a rotation of a client removed since (disconnected,
+ * or dead) is not stored again;</li>
+ * <li>anything else replaces the stored client, as Spring's own services do.</li>
+ * </ul>
  */
 final class AuthorizedClientRules {
 
-	private static final int PENDING_USER_IDS = 10_000;
+	private static final int REMEMBERED = 10_000;
 
-	private final Map<String, String> pendingUserIds = Collections
-		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+	private static final String NO_USER_ID = "";
+
+	private final Map<String, String> consents = boundedMap();
+
+	private final Map<String, Boolean> rotations = boundedMap();
+
+	private static <V> Map<String, V> boundedMap() {
+		return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
 
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-				return size() > PENDING_USER_IDS;
+			protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+				return size() > REMEMBERED;
 			}
 
 		});
+	}
 
-	void rememberUserId(String accessTokenValue, String userId) {
-		if (accessTokenValue != null && userId != null) {
-			this.pendingUserIds.put(hash(accessTokenValue), userId);
+	/** A code exchange issued this access token (with this Withings user id, maybe unknown). */
+	void rememberConsent(String accessTokenValue, String userId) {
+		if (accessTokenValue != null) {
+			this.consents.put(hash(accessTokenValue), (userId != null) ? userId : NO_USER_ID);
+		}
+	}
+
+	/** A client was stored as {@link #decide decided}: a consent is applied once. */
+	void saved(OAuth2AuthorizedClient client) {
+		this.consents.remove(hash(client.getAccessToken().getTokenValue()));
+	}
+
+	/** A refresh of a stored client issued this access token. */
+	void rememberRotation(String accessTokenValue) {
+		if (accessTokenValue != null) {
+			this.rotations.put(hash(accessTokenValue), Boolean.TRUE);
 		}
 	}
 
 	/**
-	 * The Withings user id to store with a client saved by Spring: remembered from its code
-	 * exchange, else the {@code userid} attribute of an {@code oauth2Login()} principal, else the
-	 * one already stored.
+	 * What to do with a client Spring asks to save.
+	 * @param incoming the client to save
+	 * @param principal the principal
+	 * @param stored the stored client, may be {@code null}
+	 * @return the decision
 	 */
-	String userIdFor(OAuth2AuthorizedClient client, Authentication principal, WithingsAuthorizedClient stored) {
-		String remembered = this.pendingUserIds.remove(hash(client.getAccessToken().getTokenValue()));
-		if (remembered != null) {
-			return remembered;
+	Save decide(OAuth2AuthorizedClient incoming, Authentication principal, WithingsAuthorizedClient stored) {
+		String accessTokenHash = hash(incoming.getAccessToken().getTokenValue());
+		String consentUserId = this.consents.get(accessTokenHash);
+		boolean consent = consentUserId != null;
+		String userId = userIdFor(incoming, principal, stored, consent ? consentUserId : null);
+		if (consent) {
+			return new Save(true, userId, true);
+		}
+		if (stored == null) {
+			return new Save(!this.rotations.containsKey(accessTokenHash), userId, false);
+		}
+		if (stored.getAuthorizedClient().getAccessToken().getTokenValue().equals(incoming.getAccessToken().getTokenValue())) {
+			return new Save(userId != null && !userId.equals(stored.getUserId()), userId, false);
+		}
+		String incomingRefreshToken = refreshTokenValue(incoming.getRefreshToken());
+		if (incomingRefreshToken != null && hash(incomingRefreshToken).equals(stored.getPreviousRefreshTokenHash())) {
+			return new Save(false, userId, false);
+		}
+		return new Save(true, userId, false);
+	}
+
+	/**
+	 * The Withings user id to store: from the code exchange, else the {@code userid} attribute of
+	 * an {@code oauth2Login()} principal, else the one already stored.
+	 */
+	private static String userIdFor(OAuth2AuthorizedClient client, Authentication principal,
+			WithingsAuthorizedClient stored, String fromConsent) {
+		if (fromConsent != null && !fromConsent.isEmpty()) {
+			return fromConsent;
 		}
 		if (principal instanceof OAuth2AuthenticationToken token
 				&& token.getAuthorizedClientRegistrationId().equals(client.getClientRegistration().getRegistrationId())) {
@@ -58,43 +118,35 @@ final class AuthorizedClientRules {
 				return userId.toString();
 			}
 		}
-		return (stored != null) ? stored.getUserId() : null;
+		return (stored != null && fromConsent == null) ? stored.getUserId() : null;
 	}
 
 	/**
-	 * Whether a client Spring asks to save must be ignored: it carries the stored tokens already,
-	 * or tokens issued before the stored ones (a late save of an older rotation).
+	 * The client after a refresh. The refresh token counts as new only when its value changed
+	 * (Spring re-wraps the old one when an answer has none).
 	 */
-	static boolean isStaleOrSame(OAuth2AuthorizedClient incoming, WithingsAuthorizedClient stored, String userId) {
-		if (stored == null) {
-			return false;
-		}
-		OAuth2AccessToken storedToken = stored.getAuthorizedClient().getAccessToken();
-		OAuth2AccessToken incomingToken = incoming.getAccessToken();
-		if (storedToken.getTokenValue().equals(incomingToken.getTokenValue())) {
-			return userId == null || userId.equals(stored.getUserId());
-		}
-		return storedToken.getIssuedAt() != null && incomingToken.getIssuedAt() != null
-				&& incomingToken.getIssuedAt().isBefore(storedToken.getIssuedAt());
-	}
-
-	/** The client after a refresh. */
 	static WithingsAuthorizedClient rotated(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response,
 			Instant now) {
 		OAuth2AuthorizedClient previous = current.getAuthorizedClient();
 		OAuth2RefreshToken refreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken()
 				: previous.getRefreshToken();
-		boolean rotatedRefreshToken = refreshToken != previous.getRefreshToken();
+		boolean rotatedRefreshToken = !Objects.equals(refreshTokenValue(refreshToken),
+				refreshTokenValue(previous.getRefreshToken()));
 		Object userId = response.getAdditionalParameters().get(WithingsAccessTokenResponseConverter.USER_ID);
 		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(previous.getClientRegistration(),
 				previous.getPrincipalName(), response.getAccessToken(), refreshToken);
 		return new WithingsAuthorizedClient(client, (userId != null) ? userId.toString() : current.getUserId(),
 				rotatedRefreshToken ? issuedAt(refreshToken, now) : current.getRefreshTokenIssuedAt(),
-				current.getVersion() + 1);
+				current.getVersion() + 1, null,
+				rotatedRefreshToken ? hash(current.getRefreshTokenValue()) : current.getPreviousRefreshTokenHash());
 	}
 
 	static Instant issuedAt(OAuth2RefreshToken refreshToken, Instant now) {
 		return (refreshToken != null && refreshToken.getIssuedAt() != null) ? refreshToken.getIssuedAt() : now;
+	}
+
+	static String refreshTokenValue(OAuth2RefreshToken refreshToken) {
+		return (refreshToken != null) ? refreshToken.getTokenValue() : null;
 	}
 
 	/** Lower-case hex SHA-256: token values are found by their hash, never stored in clear for lookups. */
@@ -109,6 +161,16 @@ final class AuthorizedClientRules {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is not available", ex);
 		}
+	}
+
+	/**
+	 * A save decision.
+	 *
+	 * @param store whether to store the incoming client
+	 * @param userId the Withings user id to store with it
+	 * @param consent whether it comes from a fresh consent (a new chain)
+	 */
+	record Save(boolean store, String userId, boolean consent) {
 	}
 
 }

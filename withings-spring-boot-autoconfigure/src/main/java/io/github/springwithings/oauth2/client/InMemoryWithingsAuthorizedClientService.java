@@ -1,35 +1,31 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.Assert;
 
 /**
  * A {@link WithingsAuthorizedClientService} in memory: for development and single-instance
- * applications that accept losing every link on restart. Locks are per client and local to this
- * process.
+ * applications that accept losing every link on restart. Every change of a client is atomic
+ * ({@link Map#compute}); nothing is locked while Withings is called.
  */
 public final class InMemoryWithingsAuthorizedClientService implements WithingsAuthorizedClientService {
 
 	private final ClientRegistrationRepository clientRegistrationRepository;
 
-	private final Map<Key, Stored> clients = new ConcurrentHashMap<>();
-
-	private final Map<Key, ReentrantLock> locks = new ConcurrentHashMap<>();
-
-	private final Map<String, Key> byRefreshTokenHash = new ConcurrentHashMap<>();
+	private final Map<Key, WithingsAuthorizedClient> clients = new ConcurrentHashMap<>();
 
 	private final AuthorizedClientRules rules = new AuthorizedClientRules();
 
@@ -47,18 +43,35 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 
 	@Override
 	public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
-		Stored stored = this.clients.get(new Key(registrationId, principalName));
-		return (stored != null && registered(registrationId)) ? stored.client : null;
+		WithingsAuthorizedClient client = this.clients.get(new Key(registrationId, principalName));
+		return (client != null && registered(registrationId)) ? client : null;
 	}
 
 	@Override
 	public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
 		return this.clients.values()
 			.stream()
-			.map(Stored::client)
 			.filter((client) -> client.getRegistrationId().equals(registrationId) && Objects.equals(userId, client.getUserId()))
 			.findFirst()
 			.orElse(null);
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue) {
+		String hash = AuthorizedClientRules.hash(refreshTokenValue);
+		WithingsAuthorizedClient previous = null;
+		for (WithingsAuthorizedClient client : this.clients.values()) {
+			if (!client.getRegistrationId().equals(registrationId)) {
+				continue;
+			}
+			if (Objects.equals(refreshTokenValue, client.getRefreshTokenValue())) {
+				return client;
+			}
+			if (hash.equals(client.getPreviousRefreshTokenHash())) {
+				previous = client;
+			}
+		}
+		return previous;
 	}
 
 	@Override
@@ -66,88 +79,87 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
 		Assert.notNull(principal, "principal cannot be null");
 		Key key = new Key(authorizedClient.getClientRegistration().getRegistrationId(), principal.getName());
-		withLock(key, () -> {
-			Stored stored = this.clients.get(key);
-			WithingsAuthorizedClient current = (stored != null) ? stored.client : null;
-			String userId = this.rules.userIdFor(authorizedClient, principal, current);
-			if (AuthorizedClientRules.isStaleOrSame(authorizedClient, current, userId)) {
-				return null;
+		this.clients.compute(key, (k, current) -> {
+			AuthorizedClientRules.Save save = this.rules.decide(authorizedClient, principal, current);
+			if (!save.store()) {
+				return current;
 			}
+			this.rules.saved(authorizedClient);
 			OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(authorizedClient.getClientRegistration(),
 					principal.getName(), authorizedClient.getAccessToken(), authorizedClient.getRefreshToken());
-			boolean sameRefreshToken = current != null && authorizedClient.getRefreshToken() != null
-					&& authorizedClient.getRefreshToken().getTokenValue().equals(current.getRefreshTokenValue());
-			store(key, current, new WithingsAuthorizedClient(client, userId,
+			String refreshTokenValue = AuthorizedClientRules.refreshTokenValue(client.getRefreshToken());
+			boolean sameRefreshToken = current != null && Objects.equals(refreshTokenValue, current.getRefreshTokenValue());
+			if (current == null) {
+				return new WithingsAuthorizedClient(client, save.userId(),
+						AuthorizedClientRules.issuedAt(client.getRefreshToken(), this.clock.instant()), 0, null, null);
+			}
+			return new WithingsAuthorizedClient(client, save.userId(),
 					sameRefreshToken ? current.getRefreshTokenIssuedAt()
-							: AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), this.clock.instant()),
-					(current != null) ? current.getVersion() + 1 : 0));
-			return null;
+							: AuthorizedClientRules.issuedAt(client.getRefreshToken(), this.clock.instant()),
+					current.getVersion() + 1, null, sameRefreshToken ? current.getPreviousRefreshTokenHash()
+							: AuthorizedClientRules.hash(current.getRefreshTokenValue()));
 		});
 	}
 
 	@Override
 	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
-		Key key = new Key(clientRegistrationId, principalName);
-		withLock(key, () -> {
-			Stored removed = this.clients.remove(key);
-			if (removed != null) {
-				unindex(removed);
-			}
-			return null;
-		});
+		this.clients.remove(new Key(clientRegistrationId, principalName));
 	}
 
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
-		Key key = new Key(registrationId, principalName);
-		return withLock(key, () -> {
-			Stored stored = this.clients.get(key);
-			if (stored == null || !Objects.equals(stored.client.getRefreshTokenValue(), refreshTokenValue)) {
-				return false;
-			}
-			this.clients.remove(key);
-			unindex(stored);
-			return true;
+		boolean[] removed = new boolean[1];
+		this.clients.computeIfPresent(new Key(registrationId, principalName), (key, current) -> {
+			removed[0] = Objects.equals(current.getRefreshTokenValue(), refreshTokenValue);
+			return removed[0] ? null : current;
 		});
+		return removed[0];
 	}
 
 	@Override
-	public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
-			Function<WithingsAuthorizedClient, T> work) {
-		String hash = AuthorizedClientRules.hash(refreshTokenValue);
-		Key key = this.byRefreshTokenHash.get(registrationId + ":" + hash);
-		if (key == null) {
-			return work.apply(null);
-		}
-		return withLock(key, () -> {
-			Stored stored = this.clients.get(key);
-			boolean holds = stored != null && (hash.equals(AuthorizedClientRules.hash(stored.client.getRefreshTokenValue()))
-					|| hash.equals(stored.previousRefreshTokenHash));
-			return work.apply(holds ? stored.client : null);
-		});
+	public boolean claimRefresh(WithingsAuthorizedClient client, Instant now, Instant staleBefore) {
+		Instant start = now.truncatedTo(ChronoUnit.MILLIS);
+		return changeIfHolding(client, (current) -> (current.getRefreshStartedAt() == null
+				|| current.getRefreshStartedAt().isBefore(staleBefore)) ? marked(current, start) : null) != null;
 	}
 
 	@Override
 	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
-		Key key = new Key(current.getRegistrationId(), current.getPrincipalName());
-		Assert.state(this.locks.get(key) != null && this.locks.get(key).isHeldByCurrentThread(),
-				"saveRotation must be called from lockByRefreshToken");
-		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, this.clock.instant());
-		store(key, current, rotated);
+		WithingsAuthorizedClient rotated = changeIfHolding(current,
+				(stored) -> AuthorizedClientRules.rotated(stored, response, this.clock.instant()));
+		if (rotated != null) {
+			this.rules.rememberRotation(response.getAccessToken().getTokenValue());
+		}
 		return rotated;
 	}
 
 	@Override
+	public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
+		Instant start = claimedAt.truncatedTo(ChronoUnit.MILLIS);
+		changeIfHolding(client, (current) -> start.equals(current.getRefreshStartedAt()) ? marked(current, null) : null);
+	}
+
+	@Override
+	public List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size) {
+		return this.clients.values()
+			.stream()
+			.filter((client) -> client.getRegistrationId().equals(registrationId) && client.getRefreshStartedAt() != null
+					&& client.getRefreshStartedAt().isBefore(startedBefore))
+			.sorted(Comparator.comparing(WithingsAuthorizedClient::getRefreshStartedAt))
+			.limit(size)
+			.toList();
+	}
+
+	@Override
 	public void rememberUserId(String accessTokenValue, String userId) {
-		this.rules.rememberUserId(accessTokenValue, userId);
+		this.rules.rememberConsent(accessTokenValue, userId);
 	}
 
 	@Override
 	public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
 		return this.clients.values()
 			.stream()
-			.map(Stored::client)
 			.filter((client) -> client.getRegistrationId().equals(registrationId))
 			.filter((client) -> afterPrincipalName == null || client.getPrincipalName().compareTo(afterPrincipalName) > 0)
 			.sorted(Comparator.comparing(WithingsAuthorizedClient::getPrincipalName))
@@ -164,63 +176,35 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 		this.clock = clock;
 	}
 
-	private void store(Key key, WithingsAuthorizedClient current, WithingsAuthorizedClient next) {
-		Stored previous = this.clients.get(key);
-		if (previous != null) {
-			unindex(previous);
-		}
-		String previousHash = null;
-		if (current != null && !Objects.equals(current.getRefreshTokenValue(), next.getRefreshTokenValue())) {
-			previousHash = AuthorizedClientRules.hash(current.getRefreshTokenValue());
-		}
-		else if (previous != null) {
-			previousHash = previous.previousRefreshTokenHash;
-		}
-		Stored stored = new Stored(next, previousHash);
-		this.clients.put(key, stored);
-		index(key, stored);
+	/**
+	 * Apply {@code change} atomically if the stored client still holds {@code client}'s refresh
+	 * token; a {@code null} change leaves it as it is.
+	 * @return the changed client, or {@code null} when nothing changed
+	 */
+	private WithingsAuthorizedClient changeIfHolding(WithingsAuthorizedClient client,
+			UnaryOperator<WithingsAuthorizedClient> change) {
+		WithingsAuthorizedClient[] changed = new WithingsAuthorizedClient[1];
+		this.clients.computeIfPresent(new Key(client.getRegistrationId(), client.getPrincipalName()), (key, current) -> {
+			if (!Objects.equals(current.getRefreshTokenValue(), client.getRefreshTokenValue())) {
+				return current;
+			}
+			changed[0] = change.apply(current);
+			return (changed[0] != null) ? changed[0] : current;
+		});
+		return changed[0];
 	}
 
-	private void index(Key key, Stored stored) {
-		String registrationId = key.registrationId + ":";
-		if (stored.client.getRefreshTokenValue() != null) {
-			this.byRefreshTokenHash.put(registrationId + AuthorizedClientRules.hash(stored.client.getRefreshTokenValue()), key);
-		}
-		if (stored.previousRefreshTokenHash != null) {
-			this.byRefreshTokenHash.put(registrationId + stored.previousRefreshTokenHash, key);
-		}
-	}
-
-	private void unindex(Stored stored) {
-		String registrationId = stored.client.getRegistrationId() + ":";
-		if (stored.client.getRefreshTokenValue() != null) {
-			this.byRefreshTokenHash.remove(registrationId + AuthorizedClientRules.hash(stored.client.getRefreshTokenValue()));
-		}
-		if (stored.previousRefreshTokenHash != null) {
-			this.byRefreshTokenHash.remove(registrationId + stored.previousRefreshTokenHash);
-		}
+	private static WithingsAuthorizedClient marked(WithingsAuthorizedClient client, Instant refreshStartedAt) {
+		return new WithingsAuthorizedClient(client.getAuthorizedClient(), client.getUserId(),
+				client.getRefreshTokenIssuedAt(), client.getVersion(), refreshStartedAt,
+				client.getPreviousRefreshTokenHash());
 	}
 
 	private boolean registered(String registrationId) {
-		ClientRegistration registration = this.clientRegistrationRepository.findByRegistrationId(registrationId);
-		return registration != null;
-	}
-
-	private <T> T withLock(Key key, java.util.function.Supplier<T> action) {
-		ReentrantLock lock = this.locks.computeIfAbsent(key, (k) -> new ReentrantLock());
-		lock.lock();
-		try {
-			return action.get();
-		}
-		finally {
-			lock.unlock();
-		}
+		return this.clientRegistrationRepository.findByRegistrationId(registrationId) != null;
 	}
 
 	private record Key(String registrationId, String principalName) {
-	}
-
-	private record Stored(WithingsAuthorizedClient client, String previousRefreshTokenHash) {
 	}
 
 }

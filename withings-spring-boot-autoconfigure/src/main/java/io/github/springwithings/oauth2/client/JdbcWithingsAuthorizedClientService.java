@@ -3,15 +3,23 @@ package io.github.springwithings.oauth2.client;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.security.core.Authentication;
@@ -23,8 +31,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
@@ -33,17 +39,26 @@ import org.springframework.util.StringUtils;
  * {@code withings_authorized_client}; schemas for H2 and PostgreSQL next to this class), shared by
  * every instance of the application.
  *
- * <p>Refreshes are coordinated through the database: {@link #lockByRefreshToken} runs in a
- * transaction holding a row lock ({@code SELECT ... FOR UPDATE}) on the client whose current or
- * previous refresh token is the one being refreshed, and {@link #saveRotation} updates that row in
- * the same transaction, with a compare-and-set on its version. Token values can be encrypted at
- * rest with a {@link TextEncryptor}; they are found by their SHA-256 hash.
+ * <p><b>Never in the caller's transaction.</b> Every operation runs in a short transaction of its
+ * own (read committed, read-write) on a connection of its own, committed before it returns: a
+ * caller's {@code @Transactional} method, read-only or not, JPA or JDBC, that rolls back can never
+ * undo a rotation that Withings has made. While a caller holds a pooled connection in its own
+ * transaction, a store operation briefly needs a second one. No operation holds a connection or a
+ * row lock while Withings is called: refreshes are coordinated by a committed mark
+ * ({@link #claimRefresh}) and compare-and-set updates on the refresh-token chain.
+ *
+ * <p>Token values can be encrypted at rest with a {@link TextEncryptor}; they are found by their
+ * SHA-256 hash. Rows that cannot be read (an unknown registration, a value encrypted with another
+ * key) are skipped with a warning, never fatal to a page.
  */
 public final class JdbcWithingsAuthorizedClientService implements WithingsAuthorizedClientService {
 
+	private static final Log logger = LogFactory.getLog(JdbcWithingsAuthorizedClientService.class);
+
 	private static final String COLUMNS = "client_registration_id, principal_name, withings_user_id, access_token_type, "
 			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
-			+ "refresh_token_value, refresh_token_hash, previous_refresh_token_hash, refresh_token_issued_at, version";
+			+ "refresh_token_value, refresh_token_hash, previous_refresh_token_hash, refresh_token_issued_at, version, "
+			+ "refresh_started_at";
 
 	private static final String TABLE = "withings_authorized_client";
 
@@ -52,16 +67,14 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 	private static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE ";
 
 	private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS
-			+ ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+			+ ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	private static final String UPDATE = "UPDATE " + TABLE + " SET withings_user_id = ?, access_token_type = ?, "
 			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
 			+ "refresh_token_value = ?, refresh_token_hash = ?, previous_refresh_token_hash = ?, "
-			+ "refresh_token_issued_at = ?, version = ?, updated_at = ? WHERE " + BY_KEY + " AND version = ?";
+			+ "refresh_token_issued_at = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
 
-	private final JdbcOperations jdbc;
-
-	private final TransactionTemplate transactions;
+	private final IsolatedJdbc jdbc;
 
 	private final ClientRegistrationRepository clientRegistrationRepository;
 
@@ -72,17 +85,15 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 	private Clock clock = Clock.systemUTC();
 
 	/**
-	 * @param jdbc the JDBC operations (on the data source {@code transactionManager} manages)
-	 * @param transactionManager the transaction manager of that data source
+	 * @param dataSource the application's data source; the store takes connections of its own
+	 * from it and never joins a transaction bound to it
 	 * @param clientRegistrationRepository where registrations of stored clients are found
 	 */
-	public JdbcWithingsAuthorizedClientService(JdbcOperations jdbc, PlatformTransactionManager transactionManager,
+	public JdbcWithingsAuthorizedClientService(DataSource dataSource,
 			ClientRegistrationRepository clientRegistrationRepository) {
-		Assert.notNull(jdbc, "jdbc cannot be null");
-		Assert.notNull(transactionManager, "transactionManager cannot be null");
+		Assert.notNull(dataSource, "dataSource cannot be null");
 		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
-		this.jdbc = jdbc;
-		this.transactions = new TransactionTemplate(transactionManager);
+		this.jdbc = new IsolatedJdbc(dataSource);
 		this.clientRegistrationRepository = clientRegistrationRepository;
 	}
 
@@ -93,119 +104,152 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 
 	@Override
 	public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
-		return first(this.jdbc.query(SELECT + BY_KEY, rowMapper(), registrationId, principalName));
+		return first(query(SELECT + BY_KEY, registrationId, principalName));
 	}
 
 	@Override
 	public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
-		return first(this.jdbc.query(SELECT + "client_registration_id = ? AND withings_user_id = ? ORDER BY updated_at DESC",
-				rowMapper(), registrationId, userId));
+		return first(query(SELECT + "client_registration_id = ? AND withings_user_id = ? ORDER BY updated_at DESC",
+				registrationId, userId));
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue) {
+		String hash = AuthorizedClientRules.hash(refreshTokenValue);
+		return first(query(SELECT + "client_registration_id = ? AND (refresh_token_hash = ? OR previous_refresh_token_hash = ?) "
+				+ "ORDER BY CASE WHEN refresh_token_hash = ? THEN 0 ELSE 1 END, updated_at DESC", registrationId, hash, hash,
+				hash));
 	}
 
 	@Override
 	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
 		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
 		Assert.notNull(principal, "principal cannot be null");
-		try {
-			this.transactions.executeWithoutResult((status) -> save(authorizedClient, principal));
-		}
-		catch (DuplicateKeyException ex) {
-			// another instance inserted the same client first: apply the same rules to its row
-			this.transactions.executeWithoutResult((status) -> save(authorizedClient, principal));
+		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
+		for (int attempt = 1;; attempt++) {
+			WithingsAuthorizedClient current = loadWithingsAuthorizedClient(registrationId, principal.getName());
+			AuthorizedClientRules.Save save = this.rules.decide(authorizedClient, principal, current);
+			if (!save.store()) {
+				return;
+			}
+			try {
+				if (this.jdbc.execute((jdbc) -> store(jdbc, authorizedClient, principal.getName(), current, save)) == 1) {
+					this.rules.saved(authorizedClient);
+					return;
+				}
+			}
+			catch (DuplicateKeyException ex) {
+				// another instance inserted the same client first: judge again against its row
+			}
+			Assert.state(attempt < 5, () -> "Authorized client of '" + principal.getName()
+					+ "' keeps changing concurrently; not saved");
 		}
 	}
 
-	private void save(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
+	/**
+	 * Insert, or update the row as it was read ({@code version} unchanged), or update it whatever
+	 * it holds now for a fresh consent.
+	 */
+	private int store(JdbcTemplate jdbc, OAuth2AuthorizedClient authorizedClient, String principalName, WithingsAuthorizedClient current,
+			AuthorizedClientRules.Save save) {
 		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
-		WithingsAuthorizedClient current = first(
-				this.jdbc.query(SELECT + BY_KEY + " FOR UPDATE", rowMapper(), registrationId, principal.getName()));
-		String userId = this.rules.userIdFor(authorizedClient, principal, current);
-		if (AuthorizedClientRules.isStaleOrSame(authorizedClient, current, userId)) {
-			return;
-		}
-		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(authorizedClient.getClientRegistration(),
-				principal.getName(), authorizedClient.getAccessToken(), authorizedClient.getRefreshToken());
-		Instant now = this.clock.instant();
+		OAuth2AccessToken accessToken = authorizedClient.getAccessToken();
+		Instant now = now();
+		String refreshTokenValue = AuthorizedClientRules.refreshTokenValue(authorizedClient.getRefreshToken());
+		boolean sameRefreshToken = current != null && Objects.equals(current.getRefreshTokenValue(), refreshTokenValue);
+		Instant refreshTokenIssuedAt = sameRefreshToken ? current.getRefreshTokenIssuedAt()
+				: AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now);
+		String previousHash = (current == null) ? null
+				: sameRefreshToken ? current.getPreviousRefreshTokenHash()
+						: AuthorizedClientRules.hash(current.getRefreshTokenValue());
 		if (current == null) {
-			WithingsAuthorizedClient created = new WithingsAuthorizedClient(client, userId,
-					AuthorizedClientRules.issuedAt(client.getRefreshToken(), now), 0);
-			this.jdbc.update(INSERT, registrationId, principal.getName(), userId,
-					client.getAccessToken().getTokenType().getValue(),
-					secret(client.getAccessToken().getTokenValue()),
-					timestamp(client.getAccessToken().getIssuedAt()), timestamp(client.getAccessToken().getExpiresAt()),
-					scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
-					AuthorizedClientRules.hash(created.getRefreshTokenValue()), null,
-					timestamp(created.getRefreshTokenIssuedAt()), 0L, timestamp(now));
-			return;
+			return jdbc.update(INSERT, registrationId, principalName, save.userId(),
+					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
+					encrypt(authorizedClient.getRefreshToken()), AuthorizedClientRules.hash(refreshTokenValue), null,
+					time(refreshTokenIssuedAt), 0L, null, time(now));
 		}
-		boolean sameRefreshToken = Objects.equals(current.getRefreshTokenValue(),
-				(client.getRefreshToken() != null) ? client.getRefreshToken().getTokenValue() : null);
-		update(current, new WithingsAuthorizedClient(client, userId,
-				sameRefreshToken ? current.getRefreshTokenIssuedAt() : AuthorizedClientRules.issuedAt(client.getRefreshToken(), now),
-				current.getVersion() + 1));
+		return jdbc.update(UPDATE + (save.consent() ? "" : " AND version = " + current.getVersion()),
+				save.userId(), accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+				time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
+				encrypt(authorizedClient.getRefreshToken()), AuthorizedClientRules.hash(refreshTokenValue), previousHash,
+				time(refreshTokenIssuedAt), time(now), registrationId, principalName);
 	}
 
 	@Override
 	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
-		this.jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY, clientRegistrationId, principalName);
+		this.jdbc.execute((jdbc) -> jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY, clientRegistrationId, principalName));
 	}
 
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
-		return this.jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
-				registrationId, principalName, AuthorizedClientRules.hash(refreshTokenValue)) > 0;
+		return this.jdbc.execute((jdbc) -> jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
+				registrationId, principalName, AuthorizedClientRules.hash(refreshTokenValue))) > 0;
 	}
 
 	@Override
-	public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
-			Function<WithingsAuthorizedClient, T> work) {
-		String hash = AuthorizedClientRules.hash(refreshTokenValue);
-		return this.transactions.execute((status) -> work.apply(first(this.jdbc.query(
-				SELECT + "client_registration_id = ? AND (refresh_token_hash = ? OR previous_refresh_token_hash = ?) FOR UPDATE",
-				rowMapper(), registrationId, hash, hash))));
+	public boolean claimRefresh(WithingsAuthorizedClient client, Instant now, Instant staleBefore) {
+		return this.jdbc.execute((jdbc) -> jdbc.update("UPDATE " + TABLE + " SET refresh_started_at = ? WHERE " + BY_KEY
+				+ " AND refresh_token_hash = ? AND (refresh_started_at IS NULL OR refresh_started_at < ?)",
+				time(now.truncatedTo(ChronoUnit.MILLIS)), client.getRegistrationId(), client.getPrincipalName(),
+				AuthorizedClientRules.hash(client.getRefreshTokenValue()), time(staleBefore))) == 1;
 	}
 
 	@Override
 	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
-		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, this.clock.instant());
-		update(current, rotated);
+		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, now());
+		OAuth2AuthorizedClient client = rotated.getAuthorizedClient();
+		int updated = this.jdbc.execute((jdbc) -> jdbc.update(UPDATE + " AND refresh_token_hash = ?", rotated.getUserId(),
+				client.getAccessToken().getTokenType().getValue(), secret(client.getAccessToken().getTokenValue()),
+				time(client.getAccessToken().getIssuedAt()), time(client.getAccessToken().getExpiresAt()),
+				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
+				AuthorizedClientRules.hash(rotated.getRefreshTokenValue()), rotated.getPreviousRefreshTokenHash(),
+				time(rotated.getRefreshTokenIssuedAt()), time(now()), current.getRegistrationId(),
+				current.getPrincipalName(), AuthorizedClientRules.hash(current.getRefreshTokenValue())));
+		if (updated != 1) {
+			return null;
+		}
+		this.rules.rememberRotation(client.getAccessToken().getTokenValue());
 		return rotated;
 	}
 
-	private void update(WithingsAuthorizedClient current, WithingsAuthorizedClient next) {
-		OAuth2AuthorizedClient client = next.getAuthorizedClient();
-		String previousHash = Objects.equals(current.getRefreshTokenValue(), next.getRefreshTokenValue())
-				? currentPreviousHash(current) : AuthorizedClientRules.hash(current.getRefreshTokenValue());
-		int updated = this.jdbc.update(UPDATE, next.getUserId(), client.getAccessToken().getTokenType().getValue(),
-				secret(client.getAccessToken().getTokenValue()),
-				timestamp(client.getAccessToken().getIssuedAt()), timestamp(client.getAccessToken().getExpiresAt()),
-				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
-				AuthorizedClientRules.hash(next.getRefreshTokenValue()), previousHash,
-				timestamp(next.getRefreshTokenIssuedAt()), next.getVersion(), timestamp(this.clock.instant()),
-				current.getRegistrationId(), current.getPrincipalName(), current.getVersion());
-		if (updated != 1) {
-			throw new IllegalStateException("Authorized client '" + current.getRegistrationId() + "' of '"
-					+ current.getPrincipalName() + "' changed concurrently (version " + current.getVersion() + ")");
-		}
+	@Override
+	public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
+		this.jdbc.execute((jdbc) -> jdbc.update("UPDATE " + TABLE + " SET refresh_started_at = NULL WHERE " + BY_KEY
+				+ " AND refresh_token_hash = ? AND refresh_started_at = ?", client.getRegistrationId(),
+				client.getPrincipalName(), AuthorizedClientRules.hash(client.getRefreshTokenValue()),
+				time(claimedAt.truncatedTo(ChronoUnit.MILLIS))));
 	}
 
-	private String currentPreviousHash(WithingsAuthorizedClient current) {
-		return first(this.jdbc.queryForList("SELECT previous_refresh_token_hash FROM " + TABLE + " WHERE " + BY_KEY,
-				String.class, current.getRegistrationId(), current.getPrincipalName()));
+	@Override
+	public List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size) {
+		return query(SELECT + "client_registration_id = ? AND refresh_started_at < ? ORDER BY refresh_started_at LIMIT ?",
+				registrationId, time(startedBefore), size);
 	}
 
 	@Override
 	public void rememberUserId(String accessTokenValue, String userId) {
-		this.rules.rememberUserId(accessTokenValue, userId);
+		this.rules.rememberConsent(accessTokenValue, userId);
 	}
 
 	@Override
 	public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
-		List<WithingsAuthorizedClient> page = this.jdbc.query(
-				SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name LIMIT ?",
-				rowMapper(), registrationId, (afterPrincipalName != null) ? afterPrincipalName : "", size);
-		return page.stream().filter(Objects::nonNull).toList();
+		List<WithingsAuthorizedClient> page = new ArrayList<>();
+		String after = (afterPrincipalName != null) ? afterPrincipalName : "";
+		while (page.size() < size) {
+			int wanted = size - page.size();
+			String from = after;
+			List<Row> rows = this.jdbc.execute((jdbc) -> jdbc.query(
+					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name LIMIT ?",
+					this::readRow, registrationId, from, wanted));
+			rows.stream().map(Row::client).filter(Objects::nonNull).forEach(page::add);
+			if (rows.size() < wanted) {
+				break;
+			}
+			after = rows.get(rows.size() - 1).principalName();
+		}
+		return page;
 	}
 
 	/**
@@ -227,16 +271,44 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 		this.clock = clock;
 	}
 
-	private RowMapper<WithingsAuthorizedClient> rowMapper() {
-		return this::mapRow;
+	/**
+	 * Bound every statement of the store (5 s by default): a locked row or a hung database fails
+	 * the caller with an error instead of holding its thread.
+	 * @param timeout the timeout, in whole seconds
+	 */
+	public void setQueryTimeout(Duration timeout) {
+		this.jdbc.setQueryTimeout(timeout);
 	}
 
-	private WithingsAuthorizedClient mapRow(ResultSet rs, int rowNum) throws SQLException {
+
+	private List<WithingsAuthorizedClient> query(String sql, Object... args) {
+		List<Row> rows = this.jdbc.execute((jdbc) -> jdbc.query(sql, this::readRow, args));
+		return rows.stream().map(Row::client).filter(Objects::nonNull).toList();
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private Row readRow(ResultSet rs, int rowNum) throws SQLException {
+		String principalName = rs.getString("principal_name");
 		ClientRegistration registration = this.clientRegistrationRepository
 			.findByRegistrationId(rs.getString("client_registration_id"));
 		if (registration == null) {
-			return null;
+			return new Row(principalName, null);
 		}
+		try {
+			return new Row(principalName, mapRow(rs, registration, principalName));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Withings authorized client of '" + principalName + "' cannot be read (a value encrypted "
+					+ "with another key?): skipped (" + ex.getClass().getSimpleName() + ")");
+			return new Row(principalName, null);
+		}
+	}
+
+	private WithingsAuthorizedClient mapRow(ResultSet rs, ClientRegistration registration, String principalName)
+			throws SQLException {
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
 				this.encryptor.decrypt(rs.getString("access_token_value")), instant(rs, "access_token_issued_at"),
 				instant(rs, "access_token_expires_at"),
@@ -245,10 +317,13 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 		Instant refreshTokenIssuedAt = instant(rs, "refresh_token_issued_at");
 		OAuth2RefreshToken refreshToken = (refreshTokenValue != null)
 				? new OAuth2RefreshToken(this.encryptor.decrypt(refreshTokenValue), refreshTokenIssuedAt) : null;
-		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(registration, rs.getString("principal_name"),
-				accessToken, refreshToken);
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(registration, principalName, accessToken,
+				refreshToken);
 		return new WithingsAuthorizedClient(client, rs.getString("withings_user_id"), refreshTokenIssuedAt,
-				rs.getLong("version"));
+				rs.getLong("version"), instant(rs, "refresh_started_at"), rs.getString("previous_refresh_token_hash"));
+	}
+
+	private record Row(String principalName, WithingsAuthorizedClient client) {
 	}
 
 	private SecretValue encrypt(OAuth2RefreshToken refreshToken) {
@@ -282,13 +357,13 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 		return StringUtils.collectionToCommaDelimitedString(accessToken.getScopes());
 	}
 
-	private static Timestamp timestamp(Instant instant) {
-		return (instant != null) ? Timestamp.from(instant) : null;
+	private static OffsetDateTime time(Instant instant) {
+		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
-		Timestamp timestamp = rs.getTimestamp(column);
-		return (timestamp != null) ? timestamp.toInstant() : null;
+		OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+		return (time != null) ? time.toInstant() : null;
 	}
 
 	private static <T> T first(List<T> list) {

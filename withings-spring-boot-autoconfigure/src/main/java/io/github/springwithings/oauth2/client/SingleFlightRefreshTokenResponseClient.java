@@ -3,13 +3,23 @@ package io.github.springwithings.oauth2.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -26,26 +36,41 @@ import org.springframework.util.ConcurrentReferenceHashMap;
  * The refresh token client that makes Withings' rotating refresh tokens safe. It wraps the client
  * that talks to Withings and, for Withings registrations:
  * <ul>
- * <li><b>single flight</b>: concurrent refreshes of one refresh token wait for each other (in this
- * process with a lock, across instances with the store's row lock); the first refreshes, the
- * others find the client already rotated and get the stored tokens, without calling Withings.
- * Callers arriving later with the old refresh token get the current tokens too;</li>
- * <li><b>persist before use</b>: the rotated pair is stored in the same unit as the refresh,
- * before the new access token is returned to anyone. If storing fails, the caller gets
- * {@code server_error}, nothing is handed out, and the old refresh token stays valid at Withings
- * (its new access token was never used), so the next attempt succeeds;</li>
+ * <li><b>single flight</b>: concurrent refreshes of one client collapse into one call to Withings.
+ * In this process callers wait on a lock; across instances the store's refresh mark
+ * ({@link WithingsAuthorizedClientService#claimRefresh}) lets one caller win and the others poll
+ * for its result. Callers arriving later with the old refresh token get the current tokens;</li>
+ * <li><b>persist before use</b>: the rotated pair is committed by the store (never in the
+ * caller's transaction) before the new access token is returned to anyone. If storing fails, the
+ * caller gets {@code server_error} and nothing is handed out;</li>
+ * <li><b>no unseen rotation</b>: the attempt is recorded durably before Withings is called. When
+ * its outcome is unknown (timeout, HTTP 5xx, connection reset, unreadable answer, failed commit,
+ * crash), the mark stays and the next attempt uses the same refresh token, which Withings keeps
+ * valid for 8 hours while the new access token is unused: at once in this instance (which knows
+ * the attempt is over), and after the {@link #setInDoubtRetryDelay in-doubt delay} in any
+ * instance ({@link WithingsInDoubtRefreshes}, or the next caller), also after a crash;</li>
  * <li><b>compare before remove</b>: a rejected refresh throws {@link RefreshTokenRejectedException},
  * which names the failing refresh token for {@link WithingsAuthorizationFailureHandler};</li>
+ * <li><b>bounded waits</b>: no caller waits longer than the {@link #setLockTimeout lock timeout}
+ * for another refresh; it then fails with {@code temporarily_unavailable}, removing nothing. No
+ * database connection or lock is held while Withings is called;</li>
  * <li><b>recovery</b> (optional, {@link #setRecovery}): a dead refresh token is replaced through
  * {@code recoverauthorizationcode};</li>
  * <li><b>throttling</b>: a 601 answer is retried once after {@code wait_seconds} when that is
  * within {@link #setMaxRateLimitWait the bound}; it never removes anything.</li>
  * </ul>
- * Clients not in the store (another {@code OAuth2AuthorizedClientService}, say) are refreshed
- * under the in-process lock only.
+ * Clients the store does not hold (an HTTP-session client of an anonymous user, say) are
+ * refreshed under the in-process lock, and the answer is kept for a minute so that a second
+ * caller with the same refresh token gets it instead of reusing a rotated token.
  */
 public final class SingleFlightRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
+
+	private static final Log logger = LogFactory.getLog(SingleFlightRefreshTokenResponseClient.class);
+
+	private static final Duration UNSTORED_ANSWER_LIFETIME = Duration.ofMinutes(1);
+
+	private static final int UNSTORED_ANSWERS = 1_000;
 
 	private final OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate;
 
@@ -56,11 +81,30 @@ public final class SingleFlightRefreshTokenResponseClient
 	private final Map<String, ReentrantLock> locks = new ConcurrentReferenceHashMap<>(64,
 			ConcurrentReferenceHashMap.ReferenceType.WEAK);
 
+	private final Map<String, UnstoredAnswer> unstoredAnswers = Collections
+		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, UnstoredAnswer> eldest) {
+				return size() > UNSTORED_ANSWERS;
+			}
+
+		});
+
+	/** Refresh marks this instance left in doubt: nobody here is still working on them. */
+	private final Map<String, Instant> ownMarksInDoubt = new ConcurrentHashMap<>();
+
 	private Clock clock = Clock.systemUTC();
 
 	private Duration clockSkew = Duration.ofSeconds(60);
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+	private Duration lockTimeout = Duration.ofSeconds(10);
+
+	private Duration inDoubtRetryDelay = Duration.ofMinutes(1);
+
+	private Duration pollInterval = Duration.ofMillis(100);
 
 	private Sleeper sleeper = Sleeper.THREAD;
 
@@ -90,65 +134,198 @@ public final class SingleFlightRefreshTokenResponseClient
 			return this.delegate.getTokenResponse(grantRequest);
 		}
 		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
-		ReentrantLock lock = this.locks.computeIfAbsent(
-				registration.getRegistrationId() + ":" + AuthorizedClientRules.hash(refreshToken),
-				(key) -> new ReentrantLock());
-		lock.lock();
+		String key = registration.getRegistrationId() + ":" + AuthorizedClientRules.hash(refreshToken);
+		ReentrantLock lock = this.locks.computeIfAbsent(key, (k) -> new ReentrantLock());
 		try {
-			return this.authorizedClientService.lockByRefreshToken(registration.getRegistrationId(), refreshToken,
-					(stored) -> refresh(grantRequest, stored));
+			if (!lock.tryLock(this.lockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw busy("another refresh of this client has been running for more than " + this.lockTimeout);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw busy("interrupted while waiting for another refresh of this client");
+		}
+		try {
+			return refresh(grantRequest, key);
 		}
 		finally {
 			lock.unlock();
 		}
 	}
 
-	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest,
-			WithingsAuthorizedClient stored) {
-		if (stored == null) {
-			return callWithings(grantRequest);
-		}
-		OAuth2RefreshTokenGrantRequest request = grantRequest;
-		if (!grantRequest.getRefreshToken().getTokenValue().equals(stored.getRefreshTokenValue())) {
-			OAuth2AuthorizedClient current = stored.getAuthorizedClient();
-			if (!isExpiring(current.getAccessToken())) {
+	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
+		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
+		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
+		Instant deadline = this.clock.instant().plus(this.lockTimeout);
+		while (true) {
+			WithingsAuthorizedClient stored = store(
+					() -> this.authorizedClientService.loadByRefreshToken(registrationId, refreshToken));
+			if (stored == null) {
+				return refreshUnstored(grantRequest, key);
+			}
+			if (!refreshToken.equals(stored.getRefreshTokenValue()) && isFresh(stored)) {
 				return responseOf(stored);
 			}
-			request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(), current.getAccessToken(),
-					current.getRefreshToken(), grantRequest.getScopes());
+			Instant now = this.clock.instant();
+			Instant started = stored.getRefreshStartedAt();
+			Instant staleBefore = (started != null && started.equals(this.ownMarksInDoubt.get(clientKey(stored))))
+					? started.plusMillis(1) : now.minus(this.inDoubtRetryDelay);
+			if (started == null || started.isBefore(staleBefore)) {
+				if (store(() -> this.authorizedClientService.claimRefresh(stored, now, staleBefore))) {
+					return refreshClaimed(grantRequest, stored, now);
+				}
+				continue;
+			}
+			if (!now.isBefore(deadline)) {
+				throw busy("a refresh of this client started at " + started + " is still running elsewhere, or its "
+						+ "outcome is unknown and it is retried after " + this.inDoubtRetryDelay);
+			}
+			try {
+				this.sleeper.sleep(this.pollInterval);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw busy("interrupted while waiting for another refresh of this client");
+			}
 		}
+	}
+
+	/** Withings is called by this caller only: the refresh of {@code stored} is claimed. */
+	private OAuth2AccessTokenResponse refreshClaimed(OAuth2RefreshTokenGrantRequest grantRequest,
+			WithingsAuthorizedClient stored, Instant claimedAt) {
+		boolean wasInDoubt = stored.getRefreshStartedAt() != null;
+		OAuth2AuthorizedClient current = stored.getAuthorizedClient();
+		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
+				current.getAccessToken(), current.getRefreshToken(), grantRequest.getScopes());
 		OAuth2AccessTokenResponse response;
 		try {
 			response = callWithings(request);
 		}
 		catch (RefreshTokenRejectedException ex) {
-			response = recover(stored, ex);
+			if (!(ex.getError() instanceof WithingsOAuth2Error)) {
+				throw inDoubt(ex, stored, claimedAt);
+			}
+			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
+				OAuth2AccessTokenResponse rotatedElsewhere = currentIfRotatedElsewhere(stored);
+				if (rotatedElsewhere != null) {
+					return rotatedElsewhere;
+				}
+				response = recover(stored, ex, claimedAt);
+			}
+			else {
+				if (!wasInDoubt) {
+					release(stored, claimedAt);
+				}
+				throw ex;
+			}
 		}
-		try {
-			this.authorizedClientService.saveRotation(stored, response);
+		catch (WithingsRateLimitException ex) {
+			// the client-side limiter refused before anything was sent
+			if (!wasInDoubt) {
+				release(stored, claimedAt);
+			}
+			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+					"No Withings request permit within the rate limit's wait: " + ex.getMessage(), null), ex);
 		}
 		catch (RuntimeException ex) {
-			OAuth2Error error = new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR,
-					"Withings rotated the tokens of '" + stored.getPrincipalName()
-							+ "' but storing them failed; they were not used, so the stored refresh token stays valid",
-					null);
+			throw inDoubt(ex, stored, claimedAt);
+		}
+		WithingsAuthorizedClient saved;
+		try {
+			saved = this.authorizedClientService.saveRotation(stored, response);
+		}
+		catch (RuntimeException ex) {
+			this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
+			OAuth2Error error = new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR, "Withings rotated the tokens of '"
+					+ stored.getPrincipalName() + "' but storing them failed (" + ex.getClass().getSimpleName()
+					+ "); they were not used, so the stored refresh token stays valid and the refresh is retried after "
+					+ this.inDoubtRetryDelay + " anywhere)", null);
 			throw new OAuth2AuthorizationException(error, ex);
+		}
+		this.ownMarksInDoubt.remove(clientKey(stored));
+		if (saved == null) {
+			return currentAfterConcurrentChange(stored);
 		}
 		return response;
 	}
 
-	private OAuth2AccessTokenResponse recover(WithingsAuthorizedClient stored, RefreshTokenRejectedException rejected) {
-		if (this.recovery == null || stored.getUserId() == null
-				|| !OAuth2ErrorCodes.INVALID_GRANT.equals(rejected.getError().getErrorCode())) {
+	/**
+	 * The store no longer holds the refresh token just rotated: a sign-in replaced the client, or
+	 * it was removed. The new pair is dropped unused (its chain is abandoned).
+	 */
+	private OAuth2AccessTokenResponse currentAfterConcurrentChange(WithingsAuthorizedClient stored) {
+		WithingsAuthorizedClient now = store(() -> this.authorizedClientService
+			.loadWithingsAuthorizedClient(stored.getRegistrationId(), stored.getPrincipalName()));
+		if (now != null && isFresh(now)) {
+			return responseOf(now);
+		}
+		if (now == null) {
+			throw new RefreshTokenRejectedException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The Withings link of '" + stored.getPrincipalName() + "' was removed while it was refreshed", null),
+					stored.getRefreshTokenValue(), null);
+		}
+		throw busy("the Withings link of '" + stored.getPrincipalName() + "' changed while it was refreshed");
+	}
+
+	/** After a rejection: another caller may have rotated it meanwhile (a lease that ran over). */
+	private OAuth2AccessTokenResponse currentIfRotatedElsewhere(WithingsAuthorizedClient stored) {
+		WithingsAuthorizedClient now = store(() -> this.authorizedClientService
+			.loadWithingsAuthorizedClient(stored.getRegistrationId(), stored.getPrincipalName()));
+		boolean rotated = now != null && now.getRefreshTokenValue() != null
+				&& !now.getRefreshTokenValue().equals(stored.getRefreshTokenValue());
+		return (rotated && isFresh(now)) ? responseOf(now) : null;
+	}
+
+	private OAuth2AccessTokenResponse recover(WithingsAuthorizedClient stored, RefreshTokenRejectedException rejected,
+			Instant claimedAt) {
+		if (this.recovery == null || stored.getUserId() == null) {
+			release(stored, claimedAt);
 			throw rejected;
 		}
 		try {
 			return this.recovery.recover(stored);
 		}
 		catch (RuntimeException ex) {
+			release(stored, claimedAt);
 			rejected.addSuppressed(ex);
 			throw rejected;
 		}
+	}
+
+	private RuntimeException inDoubt(RuntimeException ex, WithingsAuthorizedClient stored, Instant claimedAt) {
+		this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
+		String description = (ex instanceof OAuth2AuthorizationException authorization)
+				? authorization.getError().getDescription() : ex.getClass().getSimpleName();
+		logger.warn("Withings refresh of '" + stored.getPrincipalName() + "' has an unknown outcome (" + description
+				+ "): retried with the same refresh token (at once here, after " + this.inDoubtRetryDelay + " anywhere)");
+		if (ex instanceof RefreshTokenRejectedException rejected) {
+			OAuth2Error error = new OAuth2Error(rejected.getError().getErrorCode(), description
+					+ "; the outcome is unknown, the refresh is retried with the same refresh token (at once here, after "
+					+ this.inDoubtRetryDelay + " anywhere)", null);
+			return new RefreshTokenRejectedException(error, rejected.getRefreshTokenValue(), rejected);
+		}
+		return ex;
+	}
+
+	private void release(WithingsAuthorizedClient stored, Instant claimedAt) {
+		this.ownMarksInDoubt.remove(clientKey(stored));
+		try {
+			this.authorizedClientService.releaseRefresh(stored, claimedAt);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Refresh mark of '" + stored.getPrincipalName() + "' not released; it expires by itself", ex);
+		}
+	}
+
+	private OAuth2AccessTokenResponse refreshUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
+		Instant now = this.clock.instant();
+		UnstoredAnswer answer = this.unstoredAnswers.get(key);
+		if (answer != null && now.isBefore(answer.until())) {
+			return answer.response();
+		}
+		OAuth2AccessTokenResponse response = callWithings(grantRequest);
+		this.unstoredAnswers.put(key, new UnstoredAnswer(response, now.plus(UNSTORED_ANSWER_LIFETIME)));
+		return response;
 	}
 
 	private OAuth2AccessTokenResponse callWithings(OAuth2RefreshTokenGrantRequest request) {
@@ -183,9 +360,33 @@ public final class SingleFlightRefreshTokenResponseClient
 		return null;
 	}
 
-	private boolean isExpiring(OAuth2AccessToken accessToken) {
-		return accessToken.getExpiresAt() == null
-				|| !this.clock.instant().isBefore(accessToken.getExpiresAt().minus(this.clockSkew));
+	/** A store call; its failures become OAuth2 errors that remove nothing. */
+	private <T> T store(Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (DataAccessException ex) {
+			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR,
+					"The Withings authorized-client store is unavailable (" + ex.getClass().getSimpleName()
+							+ "); nothing was changed",
+					null), ex);
+		}
+	}
+
+	private static String clientKey(WithingsAuthorizedClient client) {
+		return client.getRegistrationId() + ":" + client.getPrincipalName();
+	}
+
+	private static OAuth2AuthorizationException busy(String description) {
+		return new OAuth2AuthorizationException(
+				new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "Withings refresh not attempted: " + description,
+						null));
+	}
+
+	private boolean isFresh(WithingsAuthorizedClient stored) {
+		OAuth2AccessToken accessToken = stored.getAuthorizedClient().getAccessToken();
+		return accessToken.getExpiresAt() != null
+				&& this.clock.instant().isBefore(accessToken.getExpiresAt().minus(this.clockSkew));
 	}
 
 	private OAuth2AccessTokenResponse responseOf(WithingsAuthorizedClient stored) {
@@ -207,7 +408,7 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	/**
 	 * Set the clock that decides whether a stored access token is still good, as Spring's refresh
-	 * provider does (with {@link #setClockSkew the same skew}).
+	 * provider does (with {@link #setClockSkew the same skew}), and dates refresh marks.
 	 * @param clock the clock
 	 */
 	public void setClock(Clock clock) {
@@ -235,6 +436,45 @@ public final class SingleFlightRefreshTokenResponseClient
 	}
 
 	/**
+	 * Set the longest time a caller waits for another refresh of the same client (10 s by
+	 * default); beyond it the caller fails with {@code temporarily_unavailable} and nothing is
+	 * removed.
+	 * @param lockTimeout the bound
+	 */
+	public void setLockTimeout(Duration lockTimeout) {
+		Assert.notNull(lockTimeout, "lockTimeout cannot be null");
+		this.lockTimeout = lockTimeout;
+	}
+
+	/**
+	 * Set how old an unfinished refresh must be before it counts as in doubt and is attempted
+	 * again with the same refresh token (1 minute by default). It must exceed the longest refresh
+	 * (timeouts of two Withings calls and a 601 wait) and stay far below Withings' 8-hour grace.
+	 * @param inDoubtRetryDelay the delay
+	 */
+	public void setInDoubtRetryDelay(Duration inDoubtRetryDelay) {
+		Assert.notNull(inDoubtRetryDelay, "inDoubtRetryDelay cannot be null");
+		Assert.isTrue(inDoubtRetryDelay.compareTo(Duration.ofHours(4)) < 0,
+				"inDoubtRetryDelay must stay far below Withings' 8-hour grace");
+		this.inDoubtRetryDelay = inDoubtRetryDelay;
+	}
+
+	/** The delay after which an unfinished refresh is in doubt. */
+	public Duration getInDoubtRetryDelay() {
+		return this.inDoubtRetryDelay;
+	}
+
+	/**
+	 * Set how often a caller looks again for the result of a refresh running in another instance
+	 * (100 ms by default).
+	 * @param pollInterval the interval
+	 */
+	public void setPollInterval(Duration pollInterval) {
+		Assert.notNull(pollInterval, "pollInterval cannot be null");
+		this.pollInterval = pollInterval;
+	}
+
+	/**
 	 * Recover users whose refresh token died (contract partners): instead of failing with
 	 * {@code invalid_grant}, get a new code with {@code recoverauthorizationcode}, exchange it,
 	 * store the new pair and carry on. When recovery fails the original failure stands (and the
@@ -252,6 +492,9 @@ public final class SingleFlightRefreshTokenResponseClient
 	public void setSleeper(Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
+	}
+
+	private record UnstoredAnswer(OAuth2AccessTokenResponse response, Instant until) {
 	}
 
 	/**

@@ -8,9 +8,11 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.util.Assert;
 
 /**
- * Tells the store which Withings user is behind each code exchange, so that the client Spring
- * saves right after (which cannot carry the {@code userid}) is stored with it. This is what lets
- * a user linked with {@code oauth2Client()} be found by Withings user id.
+ * Tells the store about each code exchange: the client Spring saves right after is a fresh
+ * consent, which replaces whatever the store holds (even while a refresh of the old chain is in
+ * flight), and is stored with the Withings user id behind it (Spring's client cannot carry the
+ * {@code userid}). This is what lets a user linked with {@code oauth2Client()} be found by
+ * Withings user id.
  */
 public final class UserIdRememberingTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> {
@@ -31,9 +33,8 @@ public final class UserIdRememberingTokenResponseClient
 	public OAuth2AccessTokenResponse getTokenResponse(OAuth2AuthorizationCodeGrantRequest grantRequest) {
 		OAuth2AccessTokenResponse response = this.delegate.getTokenResponse(grantRequest);
 		Object userId = response.getAdditionalParameters().get(WithingsAccessTokenResponseConverter.USER_ID);
-		if (userId != null) {
-			this.authorizedClientService.rememberUserId(response.getAccessToken().getTokenValue(), userId.toString());
-		}
+		this.authorizedClientService.rememberUserId(response.getAccessToken().getTokenValue(),
+				(userId != null) ? userId.toString() : null);
 		return response;
 	}
 

@@ -21,6 +21,10 @@ public final class WithingsAuthorizedClient {
 
 	private final long version;
 
+	private final Instant refreshStartedAt;
+
+	private final String previousRefreshTokenHash;
+
 	/**
 	 * @param authorizedClient Spring's view of the client
 	 * @param userId the Withings user id, {@code null} when not known yet
@@ -29,11 +33,24 @@ public final class WithingsAuthorizedClient {
 	 */
 	public WithingsAuthorizedClient(OAuth2AuthorizedClient authorizedClient, String userId,
 			Instant refreshTokenIssuedAt, long version) {
+		this(authorizedClient, userId, refreshTokenIssuedAt, version, null, null);
+	}
+
+	/**
+	 * A client as a store holds it.
+	 * @param refreshStartedAt when a refresh of the current refresh token started without being
+	 * finished (in progress, or in doubt), {@code null} when none
+	 * @param previousRefreshTokenHash the hash of the refresh token the current one replaced
+	 */
+	WithingsAuthorizedClient(OAuth2AuthorizedClient authorizedClient, String userId, Instant refreshTokenIssuedAt,
+			long version, Instant refreshStartedAt, String previousRefreshTokenHash) {
 		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
 		this.authorizedClient = authorizedClient;
 		this.userId = userId;
 		this.refreshTokenIssuedAt = refreshTokenIssuedAt;
 		this.version = version;
+		this.refreshStartedAt = refreshStartedAt;
+		this.previousRefreshTokenHash = previousRefreshTokenHash;
 	}
 
 	public OAuth2AuthorizedClient getAuthorizedClient() {
@@ -60,6 +77,21 @@ public final class WithingsAuthorizedClient {
 
 	public long getVersion() {
 		return this.version;
+	}
+
+	/**
+	 * When a refresh of the current refresh token was started and not finished: a refresh in
+	 * progress somewhere, or, once older than the in-doubt delay, one whose outcome is unknown
+	 * (timeout, crash) and that must be attempted again with the same refresh token.
+	 * @return the start, or {@code null}
+	 */
+	public Instant getRefreshStartedAt() {
+		return this.refreshStartedAt;
+	}
+
+	/** The SHA-256 hash of the refresh token the current one replaced, or {@code null}. */
+	String getPreviousRefreshTokenHash() {
+		return this.previousRefreshTokenHash;
 	}
 
 	/** The current refresh token's value, or {@code null}. */

@@ -1,7 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.function.Function;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -11,14 +11,24 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * An {@link OAuth2AuthorizedClientService} that never loses a Withings refresh token rotation.
  *
  * <p>Besides Spring's contract it keeps the Withings {@code userid}, the refresh token's issue
- * time and a version, and it gives the refresh path an exclusive lock on a client found by its
- * current <em>or previous</em> refresh token, so that concurrent refreshes (threads or
- * application instances) collapse into one call to Withings whose result is stored before
- * anyone uses it.
+ * time, a version, the hash of the previous refresh token and a <em>refresh mark</em>: the time a
+ * refresh of the current refresh token started without finishing. The refresh path
+ * ({@link SingleFlightRefreshTokenResponseClient}) uses them as a lease, never holding a database
+ * lock or connection while it calls Withings:
+ * <ol>
+ * <li>{@link #claimRefresh} durably marks the client (committed on its own, never in the
+ * caller's transaction) — only one caller, in any instance, wins the claim;</li>
+ * <li>the winner calls Withings;</li>
+ * <li>{@link #saveRotation} stores the new pair and clears the mark, only if the client still
+ * holds the refresh token that was rotated (committed before the new access token is handed
+ * out), or {@link #releaseRefresh} clears the mark when Withings definitely did not rotate.</li>
+ * </ol>
+ * A mark left behind (timeout, crash, failed commit) is a refresh <em>in doubt</em>:
+ * {@link #findRefreshesInDoubt} finds it so that it is attempted again with the same refresh token
+ * well inside Withings' 8-hour grace.
  *
- * <p>{@link #saveAuthorizedClient} keeps the newest tokens: a client whose access token was
- * issued before the stored one is ignored (a late save of an older rotation never overwrites a
- * newer one).
+ * <p>{@link #saveAuthorizedClient} judges what Spring saves by the refresh-token chain: a fresh
+ * consent always wins, a late save of an older rotation is ignored.
  */
 public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientService {
 
@@ -39,40 +49,70 @@ public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientS
 	WithingsAuthorizedClient loadByUserId(String registrationId, String userId);
 
 	/**
-	 * Run {@code work} holding an exclusive lock on the client whose current or previous refresh
-	 * token is {@code refreshTokenValue}. Other callers for the same client (in this process or,
-	 * for shared stores, in others) wait until {@code work} returns. {@link #saveRotation} called
-	 * from {@code work} is part of the same unit: if it or {@code work} fails, nothing is stored.
+	 * Find the client whose current or previous refresh token is {@code refreshTokenValue}
+	 * (preferring one whose current refresh token it is).
 	 * @param registrationId the registration id
-	 * @param refreshTokenValue the refresh token being refreshed
-	 * @param work gets the stored client ({@code null} when none holds that refresh token)
-	 * @param <T> what {@code work} returns
-	 * @return what {@code work} returned
+	 * @param refreshTokenValue the refresh token
+	 * @return the client, or {@code null}
 	 */
-	<T> T lockByRefreshToken(String registrationId, String refreshTokenValue, Function<WithingsAuthorizedClient, T> work);
+	WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue);
+
+	/**
+	 * Durably mark that a refresh of {@code client}'s current refresh token starts now, if the
+	 * store still holds that refresh token and no other refresh of it started after
+	 * {@code staleBefore}. Committed before returning, whatever transaction the caller is in.
+	 * @param client the client as loaded
+	 * @param now the start (stored with millisecond precision)
+	 * @param staleBefore marks older than this are in doubt and may be taken over
+	 * @return whether the claim was won
+	 */
+	boolean claimRefresh(WithingsAuthorizedClient client, Instant now, Instant staleBefore);
 
 	/**
 	 * Store a rotation: the new tokens replace the current ones, the current refresh token becomes
-	 * the previous one, the version grows. Call it only from {@link #lockByRefreshToken} work.
-	 * @param current the client as locked
+	 * the previous one, the version grows, the refresh mark is cleared. Only if the store still
+	 * holds the refresh token that was rotated. Committed before returning, whatever transaction
+	 * the caller is in.
+	 * @param current the client whose refresh token was rotated
 	 * @param response the token response of the refresh
-	 * @return the stored client
+	 * @return the stored client, or {@code null} when the store no longer holds that refresh
+	 * token (a sign-in replaced it, or it was removed)
 	 */
 	WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response);
 
 	/**
+	 * Clear the refresh mark set at {@code claimedAt}, when Withings definitely did not rotate.
+	 * @param client the client as claimed
+	 * @param claimedAt the start given to {@link #claimRefresh}
+	 */
+	void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt);
+
+	/**
+	 * Clients whose refresh started before {@code startedBefore} and never finished.
+	 * @param registrationId the registration id
+	 * @param startedBefore the bound
+	 * @param size at most this many
+	 * @return the clients, oldest marks first
+	 */
+	List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size);
+
+	/**
 	 * Remove a client only if its current refresh token is still {@code refreshTokenValue}
 	 * (compare before remove).
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @param refreshTokenValue the refresh token that was found dead
 	 * @return whether it was removed
 	 */
 	boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName, String refreshTokenValue);
 
 	/**
-	 * Remember the Withings user id behind an access token from a code exchange, so that the next
-	 * {@link #saveAuthorizedClient} of that token stores it (Spring's {@link OAuth2AuthorizedClient}
+	 * Remember that a code exchange (a fresh consent) issued this access token, with the Withings
+	 * user id behind it, so that the next {@link #saveAuthorizedClient} of that token replaces the
+	 * stored client unconditionally and stores the user id (Spring's {@link OAuth2AuthorizedClient}
 	 * cannot carry it).
 	 * @param accessTokenValue the access token
-	 * @param userId the Withings user id
+	 * @param userId the Withings user id, {@code null} when the answer had none
 	 */
 	void rememberUserId(String accessTokenValue, String userId);
 

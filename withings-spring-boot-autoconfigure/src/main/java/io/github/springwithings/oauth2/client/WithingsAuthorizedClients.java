@@ -1,8 +1,16 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -34,6 +42,8 @@ import org.springframework.util.Assert;
  */
 public final class WithingsAuthorizedClients {
 
+	private static final Log logger = LogFactory.getLog(WithingsAuthorizedClients.class);
+
 	private final ClientRegistrationRepository clientRegistrationRepository;
 
 	private final WithingsAuthorizedClientService authorizedClientService;
@@ -44,7 +54,22 @@ public final class WithingsAuthorizedClients {
 
 	private final String defaultRegistrationId;
 
-	private AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
+	private final ForwardingClock clock = new ForwardingClock();
+
+	private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
+
+	private Duration minRenewalAge = Duration.ofMinutes(1);
+
+	private static final int MAX_RENEWALS = 3;
+
+	private final Map<String, Renewals> renewals = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Renewals> eldest) {
+			return size() > 1_000;
+		}
+
+	});
 
 	/**
 	 * @param clientRegistrationRepository the registrations
@@ -67,7 +92,12 @@ public final class WithingsAuthorizedClients {
 		this.refreshTokenResponseClient = refreshTokenResponseClient;
 		this.revocationClient = revocationClient;
 		this.defaultRegistrationId = defaultRegistrationId;
-		setClock(Clock.systemUTC());
+		this.manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(clientRegistrationRepository,
+				authorizedClientService);
+		this.manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+			.refreshToken((refresh) -> refresh.accessTokenResponseClient(refreshTokenResponseClient).clock(this.clock))
+			.build());
+		this.manager.setAuthorizationFailureHandler(new WithingsAuthorizationFailureHandler(authorizedClientService));
 	}
 
 	/**
@@ -102,10 +132,16 @@ public final class WithingsAuthorizedClients {
 	}
 
 	/**
-	 * Revoke a principal's access at Withings and remove its stored client. Idempotent: a principal
-	 * with no link, or one Withings no longer knows, is simply removed.
+	 * Revoke a principal's access at Withings (signed {@code action=revoke} with the stored
+	 * Withings user id) and remove its stored client. Idempotent: a principal with no link is
+	 * left alone, one that Withings no longer knows ({@code invalid userid}) is simply removed.
 	 * @param principalName the principal name
 	 * @return whether a link was removed
+	 * @throws WithingsStatusException when Withings refused the revocation for another reason
+	 * (throttled, wrong credentials, ...): the link is kept, so that it can be revoked later
+	 * @throws IllegalStateException when the stored client has no Withings user id: it cannot be
+	 * revoked at Withings (the link is kept; {@code removeAuthorizedClient} forgets it without
+	 * revoking)
 	 */
 	public boolean disconnect(String principalName) {
 		WithingsAuthorizedClient stored = this.authorizedClientService
@@ -113,16 +149,27 @@ public final class WithingsAuthorizedClients {
 		if (stored == null) {
 			return false;
 		}
-		String userId = (stored.getUserId() != null) ? stored.getUserId() : principalName;
+		Assert.state(stored.getUserId() != null, () -> "The Withings user id of '" + principalName
+				+ "' is unknown, so it cannot be revoked at Withings; the link is kept");
 		ClientRegistration registration = this.clientRegistrationRepository.findByRegistrationId(this.defaultRegistrationId);
 		try {
-			this.revocationClient.revoke(registration, userId);
+			this.revocationClient.revoke(registration, stored.getUserId());
+			logger.debug("Withings access of '" + principalName + "' revoked");
 		}
 		catch (WithingsStatusException ex) {
-			// already revoked or unknown at Withings: nothing left to revoke there
+			if (!isUnknownUser(ex)) {
+				logger.warn("Withings refused to revoke '" + principalName + "' (" + ex.getMessage() + "); the link is kept");
+				throw ex;
+			}
+			logger.debug("Withings no longer knows '" + principalName + "' (" + ex.getMessage() + ")");
 		}
 		this.authorizedClientService.removeAuthorizedClient(this.defaultRegistrationId, principalName);
 		return true;
+	}
+
+	/** Withings' answer to revoking a user it has no grant for: nothing left to revoke there. */
+	private static boolean isUnknownUser(WithingsStatusException ex) {
+		return ex.getStatus() == 503 && ex.getError() != null && ex.getError().toLowerCase().contains("invalid userid");
 	}
 
 	/**
@@ -146,9 +193,18 @@ public final class WithingsAuthorizedClients {
 		if (rejected != null && !rejected.equals(client.getAccessToken().getTokenValue())) {
 			return true;
 		}
+		String key = registrationId + ":" + principalName;
+		Instant now = this.clock.instant();
+		Renewals recent = this.renewals.get(key);
+		if (recent != null && now.isBefore(recent.since().plus(this.minRenewalAge)) && recent.count() >= MAX_RENEWALS) {
+			// Withings keeps rejecting fresh tokens: more rotations would not help
+			return true;
+		}
 		try {
 			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
 					client.getClientRegistration(), client.getAccessToken(), client.getRefreshToken()));
+			this.renewals.put(key, (recent != null && now.isBefore(recent.since().plus(this.minRenewalAge)))
+					? new Renewals(recent.since(), recent.count() + 1) : new Renewals(now, 1));
 			return true;
 		}
 		catch (OAuth2AuthorizationException ex) {
@@ -182,13 +238,42 @@ public final class WithingsAuthorizedClients {
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
-				this.clientRegistrationRepository, this.authorizedClientService);
-		manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
-			.refreshToken((refresh) -> refresh.accessTokenResponseClient(this.refreshTokenResponseClient).clock(clock))
-			.build());
-		manager.setAuthorizationFailureHandler(new WithingsAuthorizationFailureHandler(this.authorizedClientService));
-		this.manager = manager;
+		this.clock.target = clock;
+	}
+
+	/**
+	 * Set the window in which {@link #renew} rotates a client at most three times (1 minute by
+	 * default): when Withings keeps rejecting fresh tokens, every call does not rotate again.
+	 * @param minRenewalAge the age
+	 */
+	public void setMinRenewalAge(Duration minRenewalAge) {
+		Assert.notNull(minRenewalAge, "minRenewalAge cannot be null");
+		this.minRenewalAge = minRenewalAge;
+	}
+
+	private record Renewals(Instant since, int count) {
+	}
+
+	/** A clock whose target can change after the manager captured it. */
+	private static final class ForwardingClock extends Clock {
+
+		private volatile Clock target = Clock.systemUTC();
+
+		@Override
+		public ZoneId getZone() {
+			return this.target.getZone();
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this.target.withZone(zone);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.target.instant();
+		}
+
 	}
 
 }

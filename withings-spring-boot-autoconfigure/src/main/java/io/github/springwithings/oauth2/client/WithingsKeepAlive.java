@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,9 +22,17 @@ import org.springframework.util.Assert;
  * through the store (one page in memory at a time), refreshes every client whose refresh token
  * is older than {@link #setMaxRefreshTokenAge the maximum age} through the single-flight refresh
  * client (so it is stored before use and never races a user's own refresh), spaces its calls
- * out, and logs a summary.
+ * out, and logs a summary. One client that fails, or one page that cannot be read, never stops
+ * the sweep.
+ *
+ * <p>{@link #sweepIfDue} runs a sweep only when the {@link WithingsSweepLog} says the last one
+ * (by any instance, before any restart) started at least an {@link #setInterval interval} ago:
+ * schedule it often and the cluster sweeps once per interval, whatever its restarts.
  */
 public final class WithingsKeepAlive {
+
+	/** The name of the keep-alive sweep in the {@link WithingsSweepLog}. */
+	public static final String SWEEP_NAME = "withings-keep-alive";
 
 	private static final Log logger = LogFactory.getLog(WithingsKeepAlive.class);
 
@@ -33,11 +42,15 @@ public final class WithingsKeepAlive {
 
 	private final Collection<String> registrationIds;
 
+	private WithingsSweepLog sweepLog = new InMemoryWithingsSweepLog();
+
+	private Duration interval = Duration.ofDays(1);
+
 	private Duration maxRefreshTokenAge = Duration.ofDays(180);
 
 	private int pageSize = 100;
 
-	private Duration spacing = Duration.ofSeconds(1);
+	private Duration spacing = Duration.ofSeconds(4);
 
 	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
 
@@ -60,50 +73,85 @@ public final class WithingsKeepAlive {
 	}
 
 	/**
+	 * Sweep if no sweep started within the interval (in this instance or another, before or after
+	 * a restart).
+	 * @param carryOn asked between two clients; a sweep stops early when it says {@code false}
+	 * @return what was done, or {@code null} when no sweep was due
+	 */
+	public Summary sweepIfDue(BooleanSupplier carryOn) {
+		if (!this.sweepLog.tryStart(SWEEP_NAME, this.clock.instant(), this.interval)) {
+			return null;
+		}
+		return sweep(carryOn);
+	}
+
+	/**
 	 * Refresh every client whose refresh token is too old.
 	 * @return what was done
 	 */
 	public Summary sweep() {
+		return sweep(() -> true);
+	}
+
+	/**
+	 * Refresh every client whose refresh token is too old.
+	 * @param carryOn asked between two clients; the sweep stops early when it says {@code false}
+	 * @return what was done
+	 */
+	public Summary sweep(BooleanSupplier carryOn) {
 		Instant started = this.clock.instant();
 		Instant oldest = started.minus(this.maxRefreshTokenAge);
-		int checked = 0;
-		int refreshed = 0;
-		int failed = 0;
-		boolean first = true;
+		Counts counts = new Counts();
 		try {
 			for (String registrationId : this.registrationIds) {
-				String after = null;
-				List<WithingsAuthorizedClient> page;
-				do {
-					page = this.authorizedClientService.findPage(registrationId, after, this.pageSize);
-					for (WithingsAuthorizedClient client : page) {
-						checked++;
-						if (!isDue(client, oldest)) {
-							continue;
-						}
-						if (!first) {
-							this.sleeper.sleep(this.spacing);
-						}
-						first = false;
-						if (refresh(client)) {
-							refreshed++;
-						}
-						else {
-							failed++;
-						}
-					}
-					after = page.isEmpty() ? after : page.get(page.size() - 1).getPrincipalName();
-				}
-				while (page.size() == this.pageSize);
+				sweep(registrationId, oldest, counts, carryOn);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		Summary summary = new Summary(checked, refreshed, failed, Duration.between(started, this.clock.instant()));
+		Summary summary = new Summary(counts.checked, counts.refreshed, counts.failed,
+				Duration.between(started, this.clock.instant()));
 		logger.info("Withings keep-alive: " + summary.checked() + " clients checked, " + summary.refreshed()
 				+ " refreshed, " + summary.failed() + " failed, in " + summary.took().toMillis() + " ms");
 		return summary;
+	}
+
+	private void sweep(String registrationId, Instant oldest, Counts counts, BooleanSupplier carryOn)
+			throws InterruptedException {
+		String after = null;
+		List<WithingsAuthorizedClient> page;
+		do {
+			try {
+				page = this.authorizedClientService.findPage(registrationId, after, this.pageSize);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Withings keep-alive could not read clients of '" + registrationId + "' after '" + after
+						+ "' (" + ex.getClass().getSimpleName() + "); the rest waits for the next sweep");
+				counts.failed++;
+				return;
+			}
+			for (WithingsAuthorizedClient client : page) {
+				if (!carryOn.getAsBoolean()) {
+					return;
+				}
+				counts.checked++;
+				if (!isDue(client, oldest)) {
+					continue;
+				}
+				if (counts.refreshed + counts.failed > 0) {
+					this.sleeper.sleep(this.spacing);
+				}
+				if (refresh(client)) {
+					counts.refreshed++;
+				}
+				else {
+					counts.failed++;
+				}
+			}
+			after = page.isEmpty() ? after : page.get(page.size() - 1).getPrincipalName();
+		}
+		while (page.size() == this.pageSize);
 	}
 
 	private static boolean isDue(WithingsAuthorizedClient client, Instant oldest) {
@@ -114,6 +162,10 @@ public final class WithingsKeepAlive {
 	private boolean refresh(WithingsAuthorizedClient client) {
 		OAuth2AuthorizedClient authorizedClient = client.getAuthorizedClient();
 		try {
+			if (this.authorizedClientService.loadByRefreshToken(client.getRegistrationId(),
+					client.getRefreshTokenValue()) == null) {
+				return true; // removed or re-linked since the page was read: nothing to keep alive
+			}
 			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
 					authorizedClient.getClientRegistration(), authorizedClient.getAccessToken(),
 					authorizedClient.getRefreshToken()));
@@ -124,6 +176,23 @@ public final class WithingsKeepAlive {
 					+ client.getUserId() + "): " + ex.getError());
 			return false;
 		}
+		catch (RuntimeException ex) {
+			logger.warn("Withings keep-alive could not refresh '" + client.getPrincipalName() + "' (userid "
+					+ client.getUserId() + "): " + ex.getClass().getSimpleName());
+			return false;
+		}
+	}
+
+	/** Where the last sweep's start is kept (in memory by default; the JDBC store's table with it). */
+	public void setSweepLog(WithingsSweepLog sweepLog) {
+		Assert.notNull(sweepLog, "sweepLog cannot be null");
+		this.sweepLog = sweepLog;
+	}
+
+	/** Time between two sweeps of the cluster (1 day by default). */
+	public void setInterval(Duration interval) {
+		Assert.notNull(interval, "interval cannot be null");
+		this.interval = interval;
 	}
 
 	/** Refresh clients whose refresh token is older than this (180 days by default). */
@@ -138,7 +207,10 @@ public final class WithingsKeepAlive {
 		this.pageSize = pageSize;
 	}
 
-	/** Pause between two refreshes (1 s by default), to stay far below Withings' rate limit. */
+	/**
+	 * Pause between two refreshes (4 s by default: in {@code signature} mode a refresh is two
+	 * requests, so 30 requests a minute, a quarter of Withings' 120).
+	 */
 	public void setSpacing(Duration spacing) {
 		Assert.notNull(spacing, "spacing cannot be null");
 		this.spacing = spacing;
@@ -150,10 +222,20 @@ public final class WithingsKeepAlive {
 		this.sleeper = sleeper;
 	}
 
-	/** The clock that ages refresh tokens. */
+	/** The clock that ages refresh tokens and dates sweeps. */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;
+	}
+
+	private static final class Counts {
+
+		int checked;
+
+		int refreshed;
+
+		int failed;
+
 	}
 
 	/**
@@ -161,8 +243,7 @@ public final class WithingsKeepAlive {
 	 *
 	 * @param checked clients looked at
 	 * @param refreshed clients refreshed
-	 * @param failed clients whose refresh failed
-	 * @param took how long the sweep took
+	 * @param failed clients whose refresh failed, and pages that could not be read
 	 */
 	public record Summary(int checked, int refreshed, int failed, Duration took) {
 	}

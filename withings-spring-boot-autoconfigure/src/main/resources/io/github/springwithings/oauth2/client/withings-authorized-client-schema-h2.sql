@@ -1,24 +1,33 @@
 -- Withings authorized clients (H2). Everything Spring's oauth2_authorized_client keeps, plus the
 -- Withings user id, the refresh token's issue time, lookup hashes of the current and previous
--- refresh tokens, and a version for optimistic concurrency.
+-- refresh tokens, a version, and the refresh mark: when a refresh of the current refresh token
+-- started without finishing (in progress, or in doubt after a timeout or a crash).
 CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	client_registration_id varchar(100) NOT NULL,
 	principal_name varchar(200) NOT NULL,
 	withings_user_id varchar(100) DEFAULT NULL,
 	access_token_type varchar(100) NOT NULL,
 	access_token_value varchar(4000) NOT NULL,
-	access_token_issued_at timestamp NOT NULL,
-	access_token_expires_at timestamp NOT NULL,
+	access_token_issued_at timestamp with time zone NOT NULL,
+	access_token_expires_at timestamp with time zone NOT NULL,
 	access_token_scopes varchar(1000) DEFAULT NULL,
 	refresh_token_value varchar(4000) DEFAULT NULL,
 	refresh_token_hash varchar(64) DEFAULT NULL,
 	previous_refresh_token_hash varchar(64) DEFAULT NULL,
-	refresh_token_issued_at timestamp DEFAULT NULL,
+	refresh_token_issued_at timestamp with time zone DEFAULT NULL,
 	version bigint NOT NULL,
-	created_at timestamp DEFAULT CURRENT_TIMESTAMP NOT NULL,
-	updated_at timestamp DEFAULT CURRENT_TIMESTAMP NOT NULL,
+	refresh_started_at timestamp with time zone DEFAULT NULL,
+	created_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+	updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
 	PRIMARY KEY (client_registration_id, principal_name)
 );
 CREATE INDEX IF NOT EXISTS withings_authorized_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);
+CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_started_idx ON withings_authorized_client (refresh_started_at);
+-- When periodic work (the keep-alive sweep) last started, shared by every instance and restart.
+CREATE TABLE IF NOT EXISTS withings_sweep (
+	name varchar(100) NOT NULL,
+	started_at timestamp with time zone NOT NULL,
+	PRIMARY KEY (name)
+);

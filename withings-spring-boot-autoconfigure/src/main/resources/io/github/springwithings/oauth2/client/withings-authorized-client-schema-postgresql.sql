@@ -1,6 +1,7 @@
 -- Withings authorized clients (PostgreSQL). Everything Spring's oauth2_authorized_client keeps, plus the
 -- Withings user id, the refresh token's issue time, lookup hashes of the current and previous
--- refresh tokens, and a version for optimistic concurrency.
+-- refresh tokens, a version, and the refresh mark: when a refresh of the current refresh token
+-- started without finishing (in progress, or in doubt after a timeout or a crash).
 CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	client_registration_id varchar(100) NOT NULL,
 	principal_name varchar(200) NOT NULL,
@@ -15,6 +16,7 @@ CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	previous_refresh_token_hash varchar(64) DEFAULT NULL,
 	refresh_token_issued_at timestamp with time zone DEFAULT NULL,
 	version bigint NOT NULL,
+	refresh_started_at timestamp with time zone DEFAULT NULL,
 	created_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
 	updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
 	PRIMARY KEY (client_registration_id, principal_name)
@@ -22,3 +24,10 @@ CREATE TABLE IF NOT EXISTS withings_authorized_client (
 CREATE INDEX IF NOT EXISTS withings_authorized_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);
+CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_started_idx ON withings_authorized_client (refresh_started_at);
+-- When periodic work (the keep-alive sweep) last started, shared by every instance and restart.
+CREATE TABLE IF NOT EXISTS withings_sweep (
+	name varchar(100) NOT NULL,
+	started_at timestamp with time zone NOT NULL,
+	PRIMARY KEY (name)
+);

@@ -1,7 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.function.Function;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -44,14 +44,28 @@ class ForwardingWithingsAuthorizedClientService implements WithingsAuthorizedCli
 	}
 
 	@Override
-	public <T> T lockByRefreshToken(String registrationId, String refreshTokenValue,
-			Function<WithingsAuthorizedClient, T> work) {
-		return this.delegate.lockByRefreshToken(registrationId, refreshTokenValue, work);
+	public WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue) {
+		return this.delegate.loadByRefreshToken(registrationId, refreshTokenValue);
+	}
+
+	@Override
+	public boolean claimRefresh(WithingsAuthorizedClient client, Instant now, Instant staleBefore) {
+		return this.delegate.claimRefresh(client, now, staleBefore);
 	}
 
 	@Override
 	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
 		return this.delegate.saveRotation(current, response);
+	}
+
+	@Override
+	public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
+		this.delegate.releaseRefresh(client, claimedAt);
+	}
+
+	@Override
+	public List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size) {
+		return this.delegate.findRefreshesInDoubt(registrationId, startedBefore, size);
 	}
 
 	@Override

@@ -102,7 +102,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 	void authorizeWhenStoringTheRotationFailsOnceThenNothingHandedOutAndTheNextCallSucceeds(Store store) {
 		AtomicBoolean failNext = new AtomicBoolean();
 		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE,
-				(service) -> new FailingRotationService(service, failNext, store == Store.JDBC));
+				(service) -> new FailingRotationService(service, failNext, false));
 		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		failNext.set(true);
 
@@ -111,21 +111,47 @@ class SingleFlightRefreshTokenResponseClientTests {
 				assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
 				assertThat(ex.getError().getDescription()).contains("storing them failed");
 			});
-		OAuth2AuthorizedClient kept = fixture.stored("363");
-		assertThat(kept.getRefreshToken().getTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
-		assertThat(kept.getAccessToken().getTokenValue()).isEqualTo(linked.getAccessToken().getTokenValue());
+		WithingsAuthorizedClient kept = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(kept.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(kept.getAuthorizedClient().getAccessToken().getTokenValue())
+			.isEqualTo(linked.getAccessToken().getTokenValue());
+		assertThat(kept.getRefreshStartedAt()).as("the refresh stays in doubt").isNotNull();
 		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
 			.isEqualTo(RefreshTokenState.GRACE);
 
 		OAuth2AuthorizedClient refreshed = fixture.clients.authorize("363");
 
 		assertThat(refreshed.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
-		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
-			.isEqualTo(refreshed.getRefreshToken().getTokenValue());
+		WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(stored.getRefreshTokenValue()).isEqualTo(refreshed.getRefreshToken().getTokenValue());
+		assertThat(stored.getRefreshStartedAt()).isNull();
 		assertThat(fixture.getmeas(refreshed.getAccessToken().getTokenValue())).containsEntry("status", 0);
 		assertThat(this.simulator.refreshTokenState(refreshed.getRefreshToken().getTokenValue()))
 			.isEqualTo(RefreshTokenState.ACTIVE);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(2);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenTheRotationIsStoredButTheCallerSeesAFailureThenNothingHandedOutAndTheStoredPairServes(
+			Store store) {
+		AtomicBoolean failNext = new AtomicBoolean();
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE,
+				(service) -> new FailingRotationService(service, failNext, true));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		failNext.set(true);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR));
+		OAuth2AuthorizedClient stored = fixture.stored("363");
+		assertThat(stored.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+
+		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
+
+		assertThat(next.getAccessToken().getTokenValue()).isEqualTo(stored.getAccessToken().getTokenValue());
+		assertThat(fixture.getmeas(next.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
 	}
 

@@ -78,7 +78,7 @@ class WithingsKeepAliveTests {
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(CLIENTS / 2);
 		assertThat(pageSizes).allSatisfy((size) -> assertThat(size).isLessThanOrEqualTo(PAGE_SIZE))
 			.hasSize(CLIENTS / PAGE_SIZE + 1);
-		assertThat(pauses).hasSize(CLIENTS / 2 - 1).containsOnly(Duration.ofSeconds(1));
+		assertThat(pauses).hasSize(CLIENTS / 2 - 1).containsOnly(Duration.ofSeconds(4));
 		Integer stillOld = new JdbcTemplate(this.dataSource).queryForObject(
 				"SELECT COUNT(*) FROM withings_authorized_client WHERE refresh_token_issued_at < ?", Integer.class,
 				Timestamp.from(Instant.now().minus(Duration.ofDays(180))));

@@ -15,8 +15,6 @@ import io.github.springwithings.oauth2.client.registration.WithingsClientRegistr
 import io.github.springwithings.simulator.WithingsSimulator;
 
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -62,8 +60,7 @@ public final class WithingsTestFixture {
 		this.registration = TestClientRegistrations.withings(simulator).build();
 		this.registrations = new InMemoryClientRegistrationRepository(this.registration);
 		WithingsAuthorizedClientService store = (dataSource != null)
-				? new JdbcWithingsAuthorizedClientService(new JdbcTemplate(dataSource),
-						new DataSourceTransactionManager(dataSource), this.registrations)
+				? new JdbcWithingsAuthorizedClientService(dataSource, this.registrations)
 				: new InMemoryWithingsAuthorizedClientService(this.registrations);
 		this.service = (decorator != null) ? decorator.apply(store) : store;
 		this.refreshClient = new SingleFlightRefreshTokenResponseClient(

@@ -1,0 +1,30 @@
+package io.github.springwithings.oauth2.client;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * When periodic work (the keep-alive sweep) last started, kept where every instance and every
+ * restart sees it, so that a schedule survives restarts and runs once per interval for the whole
+ * cluster.
+ */
+public interface WithingsSweepLog {
+
+	/**
+	 * Start the work named {@code name} if it last started at least {@code interval} ago (or
+	 * never): atomically, so that one caller in the cluster wins.
+	 * @param name the work
+	 * @param now the start
+	 * @param interval the interval
+	 * @return whether this caller starts it
+	 */
+	boolean tryStart(String name, Instant now, Duration interval);
+
+	/**
+	 * When the work last started.
+	 * @param name the work
+	 * @return the start, or {@code null} when never
+	 */
+	Instant lastStart(String name);
+
+}
