@@ -19,7 +19,6 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -365,7 +364,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		try {
 			return call.get();
 		}
-		catch (DataAccessException ex) {
+		catch (RuntimeException ex) {
 			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR,
 					"The Withings authorized-client store is unavailable (" + ex.getClass().getSimpleName()
 							+ "); nothing was changed",

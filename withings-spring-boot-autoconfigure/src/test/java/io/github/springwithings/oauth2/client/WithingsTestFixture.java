@@ -12,9 +12,11 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenRespon
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.WithingsSimulator;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -50,6 +52,15 @@ public final class WithingsTestFixture {
 
 	final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
 
+	/** The application's clock: real time plus what a test adds. */
+	public final SimulatorClock clock = new SimulatorClock();
+
+	/** Follows refreshes in doubt, as the scheduled job of an instance does. */
+	public final WithingsInDoubtRefreshes inDoubt;
+
+	/** The read timeout of calls to Withings (a hung Withings fails a refresh after it). */
+	static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+
 	public WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource) {
 		this(simulator, authentication, dataSource, null);
 	}
@@ -59,15 +70,28 @@ public final class WithingsTestFixture {
 		this.simulator = simulator;
 		this.registration = TestClientRegistrations.withings(simulator).build();
 		this.registrations = new InMemoryClientRegistrationRepository(this.registration);
-		WithingsAuthorizedClientService store = (dataSource != null)
-				? new JdbcWithingsAuthorizedClientService(dataSource, this.registrations)
-				: new InMemoryWithingsAuthorizedClientService(this.registrations);
+		WithingsAuthorizedClientService store;
+		if (dataSource != null) {
+			JdbcWithingsAuthorizedClientService jdbc = new JdbcWithingsAuthorizedClientService(dataSource, this.registrations);
+			jdbc.setClock(this.clock);
+			store = jdbc;
+		}
+		else {
+			InMemoryWithingsAuthorizedClientService memory = new InMemoryWithingsAuthorizedClientService(this.registrations);
+			memory.setClock(this.clock);
+			store = memory;
+		}
 		this.service = (decorator != null) ? decorator.apply(store) : store;
 		this.refreshClient = new SingleFlightRefreshTokenResponseClient(
-				WithingsAccessTokenResponseClient.refreshToken(this.withingsRegistrations, authentication, RestClient.builder()),
+				WithingsAccessTokenResponseClient.refreshToken(this.withingsRegistrations, authentication, restClient()),
 				this.service, this.withingsRegistrations);
+		this.refreshClient.setClock(this.clock);
 		this.clients = new WithingsAuthorizedClients(this.registrations, this.service, this.refreshClient,
 				new WithingsRevocationClient(RestClient.create()), "withings");
+		this.clients.setClock(this.clock);
+		this.inDoubt = new WithingsInDoubtRefreshes(this.service, this.refreshClient, List.of("withings"),
+				this.refreshClient.getInDoubtRetryDelay());
+		this.inDoubt.setClock(this.clock);
 		this.codeClient = new UserIdRememberingTokenResponseClient(WithingsAccessTokenResponseClient
 			.authorizationCode(this.withingsRegistrations, authentication, RestClient.builder()), this.service);
 	}
@@ -93,7 +117,7 @@ public final class WithingsTestFixture {
 			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
 		OAuth2AccessToken accessToken = response.getAccessToken();
 		if (expired) {
-			Instant now = Instant.now();
+			Instant now = this.clock.instant();
 			accessToken = new OAuth2AccessToken(accessToken.getTokenType(), accessToken.getTokenValue(),
 					now.minus(Duration.ofHours(3).plusMinutes(5)), now.minus(Duration.ofMinutes(5)),
 					accessToken.getScopes());
@@ -103,6 +127,19 @@ public final class WithingsTestFixture {
 				response.getRefreshToken());
 		this.service.saveAuthorizedClient(client, new TestingAuthenticationToken(principalName, null));
 		return client;
+	}
+
+	/** Calls to Withings with {@link #READ_TIMEOUT}. */
+	static RestClient.Builder restClient() {
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();
+		requestFactory.setReadTimeout(READ_TIMEOUT);
+		return RestClient.builder().requestFactory(requestFactory);
+	}
+
+	/** Move the application's and Withings' clocks forward together. */
+	public void advance(Duration duration) {
+		this.clock.advance(duration);
+		this.simulator.clock().advance(duration);
 	}
 
 	/** A data call with an access token, as the application would make it. */

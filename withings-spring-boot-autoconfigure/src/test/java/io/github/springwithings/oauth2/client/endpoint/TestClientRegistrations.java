@@ -21,6 +21,11 @@ public final class TestClientRegistrations {
 	}
 
 	public static ClientRegistration.Builder withings(WithingsSimulator simulator) {
+		return withings(simulator.baseUrl());
+	}
+
+	/** The registration of a simulator at {@code baseUrl} (for another JVM than the simulator's). */
+	public static ClientRegistration.Builder withings(String baseUrl) {
 		return ClientRegistration.withRegistrationId("withings")
 			.clientId(WithingsSimulator.DEFAULT_CLIENT_ID)
 			.clientSecret(WithingsSimulator.DEFAULT_CLIENT_SECRET)
@@ -28,8 +33,8 @@ public final class TestClientRegistrations {
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.redirectUri(REDIRECT_URI)
 			.scope("user.metrics", "user.activity")
-			.authorizationUri(simulator.baseUrl() + "/oauth2_user/authorize2")
-			.tokenUri(simulator.baseUrl() + "/v2/oauth2")
+			.authorizationUri(baseUrl + "/oauth2_user/authorize2")
+			.tokenUri(baseUrl + "/v2/oauth2")
 			.userNameAttributeName("userid");
 	}
 

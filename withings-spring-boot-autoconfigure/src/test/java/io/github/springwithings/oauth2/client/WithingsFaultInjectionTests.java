@@ -1,0 +1,420 @@
+package io.github.springwithings.oauth2.client;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.simulator.RefreshTokenState;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Faults off the happy path, injected against the simulator and a real database (H2, and
+ * PostgreSQL in CI): lost answers of a rotation, caller transactions that roll back, a database
+ * that is down or locked, a hung Withings, a pool smaller than the crowd, a sign-in racing a
+ * refresh. Each asserts that no user is lost and no dead refresh token is ever used.
+ */
+class WithingsFaultInjectionTests {
+
+	enum Store {
+
+		MEMORY, JDBC
+
+	}
+
+	/** An answer lost after Withings rotated the tokens. */
+	enum LostAnswer {
+
+		HTTP_502(SimulatorFault.httpStatus(502).afterProcessing()),
+
+		CONNECTION_RESET(SimulatorFault.connectionReset().afterProcessing()),
+
+		TIMEOUT(SimulatorFault.delay(WithingsTestFixture.READ_TIMEOUT.plusSeconds(1))),
+
+		NOT_JSON(SimulatorFault.nonJson().afterProcessing());
+
+		final SimulatorFault fault;
+
+		LostAnswer(SimulatorFault fault) {
+			this.fault = fault;
+		}
+
+	}
+
+	private WithingsSimulator simulator;
+
+	private HikariDataSource dataSource;
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+		if (this.dataSource != null) {
+			this.dataSource.close();
+		}
+	}
+
+	static Stream<Arguments> storesAndLostAnswers() {
+		return Stream.of(Store.values())
+			.flatMap((store) -> Stream.of(LostAnswer.values()).map((answer) -> Arguments.of(store, answer)));
+	}
+
+	@ParameterizedTest
+	@MethodSource("storesAndLostAnswers")
+	void authorizeWhenTheAnswerOfARotationIsLostThenAnotherInstanceFollowsTheChainAfterTheDelay(Store store,
+			LostAnswer lostAnswer) {
+		WithingsTestFixture fixture = fixture(store, null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		String refreshToken = linked.getRefreshToken().getTokenValue();
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, lostAnswer.fault);
+
+		ClientAuthorizationException failure = catchThrowableOfType(ClientAuthorizationException.class,
+				() -> fixture.clients.authorize("363"));
+
+		assertThat(failure.getError().getErrorCode()).isEqualTo("invalid_token_response");
+		assertThat(failure.getError().getDescription()).contains("the outcome is unknown");
+		assertThat(this.simulator.refreshTokenState(refreshToken)).as("Withings rotated").isEqualTo(RefreshTokenState.GRACE);
+		WithingsAuthorizedClient inDoubt = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(inDoubt.getRefreshTokenValue()).isEqualTo(refreshToken);
+		assertThat(inDoubt.getRefreshStartedAt()).isNotNull();
+
+		// another instance (no memory of the attempt) follows it once it is in doubt
+		WithingsTestFixture otherInstance = new WithingsTestFixture(this.simulator,
+				WithingsClientAuthentication.SIGNATURE, this.dataSource, (service) -> fixture.service);
+		assertThat(otherInstance.inDoubt.retry().refreshed()).isZero();
+		otherInstance.clock.advance(Duration.ofSeconds(61));
+		assertThat(otherInstance.inDoubt.retry().refreshed()).isEqualTo(1);
+
+		WithingsAuthorizedClient followed = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(followed.getRefreshTokenValue()).isNotEqualTo(refreshToken);
+		assertThat(followed.getRefreshStartedAt()).isNull();
+		assertThat(this.simulator.refreshTokenState(followed.getRefreshTokenValue())).isEqualTo(RefreshTokenState.ACTIVE);
+		assertThat(fixture.getmeas(fixture.clients.authorize("363").getAccessToken().getTokenValue()))
+			.containsEntry("status", 0);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenTheAnswerOfARotationIsLostThenTheNextCallOfThisInstanceFollowsTheChainAtOnce(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.httpStatus(503).afterProcessing());
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"));
+
+		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
+
+		assertThat(next.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(fixture.getmeas(next.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt()).isNull();
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenWithingsHangsThenOtherCallersOfThatUserFailFastAndNothingIsRemoved(Store store) throws Exception {
+		WithingsTestFixture fixture = fixture(store, null);
+		fixture.refreshClient.setLockTimeout(Duration.ofMillis(300));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.delay(WithingsTestFixture.READ_TIMEOUT.plusSeconds(1)));
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			int nonces = this.simulator.counters().nonceRequests();
+			Future<?> hanging = executor.submit(() -> fixture.clients.authorize("363"));
+			while (this.simulator.counters().nonceRequests() == nonces && !hanging.isDone()) {
+				Thread.onSpinWait();
+			}
+
+			OAuth2AuthorizationException waiting = catchThrowableOfType(OAuth2AuthorizationException.class,
+					() -> fixture.clients.authorize("363"));
+
+			assertThat(waiting.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
+			assertThat(fixture.stored("363")).isNotNull();
+			assertThat(catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+					() -> hanging.get(30, TimeUnit.SECONDS)).getCause()).isInstanceOf(ClientAuthorizationException.class);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
+		assertThat(next.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void authorizeInACallerTransactionThatRollsBackThenTheRotationIsKept(boolean readOnly) {
+		this.dataSource = TestDatabases.dataSource("caller-transaction", 2);
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				this.dataSource);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		TransactionTemplate callerTransaction = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		callerTransaction.setReadOnly(readOnly);
+		String[] used = new String[1];
+
+		callerTransaction.executeWithoutResult((status) -> {
+			// the caller's own work holds the transaction's connection
+			new JdbcTemplate(this.dataSource).queryForObject("SELECT COUNT(*) FROM withings_authorized_client",
+					Integer.class);
+			OAuth2AuthorizedClient client = fixture.clients.authorize("363");
+			used[0] = client.getAccessToken().getTokenValue();
+			assertThat(fixture.getmeas(used[0])).containsEntry("status", 0);
+			status.setRollbackOnly();
+		});
+
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.DEAD);
+		OAuth2AuthorizedClient stored = fixture.stored("363");
+		assertThat(stored.getAccessToken().getTokenValue()).isEqualTo(used[0]);
+		fixture.advance(Duration.ofHours(3).plusMinutes(5));
+		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
+		assertThat(next.getRefreshToken().getTokenValue()).isNotEqualTo(stored.getRefreshToken().getTokenValue());
+		assertThat(fixture.getmeas(next.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@Test
+	void authorizeWhenTheDatabaseIsDownThenAClearErrorWithingsIsNotCalledAndNothingIsLost() {
+		SwitchableDataSource database = new SwitchableDataSource(TestDatabases.dataSource("down", 5));
+		this.dataSource = (HikariDataSource) database.getTargetDataSource();
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				database);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		database.down.set(true);
+
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> assertThat(ex).hasRootCauseMessage("Connection refused: the database is down"));
+
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		database.down.set(false);
+		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
+			.isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(fixture.clients.authorize("363").getRefreshToken().getTokenValue())
+			.isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@Test
+	void authorizeWhenTheDatabaseGoesDownAfterWithingsRotatedThenNothingHandedOutAndTheChainIsFollowed() {
+		SwitchableDataSource database = new SwitchableDataSource(TestDatabases.dataSource("down-after", 5));
+		this.dataSource = (HikariDataSource) database.getTargetDataSource();
+		AtomicBoolean goDown = new AtomicBoolean(true);
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				database, (service) -> new ForwardingWithingsAuthorizedClientService(service) {
+
+					@Override
+					public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current,
+							OAuth2AccessTokenResponse response) {
+						database.down.set(goDown.getAndSet(false));
+						return super.saveRotation(current, response);
+					}
+
+				});
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"))
+			.satisfies((ex) -> {
+				assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
+				assertThat(ex.getError().getDescription()).contains("storing them failed");
+			});
+
+		database.down.set(false);
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.GRACE);
+		WithingsAuthorizedClient inDoubt = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(inDoubt.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(inDoubt.getRefreshStartedAt()).isNotNull();
+		fixture.clock.advance(Duration.ofSeconds(61));
+		assertThat(fixture.inDoubt.retry().refreshed()).isEqualTo(1);
+		OAuth2AuthorizedClient followed = fixture.clients.authorize("363");
+		assertThat(fixture.getmeas(followed.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@Test
+	void authorizeWhenTheRowIsLockedThenFailsWithinTheQueryTimeoutWithoutCallingWithingsAndNothingIsLost()
+			throws Exception {
+		this.dataSource = TestDatabases.dataSource("locked", 5);
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				this.dataSource);
+		((JdbcWithingsAuthorizedClientService) fixture.service).setQueryTimeout(Duration.ofSeconds(1));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		try (Connection locker = this.dataSource.getConnection()) {
+			locker.setAutoCommit(false);
+			lockRow(locker, "363");
+
+			OAuth2AuthorizationException failure = catchThrowableOfType(OAuth2AuthorizationException.class,
+					() -> fixture.clients.authorize("363"));
+
+			assertThat(failure.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
+			assertThat(failure.getError().getDescription()).contains("store is unavailable");
+			assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+			locker.rollback();
+		}
+		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
+		assertThat(next.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@Test
+	void authorizeWhen50UsersRefreshAtOnceOnAPoolOf5ThenEveryoneGetsATokenAndThePoolIsNeverExhausted()
+			throws Exception {
+		this.dataSource = TestDatabases.dataSource("pool", 5);
+		this.dataSource.setConnectionTimeout(2_000);
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				this.dataSource);
+		List<String> linked = new ArrayList<>();
+		for (int user = 0; user < 50; user++) {
+			this.simulator.setConsentingUserId(String.valueOf(36_000_100 + user));
+			linked.add(fixture.link("user-" + user, String.valueOf(36_000_100 + user)).getAccessToken().getTokenValue());
+		}
+		fixture.advance(Duration.ofHours(3).plusMinutes(5));
+		this.simulator.setLatency(Duration.ofMillis(100));
+
+		List<String> tokens = SingleFlightRefreshTokenResponseClientTests.concurrently(50, new java.util.concurrent.Callable<>() {
+
+			private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+			@Override
+			public String call() {
+				return fixture.clients.authorize("user-" + this.next.getAndIncrement()).getAccessToken().getTokenValue();
+			}
+
+		});
+
+		assertThat(Set.copyOf(tokens)).hasSize(50).doesNotContainAnyElementsOf(linked);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(50);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void saveWhenASignInRacesARefreshOfTheOldChainThenTheSignInWins(Store store) throws Exception {
+		WithingsTestFixture fixture = fixture(store, null);
+		fixture.linkExpired("363", "363");
+		CountDownLatch processed = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(processed, release));
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<OAuth2AuthorizedClient> refresh = executor.submit(() -> fixture.clients.authorize("363"));
+			assertThat(processed.await(30, TimeUnit.SECONDS)).isTrue();
+
+			// the user signs in again, as another Withings account, while Withings answers the refresh
+			OAuth2AuthorizedClient signIn = fixture.link("363", "36000099");
+			release.countDown();
+			OAuth2AuthorizedClient refreshed = refresh.get(30, TimeUnit.SECONDS);
+
+			assertThat(refreshed.getAccessToken().getTokenValue()).isEqualTo(signIn.getAccessToken().getTokenValue());
+			WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+			assertThat(stored.getAuthorizedClient().getAccessToken().getTokenValue())
+				.isEqualTo(signIn.getAccessToken().getTokenValue());
+			assertThat(stored.getRefreshTokenValue()).isEqualTo(signIn.getRefreshToken().getTokenValue());
+			assertThat(stored.getUserId()).isEqualTo("36000099");
+			assertThat(stored.getRefreshStartedAt()).isNull();
+			assertThat(fixture.getmeas(signIn.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void saveWhenALateSaveCarriesTheOlderRotationThenIgnoredAndADisconnectedClientIsNotStoredAgain(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
+		OAuth2AuthorizedClient current = fixture.clients.authorize("363");
+		org.springframework.security.core.Authentication principal = new org.springframework.security.authentication.TestingAuthenticationToken(
+				"363", null);
+
+		fixture.service.saveAuthorizedClient(old, principal);
+
+		assertThat(fixture.stored("363").getAccessToken().getTokenValue())
+			.isEqualTo(current.getAccessToken().getTokenValue());
+		assertThat(fixture.clients.disconnect("363")).isTrue();
+		fixture.service.saveAuthorizedClient(current, principal);
+		assertThat(fixture.stored("363")).as("not resurrected after disconnect").isNull();
+	}
+
+	private WithingsTestFixture fixture(Store store,
+			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		if (store == Store.JDBC) {
+			this.dataSource = TestDatabases.dataSource("faults", 10);
+		}
+		return new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, this.dataSource,
+				decorator);
+	}
+
+	private static void lockRow(Connection connection, String principalName) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT version FROM withings_authorized_client WHERE principal_name = ? FOR UPDATE")) {
+			statement.setString(1, principalName);
+			statement.executeQuery().close();
+		}
+	}
+
+	/** A database that can be switched off: every new connection is refused. */
+	static final class SwitchableDataSource extends DelegatingDataSource {
+
+		final AtomicBoolean down = new AtomicBoolean();
+
+		SwitchableDataSource(DataSource target) {
+			super(target);
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			if (this.down.get()) {
+				throw new SQLException("Connection refused: the database is down", "08001");
+			}
+			return super.getConnection();
+		}
+
+	}
+
+}
