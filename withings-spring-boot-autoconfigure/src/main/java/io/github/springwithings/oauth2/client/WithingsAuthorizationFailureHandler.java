@@ -82,6 +82,30 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 		}
 	}
 
+	/**
+	 * How a caller that can send the user to consent reports a failed authorization when it is
+	 * not Spring's web manager (the starter's own clients, whose manager has no servlet request):
+	 * as this handler does in a web request, a {@link ClientAuthorizationRequiredException} (with
+	 * {@code failure} suppressed) when {@code failure} is {@code invalid_grant} and the store holds
+	 * no client for the principal any more; otherwise {@code failure} itself. Call it after the
+	 * manager (and so this handler) has seen the failure.
+	 * @param failure the failure the manager threw
+	 * @param principalName the principal whose client failed
+	 * @param authorizedClientService the store
+	 * @return the exception to throw
+	 */
+	public static ClientAuthorizationException authorizationRequiredIfUnlinked(ClientAuthorizationException failure,
+			String principalName, WithingsAuthorizedClientService authorizedClientService) {
+		Assert.notNull(failure, "failure cannot be null");
+		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
+		if (!OAuth2ErrorCodes.INVALID_GRANT.equals(failure.getError().getErrorCode()) || principalName == null
+				|| authorizedClientService.loadAuthorizedClient(failure.getClientRegistrationId(),
+						principalName) != null) {
+			return failure;
+		}
+		return authorizationRequired(failure);
+	}
+
 	private static ClientAuthorizationRequiredException authorizationRequired(ClientAuthorizationException failure) {
 		ClientAuthorizationRequiredException authorizationRequired = new ClientAuthorizationRequiredException(
 				failure.getClientRegistrationId());

@@ -138,6 +138,34 @@ class WithingsAuthorizationFailureHandlerTests {
 		assertThat(stored()).isNotNull();
 	}
 
+	@Test
+	void authorizationRequiredIfUnlinkedWhenInvalidGrantAndNoClientStoredThenAuthorizationRequired() {
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
+
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(failure, "alice", this.store))
+			.isInstanceOfSatisfying(ClientAuthorizationRequiredException.class, (ex) -> {
+				assertThat(ex.getClientRegistrationId()).isEqualTo("withings");
+				assertThat(ex.getSuppressed()).containsExactly(failure);
+			});
+	}
+
+	@Test
+	void authorizationRequiredIfUnlinkedWhenClientStillStoredThenTheFailureItself() {
+		link("newer-refresh-token");
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
+
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(failure, "alice", this.store))
+			.isSameAs(failure);
+	}
+
+	@Test
+	void authorizationRequiredIfUnlinkedWhenNotInvalidGrantThenTheFailureItself() {
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, DEAD_REFRESH_TOKEN);
+
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(failure, "alice", this.store))
+			.isSameAs(failure);
+	}
+
 	/** Pins Spring's contract: the web manager passes the request and lets the handler's exception through. */
 	@Test
 	void authorizeWhenSpringWebManagerAndRefreshTokenRejectedThenAuthorizationRequired() {
