@@ -141,17 +141,21 @@ abstract class AbstractWithingsLoginIntegrationTests {
 	}
 
 	@Test
-	void dataCallWhenRefreshTokenDeadThenSpringRemovesTheClient() throws Exception {
+	void dataCallWhenRefreshTokenDeadThenDeadClientReplacedThroughConsent() throws Exception {
 		WithingsSimulator simulator = simulator();
 		signIn();
+		OAuth2AuthorizedClient before = storedClient();
 		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
 		simulator.injectFault(SimulatorEndpoint.OAUTH2,
 				SimulatorFault.withingsStatus(503, "Invalid Params: invalid refresh_token"));
+		int consents = this.browser.visited().size();
 
-		this.browser.get(app("/measures/restclient"));
+		HttpResponse<String> response = this.browser.get(app("/measures/restclient"));
 
-		assertThat(this.authorizedClientService.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", USER_ID))
-			.isNull();
+		assertThat(this.browser.visited().get(consents + 1).getPath()).isEqualTo("/oauth2_user/authorize2");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(storedClient().getRefreshToken().getTokenValue())
+			.isNotEqualTo(before.getRefreshToken().getTokenValue());
 	}
 
 	@Test

@@ -4,19 +4,50 @@ import java.util.Map;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizationFailureHandler;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
 /**
- * Removes a stored client after a failed refresh only when Withings said its refresh token is
- * dead ({@code invalid_grant}) <em>and</em> the store still holds that very refresh token: a
- * concurrent refresh or a new sign-in is never undone by a late failure. Throttling, transport
- * errors and every other failure remove nothing. Replaces Spring's
+ * What to do when refreshing a Withings client failed. Replaces Spring's
  * {@code RemoveAuthorizedClientOAuth2AuthorizationFailureHandler}, which removes by key.
+ *
+ * <p><b>Compare before remove.</b> The stored client is removed only when Withings said its
+ * refresh token is dead ({@code invalid_grant}) <em>and</em> the store still holds that very
+ * refresh token (named by the {@link RefreshTokenRejectedException} in the cause chain): a
+ * concurrent refresh or a new sign-in is never undone by a late failure. Throttling, transport
+ * errors and every other failure remove nothing.
+ *
+ * <p><b>Dead link in a web request: consent, not an error page.</b> When the failure happened in
+ * a web request (the attributes carry the {@code HttpServletRequest}, as Spring's
+ * {@code DefaultOAuth2AuthorizedClientManager} passes it) and the link is dead after an
+ * {@code invalid_grant} (the client was just removed, or the store holds no client for that
+ * principal and registration), this handler throws a {@link ClientAuthorizationRequiredException}
+ * for the registration instead of letting Spring rethrow the {@code invalid_grant}. Spring's
+ * {@link OAuth2AuthorizationRequestRedirectFilter} then saves the request and sends the user to
+ * Withings' consent, and back to the page they asked for, on that first request, whichever
+ * Spring client made the call (the {@code RestClient} interceptor, the servlet {@code WebClient}
+ * filter, {@code @RegisteredOAuth2AuthorizedClient}). The original failure (with Withings'
+ * status and text, never a token) stays reachable as a suppressed exception. When the store still
+ * holds a newer refresh token, the link is alive and the original failure propagates.
+ *
+ * <p><b>Background</b> (no servlet request in the attributes, as with
+ * {@code AuthorizedClientServiceOAuth2AuthorizedClientManager} and
+ * {@link WithingsAuthorizedClients}): Spring's behaviour is kept, the original
+ * {@link ClientAuthorizationException} with {@code invalid_grant} and Withings' status and text
+ * propagates. A redirect would mean nothing there.
  */
 public final class WithingsAuthorizationFailureHandler implements OAuth2AuthorizationFailureHandler {
+
+	/**
+	 * The attribute under which Spring's web managers pass the servlet request
+	 * ({@code HttpServletRequest.class.getName()}); a name, so that applications without the
+	 * servlet API (background only) can use this handler.
+	 */
+	private static final String SERVLET_REQUEST_ATTRIBUTE = "jakarta.servlet.http.HttpServletRequest";
 
 	private final WithingsAuthorizedClientService authorizedClientService;
 
@@ -25,6 +56,9 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 		this.authorizedClientService = authorizedClientService;
 	}
 
+	/**
+	 * @throws ClientAuthorizationRequiredException in a web request whose link is dead
+	 */
 	@Override
 	public void onAuthorizationFailure(OAuth2AuthorizationException authorizationException, Authentication principal,
 			Map<String, Object> attributes) {
@@ -32,13 +66,51 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 				|| !OAuth2ErrorCodes.INVALID_GRANT.equals(authorizationException.getError().getErrorCode())) {
 			return;
 		}
+		String registrationId = clientException.getClientRegistrationId();
+		boolean removed = false;
 		for (Throwable cause = authorizationException; cause != null; cause = cause.getCause()) {
 			if (cause instanceof RefreshTokenRejectedException rejected) {
-				this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-						clientException.getClientRegistrationId(), principal.getName(), rejected.getRefreshTokenValue());
-				return;
+				removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId,
+						principal.getName(), rejected.getRefreshTokenValue());
+				break;
 			}
 		}
+		if (attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null
+				&& (removed || this.authorizedClientService.loadAuthorizedClient(registrationId,
+						principal.getName()) == null)) {
+			throw authorizationRequired(clientException);
+		}
+	}
+
+	/**
+	 * How a caller that can send the user to consent reports a failed authorization when it is
+	 * not Spring's web manager (the starter's own clients, whose manager has no servlet request):
+	 * as this handler does in a web request, a {@link ClientAuthorizationRequiredException} (with
+	 * {@code failure} suppressed) when {@code failure} is {@code invalid_grant} and the store holds
+	 * no client for the principal any more; otherwise {@code failure} itself. Call it after the
+	 * manager (and so this handler) has seen the failure.
+	 * @param failure the failure the manager threw
+	 * @param principalName the principal whose client failed
+	 * @param authorizedClientService the store
+	 * @return the exception to throw
+	 */
+	public static ClientAuthorizationException authorizationRequiredIfUnlinked(ClientAuthorizationException failure,
+			String principalName, WithingsAuthorizedClientService authorizedClientService) {
+		Assert.notNull(failure, "failure cannot be null");
+		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
+		if (!OAuth2ErrorCodes.INVALID_GRANT.equals(failure.getError().getErrorCode()) || principalName == null
+				|| authorizedClientService.loadAuthorizedClient(failure.getClientRegistrationId(),
+						principalName) != null) {
+			return failure;
+		}
+		return authorizationRequired(failure);
+	}
+
+	private static ClientAuthorizationRequiredException authorizationRequired(ClientAuthorizationException failure) {
+		ClientAuthorizationRequiredException authorizationRequired = new ClientAuthorizationRequiredException(
+				failure.getClientRegistrationId());
+		authorizationRequired.addSuppressed(failure);
+		return authorizationRequired;
 	}
 
 }

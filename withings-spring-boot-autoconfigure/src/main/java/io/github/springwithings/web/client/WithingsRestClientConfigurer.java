@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
 import org.springframework.util.Assert;
@@ -17,7 +21,10 @@ import org.springframework.web.client.RestClient;
  * Spring's HTTP service groups): the {@link WithingsApiResponseInterceptor}, then Spring's
  * {@link OAuth2ClientHttpRequestInterceptor} on the starter's authorized clients, both resolving
  * the registration (request attribute, else the default Withings registration) and the principal
- * ({@link WithingsPrincipalResolver}) the same way.
+ * ({@link WithingsPrincipalResolver}) the same way. A dead link ({@code invalid_grant} on the
+ * refresh of an expired access token, the client gone from the store) is reported as
+ * {@link ClientAuthorizationRequiredException}, as a data call Withings answers with 401 is: in a web
+ * request Spring then sends the user to Withings' consent and back.
  *
  * <pre class="code">
  * RestClient client = RestClient.builder().baseUrl(apiBaseUri).apply(configurer).build();
@@ -42,7 +49,16 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 				registrationIdResolver);
 		this.envelopeInterceptor = new WithingsApiResponseInterceptor(authorizedClients, registrationIdResolver,
 				principalResolver);
-		this.oauth2Interceptor = new OAuth2ClientHttpRequestInterceptor(authorizedClients.getAuthorizedClientManager());
+		OAuth2AuthorizedClientManager manager = authorizedClients.getAuthorizedClientManager();
+		this.oauth2Interceptor = new OAuth2ClientHttpRequestInterceptor((authorizeRequest) -> {
+			try {
+				return manager.authorize(authorizeRequest);
+			}
+			catch (ClientAuthorizationException ex) {
+				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex,
+						authorizeRequest.getPrincipal().getName(), authorizedClientService);
+			}
+		});
 		this.oauth2Interceptor.setClientRegistrationIdResolver(registrationIdResolver);
 		this.oauth2Interceptor.setPrincipalResolver(principalResolver);
 	}

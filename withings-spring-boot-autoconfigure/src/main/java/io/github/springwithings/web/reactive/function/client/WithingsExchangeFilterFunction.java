@@ -8,6 +8,7 @@ import java.util.function.Function;
 import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
@@ -20,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
@@ -35,9 +37,11 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * signed-in user (or of the user named with {@link WithingsRequestAttributes} in
  * {@code .attributes(...)}), and the same envelope rules as the RestClient interceptor: status 0
  * gives {@code body}; 401 refreshes once (single flight) and retries once, then
- * {@link ClientAuthorizationRequiredException}; 601 waits within the bound and retries once, else
- * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The blocking
- * store and token calls run on Reactor's bounded-elastic scheduler.
+ * {@link ClientAuthorizationRequiredException}, as is a dead link found when refreshing an expired
+ * access token ({@code invalid_grant}, the client gone from the store); 601 waits within the bound
+ * and retries once, else {@link WithingsRateLimitException}; other statuses
+ * {@link WithingsApiException}. The blocking store and token calls run on Reactor's
+ * bounded-elastic scheduler.
  */
 public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
 
@@ -99,7 +103,14 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			if (!this.permits.getAsBoolean()) {
 				throw new WithingsRateLimitException("Client-side rate limit reached", this.maxRateLimitWait);
 			}
-			OAuth2AuthorizedClient client = this.authorizedClients.authorize(registrationId, principalName);
+			OAuth2AuthorizedClient client;
+			try {
+				client = this.authorizedClients.authorize(registrationId, principalName);
+			}
+			catch (ClientAuthorizationException ex) {
+				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex, principalName,
+						this.authorizedClientService);
+			}
 			if (client == null) {
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
