@@ -111,6 +111,8 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			throw translated;
 		}
 		finally {
+			// the restoring interceptor forgets the secrets, unless an outer one failed first
+			RedactedFormParameters.clear();
 			observation.stop();
 		}
 	}

@@ -76,14 +76,20 @@ public final class WithingsNonceClient {
 
 	private String requestNonce(ClientRegistration registration) {
 		MultiValueMap<String, String> form = nonceRequest(registration, this.clock.instant(), this.signer);
-		RedactedFormParameters.redact(form);
-		Map<String, Object> envelope = this.restClient.post()
-			.uri(signatureUri(registration))
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.accept(MediaType.APPLICATION_JSON)
-			.body(form)
-			.retrieve()
-			.body(JSON_OBJECT);
+		Map<String, Object> envelope;
+		try {
+			RedactedFormParameters.redact(form);
+			envelope = this.restClient.post()
+				.uri(signatureUri(registration))
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.accept(MediaType.APPLICATION_JSON)
+				.body(form)
+				.retrieve()
+				.body(JSON_OBJECT);
+		}
+		finally {
+			RedactedFormParameters.clear();
+		}
 		return nonceOf(envelope);
 	}
 

@@ -54,14 +54,20 @@ public final class WithingsSignedRequestClient {
 		form.set("nonce", nonce);
 		form.set("signature", this.signer.sign(registration.getClientSecret(), action, registration.getClientId(), nonce));
 		parameters.forEach(form::set);
-		RedactedFormParameters.redact(form);
-		Map<String, Object> envelope = this.restClient.post()
-			.uri(registration.getProviderDetails().getTokenUri())
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.accept(MediaType.APPLICATION_JSON)
-			.body(form)
-			.retrieve()
-			.body(JSON_OBJECT);
+		Map<String, Object> envelope;
+		try {
+			RedactedFormParameters.redact(form);
+			envelope = this.restClient.post()
+				.uri(registration.getProviderDetails().getTokenUri())
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.accept(MediaType.APPLICATION_JSON)
+				.body(form)
+				.retrieve()
+				.body(JSON_OBJECT);
+		}
+		finally {
+			RedactedFormParameters.clear();
+		}
 		return WithingsResponseEnvelope.unwrap(envelope);
 	}
 
