@@ -1,5 +1,7 @@
 package io.github.springwithings.api;
 
+import java.math.BigDecimal;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,8 +19,11 @@ public final class WithingsApiEnvelope {
 
 	private final JsonNode root;
 
-	private WithingsApiEnvelope(JsonNode root) {
+	private final int status;
+
+	private WithingsApiEnvelope(JsonNode root, int status) {
 		this.root = root;
+		this.status = status;
 	}
 
 	/**
@@ -47,12 +52,27 @@ public final class WithingsApiEnvelope {
 		if (root == null || !root.path("status").isNumber()) {
 			throw new WithingsApiException("Withings answered without a numeric 'status'", null);
 		}
-		return new WithingsApiEnvelope(root);
+		Integer status = exactInt(root.path("status"));
+		if (status == null) {
+			// never truncated: 4294967296 must not read as 0 (success)
+			throw new WithingsApiException(
+					"Withings answered with a 'status' that is not a whole number in the 32-bit range", null);
+		}
+		return new WithingsApiEnvelope(root, status);
+	}
+
+	private static Integer exactInt(JsonNode number) {
+		try {
+			return number.decimalValue().intValueExact();
+		}
+		catch (ArithmeticException | NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	/** The Withings status. */
 	public int status() {
-		return this.root.path("status").asInt();
+		return this.status;
 	}
 
 	/** The Withings error text, or {@code null}. */
@@ -61,10 +81,17 @@ public final class WithingsApiEnvelope {
 		return (error.isMissingNode() || error.isNull()) ? null : error.asString();
 	}
 
-	/** {@code body.wait_seconds} of a 601, 10 when absent. */
+	/** {@code body.wait_seconds} of a 601, 10 when absent or not a whole number of seconds. */
 	public int waitSeconds() {
 		JsonNode wait = this.root.path("body").path("wait_seconds");
-		return wait.isNumber() ? wait.asInt() : 10;
+		if (!wait.isNumber()) {
+			return 10;
+		}
+		if (wait.decimalValue().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+			return Integer.MAX_VALUE;
+		}
+		Integer seconds = exactInt(wait);
+		return (seconds != null && seconds >= 0) ? seconds : 10;
 	}
 
 	/** The {@code body}, as JSON bytes ({@code {}} when absent). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsMeasure;
@@ -168,6 +169,23 @@ class WithingsApiResponseInterceptorTests {
 		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class))
 			.withMessage("Withings answered with a body that is not valid JSON (malformed or truncated)");
+	}
+
+	@Test
+	void callWhenStatusBeyondIntRangeThenApiExceptionNotSuccess() {
+		this.fixture.link("alice", USER);
+		this.simulator.wireMock()
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo("/measure"))
+				.atPriority(1)
+				.willReturn(WireMock.okJson("{\"status\":4294967296,\"body\":{\"measuregrps\":[],\"more\":0}}")));
+
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class))
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage())
+					.isEqualTo("Withings answered with a 'status' that is not a whole number in the 32-bit range");
+				assertThat(ex.getStatus()).isNull();
+			});
 	}
 
 	@Test

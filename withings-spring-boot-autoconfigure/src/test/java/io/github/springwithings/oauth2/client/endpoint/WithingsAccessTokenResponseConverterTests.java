@@ -85,6 +85,33 @@ class WithingsAccessTokenResponseConverterTests {
 			.withMessage("Withings answered with a 'body' that is not a JSON object");
 	}
 
+	@Test
+	void convertWhenStatusBeyondIntRangeThenMalformedNeverSuccess() {
+		for (Object status : new Object[] { 4294967296L, "4294967296", -4294967296L, new java.math.BigInteger("18446744073709551616"),
+				0.5, "0.5" }) {
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
+				.withMessage("Withings answered with a 'status' that is not a whole number in the 32-bit range");
+		}
+	}
+
+	@Test
+	void convertWhenStatusIsNotANumberThenMalformed() {
+		for (Object status : new Object[] { "ok", true }) {
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
+				.withMessage("Withings answered without a numeric 'status'");
+		}
+	}
+
+	@Test
+	void convertWhenWaitSecondsBeyondIntRangeThenLongestWaitNotTruncated() {
+		Map<String, Object> envelope = envelope(601, Map.of("wait_seconds", 4294967296L + 3));
+
+		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isEqualTo(Integer.MAX_VALUE));
+	}
+
 	private static Map<String, Object> envelope(Object status, Map<String, Object> body) {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("status", status);
