@@ -112,6 +112,53 @@ class WithingsAccessTokenResponseConverterTests {
 			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isEqualTo(Integer.MAX_VALUE));
 	}
 
+	@Test
+	void convertWhenExpiresInFractionalThenRoundedDownToWholeSeconds() {
+		for (Object expiresIn : new Object[] { "10800.5", 10800.5, " 10800.999 " }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			OAuth2AccessTokenResponse response = this.converter.convert(envelope(0, body));
+
+			assertThat(response.getAccessToken().getExpiresAt())
+				.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInNotANumberThenMalformed() {
+		for (Object expiresIn : new Object[] { "abc", "", true, Map.of() }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has an 'expires_in' that is not a number");
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInBelowOneSecondThenMalformed() {
+		for (Object expiresIn : new Object[] { 0, -10800, "0", "-1", 0.5, "0.99" }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has an 'expires_in' that is not a positive number of seconds");
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInBeyondIntRangeThenMalformed() {
+		Map<String, Object> body = body(363);
+		body.put("expires_in", 1.0E30);
+
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+			.withMessage("Withings token answer has an 'expires_in' that is too large");
+	}
+
 	private static Map<String, Object> envelope(Object status, Map<String, Object> body) {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("status", status);

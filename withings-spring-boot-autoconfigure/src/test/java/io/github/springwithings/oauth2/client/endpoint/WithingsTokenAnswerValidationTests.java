@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Token answers that are HTTP 200 and JSON but must not be believed: a {@code status} beyond the
- * 32-bit range.
+ * 32-bit range, an {@code expires_in} that is not a positive number.
  * The simulator never sends them, so a stub with a higher priority than its catch-all answers the
  * token call (nonce calls still reach the simulator).
  */
@@ -61,6 +62,41 @@ class WithingsTokenAnswerValidationTests {
 			assertThat(error.getDescription())
 				.isEqualTo("Withings answered with a 'status' that is not a whole number in the 32-bit range");
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\"abc\"", "\"\"", "true", "{}" })
+	void getTokenResponseWhenExpiresInNotANumberThenInvalidTokenResponse(String expiresIn) {
+		answerTokenRequests(answer("0", expiresIn, true));
+
+		assertCodeExchangeFails((error) -> {
+			assertThat(error.getErrorCode()).isEqualTo("invalid_token_response");
+			assertThat(error.getDescription()).isEqualTo("Withings token answer has an 'expires_in' that is not a number");
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "-1", "\"-10800\"", "0.5" })
+	void getTokenResponseWhenExpiresInBelowOneSecondThenInvalidTokenResponse(String expiresIn) {
+		answerTokenRequests(answer("0", expiresIn, true));
+
+		assertCodeExchangeFails((error) -> {
+			assertThat(error.getErrorCode()).isEqualTo("invalid_token_response");
+			assertThat(error.getDescription())
+				.isEqualTo("Withings token answer has an 'expires_in' that is not a positive number of seconds");
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "10800.5", "\"10800.5\"" })
+	void getTokenResponseWhenExpiresInFractionalThenRoundedDownNotOneSecond(String expiresIn) {
+		answerTokenRequests(answer("0", expiresIn, true));
+
+		OAuth2AccessTokenResponse response = codeClient(WithingsClientAuthentication.SIGNATURE)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
+
+		assertThat(response.getAccessToken().getExpiresAt())
+			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
 	}
 
 	/** A token answer, with the {@code status} and {@code expires_in} given as raw JSON. */
