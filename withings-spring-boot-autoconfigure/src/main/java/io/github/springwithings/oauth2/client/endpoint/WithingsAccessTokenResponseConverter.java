@@ -20,9 +20,9 @@ import org.springframework.util.Assert;
  * {@code userid} as a String whether Withings sent a number or a string, normalises
  * {@code expires_in} to whole seconds, and hands the rest to Spring's {@link DefaultMapOAuth2AccessTokenResponseConverter},
  * which keeps {@code userid} and {@code csrf_token} as additional parameters. A non-zero status
- * is thrown as {@link WithingsStatusException}; an answer without {@code access_token}, or with an
- * {@code expires_in} that is not a positive number of seconds (fractions are rounded down), as
- * {@link WithingsResponseException}.
+ * is thrown as {@link WithingsStatusException}; an answer without {@code access_token} or
+ * {@code refresh_token}, or with an {@code expires_in} that is not a positive number of seconds
+ * (fractions are rounded down), as {@link WithingsResponseException}.
  */
 public final class WithingsAccessTokenResponseConverter
 		implements Converter<Map<String, Object>, OAuth2AccessTokenResponse> {
@@ -39,6 +39,11 @@ public final class WithingsAccessTokenResponseConverter
 		Map<String, Object> parameters = new LinkedHashMap<>(WithingsResponseEnvelope.unwrap(envelope));
 		if (!(parameters.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken) || accessToken.isBlank()) {
 			throw new WithingsResponseException("Withings token answer has status 0 but no access_token");
+		}
+		if (!(parameters.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken)
+				|| refreshToken.isBlank()) {
+			// Withings always sends one; without it a stored refresh token could be overwritten by nothing
+			throw new WithingsResponseException("Withings token answer has status 0 but no refresh_token");
 		}
 		parameters.computeIfPresent(OAuth2ParameterNames.SCOPE,
 				(name, scope) -> String.join(" ", scope.toString().trim().split("[,\\s]+")));

@@ -159,6 +159,23 @@ class WithingsAccessTokenResponseConverterTests {
 			.withMessage("Withings token answer has an 'expires_in' that is too large");
 	}
 
+	@Test
+	void convertWhenRefreshTokenMissingOrBlankThenMalformed() {
+		for (Object refreshToken : new Object[] { null, "", "  ", 42 }) {
+			Map<String, Object> body = body(363);
+			body.put("refresh_token", refreshToken);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has status 0 but no refresh_token");
+		}
+		Map<String, Object> body = body(363);
+		body.remove("refresh_token");
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+			.withMessage("Withings token answer has status 0 but no refresh_token");
+	}
+
 	private static Map<String, Object> envelope(Object status, Map<String, Object> body) {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("status", status);

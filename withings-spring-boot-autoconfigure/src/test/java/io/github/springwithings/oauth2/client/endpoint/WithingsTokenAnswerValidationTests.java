@@ -5,14 +5,20 @@ import java.util.function.Consumer;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.matching.StringValuePattern;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -24,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Token answers that are HTTP 200 and JSON but must not be believed: a {@code status} beyond the
- * 32-bit range, an {@code expires_in} that is not a positive number.
+ * 32-bit range, an {@code expires_in} that is not a positive number, no {@code refresh_token}.
  * The simulator never sends them, so a stub with a higher priority than its catch-all answers the
  * token call (nonce calls still reach the simulator).
  */
@@ -99,6 +105,64 @@ class WithingsTokenAnswerValidationTests {
 			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
 	}
 
+	@ParameterizedTest
+	@EnumSource(WithingsClientAuthentication.class)
+	void getTokenResponseWhenCodeExchangeAnswerHasNoRefreshTokenThenInvalidTokenResponse(
+			WithingsClientAuthentication authentication) {
+		answerTokenRequests(answer("0", "10800", false));
+		String code = newCode();
+
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> codeClient(authentication)
+				.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)))
+			.satisfies((ex) -> {
+				assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_token_response");
+				assertThat(ex.getError().getDescription())
+					.isEqualTo("Withings token answer has status 0 but no refresh_token");
+				assertNoSecretIn(ex, code, ACCESS_TOKEN, WithingsSimulator.DEFAULT_CLIENT_SECRET);
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(WithingsClientAuthentication.class)
+	void getTokenResponseWhenRefreshAnswerHasNoRefreshTokenThenInvalidTokenResponse(
+			WithingsClientAuthentication authentication) {
+		OAuth2AccessTokenResponse linked = codeClient(authentication)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
+		answerRefreshRequests(answer("0", "10800", false));
+
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> WithingsAccessTokenResponseClient.refreshToken(withings(), authentication, RestClient.builder())
+				.getTokenResponse(new OAuth2RefreshTokenGrantRequest(this.registration, linked.getAccessToken(),
+						linked.getRefreshToken())))
+			.satisfies((ex) -> {
+				assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_token_response");
+				assertThat(ex.getError().getDescription())
+					.isEqualTo("Withings token answer has status 0 but no refresh_token");
+				assertNoSecretIn(ex, linked.getRefreshToken().getTokenValue(), ACCESS_TOKEN,
+						WithingsSimulator.DEFAULT_CLIENT_SECRET);
+			});
+	}
+
+	@Test
+	void authorizeWhenRefreshAnswerHasNoRefreshTokenThenStoredRefreshTokenKept() {
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("alice", "36000001");
+		answerRefreshRequests(answer("0", "10800", false));
+
+		assertThatExceptionOfType(OAuth2AuthorizationException.class)
+			.isThrownBy(() -> fixture.clients.authorize("alice"))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_token_response"));
+
+		OAuth2AuthorizedClient stored = fixture.stored("alice");
+		assertThat(stored).isNotNull();
+		assertThat(stored.getRefreshToken()).isNotNull();
+		assertThat(stored.getRefreshToken().getTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
+	}
+
 	/** A token answer, with the {@code status} and {@code expires_in} given as raw JSON. */
 	private static String answer(String status, String expiresIn, boolean withRefreshToken) {
 		return "{\"status\":" + status + ",\"body\":{\"userid\":36000001,\"access_token\":\"" + ACCESS_TOKEN + "\","
@@ -108,6 +172,10 @@ class WithingsTokenAnswerValidationTests {
 
 	private void answerTokenRequests(String json) {
 		stubTokenEndpoint(WireMock.containing("action=requesttoken"), json);
+	}
+
+	private void answerRefreshRequests(String json) {
+		stubTokenEndpoint(WireMock.containing("grant_type=refresh_token"), json);
 	}
 
 	private void stubTokenEndpoint(StringValuePattern body, String json) {
