@@ -181,6 +181,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 				.addCustomConverter(tokenResponseConverter))
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.requestInterceptor(RedactedFormParameters.restoring())
+			.requestInterceptor(BoundedResponses.interceptor())
 			.build();
 		WithingsNonceClient nonceClient = new WithingsNonceClient(restClientBuilder.clone().build());
 		client.setRestClient(tokenRestClient);

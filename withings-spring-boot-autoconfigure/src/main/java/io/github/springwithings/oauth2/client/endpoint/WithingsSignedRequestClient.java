@@ -32,7 +32,10 @@ public final class WithingsSignedRequestClient {
 	 */
 	public WithingsSignedRequestClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
-		this.restClient = restClient.mutate().requestInterceptor(RedactedFormParameters.restoring()).build();
+		this.restClient = restClient.mutate()
+			.requestInterceptor(RedactedFormParameters.restoring())
+			.requestInterceptor(BoundedResponses.interceptor())
+			.build();
 		this.nonceClient = new WithingsNonceClient(restClient);
 	}
 
@@ -43,6 +46,7 @@ public final class WithingsSignedRequestClient {
 	 * @param parameters the action's parameters
 	 * @return the {@code body} of the answer
 	 * @throws WithingsStatusException when Withings answers with a non-zero status
+	 * @throws WithingsResponseException when the answer is not an envelope, or is larger than 64 KiB
 	 */
 	public Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
 		Assert.notNull(registration, "registration cannot be null");
