@@ -28,7 +28,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.util.Assert;
-import org.springframework.util.StreamUtils;
 
 /**
  * Makes a {@code RestClient} understand Withings' API answers, which are HTTP 200 with a
@@ -44,7 +43,8 @@ import org.springframework.util.StreamUtils;
  * <li>status 601: retried once after {@code wait_seconds} when within the bound, otherwise
  * {@link WithingsRateLimitException};</li>
  * <li>any other status: {@link WithingsApiException} with the status, its family and the text;</li>
- * <li>HTTP errors, non-JSON or broken bodies: {@link WithingsApiException} saying so.</li>
+ * <li>HTTP errors, non-JSON, broken or oversized bodies (16 MiB by default): {@link WithingsApiException}
+ * saying so.</li>
  * </ul>
  */
 public final class WithingsApiResponseInterceptor implements ClientHttpRequestInterceptor {
@@ -58,6 +58,11 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	private final OAuth2ClientHttpRequestInterceptor.PrincipalResolver principalResolver;
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+	/** The default largest API answer read: 16 MiB. */
+	public static final int DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024;
+
+	private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
 
 	/** Name of the observation of API calls. */
 	public static final String API_OBSERVATION = "withings.api";
@@ -159,8 +164,8 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		request.getHeaders().remove(HttpHeaders.AUTHORIZATION);
 		ClientHttpResponse response = execution.execute(request, body);
 		try (response) {
-			return WithingsApiEnvelope.read(response.getStatusCode(), response.getHeaders().getContentType(),
-					StreamUtils.copyToByteArray(response.getBody()));
+			return WithingsApiEnvelope.read(response.getStatusCode(), response.getHeaders(), response.getBody(),
+					this.maxResponseSize);
 		}
 	}
 
@@ -191,6 +196,16 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
 		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Set the largest answer read ({@value #DEFAULT_MAX_RESPONSE_SIZE} bytes by default); a larger
+	 * one fails with {@link WithingsApiException} without being read further.
+	 * @param maxResponseSize the bound, in bytes
+	 */
+	public void setMaxResponseSize(int maxResponseSize) {
+		Assert.isTrue(maxResponseSize > 0, "maxResponseSize must be positive");
+		this.maxResponseSize = maxResponseSize;
 	}
 
 	/**

@@ -77,6 +77,14 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	}
 
 	/**
+	 * Set the largest API answer read (16 MiB by default).
+	 * @param maxResponseSize the bound, in bytes
+	 */
+	public void setMaxResponseSize(int maxResponseSize) {
+		this.envelopeInterceptor.setMaxResponseSize(maxResponseSize);
+	}
+
+	/**
 	 * Record {@code withings.api} observations.
 	 * @param observationRegistry the registry
 	 */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsMeasure;
@@ -168,6 +169,54 @@ class WithingsApiResponseInterceptorTests {
 		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class))
 			.withMessage("Withings answered with a body that is not valid JSON (malformed or truncated)");
+	}
+
+	@Test
+	void callWhenStatusBeyondIntRangeThenApiExceptionNotSuccess() {
+		this.fixture.link("alice", USER);
+		this.simulator.wireMock()
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo("/measure"))
+				.atPriority(1)
+				.willReturn(WireMock.okJson("{\"status\":4294967296,\"body\":{\"measuregrps\":[],\"more\":0}}")));
+
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class))
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage())
+					.isEqualTo("Withings answered with a 'status' that is not a whole number in the 32-bit range");
+				assertThat(ex.getStatus()).isNull();
+			});
+	}
+
+	@Test
+	void callWhenAnswerLargerThan16MiBThenApiExceptionNotRead() {
+		this.fixture.link("alice", USER);
+		String big = "{\"status\":0,\"body\":{\"measuregrps\":[],\"pad\":\"" + "x".repeat(16 * 1024 * 1024) + "\"}}";
+		this.simulator.wireMock()
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo("/measure")).atPriority(1).willReturn(WireMock.okJson(big)));
+
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class))
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage()).isEqualTo("Withings answered with a body larger than 16 MiB");
+				assertThat(ex.getStatus()).isNull();
+				assertThat(ex.getFamily()).isEqualTo(WithingsStatusFamily.ERROR);
+			});
+	}
+
+	@Test
+	void callWhenAnswerLargerThanConfiguredLimitThenApiException() {
+		this.fixture.link("alice", USER);
+		WithingsRestClientConfigurer configurer = new WithingsRestClientConfigurer(this.fixture.clients,
+				this.fixture.service);
+		configurer.setMaxResponseSize(1024);
+		WithingsApi small = new WithingsApi(RestClient.builder().baseUrl(this.simulator.baseUrl()).apply(configurer).build())
+			.forUser(USER);
+
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> small.call("/measure", "getmeas", Map.of(), Map.class))
+			.withMessage("Withings answered with a body larger than 1 KiB");
+		assertThat((Map<String, Object>) this.api.call("/measure", "getmeas", Map.of(), Map.class)).containsKey("measuregrps");
 	}
 
 	@Test

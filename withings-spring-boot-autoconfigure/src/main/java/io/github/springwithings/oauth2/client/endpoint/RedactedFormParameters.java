@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -18,6 +19,12 @@ import org.springframework.util.MultiValueMap;
  * opaque placeholders, and an interceptor (which sees the encoded bytes, after any logging) puts
  * the real values back just before the request is sent. Placeholders live in a thread-local,
  * since a blocking {@code RestClient} encodes and sends on the caller's thread.
+ *
+ * <p>It fails closed: a body that still holds a placeholder after restoring (restored on another
+ * thread, lost, or unknown) is never sent; the request fails with
+ * {@link PlaceholderNotRestoredException}. The thread-local is emptied by the restoring
+ * interceptor whatever happens, and by the calling code ({@link #clear()} in a {@code finally})
+ * for when an outer interceptor fails before the restoring one runs.
  */
 final class RedactedFormParameters {
 
@@ -26,18 +33,20 @@ final class RedactedFormParameters {
 
 	private static final String PREFIX = "withings-redacted-";
 
-	private static final ThreadLocal<Map<String, String>> placeholders = ThreadLocal.withInitial(HashMap::new);
+	private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+
+	private static final ThreadLocal<Map<String, String>> placeholders = new ThreadLocal<>();
 
 	private RedactedFormParameters() {
 	}
 
 	/**
-	 * Replace the secret values of a form by placeholders (in place).
+	 * Replace the secret values of a form by placeholders (in place), forgetting the placeholders
+	 * of any earlier form of this thread.
 	 * @param form the form
 	 */
 	static void redact(MultiValueMap<String, String> form) {
-		Map<String, String> current = placeholders.get();
-		current.clear();
+		Map<String, String> current = new HashMap<>();
 		for (String name : SECRET_NAMES) {
 			List<String> values = form.get(name);
 			if (values != null) {
@@ -48,25 +57,89 @@ final class RedactedFormParameters {
 				}
 			}
 		}
+		if (current.isEmpty()) {
+			placeholders.remove();
+		}
+		else {
+			placeholders.set(current);
+		}
 	}
 
 	/**
-	 * The interceptor that puts the real values back into the encoded body.
+	 * Forget the placeholders of this thread (the secrets they stand for). Call it in a
+	 * {@code finally} after every exchange of a redacted form.
+	 */
+	static void clear() {
+		placeholders.remove();
+	}
+
+	/** Whether this thread holds no placeholder (so no secret). */
+	static boolean holdsNothing() {
+		return placeholders.get() == null;
+	}
+
+	/**
+	 * The interceptor that puts the real values back into the encoded body. It must be the
+	 * innermost interceptor that sees the body, and run on the thread that redacted the form.
 	 * @return the interceptor
 	 */
 	static ClientHttpRequestInterceptor restoring() {
-		return (request, body, execution) -> {
-			Map<String, String> current = placeholders.get();
-			if (current.isEmpty()) {
-				return execution.execute(request, body);
+		return (request, body, execution) -> execution.execute(request, restore(body));
+	}
+
+	/**
+	 * The body with this thread's placeholders replaced by the real values; the placeholders are
+	 * forgotten in any case.
+	 * @param body the encoded form
+	 * @return the body to send
+	 * @throws PlaceholderNotRestoredException when a placeholder is left
+	 */
+	static byte[] restore(byte[] body) throws PlaceholderNotRestoredException {
+		Map<String, String> current = placeholders.get();
+		placeholders.remove();
+		if (current == null) {
+			if (indexOf(body, PREFIX_BYTES) >= 0) {
+				throw new PlaceholderNotRestoredException();
 			}
-			String form = new String(body, StandardCharsets.UTF_8);
-			for (Map.Entry<String, String> placeholder : current.entrySet()) {
-				form = form.replace(placeholder.getKey(), placeholder.getValue());
+			return body;
+		}
+		String form = new String(body, StandardCharsets.UTF_8);
+		for (Map.Entry<String, String> placeholder : current.entrySet()) {
+			form = form.replace(placeholder.getKey(), placeholder.getValue());
+		}
+		if (form.contains(PREFIX)) {
+			throw new PlaceholderNotRestoredException();
+		}
+		return form.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static int indexOf(byte[] body, byte[] part) {
+		outer: for (int i = 0; i <= body.length - part.length; i++) {
+			for (int j = 0; j < part.length; j++) {
+				if (body[i + j] != part[j]) {
+					continue outer;
+				}
 			}
-			current.clear();
-			return execution.execute(request, form.getBytes(StandardCharsets.UTF_8));
-		};
+			return i;
+		}
+		return -1;
+	}
+
+	/**
+	 * A redacted request was not sent because its placeholders could not be restored. Its
+	 * message names no value.
+	 */
+	static final class PlaceholderNotRestoredException extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		static final String MESSAGE = "Withings request not sent: its redacted parameters could not be restored "
+				+ "(restored on another thread than the one that redacted them, or lost)";
+
+		PlaceholderNotRestoredException() {
+			super(MESSAGE);
+		}
+
 	}
 
 }

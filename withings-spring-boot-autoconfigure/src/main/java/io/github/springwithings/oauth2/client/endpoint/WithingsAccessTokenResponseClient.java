@@ -111,6 +111,8 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			throw translated;
 		}
 		finally {
+			// the restoring interceptor forgets the secrets, unless an outer one failed first
+			RedactedFormParameters.clear();
 			observation.stop();
 		}
 	}
@@ -179,6 +181,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 				.addCustomConverter(tokenResponseConverter))
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.requestInterceptor(RedactedFormParameters.restoring())
+			.requestInterceptor(BoundedResponses.interceptor())
 			.build();
 		WithingsNonceClient nonceClient = new WithingsNonceClient(restClientBuilder.clone().build());
 		client.setRestClient(tokenRestClient);

@@ -1,6 +1,7 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,15 +18,19 @@ import org.springframework.util.Assert;
  *
  * <p>It unwraps {@code {"status":0,"body":{..}}}, splits the comma-separated {@code scope}, keeps
  * {@code userid} as a String whether Withings sent a number or a string, normalises
- * {@code expires_in}, and hands the rest to Spring's {@link DefaultMapOAuth2AccessTokenResponseConverter},
+ * {@code expires_in} to whole seconds, and hands the rest to Spring's {@link DefaultMapOAuth2AccessTokenResponseConverter},
  * which keeps {@code userid} and {@code csrf_token} as additional parameters. A non-zero status
- * is thrown as {@link WithingsStatusException}.
+ * is thrown as {@link WithingsStatusException}; an answer without {@code access_token} or
+ * {@code refresh_token}, or with an {@code expires_in} that is not a positive number of seconds
+ * (fractions are rounded down), as {@link WithingsResponseException}.
  */
 public final class WithingsAccessTokenResponseConverter
 		implements Converter<Map<String, Object>, OAuth2AccessTokenResponse> {
 
 	/** The additional parameter holding the Withings user id. */
 	public static final String USER_ID = "userid";
+
+	private static final BigDecimal MAX_EXPIRES_IN = BigDecimal.valueOf(Integer.MAX_VALUE);
 
 	private Converter<Map<String, Object>, OAuth2AccessTokenResponse> delegate = new DefaultMapOAuth2AccessTokenResponseConverter();
 
@@ -35,12 +40,45 @@ public final class WithingsAccessTokenResponseConverter
 		if (!(parameters.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken) || accessToken.isBlank()) {
 			throw new WithingsResponseException("Withings token answer has status 0 but no access_token");
 		}
+		if (!(parameters.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken)
+				|| refreshToken.isBlank()) {
+			// Withings always sends one; without it a stored refresh token could be overwritten by nothing
+			throw new WithingsResponseException("Withings token answer has status 0 but no refresh_token");
+		}
 		parameters.computeIfPresent(OAuth2ParameterNames.SCOPE,
 				(name, scope) -> String.join(" ", scope.toString().trim().split("[,\\s]+")));
 		parameters.computeIfPresent(USER_ID, (name, userId) -> plain(userId));
-		parameters.computeIfPresent(OAuth2ParameterNames.EXPIRES_IN, (name, expiresIn) -> plain(expiresIn));
+		parameters.computeIfPresent(OAuth2ParameterNames.EXPIRES_IN, (name, expiresIn) -> expiresIn(expiresIn));
 		parameters.putIfAbsent(OAuth2ParameterNames.TOKEN_TYPE, "Bearer");
 		return this.delegate.convert(parameters);
+	}
+
+	/**
+	 * {@code expires_in} as whole seconds: Spring would read anything else (a fraction, text, zero
+	 * or less) as "expires in one second", and every {@code authorize()} would then refresh.
+	 */
+	private static String expiresIn(Object value) {
+		BigDecimal seconds = null;
+		if (value instanceof Number || value instanceof String) {
+			try {
+				seconds = new BigDecimal(value.toString().trim());
+			}
+			catch (NumberFormatException ex) {
+				// not a number
+			}
+		}
+		if (seconds == null) {
+			throw new WithingsResponseException("Withings token answer has an 'expires_in' that is not a number");
+		}
+		BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+		if (whole.signum() <= 0) {
+			throw new WithingsResponseException(
+					"Withings token answer has an 'expires_in' that is not a positive number of seconds");
+		}
+		if (whole.compareTo(MAX_EXPIRES_IN) > 0) {
+			throw new WithingsResponseException("Withings token answer has an 'expires_in' that is too large");
+		}
+		return whole.toPlainString();
 	}
 
 	private static String plain(Object value) {

@@ -45,7 +45,10 @@ public final class WithingsNonceClient {
 	 */
 	public WithingsNonceClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
-		this.restClient = restClient.mutate().requestInterceptor(RedactedFormParameters.restoring()).build();
+		this.restClient = restClient.mutate()
+			.requestInterceptor(RedactedFormParameters.restoring())
+			.requestInterceptor(BoundedResponses.interceptor())
+			.build();
 	}
 
 	/**
@@ -53,7 +56,8 @@ public final class WithingsNonceClient {
 	 * @param registration the Withings registration (client id, secret and token URI)
 	 * @return the nonce
 	 * @throws WithingsStatusException when Withings refuses
-	 * @throws WithingsResponseException when the answer is not an envelope with a nonce
+	 * @throws WithingsResponseException when the answer is not an envelope with a nonce, or is larger
+	 * than 64 KiB
 	 */
 	public String getNonce(ClientRegistration registration) {
 		Observation observation = Observation.createNotStarted(NONCE_OBSERVATION, this.observationRegistry)
@@ -76,14 +80,20 @@ public final class WithingsNonceClient {
 
 	private String requestNonce(ClientRegistration registration) {
 		MultiValueMap<String, String> form = nonceRequest(registration, this.clock.instant(), this.signer);
-		RedactedFormParameters.redact(form);
-		Map<String, Object> envelope = this.restClient.post()
-			.uri(signatureUri(registration))
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.accept(MediaType.APPLICATION_JSON)
-			.body(form)
-			.retrieve()
-			.body(JSON_OBJECT);
+		Map<String, Object> envelope;
+		try {
+			RedactedFormParameters.redact(form);
+			envelope = this.restClient.post()
+				.uri(signatureUri(registration))
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.accept(MediaType.APPLICATION_JSON)
+				.body(form)
+				.retrieve()
+				.body(JSON_OBJECT);
+		}
+		finally {
+			RedactedFormParameters.clear();
+		}
 		return nonceOf(envelope);
 	}
 

@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.DefaultOAuth2TokenRequestParametersConverter;
@@ -70,7 +71,10 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 		Assert.notNull(defaultClient, "defaultClient cannot be null");
 		this.withingsRegistrations = withingsRegistrations;
 		this.clientAuthentication = clientAuthentication;
-		this.webClient = webClient;
+		// a token or nonce answer is a few hundred bytes: read no more than the blocking client does
+		this.webClient = webClient.mutate()
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(BoundedResponses.MAX_TOKEN_ANSWER))
+			.build();
 		this.defaultClient = defaultClient;
 	}
 
@@ -145,7 +149,11 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 				.then(Mono.error(new WithingsResponseException(
 						"Withings answered with content type '" + contentType + "' instead of a JSON envelope")));
 		}
+		if (response.headers().contentLength().orElse(-1) > BoundedResponses.MAX_TOKEN_ANSWER) {
+			return response.releaseBody().then(Mono.error(new WithingsResponseException(BoundedResponses.TOO_LARGE)));
+		}
 		return response.bodyToMono(JSON_OBJECT)
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new WithingsResponseException(BoundedResponses.TOO_LARGE))
 			.onErrorMap(CodecException.class, (ex) -> new WithingsResponseException(
 					"Withings answered with a body that is not valid JSON (malformed or truncated)"))
 			.switchIfEmpty(Mono.error(new WithingsResponseException("Withings answered with an empty body")));

@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -38,28 +39,48 @@ public final class WithingsResponseEnvelope {
 	}
 
 	private static int status(Object status) {
-		if (status instanceof Number number) {
-			return number.intValue();
+		BigDecimal number = number(status);
+		if (number == null) {
+			throw new WithingsResponseException("Withings answered without a numeric 'status'");
 		}
-		if (status instanceof String text) {
-			try {
-				return Integer.parseInt(text.trim());
-			}
-			catch (NumberFormatException ex) {
-				// fall through
-			}
+		Integer exact = exactInt(number);
+		if (exact == null) {
+			// never truncated: 4294967296 must not read as 0 (success)
+			throw new WithingsResponseException(
+					"Withings answered with a 'status' that is not a whole number in the 32-bit range");
 		}
-		throw new WithingsResponseException("Withings answered without a numeric 'status'");
+		return exact;
+	}
+
+	/** The value (a JSON number, or its text) as a number, else {@code null}. */
+	private static BigDecimal number(Object value) {
+		if (!(value instanceof Number) && !(value instanceof String)) {
+			return null;
+		}
+		try {
+			return new BigDecimal(value.toString().trim());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static Integer exactInt(BigDecimal number) {
+		try {
+			return (number != null) ? number.intValueExact() : null;
+		}
+		catch (ArithmeticException ex) {
+			return null;
+		}
 	}
 
 	private static Integer waitSeconds(Object value) {
-		if (value instanceof Number number) {
-			return number.intValue();
+		BigDecimal number = number(value);
+		if (number != null && number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+			return Integer.MAX_VALUE;
 		}
-		if (value instanceof String text && text.matches("\\d+")) {
-			return Integer.valueOf(text);
-		}
-		return null;
+		Integer seconds = exactInt(number);
+		return (seconds != null && seconds >= 0) ? seconds : null;
 	}
 
 }

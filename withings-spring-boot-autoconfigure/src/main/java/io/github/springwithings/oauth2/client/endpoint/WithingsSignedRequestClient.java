@@ -32,7 +32,10 @@ public final class WithingsSignedRequestClient {
 	 */
 	public WithingsSignedRequestClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
-		this.restClient = restClient.mutate().requestInterceptor(RedactedFormParameters.restoring()).build();
+		this.restClient = restClient.mutate()
+			.requestInterceptor(RedactedFormParameters.restoring())
+			.requestInterceptor(BoundedResponses.interceptor())
+			.build();
 		this.nonceClient = new WithingsNonceClient(restClient);
 	}
 
@@ -43,6 +46,7 @@ public final class WithingsSignedRequestClient {
 	 * @param parameters the action's parameters
 	 * @return the {@code body} of the answer
 	 * @throws WithingsStatusException when Withings answers with a non-zero status
+	 * @throws WithingsResponseException when the answer is not an envelope, or is larger than 64 KiB
 	 */
 	public Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
 		Assert.notNull(registration, "registration cannot be null");
@@ -54,14 +58,20 @@ public final class WithingsSignedRequestClient {
 		form.set("nonce", nonce);
 		form.set("signature", this.signer.sign(registration.getClientSecret(), action, registration.getClientId(), nonce));
 		parameters.forEach(form::set);
-		RedactedFormParameters.redact(form);
-		Map<String, Object> envelope = this.restClient.post()
-			.uri(registration.getProviderDetails().getTokenUri())
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.accept(MediaType.APPLICATION_JSON)
-			.body(form)
-			.retrieve()
-			.body(JSON_OBJECT);
+		Map<String, Object> envelope;
+		try {
+			RedactedFormParameters.redact(form);
+			envelope = this.restClient.post()
+				.uri(registration.getProviderDetails().getTokenUri())
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.accept(MediaType.APPLICATION_JSON)
+				.body(form)
+				.retrieve()
+				.body(JSON_OBJECT);
+		}
+		finally {
+			RedactedFormParameters.clear();
+		}
 		return WithingsResponseEnvelope.unwrap(envelope);
 	}
 

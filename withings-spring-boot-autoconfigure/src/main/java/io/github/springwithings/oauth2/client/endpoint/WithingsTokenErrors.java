@@ -29,6 +29,11 @@ final class WithingsTokenErrors {
 		if (response != null) {
 			return invalidResponse(response.getMessage(), response);
 		}
+		RedactedFormParameters.PlaceholderNotRestoredException notSent = find(ex,
+				RedactedFormParameters.PlaceholderNotRestoredException.class);
+		if (notSent != null) {
+			return invalidResponse(notSent.getMessage(), notSent);
+		}
 		RestClientResponseException http = find(ex, RestClientResponseException.class);
 		if (http != null) {
 			return invalidResponse("Withings answered HTTP " + http.getStatusCode().value(), null);

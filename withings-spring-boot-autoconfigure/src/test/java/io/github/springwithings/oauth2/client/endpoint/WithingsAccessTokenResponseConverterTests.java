@@ -85,6 +85,97 @@ class WithingsAccessTokenResponseConverterTests {
 			.withMessage("Withings answered with a 'body' that is not a JSON object");
 	}
 
+	@Test
+	void convertWhenStatusBeyondIntRangeThenMalformedNeverSuccess() {
+		for (Object status : new Object[] { 4294967296L, "4294967296", -4294967296L, new java.math.BigInteger("18446744073709551616"),
+				0.5, "0.5" }) {
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
+				.withMessage("Withings answered with a 'status' that is not a whole number in the 32-bit range");
+		}
+	}
+
+	@Test
+	void convertWhenStatusIsNotANumberThenMalformed() {
+		for (Object status : new Object[] { "ok", true }) {
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
+				.withMessage("Withings answered without a numeric 'status'");
+		}
+	}
+
+	@Test
+	void convertWhenWaitSecondsBeyondIntRangeThenLongestWaitNotTruncated() {
+		Map<String, Object> envelope = envelope(601, Map.of("wait_seconds", 4294967296L + 3));
+
+		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isEqualTo(Integer.MAX_VALUE));
+	}
+
+	@Test
+	void convertWhenExpiresInFractionalThenRoundedDownToWholeSeconds() {
+		for (Object expiresIn : new Object[] { "10800.5", 10800.5, " 10800.999 " }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			OAuth2AccessTokenResponse response = this.converter.convert(envelope(0, body));
+
+			assertThat(response.getAccessToken().getExpiresAt())
+				.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInNotANumberThenMalformed() {
+		for (Object expiresIn : new Object[] { "abc", "", true, Map.of() }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has an 'expires_in' that is not a number");
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInBelowOneSecondThenMalformed() {
+		for (Object expiresIn : new Object[] { 0, -10800, "0", "-1", 0.5, "0.99" }) {
+			Map<String, Object> body = body(363);
+			body.put("expires_in", expiresIn);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has an 'expires_in' that is not a positive number of seconds");
+		}
+	}
+
+	@Test
+	void convertWhenExpiresInBeyondIntRangeThenMalformed() {
+		Map<String, Object> body = body(363);
+		body.put("expires_in", 1.0E30);
+
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+			.withMessage("Withings token answer has an 'expires_in' that is too large");
+	}
+
+	@Test
+	void convertWhenRefreshTokenMissingOrBlankThenMalformed() {
+		for (Object refreshToken : new Object[] { null, "", "  ", 42 }) {
+			Map<String, Object> body = body(363);
+			body.put("refresh_token", refreshToken);
+
+			assertThatExceptionOfType(WithingsResponseException.class)
+				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+				.withMessage("Withings token answer has status 0 but no refresh_token");
+		}
+		Map<String, Object> body = body(363);
+		body.remove("refresh_token");
+		assertThatExceptionOfType(WithingsResponseException.class)
+			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
+			.withMessage("Withings token answer has status 0 but no refresh_token");
+	}
+
 	private static Map<String, Object> envelope(Object status, Map<String, Object> body) {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("status", status);
