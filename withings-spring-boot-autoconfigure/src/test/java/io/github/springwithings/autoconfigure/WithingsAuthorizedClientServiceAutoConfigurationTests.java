@@ -8,6 +8,8 @@ import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientServic
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
 import io.github.springwithings.oauth2.client.WithingsKeepAlive;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
@@ -163,6 +165,45 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
 					.isEqualTo(java.time.Duration.ofDays(90));
 			});
+	}
+
+	@Test
+	void inDoubtRefreshesWhenWithingsStoreThenFollowedOnAScheduleWithTheConfiguredDelays() {
+		this.withDataSource
+			.withPropertyValues("withings.refresh.in-doubt-retry-delay=2m", "withings.refresh.lock-timeout=3s",
+					"withings.store.query-timeout=2s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WithingsInDoubtRefreshes.class)
+					.hasBean("withingsInDoubtRefreshSchedule")
+					.hasSingleBean(JdbcWithingsSweepLog.class);
+				assertThat(context.getBean("withingsInDoubtRefreshSchedule", WithingsSchedule.class).isRunning()).isTrue();
+				SingleFlightRefreshTokenResponseClient refresh = (SingleFlightRefreshTokenResponseClient) context
+					.getBeanProvider(refreshTokenClientType())
+					.getObject();
+				assertThat(refresh.getInDoubtRetryDelay()).isEqualTo(java.time.Duration.ofMinutes(2));
+				assertThat(context.getBean(WithingsProperties.class).getRefresh().getLockTimeout())
+					.isEqualTo(java.time.Duration.ofSeconds(3));
+				assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+					.queryForObject("SELECT COUNT(*) FROM withings_sweep", Integer.class)).isZero();
+			});
+		this.contextRunner.withUserConfiguration(UserService.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(WithingsInDoubtRefreshes.class));
+	}
+
+	@Test
+	void encryptionWhenPasswordWithoutAHexSaltThenStartupFailsNamingTheProperty() {
+		this.withDataSource.withPropertyValues("withings.store.encryption.password=secret-password")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("withings.store.encryption.salt"));
+		this.withDataSource
+			.withPropertyValues("withings.store.encryption.password=secret-password",
+					"withings.store.encryption.salt=not-hex")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("hex of at least 8 bytes"));
 	}
 
 	@Test

@@ -219,6 +219,45 @@ class WithingsSimulatorTests {
 	}
 
 	@Test
+	void injectFaultWhenAfterProcessingThenTheRefreshRotatesButTheAnswerIsLost() throws Exception {
+		String refresh = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("refresh_token");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.httpStatus(502).afterProcessing());
+
+		HttpResponse<String> lost = postRaw("/v2/oauth2", secretRefresh(refresh));
+
+		assertThat(lost.statusCode()).isEqualTo(502);
+		assertThat(lost.body()).doesNotContain("refresh_token");
+		assertThat(this.simulator.refreshTokenState(refresh)).isEqualTo(RefreshTokenState.GRACE);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+	}
+
+	@Test
+	void injectFaultWhenHoldThenTheWorkIsDoneBeforeTheAnswerIsReleased() throws Exception {
+		String refresh = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
+			.get("refresh_token");
+		java.util.concurrent.CountDownLatch processed = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(processed, release));
+
+		java.util.concurrent.CompletableFuture<Map<String, Object>> answer = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> {
+				try {
+					return post("/v2/oauth2", secretRefresh(refresh));
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+
+		assertThat(processed.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(this.simulator.refreshTokenState(refresh)).isEqualTo(RefreshTokenState.GRACE);
+		assertThat(answer).isNotDone();
+		release.countDown();
+		assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("status", 0);
+	}
+
+	@Test
 	void injectFaultWhenConnectionResetThenOnlyNextRequestFails() throws Exception {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.connectionReset());
 
