@@ -32,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -125,7 +126,11 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			}
 			return singleFlight;
 		}
-		return client;
+		SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
+				registrations);
+		singleFlight.setMaxRateLimitWait(properties.getRefresh().getMaxRateLimitWait());
+		singleFlight.setLockTimeout(properties.getRefresh().getLockTimeout());
+		return singleFlight;
 	}
 
 	private static WithingsAuthorizationRecovery recovery(WithingsClientRegistrations registrations,
@@ -282,12 +287,14 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		 * holds the refresh token that failed.
 		 */
 		@Bean
-		@ConditionalOnBean(WithingsAuthorizedClientService.class)
+		@ConditionalOnSingleCandidate(OAuth2AuthorizedClientService.class)
 		@ConditionalOnMissingBean(name = "withingsAuthorizedClientManagerCustomizer")
 		Consumer<DefaultOAuth2AuthorizedClientManager> withingsAuthorizedClientManagerCustomizer(
-				WithingsAuthorizedClientService authorizedClientService) {
-			return (manager) -> manager
-				.setAuthorizationFailureHandler(new WithingsAuthorizationFailureHandler(authorizedClientService));
+				OAuth2AuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
+			WithingsAuthorizationFailureHandler failureHandler = new WithingsAuthorizationFailureHandler(
+					authorizedClientService);
+			failureHandler.setWithingsRegistrationIds(registrations.getRegistrationIds());
+			return (manager) -> manager.setAuthorizationFailureHandler(failureHandler);
 		}
 
 		@Bean

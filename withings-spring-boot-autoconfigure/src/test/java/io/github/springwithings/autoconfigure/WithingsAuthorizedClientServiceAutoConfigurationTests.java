@@ -119,13 +119,25 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 	}
 
 	@Test
-	void storeWhenUserDefinesAServiceThenBacksOffAndRefreshIsNotCoordinated() {
+	void managerCustomizerWhenServletAppWithItsOwnServiceThenCompareBeforeRemoveInstalled() {
+		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
+			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class))
+			.withUserConfiguration(UserService.class)
+			.run((context) -> assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer"));
+	}
+
+	@Test
+	void storeWhenUserDefinesAServiceThenBacksOffWithInProcessSingleFlightAndCompareBeforeRemove() {
 		this.withDataSource.withUserConfiguration(UserService.class).run((context) -> {
 			assertThat(context).hasSingleBean(OAuth2AuthorizedClientService.class)
 				.doesNotHaveBean(WithingsAuthorizedClientService.class)
 				.doesNotHaveBean(WithingsAuthorizedClients.class);
 			assertThat(context.getBeanProvider(refreshTokenClientType()).getObject())
-				.isNotInstanceOf(SingleFlightRefreshTokenResponseClient.class);
+				.isInstanceOf(SingleFlightRefreshTokenResponseClient.class);
 		});
 	}
 

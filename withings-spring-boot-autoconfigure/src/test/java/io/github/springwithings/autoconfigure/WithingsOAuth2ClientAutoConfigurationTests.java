@@ -72,7 +72,7 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 				assertThat(context.getBeanProvider(authorizationCodeClientType()).getObject())
 					.isInstanceOf(WithingsAccessTokenResponseClient.class);
 				assertThat(context.getBeanProvider(refreshTokenClientType()).getObject())
-					.isInstanceOf(WithingsAccessTokenResponseClient.class);
+					.isInstanceOf(io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.class);
 				assertThat(context.getBeanProvider(userServiceType()).getObject())
 					.isInstanceOf(DelegatingOAuth2UserService.class);
 				assertThat(context).hasSingleBean(OAuth2AuthorizationRequestResolver.class)

@@ -110,6 +110,25 @@ public final class SingleFlightRefreshTokenResponseClient
 	private WithingsAuthorizationRecovery recovery;
 
 	/**
+	 * A single-flight client for applications whose store is not a
+	 * {@link WithingsAuthorizedClientService}: concurrent refreshes of one refresh token in this
+	 * process collapse into one call, a second caller with the same refresh token gets the same
+	 * answer, and rejections name the failing refresh token (so that
+	 * {@link WithingsAuthorizationFailureHandler} compares before it removes). Nothing is
+	 * persisted before use or coordinated across instances: that needs the starter's store.
+	 * @param delegate the client that calls Withings
+	 * @param withingsRegistrations which registrations get this treatment
+	 */
+	public SingleFlightRefreshTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate,
+			Predicate<ClientRegistration> withingsRegistrations) {
+		Assert.notNull(delegate, "delegate cannot be null");
+		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
+		this.delegate = delegate;
+		this.authorizedClientService = null;
+		this.withingsRegistrations = withingsRegistrations;
+	}
+
+	/**
 	 * @param delegate the client that calls Withings
 	 * @param authorizedClientService the store
 	 * @param withingsRegistrations which registrations get this treatment (others go straight to
@@ -153,6 +172,9 @@ public final class SingleFlightRefreshTokenResponseClient
 	}
 
 	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
+		if (this.authorizedClientService == null) {
+			return refreshUnstored(grantRequest, key);
+		}
 		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
 		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
 		Instant deadline = this.clock.instant().plus(this.lockTimeout);

@@ -1,11 +1,17 @@
 package io.github.springwithings.oauth2.client;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizationFailureHandler;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.RemoveAuthorizedClientOAuth2AuthorizationFailureHandler;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -19,7 +25,8 @@ import org.springframework.util.Assert;
  * refresh token is dead ({@code invalid_grant}) <em>and</em> the store still holds that very
  * refresh token (named by the {@link RefreshTokenRejectedException} in the cause chain): a
  * concurrent refresh or a new sign-in is never undone by a late failure. Throttling, transport
- * errors and every other failure remove nothing.
+ * errors and every other failure remove nothing. Failures of other registrations (see
+ * {@link #setWithingsRegistrationIds}) get Spring's own rule.
  *
  * <p><b>Dead link in a web request: consent, not an error page.</b> When the failure happened in
  * a web request (the attributes carry the {@code HttpServletRequest}, as Spring's
@@ -49,11 +56,23 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	 */
 	private static final String SERVLET_REQUEST_ATTRIBUTE = "jakarta.servlet.http.HttpServletRequest";
 
-	private final WithingsAuthorizedClientService authorizedClientService;
+	private final OAuth2AuthorizedClientService authorizedClientService;
 
-	public WithingsAuthorizationFailureHandler(WithingsAuthorizedClientService authorizedClientService) {
+	private final OAuth2AuthorizationFailureHandler otherRegistrations;
+
+	private Predicate<String> withingsRegistrationIds = (registrationId) -> true;
+
+	/**
+	 * @param authorizedClientService the store: with a {@link WithingsAuthorizedClientService} the
+	 * compare and the removal are one atomic step; with another service (the application's own)
+	 * the stored client is loaded, compared and then removed
+	 */
+	public WithingsAuthorizationFailureHandler(OAuth2AuthorizedClientService authorizedClientService) {
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
 		this.authorizedClientService = authorizedClientService;
+		this.otherRegistrations = new RemoveAuthorizedClientOAuth2AuthorizationFailureHandler(
+				(registrationId, principal, attributes) -> authorizedClientService.removeAuthorizedClient(registrationId,
+						principal.getName()));
 	}
 
 	/**
@@ -62,24 +81,60 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	@Override
 	public void onAuthorizationFailure(OAuth2AuthorizationException authorizationException, Authentication principal,
 			Map<String, Object> attributes) {
-		if (!(authorizationException instanceof ClientAuthorizationException clientException)
-				|| !OAuth2ErrorCodes.INVALID_GRANT.equals(authorizationException.getError().getErrorCode())) {
+		if (!(authorizationException instanceof ClientAuthorizationException clientException)) {
 			return;
 		}
 		String registrationId = clientException.getClientRegistrationId();
-		boolean removed = false;
-		for (Throwable cause = authorizationException; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RefreshTokenRejectedException rejected) {
-				removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId,
-						principal.getName(), rejected.getRefreshTokenValue());
-				break;
-			}
+		if (!this.withingsRegistrationIds.test(registrationId)) {
+			// another provider: Spring's own rule, removal by key
+			this.otherRegistrations.onAuthorizationFailure(authorizationException, principal, attributes);
+			return;
 		}
+		if (!OAuth2ErrorCodes.INVALID_GRANT.equals(authorizationException.getError().getErrorCode())) {
+			return;
+		}
+		RefreshTokenRejectedException rejected = rejected(authorizationException);
+		boolean removed = rejected != null
+				&& removeIfRefreshToken(registrationId, principal.getName(), rejected.getRefreshTokenValue());
 		if (attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null
 				&& (removed || this.authorizedClientService.loadAuthorizedClient(registrationId,
 						principal.getName()) == null)) {
 			throw authorizationRequired(clientException);
 		}
+	}
+
+	/**
+	 * Name the Withings registrations (all of them by default). Failures of the others get
+	 * Spring's own rule: removal by key on {@code invalid_grant}, {@code invalid_token} and the
+	 * like, as {@code RemoveAuthorizedClientOAuth2AuthorizationFailureHandler} does.
+	 * @param withingsRegistrationIds the ids of the Withings registrations
+	 */
+	public void setWithingsRegistrationIds(Collection<String> withingsRegistrationIds) {
+		Assert.notNull(withingsRegistrationIds, "withingsRegistrationIds cannot be null");
+		Set<String> ids = Set.copyOf(withingsRegistrationIds);
+		this.withingsRegistrationIds = ids::contains;
+	}
+
+	private static RefreshTokenRejectedException rejected(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RefreshTokenRejectedException rejected) {
+				return rejected;
+			}
+		}
+		return null;
+	}
+
+	private boolean removeIfRefreshToken(String registrationId, String principalName, String refreshTokenValue) {
+		if (this.authorizedClientService instanceof WithingsAuthorizedClientService withings) {
+			return withings.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+		}
+		OAuth2AuthorizedClient stored = this.authorizedClientService.loadAuthorizedClient(registrationId, principalName);
+		if (stored == null || stored.getRefreshToken() == null
+				|| !stored.getRefreshToken().getTokenValue().equals(refreshTokenValue)) {
+			return false;
+		}
+		this.authorizedClientService.removeAuthorizedClient(registrationId, principalName);
+		return true;
 	}
 
 	/**
@@ -95,7 +150,7 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	 * @return the exception to throw
 	 */
 	public static ClientAuthorizationException authorizationRequiredIfUnlinked(ClientAuthorizationException failure,
-			String principalName, WithingsAuthorizedClientService authorizedClientService) {
+			String principalName, OAuth2AuthorizedClientService authorizedClientService) {
 		Assert.notNull(failure, "failure cannot be null");
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
 		if (!OAuth2ErrorCodes.INVALID_GRANT.equals(failure.getError().getErrorCode()) || principalName == null

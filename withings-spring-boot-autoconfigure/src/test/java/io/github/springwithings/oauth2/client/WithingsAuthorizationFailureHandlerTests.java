@@ -110,6 +110,51 @@ class WithingsAuthorizationFailureHandlerTests {
 	}
 
 	@Test
+	void onAuthorizationFailureWhenTheApplicationsOwnServiceThenComparedBeforeRemoved() {
+		org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService own = new org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService(
+				this.registrations);
+		WithingsAuthorizationFailureHandler ownHandler = new WithingsAuthorizationFailureHandler(own);
+		Instant issuedAt = Instant.now().minus(Duration.ofHours(4));
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-token",
+				issuedAt, issuedAt.plus(Duration.ofHours(3)));
+		own.saveAuthorizedClient(new OAuth2AuthorizedClient(this.registration, "alice", accessToken,
+				new OAuth2RefreshToken("newer-refresh-token", issuedAt)), this.alice);
+
+		ownHandler.onAuthorizationFailure(rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN), this.alice,
+				Map.of());
+		assertThat(own.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", "alice")).isNotNull();
+
+		ownHandler.onAuthorizationFailure(rejected(OAuth2ErrorCodes.INVALID_GRANT, "newer-refresh-token"), this.alice,
+				Map.of());
+		assertThat(own.<OAuth2AuthorizedClient>loadAuthorizedClient("withings", "alice")).isNull();
+	}
+
+	@Test
+	void onAuthorizationFailureWhenAnotherProviderThenSpringsRemovalByKey() {
+		ClientRegistration github = ClientRegistration.withRegistrationId("github")
+			.clientId("id")
+			.clientSecret("secret")
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+			.authorizationUri("https://github.com/login/oauth/authorize")
+			.tokenUri("https://github.com/login/oauth/access_token")
+			.build();
+		InMemoryWithingsAuthorizedClientService both = new InMemoryWithingsAuthorizedClientService(
+				new InMemoryClientRegistrationRepository(this.registration, github));
+		WithingsAuthorizationFailureHandler bothHandler = new WithingsAuthorizationFailureHandler(both);
+		bothHandler.setWithingsRegistrationIds(java.util.List.of("withings"));
+		Instant issuedAt = Instant.now();
+		both.saveAuthorizedClient(new OAuth2AuthorizedClient(github, "alice", new OAuth2AccessToken(
+				OAuth2AccessToken.TokenType.BEARER, "github-token", issuedAt, issuedAt.plusSeconds(60)),
+				new OAuth2RefreshToken("github-refresh", issuedAt)), this.alice);
+
+		bothHandler.onAuthorizationFailure(new ClientAuthorizationException(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "github"), this.alice, Map.of());
+
+		assertThat(both.<OAuth2AuthorizedClient>loadAuthorizedClient("github", "alice")).isNull();
+	}
+
+	@Test
 	void onAuthorizationFailureWhenBackgroundAndNoClientStoredThenNothingThrown() {
 		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
 
