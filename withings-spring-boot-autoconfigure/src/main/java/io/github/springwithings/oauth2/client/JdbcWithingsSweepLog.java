@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -27,9 +28,12 @@ public final class JdbcWithingsSweepLog implements WithingsSweepLog {
 
 	@Override
 	public boolean tryStart(String name, Instant now, Duration interval) {
+		// whole milliseconds, never rounded up by the database: a start kept later than it was
+		// would refuse the next one at exactly one interval
+		Instant start = now.truncatedTo(ChronoUnit.MILLIS);
 		Boolean started = this.jdbc.execute((jdbc) -> jdbc.update(
-				"UPDATE withings_sweep SET started_at = ? WHERE name = ? AND started_at <= ?", time(now), name,
-				time(now.minus(interval))) == 1);
+				"UPDATE withings_sweep SET started_at = ? WHERE name = ? AND started_at <= ?", time(start), name,
+				time(start.minus(interval))) == 1);
 		if (Boolean.TRUE.equals(started)) {
 			return true;
 		}
@@ -37,7 +41,7 @@ public final class JdbcWithingsSweepLog implements WithingsSweepLog {
 			return Boolean.TRUE.equals(this.jdbc.execute((jdbc) -> jdbc.update(
 					"INSERT INTO withings_sweep (name, started_at) SELECT ?, ? WHERE NOT EXISTS "
 							+ "(SELECT 1 FROM withings_sweep WHERE name = ?)",
-					name, time(now), name) == 1));
+					name, time(start), name) == 1));
 		}
 		catch (DuplicateKeyException ex) {
 			return false;
