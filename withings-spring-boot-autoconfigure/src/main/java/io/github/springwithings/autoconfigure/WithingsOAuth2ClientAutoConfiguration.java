@@ -195,8 +195,11 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	WithingsInDoubtRefreshes withingsInDoubtRefreshes(WithingsAuthorizedClientService authorizedClientService,
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			WithingsClientRegistrations registrations, WithingsProperties properties) {
-		return new WithingsInDoubtRefreshes(authorizedClientService, refreshTokenResponseClient,
-				registrations.getRegistrationIds(), properties.getRefresh().getInDoubtRetryDelay());
+		WithingsInDoubtRefreshes inDoubtRefreshes = new WithingsInDoubtRefreshes(authorizedClientService,
+				refreshTokenResponseClient, registrations.getRegistrationIds(),
+				properties.getRefresh().getInDoubtRetryDelay());
+		inDoubtRefreshes.setSpacing(keepAliveSpacing(properties));
+		return inDoubtRefreshes;
 	}
 
 	/**
@@ -208,7 +211,7 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	WithingsSchedule withingsInDoubtRefreshSchedule(WithingsInDoubtRefreshes inDoubtRefreshes,
 			WithingsProperties properties) {
 		Duration delay = properties.getRefresh().getInDoubtRetryDelay();
-		return new WithingsSchedule("withings-in-doubt-refreshes", (carryOn) -> inDoubtRefreshes.retry(),
+		return new WithingsSchedule("withings-in-doubt-refreshes", inDoubtRefreshes::retry,
 				min(delay, Duration.ofSeconds(5)), delay);
 	}
 

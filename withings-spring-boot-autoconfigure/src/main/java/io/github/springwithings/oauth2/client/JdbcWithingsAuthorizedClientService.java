@@ -74,6 +74,18 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 			+ "refresh_token_value = ?, refresh_token_hash = ?, previous_refresh_token_hash = ?, "
 			+ "refresh_token_issued_at = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
 
+	/**
+	 * A fresh consent replaces whatever the row holds now, even a rotation committed after it
+	 * was read: the chain it replaces (the row's current refresh token) becomes the previous one,
+	 * so a late save of that chain is recognised and ignored.
+	 */
+	private static final String CONSENT_UPDATE = "UPDATE " + TABLE + " SET withings_user_id = ?, access_token_type = ?, "
+			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
+			+ "refresh_token_value = ?, previous_refresh_token_hash = CASE WHEN refresh_token_hash = ? "
+			+ "THEN previous_refresh_token_hash ELSE refresh_token_hash END, "
+			+ "refresh_token_issued_at = CASE WHEN refresh_token_hash = ? THEN refresh_token_issued_at ELSE ? END, "
+			+ "refresh_token_hash = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
+
 	private final IsolatedJdbc jdbc;
 
 	private final ClientRegistrationRepository clientRegistrationRepository;
@@ -169,8 +181,15 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 					encrypt(authorizedClient.getRefreshToken()), AuthorizedClientRules.hash(refreshTokenValue), null,
 					time(refreshTokenIssuedAt), 0L, null, time(now));
 		}
-		return jdbc.update(UPDATE + (save.consent() ? "" : " AND version = " + current.getVersion()),
-				save.userId(), accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+		if (save.consent()) {
+			String hash = AuthorizedClientRules.hash(refreshTokenValue);
+			return jdbc.update(CONSENT_UPDATE, save.userId(), accessToken.getTokenType().getValue(),
+					secret(accessToken.getTokenValue()), time(accessToken.getIssuedAt()),
+					time(accessToken.getExpiresAt()), scopes(accessToken), encrypt(authorizedClient.getRefreshToken()),
+					hash, hash, time(AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now)), hash,
+					time(now), registrationId, principalName);
+		}
+		return jdbc.update(UPDATE + " AND version = " + current.getVersion(), save.userId(), accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
 				time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
 				encrypt(authorizedClient.getRefreshToken()), AuthorizedClientRules.hash(refreshTokenValue), previousHash,
 				time(refreshTokenIssuedAt), time(now), registrationId, principalName);

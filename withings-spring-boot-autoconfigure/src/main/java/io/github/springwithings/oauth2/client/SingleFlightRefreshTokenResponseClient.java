@@ -192,8 +192,15 @@ public final class SingleFlightRefreshTokenResponseClient
 			Instant staleBefore = (started != null && started.equals(this.ownMarksInDoubt.get(clientKey(stored))))
 					? started.plusMillis(1) : now.minus(this.inDoubtRetryDelay);
 			if (started == null || started.isBefore(staleBefore)) {
+				if (stored.getRefreshTokenValue() == null) {
+					throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+							"The stored Withings client of '" + stored.getPrincipalName() + "' has no refresh token", null));
+				}
 				if (store(() -> this.authorizedClientService.claimRefresh(stored, now, staleBefore))) {
 					return refreshClaimed(grantRequest, stored, now);
+				}
+				if (!now.isBefore(deadline)) {
+					throw busy("the refresh of this client could not be claimed within " + this.lockTimeout);
 				}
 				continue;
 			}
@@ -233,18 +240,17 @@ public final class SingleFlightRefreshTokenResponseClient
 				}
 				response = recover(stored, ex, claimedAt);
 			}
-			else {
-				if (!wasInDoubt) {
-					release(stored, claimedAt);
-				}
+			else if (provesNothingWasDone((WithingsOAuth2Error) ex.getError())) {
+				releaseUnlessInDoubt(stored, claimedAt, wasInDoubt);
 				throw ex;
+			}
+			else {
+				throw inDoubt(ex, stored, claimedAt);
 			}
 		}
 		catch (WithingsRateLimitException ex) {
 			// the client-side limiter refused before anything was sent
-			if (!wasInDoubt) {
-				release(stored, claimedAt);
-			}
+			releaseUnlessInDoubt(stored, claimedAt, wasInDoubt);
 			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
 					"No Withings request permit within the rate limit's wait: " + ex.getMessage(), null), ex);
 		}
@@ -288,6 +294,14 @@ public final class SingleFlightRefreshTokenResponseClient
 		throw busy("the Withings link of '" + stored.getPrincipalName() + "' changed while it was refreshed");
 	}
 
+	/**
+	 * Answers after which Withings certainly did not rotate: throttled (601) or refused
+	 * credentials. Others (522 timeout, unmapped statuses) may hide a rotation: in doubt.
+	 */
+	private static boolean provesNothingWasDone(WithingsOAuth2Error error) {
+		return error.getStatus() == 601 || OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
+	}
+
 	/** After a rejection: another caller may have rotated it meanwhile (a lease that ran over). */
 	private OAuth2AccessTokenResponse currentIfRotatedElsewhere(WithingsAuthorizedClient stored) {
 		WithingsAuthorizedClient now = store(() -> this.authorizedClientService
@@ -326,6 +340,19 @@ public final class SingleFlightRefreshTokenResponseClient
 			return new RefreshTokenRejectedException(error, rejected.getRefreshTokenValue(), rejected);
 		}
 		return ex;
+	}
+
+	/**
+	 * This attempt certainly changed nothing at Withings: clear the mark, unless an earlier
+	 * attempt left it in doubt (it stays so, and this instance may take it over at once).
+	 */
+	private void releaseUnlessInDoubt(WithingsAuthorizedClient stored, Instant claimedAt, boolean wasInDoubt) {
+		if (wasInDoubt) {
+			this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
+		}
+		else {
+			release(stored, claimedAt);
+		}
 	}
 
 	private void release(WithingsAuthorizedClient stored, Instant claimedAt) {

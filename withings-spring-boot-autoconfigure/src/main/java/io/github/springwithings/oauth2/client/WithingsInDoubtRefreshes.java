@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,6 +41,10 @@ public final class WithingsInDoubtRefreshes {
 
 	private int batchSize = 100;
 
+	private Duration spacing = Duration.ofSeconds(4);
+
+	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
+
 	private Clock clock = Clock.systemUTC();
 
 	/**
@@ -67,6 +72,16 @@ public final class WithingsInDoubtRefreshes {
 	 * @return what was done
 	 */
 	public Summary retry() {
+		return retry(() -> true);
+	}
+
+	/**
+	 * Refresh again every client (at most a batch per registration) whose refresh is in doubt,
+	 * spaced out like the keep-alive so that a backlog never eats the rate budget.
+	 * @param carryOn asked between two clients; the run stops early when it says {@code false}
+	 * @return what was done
+	 */
+	public Summary retry(BooleanSupplier carryOn) {
 		int refreshed = 0;
 		int removed = 0;
 		int failed = 0;
@@ -83,6 +98,15 @@ public final class WithingsInDoubtRefreshes {
 				continue;
 			}
 			for (WithingsAuthorizedClient client : inDoubt) {
+				if (!carryOn.getAsBoolean()) {
+					break;
+				}
+				if (!stillInDoubt(client)) {
+					continue; // followed meanwhile, by this instance or another
+				}
+				if (refreshed + removed + failed > 0 && !pause()) {
+					break;
+				}
 				switch (retry(client)) {
 					case REFRESHED -> refreshed++;
 					case REMOVED -> removed++;
@@ -96,6 +120,29 @@ public final class WithingsInDoubtRefreshes {
 					+ " still in doubt");
 		}
 		return summary;
+	}
+
+	private boolean stillInDoubt(WithingsAuthorizedClient client) {
+		try {
+			WithingsAuthorizedClient now = this.authorizedClientService
+				.loadWithingsAuthorizedClient(client.getRegistrationId(), client.getPrincipalName());
+			return now != null && now.getRefreshStartedAt() != null
+					&& now.getRefreshStartedAt().isBefore(this.clock.instant().minus(this.delay));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private boolean pause() {
+		try {
+			this.sleeper.sleep(this.spacing);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	private Outcome retry(WithingsAuthorizedClient client) {
@@ -132,6 +179,18 @@ public final class WithingsInDoubtRefreshes {
 	public void setBatchSize(int batchSize) {
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");
 		this.batchSize = batchSize;
+	}
+
+	/** Pause between two refreshes (4 s by default, as the keep-alive's). */
+	public void setSpacing(Duration spacing) {
+		Assert.notNull(spacing, "spacing cannot be null");
+		this.spacing = spacing;
+	}
+
+	/** How pauses are made ({@link Thread#sleep} by default). */
+	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+		Assert.notNull(sleeper, "sleeper cannot be null");
+		this.sleeper = sleeper;
 	}
 
 	/** The clock that ages refresh marks. */

@@ -381,6 +381,76 @@ class WithingsFaultInjectionTests {
 		assertThat(fixture.stored("363")).as("not resurrected after disconnect").isNull();
 	}
 
+	@Test
+	void saveWhenASignInOverwritesARotationItDidNotSeeThenALateSaveOfThatRotationIsIgnored() {
+		HookedDataSource database = new HookedDataSource(TestDatabases.dataSource("sign-in-over-rotation", 5));
+		this.dataSource = (HikariDataSource) database.getTargetDataSource();
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				database);
+		fixture.linkExpired("363", "363");
+		OAuth2AuthorizedClient[] rotated = new OAuth2AuthorizedClient[1];
+		// the sign-in's save reads the row, then a refresh commits before the sign-in writes
+		database.beforeConnection(2, () -> rotated[0] = fixture.clients.authorize("363"));
+
+		OAuth2AuthorizedClient signIn = fixture.link("363", "36000099");
+		fixture.service.saveAuthorizedClient(rotated[0],
+				new org.springframework.security.authentication.TestingAuthenticationToken("363", null));
+
+		assertThat(rotated[0]).isNotNull();
+		WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(stored.getRefreshTokenValue()).isEqualTo(signIn.getRefreshToken().getTokenValue());
+		assertThat(stored.getUserId()).isEqualTo("36000099");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenWithingsAnswers522ThenTheRefreshStaysInDoubtAnd601ReleasesIt(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		fixture.refreshClient.setMaxRateLimitWait(Duration.ZERO);
+		fixture.linkExpired("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatus(522, "Timeout"));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"));
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt()).isNotNull();
+		fixture.clock.advance(Duration.ofSeconds(61));
+		assertThat(fixture.service.findRefreshesInDoubt("withings", fixture.clock.instant().minusSeconds(60), 10))
+			.hasSize(1);
+
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(30));
+		OAuth2AuthorizationException throttled = catchThrowableOfType(OAuth2AuthorizationException.class,
+				() -> fixture.clients.authorize("363"));
+		assertThat(throttled.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt())
+			.as("a 601 proves nothing about the earlier attempt: still in doubt")
+			.isNotNull();
+		assertThat(fixture.clients.authorize("363")).isNotNull();
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt()).isNull();
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenTheStoredClientHasNoRefreshTokenThenInvalidGrantWithoutSpinning(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		fixture.refreshClient.setLockTimeout(Duration.ofMillis(500));
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		// application code saves a client without a refresh token over it
+		fixture.service.saveAuthorizedClient(new OAuth2AuthorizedClient(linked.getClientRegistration(), "363",
+				new org.springframework.security.oauth2.core.OAuth2AccessToken(
+						org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER, "other-access-token",
+						linked.getAccessToken().getIssuedAt(), linked.getAccessToken().getExpiresAt()),
+				null), new org.springframework.security.authentication.TestingAuthenticationToken("363", null));
+
+		OAuth2AuthorizationException failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+				Duration.ofSeconds(20), () -> catchThrowableOfType(OAuth2AuthorizationException.class,
+						() -> fixture.refreshClient.getTokenResponse(
+								new org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest(
+										linked.getClientRegistration(), linked.getAccessToken(), linked.getRefreshToken()))));
+
+		assertThat(failure.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+	}
+
 	private WithingsTestFixture fixture(Store store,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		if (store == Store.JDBC) {
@@ -396,6 +466,34 @@ class WithingsFaultInjectionTests {
 			statement.setString(1, principalName);
 			statement.executeQuery().close();
 		}
+	}
+
+	/** A database that runs a hook before its n-th connection from now is handed out. */
+	static final class HookedDataSource extends DelegatingDataSource {
+
+		private final java.util.concurrent.atomic.AtomicInteger countdown = new java.util.concurrent.atomic.AtomicInteger();
+
+		private volatile Runnable hook;
+
+		HookedDataSource(DataSource target) {
+			super(target);
+		}
+
+		void beforeConnection(int n, Runnable hook) {
+			this.hook = hook;
+			this.countdown.set(n);
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			Runnable armed = this.hook;
+			if (armed != null && this.countdown.decrementAndGet() == 0) {
+				this.hook = null;
+				armed.run();
+			}
+			return super.getConnection();
+		}
+
 	}
 
 	/** A database that can be switched off: every new connection is refused. */
