@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.web.client.RestClient;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -30,6 +33,9 @@ final class RedactedFormParameters {
 
 	static final Set<String> SECRET_NAMES = Set.of("client_secret", "nonce", "signature", "code", "refresh_token",
 			"code_verifier");
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
 
 	private static final String PREFIX = "withings-redacted-";
 
@@ -71,6 +77,30 @@ final class RedactedFormParameters {
 	 */
 	static void clear() {
 		placeholders.remove();
+	}
+
+	/**
+	 * POST a form whose secrets are redacted for logging and restored just before sending, and
+	 * read the JSON answer; the thread holds no secret afterwards, whatever happens.
+	 * @param restClient a client with the {@link #restoring() restoring} interceptor
+	 * @param uri the URI
+	 * @param form the form (its secret values are replaced by placeholders)
+	 * @return the JSON object answered
+	 */
+	static Map<String, Object> post(RestClient restClient, String uri, MultiValueMap<String, String> form) {
+		try {
+			redact(form);
+			return restClient.post()
+				.uri(uri)
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.accept(MediaType.APPLICATION_JSON)
+				.body(form)
+				.retrieve()
+				.body(JSON_OBJECT);
+		}
+		finally {
+			clear();
+		}
 	}
 
 	/** Whether this thread holds no placeholder (so no secret). */

@@ -7,8 +7,6 @@ import java.util.Map;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.util.LinkedMultiValueMap;
@@ -25,8 +23,6 @@ public final class WithingsNonceClient {
 
 	private static final String ACTION = "getnonce";
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
-	};
 
 	private final RestClient restClient;
 
@@ -80,20 +76,7 @@ public final class WithingsNonceClient {
 
 	private String requestNonce(ClientRegistration registration) {
 		MultiValueMap<String, String> form = nonceRequest(registration, this.clock.instant(), this.signer);
-		Map<String, Object> envelope;
-		try {
-			RedactedFormParameters.redact(form);
-			envelope = this.restClient.post()
-				.uri(signatureUri(registration))
-				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.accept(MediaType.APPLICATION_JSON)
-				.body(form)
-				.retrieve()
-				.body(JSON_OBJECT);
-		}
-		finally {
-			RedactedFormParameters.clear();
-		}
+		Map<String, Object> envelope = RedactedFormParameters.post(this.restClient, signatureUri(registration), form);
 		return nonceOf(envelope);
 	}
 

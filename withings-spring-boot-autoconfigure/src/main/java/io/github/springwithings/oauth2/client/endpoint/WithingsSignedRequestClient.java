@@ -2,8 +2,6 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Map;
 
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.util.LinkedMultiValueMap;
@@ -17,8 +15,6 @@ import org.springframework.web.client.RestClient;
  */
 public final class WithingsSignedRequestClient {
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
-	};
 
 	private final RestClient restClient;
 
@@ -58,20 +54,8 @@ public final class WithingsSignedRequestClient {
 		form.set("nonce", nonce);
 		form.set("signature", this.signer.sign(registration.getClientSecret(), action, registration.getClientId(), nonce));
 		parameters.forEach(form::set);
-		Map<String, Object> envelope;
-		try {
-			RedactedFormParameters.redact(form);
-			envelope = this.restClient.post()
-				.uri(registration.getProviderDetails().getTokenUri())
-				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.accept(MediaType.APPLICATION_JSON)
-				.body(form)
-				.retrieve()
-				.body(JSON_OBJECT);
-		}
-		finally {
-			RedactedFormParameters.clear();
-		}
+		Map<String, Object> envelope = RedactedFormParameters.post(this.restClient,
+				registration.getProviderDetails().getTokenUri(), form);
 		return WithingsResponseEnvelope.unwrap(envelope);
 	}
 
