@@ -2,6 +2,7 @@ package io.github.springwithings.sample;
 
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
@@ -35,6 +36,14 @@ class FriendlyErrors {
 	@ResponseStatus(HttpStatus.BAD_GATEWAY)
 	String unreachable(Model model) {
 		return problem(model, "Withings cannot be reached", "Withings is not answering at the moment. Please try again later.");
+	}
+
+	/** Disconnect: Withings refused the revocation (the link is kept, so it can be tried again). */
+	@ExceptionHandler(WithingsStatusException.class)
+	@ResponseStatus(HttpStatus.BAD_GATEWAY)
+	String notDisconnected(Model model) {
+		return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
+				+ "is still linked. Please try again in a minute.");
 	}
 
 	@ExceptionHandler(WithingsApiException.class)
