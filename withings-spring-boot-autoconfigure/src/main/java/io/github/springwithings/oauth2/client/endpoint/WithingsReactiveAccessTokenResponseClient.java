@@ -1,11 +1,17 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
@@ -39,8 +45,18 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractOAuth2AuthorizationGrantRequest>
 		implements ReactiveOAuth2AccessTokenResponseClient<T> {
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
 	};
+
+	/**
+	 * Parses answers here rather than in a WebClient codec: Spring's JSON decoder logs what it
+	 * decodes (tokens, nonces) at DEBUG and TRACE, whereas the byte array decoder logs only a count.
+	 */
+	/** What Spring's form writer sent. */
+	private static final MediaType FORM_UTF_8 = new MediaType(MediaType.APPLICATION_FORM_URLENCODED,
+			StandardCharsets.UTF_8);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final Predicate<ClientRegistration> withingsRegistrations;
 
@@ -132,9 +148,10 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 	private Mono<Map<String, Object>> post(String uri, MultiValueMap<String, String> form) {
 		return this.webClient.post()
 			.uri(uri)
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.contentType(FORM_UTF_8)
 			.accept(MediaType.APPLICATION_JSON)
-			.body(BodyInserters.fromFormData(form))
+			// pre-encoded bytes: the form writer would log the values (secret, code, nonce, signature)
+			.body(BodyInserters.fromValue(encode(form)))
 			.exchangeToMono(this::read);
 	}
 
@@ -152,11 +169,57 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 		if (response.headers().contentLength().orElse(-1) > BoundedResponses.MAX_TOKEN_ANSWER) {
 			return response.releaseBody().then(Mono.error(new WithingsResponseException(BoundedResponses.TOO_LARGE)));
 		}
-		return response.bodyToMono(JSON_OBJECT)
+		return response.bodyToMono(byte[].class)
 			.onErrorMap(DataBufferLimitException.class, (ex) -> new WithingsResponseException(BoundedResponses.TOO_LARGE))
-			.onErrorMap(CodecException.class, (ex) -> new WithingsResponseException(
-					"Withings answered with a body that is not valid JSON (malformed or truncated)"))
+			.onErrorMap(CodecException.class, (ex) -> notJson())
+			.flatMap((body) -> Mono.justOrEmpty(parse(body)))
 			.switchIfEmpty(Mono.error(new WithingsResponseException("Withings answered with an empty body")));
+	}
+
+	/** The JSON object of an answer, {@code null} when the body is empty or JSON {@code null}. */
+	private static Map<String, Object> parse(byte[] body) {
+		if (isBlank(body)) {
+			return null;
+		}
+		try {
+			return json.readValue(body, JSON_OBJECT);
+		}
+		catch (JacksonException ex) {
+			throw notJson();
+		}
+	}
+
+	private static boolean isBlank(byte[] body) {
+		for (byte b : body) {
+			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static WithingsResponseException notJson() {
+		return new WithingsResponseException(
+				"Withings answered with a body that is not valid JSON (malformed or truncated)");
+	}
+
+	/** The form, URL-encoded in UTF-8, as bytes (which no codec logs beyond their count). */
+	private static byte[] encode(MultiValueMap<String, String> form) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (Map.Entry<String, List<String>> entry : form.entrySet()) {
+			String name = URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8);
+			for (String value : entry.getValue()) {
+				if (out.size() > 0) {
+					out.write('&');
+				}
+				out.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
+				if (value != null) {
+					out.write('=');
+					out.writeBytes(URLEncoder.encode(value, StandardCharsets.UTF_8).getBytes(StandardCharsets.US_ASCII));
+				}
+			}
+		}
+		return out.toByteArray();
 	}
 
 	private Throwable translate(Throwable ex) {
