@@ -259,7 +259,7 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 		while (page.size() < size) {
 			int wanted = size - page.size();
 			String from = after;
-			List<Row> rows = this.jdbc.execute((jdbc) -> jdbc.query(
+			List<Row> rows = this.jdbc.read((jdbc) -> jdbc.query(
 					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name LIMIT ?",
 					this::readRow, registrationId, from, wanted));
 			rows.stream().map(Row::client).filter(Objects::nonNull).forEach(page::add);
@@ -301,7 +301,7 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 
 
 	private List<WithingsAuthorizedClient> query(String sql, Object... args) {
-		List<Row> rows = this.jdbc.execute((jdbc) -> jdbc.query(sql, this::readRow, args));
+		List<Row> rows = this.jdbc.read((jdbc) -> jdbc.query(sql, this::readRow, args));
 		return rows.stream().map(Row::client).filter(Objects::nonNull).toList();
 	}
 

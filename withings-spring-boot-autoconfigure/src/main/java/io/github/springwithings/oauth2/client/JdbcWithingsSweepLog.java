@@ -50,7 +50,7 @@ public final class JdbcWithingsSweepLog implements WithingsSweepLog {
 
 	@Override
 	public Instant lastStart(String name) {
-		List<OffsetDateTime> starts = this.jdbc.execute((jdbc) -> jdbc.queryForList(
+		List<OffsetDateTime> starts = this.jdbc.read((jdbc) -> jdbc.queryForList(
 				"SELECT started_at FROM withings_sweep WHERE name = ?", OffsetDateTime.class, name));
 		return (starts == null || starts.isEmpty()) ? null : starts.get(0).toInstant();
 	}

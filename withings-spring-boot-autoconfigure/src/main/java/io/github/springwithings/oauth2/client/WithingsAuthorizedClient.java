@@ -3,6 +3,7 @@ package io.github.springwithings.oauth2.client;
 import java.time.Instant;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.util.Assert;
 
 /**
@@ -92,6 +93,12 @@ public final class WithingsAuthorizedClient {
 	/** The SHA-256 hash of the refresh token the current one replaced, or {@code null}. */
 	String getPreviousRefreshTokenHash() {
 		return this.previousRefreshTokenHash;
+	}
+
+	/** The grant request that refreshes this client with its current tokens. */
+	OAuth2RefreshTokenGrantRequest refreshGrantRequest() {
+		return new OAuth2RefreshTokenGrantRequest(this.authorizedClient.getClientRegistration(),
+				this.authorizedClient.getAccessToken(), this.authorizedClient.getRefreshToken());
 	}
 
 	/** The current refresh token's value, or {@code null}. */

@@ -201,8 +201,7 @@ public final class WithingsAuthorizedClients {
 			return true;
 		}
 		try {
-			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
-					client.getClientRegistration(), client.getAccessToken(), client.getRefreshToken()));
+			this.refreshTokenResponseClient.getTokenResponse(stored.refreshGrantRequest());
 			this.renewals.put(key, (recent != null && now.isBefore(recent.since().plus(this.minRenewalAge)))
 					? new Renewals(recent.since(), recent.count() + 1) : new Renewals(now, 1));
 			return true;

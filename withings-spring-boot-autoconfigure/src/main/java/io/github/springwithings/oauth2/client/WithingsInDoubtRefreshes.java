@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -146,11 +145,8 @@ public final class WithingsInDoubtRefreshes {
 	}
 
 	private Outcome retry(WithingsAuthorizedClient client) {
-		OAuth2AuthorizedClient authorizedClient = client.getAuthorizedClient();
 		try {
-			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
-					authorizedClient.getClientRegistration(), authorizedClient.getAccessToken(),
-					authorizedClient.getRefreshToken()));
+			this.refreshTokenResponseClient.getTokenResponse(client.refreshGrantRequest());
 			return Outcome.REFRESHED;
 		}
 		catch (RefreshTokenRejectedException ex) {

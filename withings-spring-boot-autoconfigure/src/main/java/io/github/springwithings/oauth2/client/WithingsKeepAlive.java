@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
@@ -160,15 +159,12 @@ public final class WithingsKeepAlive {
 	}
 
 	private boolean refresh(WithingsAuthorizedClient client) {
-		OAuth2AuthorizedClient authorizedClient = client.getAuthorizedClient();
 		try {
 			if (this.authorizedClientService.loadByRefreshToken(client.getRegistrationId(),
 					client.getRefreshTokenValue()) == null) {
 				return true; // removed or re-linked since the page was read: nothing to keep alive
 			}
-			this.refreshTokenResponseClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
-					authorizedClient.getClientRegistration(), authorizedClient.getAccessToken(),
-					authorizedClient.getRefreshToken()));
+			this.refreshTokenResponseClient.getTokenResponse(client.refreshGrantRequest());
 			return true;
 		}
 		catch (OAuth2AuthorizationException ex) {
