@@ -39,8 +39,9 @@ import org.springframework.util.StringUtils;
  * {@code withings_authorized_client}; schemas for H2 and PostgreSQL next to this class), shared by
  * every instance of the application.
  *
- * <p><b>Never in the caller's transaction.</b> Every operation runs in a short transaction of its
- * own (read committed, read-write) on a connection of its own, committed before it returns: a
+ * <p><b>Never in the caller's transaction.</b> Every write runs in a short transaction of its own
+ * (read committed, read-write) on a connection of its own, committed before it returns, and every
+ * read is a single query on a connection of its own: a
  * caller's {@code @Transactional} method, read-only or not, JPA or JDBC, that rolls back can never
  * undo a rotation that Withings has made. While a caller holds a pooled connection in its own
  * transaction, a store operation briefly needs a second one. No operation holds a connection or a
