@@ -4,9 +4,11 @@ import javax.sql.DataSource;
 
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsStoreSchema;
 import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsSweepLog;
 
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -34,7 +37,7 @@ import org.springframework.util.StringUtils;
 /**
  * Auto-configuration of the store of authorized clients: a {@link JdbcWithingsAuthorizedClientService}
  * when the application has a {@link DataSource} (schema applied per
- * {@code withings.store.initialize-schema}), an {@link InMemoryWithingsAuthorizedClientService}
+ * {@code withings.store.initialize-schema}, and checked at start-up), an {@link InMemoryWithingsAuthorizedClientService}
  * otherwise; {@code withings.store.type} forces one. Comes before Boot's OAuth2 client
  * auto-configuration, whose in-memory service then backs off.
  */
@@ -92,7 +95,24 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@ConditionalOnMissingBean(name = "withingsStoreSchemaInitializer")
 		PropertiesBasedDataSourceScriptDatabaseInitializer<WithingsStoreProperties> withingsStoreSchemaInitializer(
 				DataSource dataSource, WithingsStoreProperties properties) {
-			return new PropertiesBasedDataSourceScriptDatabaseInitializer<>(dataSource, properties);
+			return new WithingsStoreSchemaInitializer(dataSource, properties);
+		}
+
+		/**
+		 * Fails the start-up when a table is missing, after every database initializer (the
+		 * script above, Flyway, Liquibase) ran: never a failed sign-in after Withings issued tokens.
+		 */
+		@Bean(initMethod = "verify")
+		@DependsOnDatabaseInitialization
+		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
+		@ConditionalOnMissingBean
+		JdbcWithingsStoreSchema withingsStoreSchema(DataSource dataSource) {
+			return new JdbcWithingsStoreSchema(dataSource);
+		}
+
+		@Bean
+		static LazyInitializationExcludeFilter withingsStoreSchemaEagerly() {
+			return LazyInitializationExcludeFilter.forBeanTypes(JdbcWithingsStoreSchema.class);
 		}
 
 	}

@@ -17,6 +17,7 @@ import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClie
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRecoveryClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
@@ -232,6 +233,14 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 				refreshTokenResponseClient,
 				new WithingsRevocationClient(restClientBuilders.create().build()),
 				registrationId);
+	}
+
+	@Bean
+	@ConditionalOnBean(WithingsAuthorizedClients.class)
+	@ConditionalOnMissingBean
+	WithingsLinkedUsers withingsLinkedUsers(WithingsAuthorizedClientService authorizedClientService,
+			WithingsAuthorizedClients authorizedClients) {
+		return new WithingsLinkedUsers(authorizedClientService, authorizedClients.getDefaultRegistrationId());
 	}
 
 	/**

@@ -109,12 +109,11 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 	}
 
 	@Test
-	void storeWhenInitializeSchemaNeverThenNoTable() {
+	void storeWhenInitializeSchemaNeverThenScriptNotAppliedAndStartupRefused() {
 		this.withDataSource.withPropertyValues("withings.store.initialize-schema=never").run((context) -> {
-			Integer tables = new JdbcTemplate(context.getBean(javax.sql.DataSource.class)).queryForObject(
-					"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'WITHINGS_AUTHORIZED_CLIENT'",
-					Integer.class);
-			assertThat(tables).isZero();
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(io.github.springwithings.oauth2.client.WithingsStoreSchemaException.class);
 		});
 	}
 

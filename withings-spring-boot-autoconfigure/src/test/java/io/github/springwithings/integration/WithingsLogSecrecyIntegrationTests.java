@@ -65,7 +65,7 @@ class WithingsLogSecrecyIntegrationTests {
 		assertThat(browser.get(app + "/measures/restclient").statusCode()).isEqualTo(200);
 		assertThat(browser.get(app + "/api/weights").statusCode()).isEqualTo(200);
 
-		Set<String> secrets = secretsSeenBySimulator();
+		Set<String> secrets = secretsSeenBySimulator(simulator);
 		assertThat(secrets).hasSizeGreaterThanOrEqualTo(8).contains(WithingsSimulator.DEFAULT_CLIENT_SECRET);
 		assertThat(output.getAll()).contains("Withings authorization_code for registration 'withings' succeeded")
 			.contains("Withings refresh_token for registration 'withings' succeeded")
@@ -77,7 +77,7 @@ class WithingsLogSecrecyIntegrationTests {
 	}
 
 	/** Every token, nonce, signature and secret that crossed the wire. */
-	private static Set<String> secretsSeenBySimulator() {
+	static Set<String> secretsSeenBySimulator(WithingsSimulator simulator) {
 		JsonMapper json = JsonMapper.builder().build();
 		Set<String> secrets = new HashSet<>();
 		secrets.add(WithingsSimulator.DEFAULT_CLIENT_SECRET);

@@ -10,6 +10,12 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.Reason;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -21,13 +27,16 @@ import org.springframework.util.Assert;
  * applications that accept losing every link on restart. Every change of a client is atomic
  * ({@link Map#compute}); nothing is locked while Withings is called.
  */
-public final class InMemoryWithingsAuthorizedClientService implements WithingsAuthorizedClientService {
+public final class InMemoryWithingsAuthorizedClientService
+		implements WithingsAuthorizedClientService, ApplicationEventPublisherAware {
 
 	private final ClientRegistrationRepository clientRegistrationRepository;
 
 	private final Map<Key, WithingsAuthorizedClient> clients = new ConcurrentHashMap<>();
 
 	private final AuthorizedClientRules rules = new AuthorizedClientRules();
+
+	private final LinkEvents events = new LinkEvents();
 
 	private Clock clock = Clock.systemUTC();
 
@@ -79,11 +88,13 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
 		Assert.notNull(principal, "principal cannot be null");
 		Key key = new Key(authorizedClient.getClientRegistration().getRegistrationId(), principal.getName());
-		this.clients.compute(key, (k, current) -> {
+		boolean[] consent = new boolean[1];
+		WithingsAuthorizedClient saved = this.clients.compute(key, (k, current) -> {
 			AuthorizedClientRules.Save save = this.rules.decide(authorizedClient, principal, current);
 			if (!save.store()) {
 				return current;
 			}
+			consent[0] = save.consent();
 			this.rules.saved(authorizedClient);
 			OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(authorizedClient.getClientRegistration(),
 					principal.getName(), authorizedClient.getAccessToken(), authorizedClient.getRefreshToken());
@@ -99,6 +110,9 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 					current.getVersion() + 1, null, sameRefreshToken ? current.getPreviousRefreshTokenHash()
 							: AuthorizedClientRules.hash(current.getRefreshTokenValue()));
 		});
+		if (consent[0]) {
+			this.events.publish(new WithingsUserLinkedEvent(WithingsLinkedUser.of(saved)));
+		}
 	}
 
 	@Override
@@ -109,12 +123,16 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
-		boolean[] removed = new boolean[1];
+		WithingsAuthorizedClient[] removed = new WithingsAuthorizedClient[1];
 		this.clients.computeIfPresent(new Key(registrationId, principalName), (key, current) -> {
-			removed[0] = Objects.equals(current.getRefreshTokenValue(), refreshTokenValue);
-			return removed[0] ? null : current;
+			removed[0] = Objects.equals(current.getRefreshTokenValue(), refreshTokenValue) ? current : null;
+			return (removed[0] != null) ? null : current;
 		});
-		return removed[0];
+		if (removed[0] == null) {
+			return false;
+		}
+		this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed[0]), Reason.REFRESH_TOKEN_DEAD));
+		return true;
 	}
 
 	@Override
@@ -165,6 +183,16 @@ public final class InMemoryWithingsAuthorizedClientService implements WithingsAu
 			.sorted(Comparator.comparing(WithingsAuthorizedClient::getPrincipalName))
 			.limit(size)
 			.toList();
+	}
+
+	/**
+	 * Set where {@link WithingsUserLinkedEvent} and {@link WithingsUserLostEvent} are published
+	 * (set by the application context when this store is a bean).
+	 * @param publisher the publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.events.setPublisher(publisher);
 	}
 
 	/**

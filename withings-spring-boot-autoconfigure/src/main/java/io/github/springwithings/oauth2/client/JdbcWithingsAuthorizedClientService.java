@@ -18,6 +18,12 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.Reason;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -52,16 +58,17 @@ import org.springframework.util.StringUtils;
  * SHA-256 hash. Rows that cannot be read (an unknown registration, a value encrypted with another
  * key) are skipped with a warning, never fatal to a page.
  */
-public final class JdbcWithingsAuthorizedClientService implements WithingsAuthorizedClientService {
+public final class JdbcWithingsAuthorizedClientService
+		implements WithingsAuthorizedClientService, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(JdbcWithingsAuthorizedClientService.class);
 
-	private static final String COLUMNS = "client_registration_id, principal_name, withings_user_id, access_token_type, "
+	static final String COLUMNS = "client_registration_id, principal_name, withings_user_id, access_token_type, "
 			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
 			+ "refresh_token_value, refresh_token_hash, previous_refresh_token_hash, refresh_token_issued_at, version, "
 			+ "refresh_started_at";
 
-	private static final String TABLE = "withings_authorized_client";
+	static final String TABLE = "withings_authorized_client";
 
 	private static final String BY_KEY = "client_registration_id = ? AND principal_name = ?";
 
@@ -92,6 +99,8 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 	private final ClientRegistrationRepository clientRegistrationRepository;
 
 	private final AuthorizedClientRules rules = new AuthorizedClientRules();
+
+	private final LinkEvents events = new LinkEvents();
 
 	private TextEncryptor encryptor = Encryptors.noOpText();
 
@@ -148,6 +157,9 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 			try {
 				if (this.jdbc.execute((jdbc) -> store(jdbc, authorizedClient, principal.getName(), current, save)) == 1) {
 					this.rules.saved(authorizedClient);
+					if (save.consent()) {
+						linked(registrationId, principal.getName());
+					}
 					return;
 				}
 			}
@@ -156,6 +168,13 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 			}
 			Assert.state(attempt < 5, () -> "Authorized client of '" + principal.getName()
 					+ "' keeps changing concurrently; not saved");
+		}
+	}
+
+	private void linked(String registrationId, String principalName) {
+		WithingsAuthorizedClient linked = loadWithingsAuthorizedClient(registrationId, principalName);
+		if (linked != null) {
+			this.events.publish(new WithingsUserLinkedEvent(WithingsLinkedUser.of(linked)));
 		}
 	}
 
@@ -204,8 +223,14 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
-		return this.jdbc.execute((jdbc) -> jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
+		// read first for the event: the compare-and-delete below decides
+		WithingsAuthorizedClient stored = loadWithingsAuthorizedClient(registrationId, principalName);
+		boolean removed = this.jdbc.execute((jdbc) -> jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
 				registrationId, principalName, AuthorizedClientRules.hash(refreshTokenValue))) > 0;
+		if (removed && stored != null) {
+			this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(stored), Reason.REFRESH_TOKEN_DEAD));
+		}
+		return removed;
 	}
 
 	@Override
@@ -270,6 +295,16 @@ public final class JdbcWithingsAuthorizedClientService implements WithingsAuthor
 			after = rows.get(rows.size() - 1).principalName();
 		}
 		return page;
+	}
+
+	/**
+	 * Set where {@link WithingsUserLinkedEvent} and {@link WithingsUserLostEvent} are published
+	 * (set by the application context when this store is a bean).
+	 * @param publisher the publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.events.setPublisher(publisher);
 	}
 
 	/**

@@ -185,6 +185,10 @@ public final class SingleFlightRefreshTokenResponseClient
 				return refreshUnstored(grantRequest, key);
 			}
 			if (!refreshToken.equals(stored.getRefreshTokenValue()) && isFresh(stored)) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Withings tokens of '" + stored.getPrincipalName()
+							+ "' already refreshed by another caller; using them");
+				}
 				return responseOf(stored);
 			}
 			Instant now = this.clock.instant();
@@ -222,6 +226,10 @@ public final class SingleFlightRefreshTokenResponseClient
 	private OAuth2AccessTokenResponse refreshClaimed(OAuth2RefreshTokenGrantRequest grantRequest,
 			WithingsAuthorizedClient stored, Instant claimedAt) {
 		boolean wasInDoubt = stored.getRefreshStartedAt() != null;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refreshing the Withings tokens of '" + stored.getPrincipalName() + "' (user " + stored.getUserId()
+					+ ")" + (wasInDoubt ? " again, with the same refresh token: the last attempt's outcome is unknown" : ""));
+		}
 		OAuth2AuthorizedClient current = stored.getAuthorizedClient();
 		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
 				current.getAccessToken(), current.getRefreshToken(), grantRequest.getScopes());
@@ -234,6 +242,8 @@ public final class SingleFlightRefreshTokenResponseClient
 				throw inDoubt(ex, stored, claimedAt);
 			}
 			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
+				logger.debug("Withings refused the refresh token of '" + stored.getPrincipalName() + "' ("
+						+ ex.getError().getDescription() + ")");
 				OAuth2AccessTokenResponse rotatedElsewhere = currentIfRotatedElsewhere(stored);
 				if (rotatedElsewhere != null) {
 					return rotatedElsewhere;
@@ -241,6 +251,8 @@ public final class SingleFlightRefreshTokenResponseClient
 				response = recover(stored, ex, claimedAt);
 			}
 			else if (provesNothingWasDone((WithingsOAuth2Error) ex.getError())) {
+				logger.debug("Refresh of '" + stored.getPrincipalName() + "' refused (" + ex.getError().getDescription()
+						+ "); nothing changed at Withings, the stored tokens stay");
 				releaseUnlessInDoubt(stored, claimedAt, wasInDoubt);
 				throw ex;
 			}
@@ -271,7 +283,14 @@ public final class SingleFlightRefreshTokenResponseClient
 		}
 		this.ownMarksInDoubt.remove(clientKey(stored));
 		if (saved == null) {
+			logger.debug("Refreshed the Withings tokens of '" + stored.getPrincipalName()
+					+ "', but its link changed meanwhile (new sign-in or removal): the new tokens are dropped unused");
 			return currentAfterConcurrentChange(stored);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refreshed the Withings tokens of '" + stored.getPrincipalName() + "': stored (version "
+					+ saved.getVersion() + "), access token valid until "
+					+ saved.getAuthorizedClient().getAccessToken().getExpiresAt());
 		}
 		return response;
 	}

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
@@ -48,6 +51,8 @@ import org.springframework.util.Assert;
  * propagates. A redirect would mean nothing there.
  */
 public final class WithingsAuthorizationFailureHandler implements OAuth2AuthorizationFailureHandler {
+
+	private static final Log logger = LogFactory.getLog(WithingsAuthorizationFailureHandler.class);
 
 	/**
 	 * The attribute under which Spring's web managers pass the servlet request
@@ -96,6 +101,11 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 		RefreshTokenRejectedException rejected = rejected(authorizationException);
 		boolean removed = rejected != null
 				&& removeIfRefreshToken(registrationId, principal.getName(), rejected.getRefreshTokenValue());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Withings link of '" + principal.getName() + "' "
+					+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
+					+ authorizationException.getError().getDescription() + ")");
+		}
 		if (attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null
 				&& (removed || this.authorizedClientService.loadAuthorizedClient(registrationId,
 						principal.getName()) == null)) {

@@ -13,6 +13,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEvent;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -40,7 +44,7 @@ import org.springframework.util.Assert;
  * }
  * </pre>
  */
-public final class WithingsAuthorizedClients {
+public final class WithingsAuthorizedClients implements ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(WithingsAuthorizedClients.class);
 
@@ -57,6 +61,8 @@ public final class WithingsAuthorizedClients {
 	private final ForwardingClock clock = new ForwardingClock();
 
 	private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
+
+	private final LinkEvents events = new LinkEvents();
 
 	private Duration minRenewalAge = Duration.ofMinutes(1);
 
@@ -154,16 +160,19 @@ public final class WithingsAuthorizedClients {
 		ClientRegistration registration = this.clientRegistrationRepository.findByRegistrationId(this.defaultRegistrationId);
 		try {
 			this.revocationClient.revoke(registration, stored.getUserId());
-			logger.debug("Withings access of '" + principalName + "' revoked");
+			logger.debug("Disconnecting '" + principalName + "': Withings revoked the access of user " + stored.getUserId());
 		}
 		catch (WithingsStatusException ex) {
 			if (!isUnknownUser(ex)) {
 				logger.warn("Withings refused to revoke '" + principalName + "' (" + ex.getMessage() + "); the link is kept");
 				throw ex;
 			}
-			logger.debug("Withings no longer knows '" + principalName + "' (" + ex.getMessage() + ")");
+			logger.debug("Disconnecting '" + principalName + "': Withings no longer knows user " + stored.getUserId()
+					+ " (" + ex.getMessage() + ")");
 		}
 		this.authorizedClientService.removeAuthorizedClient(this.defaultRegistrationId, principalName);
+		logger.debug("Disconnected '" + principalName + "': link removed");
+		this.events.publish(new WithingsUserDisconnectedEvent(WithingsLinkedUser.of(stored)));
 		return true;
 	}
 
@@ -210,8 +219,13 @@ public final class WithingsAuthorizedClients {
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
 				throw ex;
 			}
-			this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId, principalName,
-					stored.getRefreshTokenValue());
+			boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId,
+					principalName, stored.getRefreshTokenValue());
+			if (logger.isDebugEnabled()) {
+				logger.debug("Withings link of '" + principalName + "' "
+						+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
+						+ ex.getError().getDescription() + ")");
+			}
 			return false;
 		}
 	}
@@ -229,6 +243,16 @@ public final class WithingsAuthorizedClients {
 	 */
 	public OAuth2AuthorizedClientManager getAuthorizedClientManager() {
 		return this.manager;
+	}
+
+	/**
+	 * Set where {@link WithingsUserDisconnectedEvent} is published (set by the application context
+	 * when this is a bean).
+	 * @param publisher the publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.events.setPublisher(publisher);
 	}
 
 	/**

@@ -123,23 +123,33 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			String action) throws IOException {
 		long started = System.nanoTime();
 		WithingsApiEnvelope envelope = call(request, body, execution);
+		String retried = "";
 		if (envelope.status() == 401) {
 			String registrationId = this.clientRegistrationIdResolver.resolve(request);
 			Authentication principal = this.principalResolver.resolve(request);
+			String name = (principal != null) ? principal.getName() : "-";
+			logger.debug("Withings API action " + action + " for '" + name + "': status 401, the access token was "
+					+ "refused; refreshing it and retrying once");
 			if (principal == null || !this.authorizedClients.renew(registrationId, principal.getName(),
 					request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))) {
+				logger.debug("Withings API action " + action + " for '" + name + "': the link is gone; consent required");
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 			envelope = call(request, body, execution);
 			if (envelope.status() == 401) {
+				logger.debug("Withings API action " + action + " for '" + name
+						+ "': status 401 again after the refresh; consent required");
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
+			retried = " after a refresh and a retry";
 		}
 		if (envelope.status() == 601) {
 			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
 			if (wait.compareTo(this.maxRateLimitWait) > 0) {
 				throw new WithingsRateLimitException(envelope.error(), wait);
 			}
+			logger.debug("Withings API action " + action + ": status 601 (rate limit); retrying once in " + wait.toSeconds()
+					+ " s");
 			pause(wait);
 			envelope = call(request, body, execution);
 			if (envelope.status() == 601) {
@@ -150,7 +160,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			Authentication principal = this.principalResolver.resolve(request);
 			logger.debug("Withings API " + request.getMethod() + " " + request.getURI().getPath() + " action "
 					+ action + " for '" + ((principal != null) ? principal.getName() : "-") + "': status "
-					+ envelope.status() + " in "
+					+ envelope.status() + retried + " in "
 					+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
 		}
 		if (envelope.status() != 0) {

@@ -55,7 +55,7 @@ public final class TestDatabases {
 	static void createSchema(DataSource dataSource) {
 		String platform = postgres() ? "postgresql" : "h2";
 		new ResourceDatabasePopulator(new ClassPathResource(
-				"io/github/springwithings/oauth2/client/withings-authorized-client-schema-" + platform + ".sql"))
+				"db/withings/" + platform + "/R__withings_schema.sql"))
 			.execute(dataSource);
 	}
 

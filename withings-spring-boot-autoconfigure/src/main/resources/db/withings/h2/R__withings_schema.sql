@@ -1,7 +1,13 @@
--- Withings authorized clients (PostgreSQL). Everything Spring's oauth2_authorized_client keeps, plus the
--- Withings user id, the refresh token's issue time, lookup hashes of the current and previous
--- refresh tokens, a version, and the refresh mark: when a refresh of the current refresh token
--- started without finishing (in progress, or in doubt after a timeout or a crash).
+-- Withings authorized clients (H2), shipped by withings-spring-boot-starter. Idempotent: it
+-- creates what is missing and upgrades tables of earlier versions, so it can run at every start
+-- (withings.store.initialize-schema), as a Flyway repeatable migration
+-- (spring.flyway.locations=...,classpath:db/withings/{vendor}) or from Liquibase
+-- (db/withings/liquibase/withings-changelog.xml).
+--
+-- Everything Spring's oauth2_authorized_client keeps, plus the Withings user id, the refresh
+-- token's issue time, lookup hashes of the current and previous refresh tokens, a version, and the
+-- refresh mark: when a refresh of the current refresh token started without finishing (in
+-- progress, or in doubt after a timeout or a crash).
 CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	client_registration_id varchar(100) NOT NULL,
 	principal_name varchar(200) NOT NULL,
@@ -21,6 +27,8 @@ CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
 	PRIMARY KEY (client_registration_id, principal_name)
 );
+-- upgrade from 0.1.0 snapshots before the refresh mark
+ALTER TABLE withings_authorized_client ADD COLUMN IF NOT EXISTS refresh_started_at timestamp with time zone DEFAULT NULL;
 CREATE INDEX IF NOT EXISTS withings_authorized_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);

@@ -1,0 +1,21 @@
+package io.github.springwithings.oauth2.client.event;
+
+import io.github.springwithings.oauth2.client.WithingsLinkedUser;
+
+/**
+ * A change of a user's link to Withings, published as an application event once the store has
+ * committed it, so that an application can keep its own tables in step
+ * ({@code @EventListener}). Listeners run on the thread that made the change (a sign-in request,
+ * a refresh, a background job); an exception of theirs is logged, never undoes the change and
+ * never fails the caller.
+ */
+public sealed interface WithingsLinkEvent permits WithingsUserLinkedEvent, WithingsUserDisconnectedEvent,
+		WithingsUserLostEvent {
+
+	/**
+	 * The user, as stored when the change happened.
+	 * @return the user
+	 */
+	WithingsLinkedUser user();
+
+}

@@ -1,0 +1,258 @@
+package io.github.springwithings.autoconfigure;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsStoreSchemaException;
+import io.github.springwithings.oauth2.client.TestDatabases;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The store's tables on the first try: created by default in the databases a new application
+ * starts with (H2 in memory or in a file), applied by Flyway or Liquibase from the shipped script,
+ * and, when they are missing, a failed start-up naming them and the fixes, never a failed sign-in.
+ */
+class WithingsStoreSchemaTests {
+
+	private static final String REGISTRATION = "spring.security.oauth2.client.registration.withings.";
+
+	private static Server h2Server;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret",
+				"spring.flyway.enabled=false", "spring.liquibase.enabled=false")
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, FlywayAutoConfiguration.class,
+				LiquibaseAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class));
+
+	@BeforeAll
+	static void startH2Server() throws SQLException {
+		h2Server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+	}
+
+	@AfterAll
+	static void stopH2Server() {
+		h2Server.stop();
+	}
+
+	/** H2 reached over TCP: a server database, like PostgreSQL, that the starter leaves alone by default. */
+	private static String h2ServerUrl() {
+		return "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	@Test
+	void startupWhenH2FileAndDefaultsThenTablesCreatedAndStoreWorks(@TempDir Path directory) {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("app"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertStoreWorks(context);
+			});
+	}
+
+	@Test
+	void startupWhenH2InMemoryAndDefaultsThenTablesCreated() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID())
+			.run(WithingsStoreSchemaTests::assertStoreWorks);
+	}
+
+	@Test
+	void startupWhenServerDatabaseWithoutTablesThenFailsNamingTheTablesAndTheFixes() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + h2ServerUrl()).run((context) -> {
+			assertThat(context).hasFailed();
+			WithingsStoreSchemaException failure = schemaFailure(context);
+			assertThat(failure.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep");
+			assertThat(failure.getMessage()).contains("withings_authorized_client", "withings_sweep", "(H2)",
+					"withings.store.initialize-schema=always", "db/withings/h2/R__withings_schema.sql",
+					"classpath:db/withings/{vendor}", "db/withings/liquibase/withings-changelog.xml");
+			FailureAnalysis analysis = new WithingsStoreSchemaFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("table withings_authorized_client");
+			assertThat(analysis.getAction()).contains("withings.store.initialize-schema=always", "spring.flyway.locations",
+					"withings-changelog.xml");
+		});
+	}
+
+	@Test
+	void startupWhenServerDatabaseAndInitializeAlwaysThenTablesCreated() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + h2ServerUrl(), "withings.store.initialize-schema=always")
+			.run(WithingsStoreSchemaTests::assertStoreWorks);
+	}
+
+	@Test
+	void startupWhenInitializeNeverAndNoTablesThenFails() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID(),
+					"withings.store.initialize-schema=never")
+			.run((context) -> assertThat(schemaFailure(context).getMissing()).contains("table withings_authorized_client"));
+	}
+
+	@Test
+	void startupWhenFlywayAppliesTheShippedScriptThenStoreWorks() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + h2ServerUrl(), "spring.flyway.enabled=true",
+					"spring.flyway.locations=classpath:db/withings/{vendor}")
+			.run((context) -> {
+				assertStoreWorks(context);
+				assertThat(jdbc(context).queryForObject(
+						"SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"script\" = 'R__withings_schema.sql' AND \"success\"",
+						Integer.class)).isOne();
+			});
+	}
+
+	@Test
+	void startupWhenLiquibaseIncludesTheShippedChangelogThenStoreWorks() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + h2ServerUrl(), "spring.liquibase.enabled=true",
+					"spring.liquibase.change-log=classpath:db/withings/liquibase/withings-changelog.xml")
+			.run((context) -> {
+				assertStoreWorks(context);
+				assertThat(jdbc(context).queryForObject(
+						"SELECT COUNT(*) FROM DATABASECHANGELOG WHERE ID = 'withings-schema-h2'", Integer.class)).isOne();
+			});
+	}
+
+	@Test
+	void startupWhenTableOfAnEarlierVersionThenTheScriptUpgradesIt() {
+		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		createEarlierTable(url);
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run(WithingsStoreSchemaTests::assertStoreWorks);
+	}
+
+	@Test
+	void startupWhenTableOfAnEarlierVersionAndNoInitializationThenFailsNamingTheColumns() {
+		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		createEarlierTable(url);
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url, "withings.store.initialize-schema=never")
+			.run((context) -> assertThat(schemaFailure(context).getMissing())
+				.anySatisfy((missing) -> assertThat(missing).contains("refresh_started_at", "earlier version"))
+				.contains("table withings_sweep"));
+	}
+
+	/** A database that is down proves nothing: the check is skipped (logged), the store fails later, clearly. */
+	@Test
+	void startupWhenDatabaseDownAndNoInitializationThenStartsAndTheCheckIsSkipped() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:tcp://127.0.0.1:1/mem:down",
+					"withings.store.initialize-schema=never", "withings.store.platform=h2",
+					"spring.datasource.hikari.connection-timeout=250", "spring.datasource.hikari.initialization-fail-timeout=-1")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(JdbcWithingsAuthorizedClientService.class));
+	}
+
+	@Test
+	@EnabledIfSystemProperty(named = "withings.test.postgres.url", matches = ".+")
+	void startupWhenPostgresqlWithoutTablesThenFailsNamingTheTablesAndTheFixes() {
+		withPostgresSchema((url) -> this.contextRunner.withPropertyValues(postgres(url)).run((context) -> {
+			WithingsStoreSchemaException failure = schemaFailure(context);
+			assertThat(failure.getMissing()).contains("table withings_authorized_client");
+			assertThat(failure.getMessage()).contains("(PostgreSQL)", "db/withings/postgresql/R__withings_schema.sql",
+					"withings.store.initialize-schema=always", "classpath:db/withings/{vendor}");
+		}));
+	}
+
+	@Test
+	@EnabledIfSystemProperty(named = "withings.test.postgres.url", matches = ".+")
+	void startupWhenPostgresqlWithFlywayAndTheShippedScriptThenStoreWorks() {
+		withPostgresSchema((url) -> this.contextRunner
+			.withPropertyValues(postgres(url))
+			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/withings/{vendor}")
+			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	private static void assertStoreWorks(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed();
+		JdbcWithingsAuthorizedClientService store = context.getBean(JdbcWithingsAuthorizedClientService.class);
+		Instant now = Instant.now();
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(
+				context.getBean(ClientRegistrationRepository.class).findByRegistrationId("withings"), "alice",
+				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access", now, now.plusSeconds(10_800),
+						Set.of("user.metrics")),
+				new OAuth2RefreshToken("refresh", now));
+		store.saveAuthorizedClient(client, new TestingAuthenticationToken("alice", null));
+		OAuth2AuthorizedClient loaded = store.loadAuthorizedClient("withings", "alice");
+		assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh");
+		assertThat(jdbc(context).queryForObject("SELECT COUNT(*) FROM withings_sweep", Integer.class)).isZero();
+	}
+
+	private static WithingsStoreSchemaException schemaFailure(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable failure = context.getStartupFailure();
+		while (failure != null && !(failure instanceof WithingsStoreSchemaException)) {
+			failure = failure.getCause();
+		}
+		assertThat(failure).as("start-up failure caused by a missing table").isNotNull();
+		return (WithingsStoreSchemaException) failure;
+	}
+
+	private static JdbcTemplate jdbc(AssertableApplicationContext context) {
+		return new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+	}
+
+	/** The table as 0.1.0 snapshots before the refresh mark created it, and no sweep table. */
+	private static void createEarlierTable(String url) {
+		new JdbcTemplate(new DriverManagerDataSource(url, "sa", "")).execute("""
+				CREATE TABLE withings_authorized_client (
+					client_registration_id varchar(100) NOT NULL, principal_name varchar(200) NOT NULL,
+					withings_user_id varchar(100) DEFAULT NULL, access_token_type varchar(100) NOT NULL,
+					access_token_value varchar(4000) NOT NULL, access_token_issued_at timestamp with time zone NOT NULL,
+					access_token_expires_at timestamp with time zone NOT NULL, access_token_scopes varchar(1000) DEFAULT NULL,
+					refresh_token_value varchar(4000) DEFAULT NULL, refresh_token_hash varchar(64) DEFAULT NULL,
+					previous_refresh_token_hash varchar(64) DEFAULT NULL,
+					refresh_token_issued_at timestamp with time zone DEFAULT NULL, version bigint NOT NULL,
+					created_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+					updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+					PRIMARY KEY (client_registration_id, principal_name))""");
+	}
+
+	private static String[] postgres(String url) {
+		return new String[] { "spring.datasource.url=" + url,
+				"spring.datasource.username=" + TestDatabases.username(),
+				"spring.datasource.password=" + TestDatabases.password() };
+	}
+
+	/** A PostgreSQL schema of its own, dropped afterwards: the shared test database keeps its table. */
+	private static void withPostgresSchema(java.util.function.Consumer<String> test) {
+		String schema = "withings_schema_" + UUID.randomUUID().toString().replace("-", "");
+		String base = System.getProperty("withings.test.postgres.url");
+		JdbcTemplate admin = new JdbcTemplate(
+				new DriverManagerDataSource(base, TestDatabases.username(), TestDatabases.password()));
+		admin.execute("CREATE SCHEMA " + schema);
+		try {
+			test.accept(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+		}
+		finally {
+			admin.execute("DROP SCHEMA " + schema + " CASCADE");
+		}
+	}
+
+}
