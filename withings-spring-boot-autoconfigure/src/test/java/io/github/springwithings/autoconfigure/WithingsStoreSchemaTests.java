@@ -3,6 +3,7 @@ package io.github.springwithings.autoconfigure;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,9 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -25,6 +31,9 @@ import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfigurati
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -34,12 +43,14 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The store's tables on the first try: created by default in the databases a new application
  * starts with (H2 in memory or in a file), applied by Flyway or Liquibase from the shipped script,
  * and, when they are missing, a failed start-up naming them and the fixes, never a failed sign-in.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WithingsStoreSchemaTests {
 
 	private static final String REGISTRATION = "spring.security.oauth2.client.registration.withings.";
@@ -100,6 +111,22 @@ class WithingsStoreSchemaTests {
 			assertThat(analysis.getAction()).contains("withings.store.initialize-schema=always", "spring.flyway.locations",
 					"withings-changelog.xml");
 		});
+	}
+
+	/** What the developer sees: Boot's failure report with the description and the action. */
+	@Test
+	void startupWhenTablesMissingThenBootPrintsTheFailureAnalysis(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(StoreOnly.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("spring.datasource.url", h2ServerUrl(), REGISTRATION + "client-id", "id",
+				REGISTRATION + "client-secret", "secret", "spring.flyway.enabled", "false", "spring.liquibase.enabled",
+				"false"));
+		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(application::run)
+			.havingRootCause()
+			.isInstanceOf(WithingsStoreSchemaException.class);
+		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+			.contains("The Withings store needs table withings_authorized_client and table withings_sweep")
+			.contains("Either set withings.store.initialize-schema=always");
 	}
 
 	@Test
@@ -187,6 +214,14 @@ class WithingsStoreSchemaTests {
 			.withPropertyValues(postgres(url))
 			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/withings/{vendor}")
 			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+			WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
+			WithingsOAuth2ClientAutoConfiguration.class })
+	static class StoreOnly {
+
 	}
 
 	private static void assertStoreWorks(AssertableApplicationContext context) {

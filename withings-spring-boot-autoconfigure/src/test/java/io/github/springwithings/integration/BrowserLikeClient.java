@@ -17,7 +17,7 @@ import java.util.Map;
  * redirects across hosts (the application and the simulator's consent page), and can send a
  * header to the application only (e.g. HTTP Basic credentials of a user logged in another way).
  */
-final class BrowserLikeClient {
+public final class BrowserLikeClient {
 
 	private final HttpClient httpClient = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -32,7 +32,7 @@ final class BrowserLikeClient {
 
 	private final List<URI> visited = new ArrayList<>();
 
-	BrowserLikeClient(String appHost, Map<String, String> appHeaders) {
+	public BrowserLikeClient(String appHost, Map<String, String> appHeaders) {
 		this.appHost = appHost;
 		this.appHeaders = appHeaders;
 	}
@@ -42,7 +42,7 @@ final class BrowserLikeClient {
 	 * @param url the URL
 	 * @return the final response
 	 */
-	HttpResponse<String> get(String url) throws IOException, InterruptedException {
+	public HttpResponse<String> get(String url) throws IOException, InterruptedException {
 		URI uri = URI.create(url);
 		for (int hop = 0; hop < 10; hop++) {
 			this.visited.add(uri);

@@ -29,6 +29,11 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  *
  * <p>{@link #saveAuthorizedClient} judges what Spring saves by the refresh-token chain: a fresh
  * consent always wins, a late save of an older rotation is ignored.
+ *
+ * <p>The starter's stores publish, once the change is committed, a
+ * {@link io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent} when a consent is
+ * stored and a {@link io.github.springwithings.oauth2.client.event.WithingsUserLostEvent} when
+ * {@link #removeAuthorizedClientIfRefreshToken} removes a link; other implementations should too.
  */
 public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientService {
 
