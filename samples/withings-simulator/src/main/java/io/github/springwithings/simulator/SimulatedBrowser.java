@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * session, so the test reads the application's pages as the signed-in user.
  *
  * <pre class="code">
+ * String app = "http://localhost:" + port;
  * SimulatedBrowser browser = new SimulatedBrowser();
- * HttpResponse&lt;String&gt; dashboard = browser.signIn("http://localhost:" + port + "/oauth2/authorization/withings", "alice");
- * HttpResponse&lt;String&gt; page = browser.get("http://localhost:" + port + "/dashboard");
+ * HttpResponse&lt;String&gt; dashboard = browser.signIn(app + "/oauth2/authorization/withings", "alice");
+ * HttpResponse&lt;String&gt; page = browser.get(app + "/dashboard");
  * </pre>
  *
  * It works with a simulator in the same JVM or in another process; only HTTP is used. Not

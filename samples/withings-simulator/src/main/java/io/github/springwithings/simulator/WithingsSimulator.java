@@ -15,7 +15,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * A strict, stateful stand-in for Withings' OAuth2 and data API, built on WireMock.
  *
  * <p>It plays the consent page ({@code /oauth2_user/authorize2}, auto-approving for a configurable
- * user, or an HTML form when {@link #setConsentPage(boolean) enabled}), nonces ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}) and the
+ * user, or an HTML form when {@link #setConsentPage(boolean) enabled}), nonces
+ * ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}) and the
  * {@code /measure action=getmeas} data call, and checks what real Withings checks: form-encoded
  * bodies, a registered client id, the secret or a single-use nonce with a valid HMAC signature,
  * single-use 30-second codes bound to their redirect URI, known comma-separated scopes, refresh
