@@ -19,7 +19,10 @@ import org.springframework.util.StringUtils;
  * Chooses the Withings the sample talks to. With {@code WITHINGS_CLIENT_ID} and
  * {@code WITHINGS_CLIENT_SECRET} set: real Withings. Otherwise: a Withings simulator started
  * in-process on a free port (registered as a bean, so the page can fast-forward its clock), so
- * that sign-in, the chart, refresh and disconnect all work offline.
+ * that sign-in, the chart, refresh and disconnect all work offline. When the registration's
+ * {@code client-id} is already set it backs off: so with {@code @AutoConfigureWithingsSimulator}
+ * in a test, whose context customizer runs before the application's initializers, the test's
+ * simulator is the only one.
  */
 public final class EmbeddedWithings implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 

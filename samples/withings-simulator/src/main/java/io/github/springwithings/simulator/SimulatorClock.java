@@ -42,6 +42,11 @@ public final class SimulatorClock extends Clock {
 		return this.offset.get();
 	}
 
+	/** Back to real time. */
+	void reset() {
+		this.offset.set(Duration.ZERO);
+	}
+
 	@Override
 	public ZoneId getZone() {
 		return ZoneOffset.UTC;

@@ -1,5 +1,7 @@
 package io.github.springwithings.simulator;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -75,6 +77,30 @@ public final class SimulatorCounters {
 	/** Data API calls answered with status 401. */
 	public int unauthorizedDataRequests() {
 		return this.unauthorizedDataRequests.get();
+	}
+
+	/** Every counter by its name, as the admin API shows them. */
+	Map<String, Integer> asMap() {
+		Map<String, Integer> counters = new LinkedHashMap<>();
+		counters.put("nonceRequests", nonceRequests());
+		counters.put("authorizationCodeGrants", authorizationCodeGrants());
+		counters.put("refreshTokenGrants", refreshTokenGrants());
+		counters.put("deadChainUses", deadChainUses());
+		counters.put("tooManyRequests", tooManyRequests());
+		counters.put("rejectedTokenRequests", rejectedTokenRequests());
+		counters.put("revocations", revocations());
+		counters.put("recoveries", recoveries());
+		counters.put("dataRequests", dataRequests());
+		counters.put("unauthorizedDataRequests", unauthorizedDataRequests());
+		return counters;
+	}
+
+	void reset() {
+		for (AtomicInteger counter : new AtomicInteger[] { this.nonceRequests, this.authorizationCodeGrants,
+				this.refreshTokenGrants, this.deadChainUses, this.tooManyRequests, this.rejectedTokenRequests,
+				this.dataRequests, this.revocations, this.recoveries, this.unauthorizedDataRequests }) {
+			counter.set(0);
+		}
 	}
 
 }

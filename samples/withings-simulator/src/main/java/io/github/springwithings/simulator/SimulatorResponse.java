@@ -41,6 +41,11 @@ final class SimulatorResponse {
 		return new SimulatorResponse(httpStatus, null, html, null);
 	}
 
+	/** A full HTML page, e.g. the consent form. */
+	static SimulatorResponse html(int httpStatus, String html) {
+		return new SimulatorResponse(httpStatus, null, html, null);
+	}
+
 	static SimulatorResponse redirect(String location) {
 		return new SimulatorResponse(302, null, null, location);
 	}

@@ -42,6 +42,10 @@ final class WithingsBackend {
 
 	static final Duration SAME_ARGUMENTS_WINDOW = Duration.ofSeconds(10);
 
+	static final Duration CONSENT_TICKET_LIFETIME = Duration.ofMinutes(10);
+
+	static final long FIRST_SEQUENTIAL_USER_ID = 36_000_001L;
+
 	static final String INVALID_CLIENT = "Invalid Params: invalid client id/secret";
 
 	static final String INVALID_CODE = "Invalid Params: invalid code";
@@ -68,9 +72,19 @@ final class WithingsBackend {
 
 	private final Map<String, Instant> recentArguments = new HashMap<>();
 
-	private final AtomicLong nextUserId = new AtomicLong(36_000_001);
+	private final Map<String, ConsentTicket> tickets = new HashMap<>();
+
+	private final SimulatorAccounts accounts = new SimulatorAccounts();
+
+	private final AtomicLong nextUserId = new AtomicLong(FIRST_SEQUENTIAL_USER_ID);
 
 	private String consentingUserId;
+
+	private String consentingAccount;
+
+	private boolean consentPage;
+
+	private boolean consentPageByDefault;
 
 	private boolean userIdAsString;
 
@@ -95,6 +109,80 @@ final class WithingsBackend {
 
 	synchronized void setConsentingUserId(String userId) {
 		this.consentingUserId = userId;
+		this.consentingAccount = null;
+	}
+
+	synchronized void consentAs(String account) {
+		this.consentingAccount = SimulatorAccounts.normalize(account);
+		this.consentingUserId = null;
+	}
+
+	synchronized void consentAsNewUsers() {
+		this.consentingAccount = null;
+		this.consentingUserId = null;
+	}
+
+	String accountUserId(String account) {
+		return this.accounts.userId(account);
+	}
+
+	synchronized void setConsentPage(boolean consentPage) {
+		this.consentPage = consentPage;
+	}
+
+	/** The consent page setting, now and after {@link #reset()}. */
+	synchronized void setConsentPageByDefault(boolean consentPage) {
+		this.consentPage = consentPage;
+		this.consentPageByDefault = consentPage;
+	}
+
+	synchronized boolean isConsentPage() {
+		return this.consentPage;
+	}
+
+	/**
+	 * Back to a freshly started simulator: every code, nonce, token and pending consent is
+	 * forgotten, the consent choices, the consent page and protocol switches return to their
+	 * defaults. Registered clients and the account ids stay; anonymous ids keep counting.
+	 */
+	synchronized void reset() {
+		this.nonces.clear();
+		this.codes.clear();
+		this.accessTokens.clear();
+		this.refreshTokens.clear();
+		this.recentArguments.clear();
+		this.recentRequests.clear();
+		this.tickets.clear();
+		this.consentingUserId = null;
+		this.consentingAccount = null;
+		this.consentPage = this.consentPageByDefault;
+		this.denyConsent = false;
+		this.userIdAsString = false;
+		this.recoveryAllowed = true;
+		this.rateLimit = 0;
+		this.rateLimitWindow = Duration.ofMinutes(1);
+	}
+
+	/** Who consents, for the admin API. */
+	synchronized Map<String, Object> consentState() {
+		Map<String, Object> state = new LinkedHashMap<>();
+		if (this.consentingAccount != null) {
+			state.put("mode", "account");
+			state.put("account", this.consentingAccount);
+			state.put("userId", this.accounts.userId(this.consentingAccount));
+		}
+		else if (this.consentingUserId != null) {
+			state.put("mode", "user-id");
+			state.put("userId", this.consentingUserId);
+		}
+		else {
+			state.put("mode", "new-user");
+			state.put("nextUserId", String.valueOf(this.nextUserId.get()));
+		}
+		state.put("deny", this.denyConsent);
+		state.put("page", this.consentPage);
+		state.put("accounts", this.accounts.snapshot());
+		return state;
 	}
 
 	synchronized void setUserIdAsString(boolean userIdAsString) {
@@ -141,7 +229,14 @@ final class WithingsBackend {
 
 	// --- consent page -------------------------------------------------------------------------
 
-	synchronized SimulatorResponse authorize(Map<String, String> query) {
+	/**
+	 * The consent page, {@code GET /oauth2_user/authorize2}.
+	 * @param query the query parameters
+	 * @param pageAllowed whether the HTML form may be shown (when enabled); {@code false} approves
+	 * at once, as a user who always clicks Allow
+	 * @return the redirect back to the application, the form, or an error page
+	 */
+	synchronized SimulatorResponse authorize(Map<String, String> query, boolean pageAllowed) {
 		String clientId = query.get("client_id");
 		String redirectUri = query.get("redirect_uri");
 		String state = query.get("state");
@@ -166,15 +261,106 @@ final class WithingsBackend {
 			return SimulatorResponse.page(400, "Invalid scope: expected a comma-separated list of "
 					+ String.join(",", new TreeSet<>(KNOWN_SCOPES)));
 		}
-		String separator = redirectUri.contains("?") ? "&" : "?";
-		if (this.denyConsent) {
-			return SimulatorResponse.redirect(redirectUri + separator + "error=access_denied&state=" + encode(state));
+		String loginHint = query.get("login_hint");
+		if (loginHint != null && !loginHint.isBlank()) {
+			try {
+				loginHint = SimulatorAccounts.normalize(loginHint);
+			}
+			catch (IllegalArgumentException ex) {
+				return SimulatorResponse.page(400, "Invalid login_hint: " + ConsentPage.escape(ex.getMessage()));
+			}
 		}
-		String userId = (this.consentingUserId != null) ? this.consentingUserId
-				: String.valueOf(this.nextUserId.getAndIncrement());
+		else {
+			loginHint = null;
+		}
+		if (this.denyConsent) {
+			return denied(redirectUri, state);
+		}
+		if (pageAllowed && this.consentPage) {
+			Instant now = this.clock.instant();
+			this.tickets.values().removeIf((ticket) -> ticket.issuedAt.plus(CONSENT_TICKET_LIFETIME).isBefore(now));
+			String ticket = newToken();
+			this.tickets.put(ticket, new ConsentTicket(clientId, redirectUri, scopes, state, now));
+			String account = (loginHint != null) ? loginHint : this.consentingAccount;
+			return SimulatorResponse.html(200,
+					ConsentPage.render(ticket, clientId, scopes, redirectUri, account, defaultUserDescription()));
+		}
+		return approve(clientId, redirectUri, scopes, state, consentingUser(loginHint));
+	}
+
+	/**
+	 * The consent form's answer, {@code POST /oauth2_user/authorize2}: a single-use ticket issued
+	 * by {@link #authorize} (10 minutes), the account and the decision.
+	 * @param form the form fields
+	 * @return the redirect back to the application, or an error page
+	 */
+	synchronized SimulatorResponse consent(Map<String, String> form) {
+		String decision = form.get(ConsentPage.DECISION);
+		if (!"allow".equals(decision) && !"deny".equals(decision)) {
+			return SimulatorResponse.page(400, "decision must be allow or deny");
+		}
+		String account = form.get(ConsentPage.ACCOUNT);
+		if (account != null && !account.isBlank()) {
+			try {
+				account = SimulatorAccounts.normalize(account);
+			}
+			catch (IllegalArgumentException ex) {
+				return SimulatorResponse.page(400, "Invalid account: " + ConsentPage.escape(ex.getMessage()));
+			}
+		}
+		else {
+			account = null;
+		}
+		String ticketValue = form.get(ConsentPage.TICKET);
+		ConsentTicket ticket = (ticketValue != null) ? this.tickets.remove(ticketValue) : null;
+		if (ticket == null || ticket.issuedAt.plus(CONSENT_TICKET_LIFETIME).isBefore(this.clock.instant())) {
+			return SimulatorResponse.page(400,
+					"This consent page has expired or was already answered: start again from the application");
+		}
+		if (!this.clients.containsKey(ticket.clientId)) {
+			return SimulatorResponse.page(400, "Unknown client_id");
+		}
+		if ("deny".equals(decision)) {
+			return denied(ticket.redirectUri, ticket.state);
+		}
+		return approve(ticket.clientId, ticket.redirectUri, ticket.scopes, ticket.state, consentingUser(account));
+	}
+
+	private String consentingUser(String account) {
+		if (account != null) {
+			return this.accounts.userId(account);
+		}
+		if (this.consentingAccount != null) {
+			return this.accounts.userId(this.consentingAccount);
+		}
+		if (this.consentingUserId != null) {
+			return this.consentingUserId;
+		}
+		return String.valueOf(this.nextUserId.getAndIncrement());
+	}
+
+	private String defaultUserDescription() {
+		if (this.consentingUserId != null) {
+			return "user " + this.consentingUserId;
+		}
+		return "a new user";
+	}
+
+	private SimulatorResponse approve(String clientId, String redirectUri, List<String> scopes, String state,
+			String userId) {
 		String code = newToken();
 		this.codes.put(code, new Code(clientId, redirectUri, scopes, userId, this.clock.instant()));
-		return SimulatorResponse.redirect(redirectUri + separator + "code=" + encode(code) + "&state=" + encode(state));
+		return SimulatorResponse
+			.redirect(redirectUri + separator(redirectUri) + "code=" + encode(code) + "&state=" + encode(state));
+	}
+
+	private static SimulatorResponse denied(String redirectUri, String state) {
+		return SimulatorResponse
+			.redirect(redirectUri + separator(redirectUri) + "error=access_denied&state=" + encode(state));
+	}
+
+	private static String separator(String redirectUri) {
+		return redirectUri.contains("?") ? "&" : "?";
 	}
 
 	private static List<String> parseScopes(String scope) {
@@ -401,6 +587,38 @@ final class WithingsBackend {
 		return RefreshTokenState.GRACE;
 	}
 
+	/**
+	 * The user removes the application in Withings: every token of that user, for every client,
+	 * dies, and codes not yet exchanged are void.
+	 * @param userId the Withings user id
+	 * @return whether the simulator had issued anything to that user
+	 */
+	synchronized boolean revokeUser(String userId) {
+		boolean known = false;
+		Instant expired = this.clock.instant().minusSeconds(1);
+		for (RefreshToken token : this.refreshTokens.values()) {
+			if (token.userId.equals(userId)) {
+				token.revoked = true;
+				known = true;
+			}
+		}
+		for (AccessToken token : this.accessTokens.values()) {
+			if (token.userId.equals(userId)) {
+				if (token.expiresAt.isAfter(expired)) {
+					token.expiresAt = expired;
+				}
+				known = true;
+			}
+		}
+		for (Code code : this.codes.values()) {
+			if (code.userId.equals(userId)) {
+				code.used = true;
+				known = true;
+			}
+		}
+		return known;
+	}
+
 	synchronized boolean expireAccessToken(String value) {
 		AccessToken token = this.accessTokens.get(value);
 		if (token == null) {
@@ -506,6 +724,28 @@ final class WithingsBackend {
 
 	private static String encode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static final class ConsentTicket {
+
+		final String clientId;
+
+		final String redirectUri;
+
+		final List<String> scopes;
+
+		final String state;
+
+		final Instant issuedAt;
+
+		ConsentTicket(String clientId, String redirectUri, List<String> scopes, String state, Instant issuedAt) {
+			this.clientId = clientId;
+			this.redirectUri = redirectUri;
+			this.scopes = scopes;
+			this.state = state;
+			this.issuedAt = issuedAt;
+		}
+
 	}
 
 	private static final class Code {

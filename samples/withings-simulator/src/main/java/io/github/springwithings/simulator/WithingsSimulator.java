@@ -3,6 +3,8 @@ package io.github.springwithings.simulator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -13,7 +15,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * A strict, stateful stand-in for Withings' OAuth2 and data API, built on WireMock.
  *
  * <p>It plays the consent page ({@code /oauth2_user/authorize2}, auto-approving for a configurable
- * user), nonces ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}) and the
+ * user, or an HTML form when {@link #setConsentPage(boolean) enabled}), nonces
+ * ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}) and the
  * {@code /measure action=getmeas} data call, and checks what real Withings checks: form-encoded
  * bodies, a registered client id, the secret or a single-use nonce with a valid HMAC signature,
  * single-use 30-second codes bound to their redirect URI, known comma-separated scopes, refresh
@@ -21,11 +24,33 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * token is used) and the 10-second same-arguments rule (status 601). Every answer is HTTP 200 with
  * the {@code {"status":..,"body":..}} envelope, as Withings does.
  *
+ * <p>Who consents: by default every consent is a new Withings user (ids {@code 36000001},
+ * {@code 36000002}, ...). A named account is one stable user id, derived from its name (the same
+ * across restarts, in {@code 50000000..89999999}): chosen per request with a {@code login_hint}
+ * query parameter on the authorization URL, for every next consent with {@link #consentAs(String)},
+ * or typed on the consent page. {@link #setConsentingUserId(String)} fixes a numeric id instead.
+ *
+ * <p>Another process drives it over HTTP (JSON in and out, WireMock's admin API extended):
+ * <ul>
+ * <li>{@code GET /__admin/withings/state}: base URL, clock, counters, pending faults, who consents</li>
+ * <li>{@code POST /__admin/withings/clock/advance} {@code {"seconds":10800}} or {@code {"duration":"PT3H"}}</li>
+ * <li>{@code POST /__admin/withings/faults}
+ * {@code {"endpoint":"MEASURE","type":"httpStatus","status":500,"times":2}}; {@code DELETE} clears them</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/revoke}: the user removes the application</li>
+ * <li>{@code POST /__admin/withings/consent} {@code {"account":"alice"}}, {@code {"userId":"363"}},
+ * {@code {"newUser":true}}, {@code {"deny":true}}, {@code {"page":false}}</li>
+ * <li>{@code GET /__admin/withings/accounts/{account}}: the account's user id</li>
+ * <li>{@code POST /__admin/withings/reset}: {@link #reset()}</li>
+ * <li>{@code POST /__admin/shutdown}: WireMock's own, stops the simulator</li>
+ * </ul>
+ *
  * <pre class="code">
  * try (WithingsSimulator withings = WithingsSimulator.start()) {
  *     withings.registerClient("id", "secret");
  *     String apiBaseUri = withings.baseUrl();
+ *     withings.consentAs("alice");
  *     withings.clock().advance(Duration.ofHours(4));
+ *     withings.revokeUser(withings.accountUserId("alice"));
  * }
  * </pre>
  */
@@ -45,6 +70,8 @@ public final class WithingsSimulator implements AutoCloseable {
 
 	private final WithingsTransformer transformer = new WithingsTransformer(this.backend);
 
+	private final CountDownLatch stopped = new CountDownLatch(1);
+
 	private final WireMockServer server;
 
 	private WithingsSimulator(int port) {
@@ -53,8 +80,21 @@ public final class WithingsSimulator implements AutoCloseable {
 			.bindAddress("127.0.0.1")
 			.containerThreads(64)
 			.jettyAcceptors(2)
-			.extensions(this.transformer);
-		this.server = new WireMockServer(options);
+			.extensions(this.transformer, new WithingsAdminApi(this));
+		this.server = new WireMockServer(options) {
+
+			// also reached by POST /__admin/shutdown
+			@Override
+			public void stop() {
+				try {
+					super.stop();
+				}
+				finally {
+					WithingsSimulator.this.stopped.countDown();
+				}
+			}
+
+		};
 		this.server.stubFor(WireMock.any(WireMock.anyUrl())
 			.willReturn(WireMock.aResponse().withTransformers(WithingsTransformer.NAME)));
 		this.backend.registerClient(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
@@ -74,7 +114,19 @@ public final class WithingsSimulator implements AutoCloseable {
 	 * @return the running simulator
 	 */
 	public static WithingsSimulator start(int port) {
+		return start(port, false);
+	}
+
+	/**
+	 * Start a simulator on the given port, with or without the consent form (also after
+	 * {@link #reset()}).
+	 */
+	static WithingsSimulator start(int port, boolean consentPage) {
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException("port must be between 0 and 65535");
+		}
 		WithingsSimulator simulator = new WithingsSimulator(port);
+		simulator.backend.setConsentPageByDefault(consentPage);
 		simulator.server.start();
 		return simulator;
 	}
@@ -87,12 +139,22 @@ public final class WithingsSimulator implements AutoCloseable {
 		return "http://127.0.0.1:" + this.server.port();
 	}
 
+	/**
+	 * The port the simulator listens on.
+	 * @return the port
+	 */
 	public int port() {
 		return this.server.port();
 	}
 
-	/** Register an application (client id and secret). */
+	/**
+	 * Register an application (client id and secret).
+	 * @param clientId the client id
+	 * @param clientSecret the client secret
+	 */
 	public void registerClient(String clientId, String clientSecret) {
+		requireText(clientId, "clientId");
+		requireText(clientSecret, "clientSecret");
 		this.backend.registerClient(clientId, clientSecret);
 	}
 
@@ -108,11 +170,50 @@ public final class WithingsSimulator implements AutoCloseable {
 
 	/**
 	 * The Withings user who consents on the next visits of the consent page. When unset, each
-	 * consent creates a new user.
-	 * @param userId a numeric Withings user id, or {@code null}
+	 * consent creates a new user. Replaces a {@link #consentAs(String) consenting account}.
+	 * @param userId a numeric Withings user id, or {@code null} for a new user per consent
 	 */
 	public void setConsentingUserId(String userId) {
 		this.backend.setConsentingUserId(userId);
+	}
+
+	/**
+	 * The account that consents on the next visits of the consent page (unless the request
+	 * carries a {@code login_hint}): always the same Withings user id,
+	 * {@link #accountUserId(String)}. Replaces a {@link #setConsentingUserId(String) consenting
+	 * user id}.
+	 * @param account the account name (trimmed, case-insensitive)
+	 */
+	public void consentAs(String account) {
+		requireText(account, "account");
+		this.backend.consentAs(account);
+	}
+
+	/** Back to the default: each consent (without {@code login_hint}) is a new Withings user. */
+	public void consentAsNewUsers() {
+		this.backend.consentAsNewUsers();
+	}
+
+	/**
+	 * The Withings user id of a named account: derived from the name, so the same in every
+	 * simulator (unless two names collide in one simulator, when the later one gets the next
+	 * free id).
+	 * @param account the account name (trimmed, case-insensitive)
+	 * @return the numeric user id
+	 */
+	public String accountUserId(String account) {
+		requireText(account, "account");
+		return this.backend.accountUserId(account);
+	}
+
+	/**
+	 * Whether the consent page shows an HTML form (an account field, Allow and Deny) instead of
+	 * approving at once; off by default, on for the standalone simulator. {@link #setDenyConsent
+	 * Denying} still answers at once.
+	 * @param consentPage whether to show the form
+	 */
+	public void setConsentPage(boolean consentPage) {
+		this.backend.setConsentPage(consentPage);
 	}
 
 	/** Whether {@code userid} is sent as a JSON string (Withings does both); a number by default. */
@@ -155,7 +256,42 @@ public final class WithingsSimulator implements AutoCloseable {
 	 * @param fault the fault
 	 */
 	public void injectFault(SimulatorEndpoint endpoint, SimulatorFault fault) {
+		requireNonNull(endpoint, "endpoint");
+		requireNonNull(fault, "fault");
 		this.transformer.injectFault(endpoint, fault);
+	}
+
+	/** Forget the faults not played yet. */
+	public void clearFaults() {
+		this.transformer.clearFaults();
+	}
+
+	/**
+	 * The user removes the application in their Withings account: every access and refresh token
+	 * of that user dies at once (for every client) and codes not yet exchanged are void. The
+	 * application learns it on its next call (status 401, then {@code invalid refresh_token}).
+	 * @param userId the Withings user id
+	 * @return whether the simulator had issued anything to that user
+	 */
+	public boolean revokeUser(String userId) {
+		requireText(userId, "userId");
+		return this.backend.revokeUser(userId);
+	}
+
+	/**
+	 * Back to a freshly started simulator: codes, nonces, tokens, counters, faults, latency, the
+	 * clock's offset and the request journal are cleared; who consents, denial, the consent page
+	 * (off; on for the standalone command), {@code userid} format, recovery and rate limit return
+	 * to how the simulator started. Registered clients and account ids stay; anonymous user ids
+	 * keep counting up.
+	 */
+	public void reset() {
+		this.backend.reset();
+		this.transformer.clearFaults();
+		this.transformer.setLatency(Duration.ZERO);
+		this.counters.reset();
+		this.clock.reset();
+		this.server.resetRequests();
 	}
 
 	/**
@@ -174,7 +310,7 @@ public final class WithingsSimulator implements AutoCloseable {
 		query.put("redirect_uri", redirectUri);
 		query.put("scope", scope);
 		query.put("state", "state");
-		SimulatorResponse response = this.backend.authorize(query);
+		SimulatorResponse response = this.backend.authorize(query, false);
 		if (response.location == null || !response.location.contains("code=")) {
 			throw new IllegalStateException("Consent refused: " + ((response.html != null) ? response.html : response.location));
 		}
@@ -199,13 +335,62 @@ public final class WithingsSimulator implements AutoCloseable {
 		return this.server;
 	}
 
+	/** Whether the simulator is still serving. */
+	public boolean isRunning() {
+		return this.server.isRunning();
+	}
+
+	/** Stop the simulator (also done by {@code POST /__admin/shutdown}). */
 	public void stop() {
 		this.server.stop();
+	}
+
+	/**
+	 * Wait until the simulator is stopped, by {@link #stop()} or {@code POST /__admin/shutdown}.
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public void awaitStop() throws InterruptedException {
+		this.stopped.await();
+	}
+
+	/**
+	 * Wait at most {@code timeout} until the simulator is stopped.
+	 * @param timeout how long to wait
+	 * @return whether it stopped
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public boolean awaitStop(Duration timeout) throws InterruptedException {
+		requireNonNull(timeout, "timeout");
+		return this.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	Map<SimulatorEndpoint, Integer> pendingFaults() {
+		return this.transformer.pendingFaults();
+	}
+
+	Map<String, Object> consentState() {
+		return this.backend.consentState();
+	}
+
+	boolean isConsentPage() {
+		return this.backend.isConsentPage();
 	}
 
 	@Override
 	public void close() {
 		stop();
+	}
+
+	static void requireNonNull(Object value, String name) {
+		if (value == null) {
+			throw new IllegalArgumentException(name + " must not be null");
+		}
+	}
+
+	static void requireText(String value, String name) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(name + " must not be blank");
+		}
 	}
 
 }

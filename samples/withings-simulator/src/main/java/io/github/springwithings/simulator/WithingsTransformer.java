@@ -43,6 +43,21 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 		this.faults.computeIfAbsent(endpoint, (key) -> new ConcurrentLinkedQueue<>()).add(fault);
 	}
 
+	void clearFaults() {
+		this.faults.clear();
+	}
+
+	/** Faults still queued, per endpoint. */
+	Map<SimulatorEndpoint, Integer> pendingFaults() {
+		Map<SimulatorEndpoint, Integer> pending = new java.util.EnumMap<>(SimulatorEndpoint.class);
+		this.faults.forEach((endpoint, queue) -> {
+			if (!queue.isEmpty()) {
+				pending.put(endpoint, queue.size());
+			}
+		});
+		return pending;
+	}
+
 	void setLatency(Duration latency) {
 		this.latency.set(latency);
 	}
@@ -88,16 +103,20 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 
 	private SimulatorResponse handle(SimulatorEndpoint endpoint, Request request) {
 		if (endpoint == SimulatorEndpoint.AUTHORIZE) {
-			if (!RequestMethod.GET.equals(request.getMethod())) {
-				return SimulatorResponse.page(405, "Method not allowed");
+			if (RequestMethod.GET.equals(request.getMethod())) {
+				return this.backend.authorize(query(request), true);
 			}
-			return this.backend.authorize(query(request));
+			if (RequestMethod.POST.equals(request.getMethod()) && isForm(request)) {
+				Map<String, String> form = form(request);
+				return (form != null) ? this.backend.consent(form)
+						: SimulatorResponse.page(400, "Repeated form field");
+			}
+			return SimulatorResponse.page(405, "Method not allowed");
 		}
 		if (!RequestMethod.POST.equals(request.getMethod())) {
 			return SimulatorResponse.envelope(2554, Map.of(), "Not implemented: use POST");
 		}
-		String contentType = request.getHeader("Content-Type");
-		if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+		if (!isForm(request)) {
 			return SimulatorResponse.envelope(503, Map.of(), "Invalid Params: expected a form-encoded body");
 		}
 		Map<String, String> form = form(request);
@@ -114,6 +133,11 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 			case MEASURE -> this.backend.measure(request.getHeader("Authorization"), form);
 			default -> SimulatorResponse.page(404, "Not found");
 		};
+	}
+
+	private static boolean isForm(Request request) {
+		String contentType = request.getHeader("Content-Type");
+		return contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded");
 	}
 
 	private static Map<String, String> query(Request request) {
