@@ -92,6 +92,7 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
 		@ConditionalOnMissingBean(name = "withingsStoreSchemaInitializer")
 		PropertiesBasedDataSourceScriptDatabaseInitializer<WithingsStoreProperties> withingsStoreSchemaInitializer(
 				DataSource dataSource, WithingsStoreProperties properties) {
@@ -101,10 +102,13 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		/**
 		 * Fails the start-up when a table is missing, after every database initializer (the
 		 * script above, Flyway, Liquibase) ran: never a failed sign-in after Withings issued tokens.
+		 * Only for the store built here, on this data source (an application's own store bean may
+		 * use another one).
 		 */
 		@Bean(initMethod = "verify")
 		@DependsOnDatabaseInitialization
-		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
+		@ConditionalOnBean(name = "jdbcWithingsAuthorizedClientService", value = JdbcWithingsAuthorizedClientService.class)
+		@ConditionalOnProperty(name = "withings.store.verify-schema", matchIfMissing = true)
 		@ConditionalOnMissingBean
 		JdbcWithingsStoreSchema withingsStoreSchema(DataSource dataSource) {
 			return new JdbcWithingsStoreSchema(dataSource);

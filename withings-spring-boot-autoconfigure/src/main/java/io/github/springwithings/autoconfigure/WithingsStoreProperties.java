@@ -11,7 +11,7 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 @ConfigurationProperties("withings.store")
 public class WithingsStoreProperties extends DatabaseInitializationProperties {
 
-	static final String DEFAULT_SCHEMA_LOCATION = "classpath:db/withings/@@platform@@/R__withings_schema.sql";
+	static final String DEFAULT_SCHEMA_LOCATION = "classpath:io/github/springwithings/db/@@platform@@/R__withings_schema.sql";
 
 	/**
 	 * Where authorized clients are stored: 'jdbc' (the default when a DataSource exists) or

@@ -34,7 +34,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -103,9 +105,9 @@ class WithingsStoreSchemaTests {
 			assertThat(context).hasFailed();
 			WithingsStoreSchemaException failure = schemaFailure(context);
 			assertThat(failure.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep");
-			assertThat(failure.getMessage()).contains("withings_authorized_client", "withings_sweep", "(H2)",
-					"withings.store.initialize-schema=always", "db/withings/h2/R__withings_schema.sql",
-					"classpath:db/withings/{vendor}", "db/withings/liquibase/withings-changelog.xml");
+			assertThat(failure.getMessage()).contains("withings_authorized_client", "withings_sweep", "(H2, schema PUBLIC)",
+					"withings.store.initialize-schema=always", "io/github/springwithings/db/h2/R__withings_schema.sql",
+					"classpath:io/github/springwithings/db/{vendor}", "io/github/springwithings/db/withings-changelog.xml");
 			FailureAnalysis analysis = new WithingsStoreSchemaFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("table withings_authorized_client");
 			assertThat(analysis.getAction()).contains("withings.store.initialize-schema=always", "spring.flyway.locations",
@@ -148,7 +150,7 @@ class WithingsStoreSchemaTests {
 	void startupWhenFlywayAppliesTheShippedScriptThenStoreWorks() {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + h2ServerUrl(), "spring.flyway.enabled=true",
-					"spring.flyway.locations=classpath:db/withings/{vendor}")
+					"spring.flyway.locations=classpath:io/github/springwithings/db/{vendor}")
 			.run((context) -> {
 				assertStoreWorks(context);
 				assertThat(jdbc(context).queryForObject(
@@ -161,7 +163,7 @@ class WithingsStoreSchemaTests {
 	void startupWhenLiquibaseIncludesTheShippedChangelogThenStoreWorks() {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + h2ServerUrl(), "spring.liquibase.enabled=true",
-					"spring.liquibase.change-log=classpath:db/withings/liquibase/withings-changelog.xml")
+					"spring.liquibase.change-log=classpath:io/github/springwithings/db/withings-changelog.xml")
 			.run((context) -> {
 				assertStoreWorks(context);
 				assertThat(jdbc(context).queryForObject(
@@ -202,9 +204,40 @@ class WithingsStoreSchemaTests {
 		withPostgresSchema((url) -> this.contextRunner.withPropertyValues(postgres(url)).run((context) -> {
 			WithingsStoreSchemaException failure = schemaFailure(context);
 			assertThat(failure.getMissing()).contains("table withings_authorized_client");
-			assertThat(failure.getMessage()).contains("(PostgreSQL)", "db/withings/postgresql/R__withings_schema.sql",
-					"withings.store.initialize-schema=always", "classpath:db/withings/{vendor}");
+			assertThat(failure.getMessage()).contains("(PostgreSQL, schema withings_schema_", "io/github/springwithings/db/postgresql/R__withings_schema.sql",
+					"withings.store.initialize-schema=always", "classpath:io/github/springwithings/db/{vendor}");
 		}));
+	}
+
+	/** Tables that exist but that the application's database user may not read: say so, not "missing". */
+	@Test
+	@EnabledIfSystemProperty(named = "withings.test.postgres.url", matches = ".+")
+	void startupWhenPostgresqlUserMayNotReadTheTablesThenFailsSayingSo() {
+		String role = "withings_reader_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String base = System.getProperty("withings.test.postgres.url");
+		JdbcTemplate admin = new JdbcTemplate(
+				new DriverManagerDataSource(base, TestDatabases.username(), TestDatabases.password()));
+		withPostgresSchema((url) -> {
+			String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+			new ResourceDatabasePopulator(new ClassPathResource("io/github/springwithings/db/postgresql/R__withings_schema.sql"))
+				.execute(new DriverManagerDataSource(url, TestDatabases.username(), TestDatabases.password()));
+			admin.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'reader'");
+			try {
+				admin.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
+				this.contextRunner
+					.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=" + role,
+							"spring.datasource.password=reader", "withings.store.initialize-schema=never")
+					.run((context) -> {
+						WithingsStoreSchemaException failure = schemaFailure(context);
+						assertThat(failure.getMissing()).first().asString().contains("may not read");
+						assertThat(failure.getMessage()).contains("Grant the application's database user");
+					});
+			}
+			finally {
+				admin.execute("DROP OWNED BY " + role);
+				admin.execute("DROP ROLE " + role);
+			}
+		});
 	}
 
 	@Test
@@ -212,7 +245,7 @@ class WithingsStoreSchemaTests {
 	void startupWhenPostgresqlWithFlywayAndTheShippedScriptThenStoreWorks() {
 		withPostgresSchema((url) -> this.contextRunner
 			.withPropertyValues(postgres(url))
-			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/withings/{vendor}")
+			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:io/github/springwithings/db/{vendor}")
 			.run(WithingsStoreSchemaTests::assertStoreWorks));
 	}
 

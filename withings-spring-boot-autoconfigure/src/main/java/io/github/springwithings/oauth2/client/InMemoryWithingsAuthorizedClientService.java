@@ -89,12 +89,14 @@ public final class InMemoryWithingsAuthorizedClientService
 		Assert.notNull(principal, "principal cannot be null");
 		Key key = new Key(authorizedClient.getClientRegistration().getRegistrationId(), principal.getName());
 		boolean[] consent = new boolean[1];
+		WithingsAuthorizedClient[] replaced = new WithingsAuthorizedClient[1];
 		WithingsAuthorizedClient saved = this.clients.compute(key, (k, current) -> {
 			AuthorizedClientRules.Save save = this.rules.decide(authorizedClient, principal, current);
 			if (!save.store()) {
 				return current;
 			}
 			consent[0] = save.consent();
+			replaced[0] = current;
 			this.rules.saved(authorizedClient);
 			OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(authorizedClient.getClientRegistration(),
 					principal.getName(), authorizedClient.getAccessToken(), authorizedClient.getRefreshToken());
@@ -111,7 +113,8 @@ public final class InMemoryWithingsAuthorizedClientService
 							: AuthorizedClientRules.hash(current.getRefreshTokenValue()));
 		});
 		if (consent[0]) {
-			this.events.publish(new WithingsUserLinkedEvent(WithingsLinkedUser.of(saved)));
+			this.events.publish(new WithingsUserLinkedEvent(WithingsLinkedUser.of(saved),
+					(replaced[0] != null) ? WithingsLinkedUser.of(replaced[0]) : null));
 		}
 	}
 

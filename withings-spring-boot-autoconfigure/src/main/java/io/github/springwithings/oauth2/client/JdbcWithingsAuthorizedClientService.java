@@ -158,7 +158,12 @@ public final class JdbcWithingsAuthorizedClientService
 				if (this.jdbc.execute((jdbc) -> store(jdbc, authorizedClient, principal.getName(), current, save)) == 1) {
 					this.rules.saved(authorizedClient);
 					if (save.consent()) {
-						linked(registrationId, principal.getName());
+						// what was just written (no read after the commit: nothing can fail the sign-in now)
+						this.events.publish(new WithingsUserLinkedEvent(
+								new WithingsLinkedUser(registrationId, principal.getName(), save.userId(),
+										authorizedClient.getAccessToken().getScopes(),
+										AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now())),
+								(current != null) ? WithingsLinkedUser.of(current) : null));
 					}
 					return;
 				}
@@ -168,13 +173,6 @@ public final class JdbcWithingsAuthorizedClientService
 			}
 			Assert.state(attempt < 5, () -> "Authorized client of '" + principal.getName()
 					+ "' keeps changing concurrently; not saved");
-		}
-	}
-
-	private void linked(String registrationId, String principalName) {
-		WithingsAuthorizedClient linked = loadWithingsAuthorizedClient(registrationId, principalName);
-		if (linked != null) {
-			this.events.publish(new WithingsUserLinkedEvent(WithingsLinkedUser.of(linked)));
 		}
 	}
 
@@ -223,14 +221,22 @@ public final class JdbcWithingsAuthorizedClientService
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
-		// read first for the event: the compare-and-delete below decides
-		WithingsAuthorizedClient stored = loadWithingsAuthorizedClient(registrationId, principalName);
-		boolean removed = this.jdbc.execute((jdbc) -> jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
-				registrationId, principalName, AuthorizedClientRules.hash(refreshTokenValue))) > 0;
-		if (removed && stored != null) {
-			this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(stored), Reason.REFRESH_TOKEN_DEAD));
+		String hash = AuthorizedClientRules.hash(refreshTokenValue);
+		// one transaction: the row as it is removed (for the event), then the compare-and-delete
+		Row[] removed = new Row[1];
+		int deleted = this.jdbc.execute((jdbc) -> {
+			List<Row> rows = jdbc.query(SELECT + BY_KEY + " AND refresh_token_hash = ?", this::readRow, registrationId,
+					principalName, hash);
+			int count = jdbc.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY + " AND refresh_token_hash = ?",
+					registrationId, principalName, hash);
+			removed[0] = (count > 0 && !rows.isEmpty()) ? rows.get(0) : null;
+			return count;
+		});
+		if (removed[0] != null && removed[0].client() != null) {
+			this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed[0].client()),
+					Reason.REFRESH_TOKEN_DEAD));
 		}
-		return removed;
+		return deleted > 0;
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.util.Assert;
 
 /**
  * Checks, at start-up, that the database holds what the JDBC store and sweep log need (the tables
@@ -32,21 +35,26 @@ public final class JdbcWithingsStoreSchema {
 
 	private static final String SWEEP_COLUMNS = "name, started_at";
 
+	/** SQL state of a refused privilege (PostgreSQL, H2 and the standard). */
+	private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
 	private final DataSource dataSource;
 
 	private final IsolatedJdbc jdbc;
 
 	/**
+	 * Check the tables the store reads and writes through this data source.
 	 * @param dataSource the data source of the store
 	 */
 	public JdbcWithingsStoreSchema(DataSource dataSource) {
+		Assert.notNull(dataSource, "dataSource cannot be null");
 		this.dataSource = dataSource;
 		this.jdbc = new IsolatedJdbc(dataSource);
 	}
 
 	/**
 	 * Check the tables and columns.
-	 * @throws WithingsStoreSchemaException when a table or column is missing
+	 * @throws WithingsStoreSchemaException when a table or column is missing, or cannot be read
 	 */
 	public void verify() {
 		List<String> missing = new ArrayList<>();
@@ -58,13 +66,15 @@ public final class JdbcWithingsStoreSchema {
 			databaseMessage = (databaseMessage != null) ? databaseMessage : sweepMessage;
 		}
 		catch (DataAccessException ex) {
-			logger.warn("Could not check the Withings store's tables (" + ex.getMostSpecificCause().getMessage()
+			// the driver's own text may quote the JDBC URL (and a password in it): class and state only
+			logger.warn("Could not check the Withings store's tables (" + ex.getMostSpecificCause().getClass().getName()
+					+ sqlState(ex).map((state) -> ", SQL state " + state).orElse("")
 					+ "); the application starts without the check");
 			return;
 		}
 		if (!missing.isEmpty()) {
 			String product = product();
-			throw new WithingsStoreSchemaException(missing, product, script(product), databaseMessage);
+			throw new WithingsStoreSchemaException(missing, product + schema(), script(product), databaseMessage);
 		}
 		logger.debug("The Withings store's tables " + JdbcWithingsAuthorizedClientService.TABLE + " and " + SWEEP_TABLE
 				+ " are present");
@@ -77,7 +87,11 @@ public final class JdbcWithingsStoreSchema {
 			return null;
 		}
 		catch (BadSqlGrammarException ex) {
-			String message = ex.getMostSpecificCause().getMessage();
+			String message = firstLine(ex.getMostSpecificCause().getMessage());
+			if (sqlState(ex).filter(INSUFFICIENT_PRIVILEGE::equals).isPresent()) {
+				missing.add("read and write access to table " + table + " (the database user may not read it)");
+				return message;
+			}
 			try {
 				query("SELECT 1 FROM " + table + " WHERE 1 = 0");
 				missing.add("columns (" + columns + ") of table " + table
@@ -86,7 +100,7 @@ public final class JdbcWithingsStoreSchema {
 			catch (BadSqlGrammarException tableMissing) {
 				missing.add("table " + table);
 			}
-			return firstLine(message);
+			return message;
 		}
 	}
 
@@ -103,13 +117,29 @@ public final class JdbcWithingsStoreSchema {
 		}
 	}
 
+	/** The schema the check looked in, as the connection's default: tables elsewhere are not seen. */
+	private String schema() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			String schema = connection.getSchema();
+			return (schema != null) ? ", schema " + schema : "";
+		}
+		catch (SQLException | RuntimeException | AbstractMethodError ex) {
+			return "";
+		}
+	}
+
+	private static java.util.Optional<String> sqlState(DataAccessException ex) {
+		return (ex.getMostSpecificCause() instanceof SQLException sql) ? java.util.Optional.ofNullable(sql.getSQLState())
+				: java.util.Optional.empty();
+	}
+
 	private static String script(String product) {
 		String name = product.toLowerCase(Locale.ROOT);
 		if (name.contains("h2")) {
-			return "db/withings/h2/R__withings_schema.sql";
+			return "io/github/springwithings/db/h2/R__withings_schema.sql";
 		}
 		if (name.contains("postgres")) {
-			return "db/withings/postgresql/R__withings_schema.sql";
+			return "io/github/springwithings/db/postgresql/R__withings_schema.sql";
 		}
 		return null;
 	}

@@ -103,7 +103,9 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 				&& removeIfRefreshToken(registrationId, principal.getName(), rejected.getRefreshTokenValue());
 		if (logger.isDebugEnabled()) {
 			logger.debug("Withings link of '" + principal.getName() + "' "
-					+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
+					+ (removed ? "removed: its refresh token is dead ("
+							: (rejected != null) ? "not removed: the store no longer holds the refused refresh token ("
+									: "not removed: the failure names no refused refresh token (")
 					+ authorizationException.getError().getDescription() + ")");
 		}
 		if (attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import org.apache.commons.logging.Log;
@@ -142,7 +143,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 * Withings user id) and remove its stored client. Idempotent: a principal with no link is
 	 * left alone, one that Withings no longer knows ({@code invalid userid}) is simply removed.
 	 * @param principalName the principal name
-	 * @return whether a link was removed
+	 * @return whether a link was removed (not when it was removed meanwhile, nor when a new
+	 * consent replaced it during the revocation: that one is kept)
 	 * @throws WithingsStatusException when Withings refused the revocation for another reason
 	 * (throttled, wrong credentials, ...): the link is kept, so that it can be revoked later
 	 * @throws IllegalStateException when the stored client has no Withings user id: it cannot be
@@ -170,10 +172,29 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			logger.debug("Disconnecting '" + principalName + "': Withings no longer knows user " + stored.getUserId()
 					+ " (" + ex.getMessage() + ")");
 		}
+		// compare before remove: the link revoked, or a rotation of it, never a consent given meanwhile
+		WithingsAuthorizedClient now = this.authorizedClientService
+			.loadWithingsAuthorizedClient(this.defaultRegistrationId, principalName);
+		if (now == null) {
+			logger.debug("Disconnected '" + principalName + "': the link was already removed");
+			return false;
+		}
+		if (!sameChain(stored, now)) {
+			logger.debug("Disconnecting '" + principalName + "': a new consent was stored meanwhile; it is kept");
+			return false;
+		}
 		this.authorizedClientService.removeAuthorizedClient(this.defaultRegistrationId, principalName);
 		logger.debug("Disconnected '" + principalName + "': link removed");
-		this.events.publish(new WithingsUserDisconnectedEvent(WithingsLinkedUser.of(stored)));
+		this.events.publish(new WithingsUserDisconnectedEvent(WithingsLinkedUser.of(now)));
 		return true;
+	}
+
+	/** {@code now} holds the refresh token of {@code revoked}, or the one that rotated from it. */
+	private static boolean sameChain(WithingsAuthorizedClient revoked, WithingsAuthorizedClient now) {
+		String revokedRefreshToken = revoked.getRefreshTokenValue();
+		return Objects.equals(revokedRefreshToken, now.getRefreshTokenValue())
+				|| (revokedRefreshToken != null
+						&& AuthorizedClientRules.hash(revokedRefreshToken).equals(now.getPreviousRefreshTokenHash()));
 	}
 
 	/** Withings' answer to revoking a user it has no grant for: nothing left to revoke there. */

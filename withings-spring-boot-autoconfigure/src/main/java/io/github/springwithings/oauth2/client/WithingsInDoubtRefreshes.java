@@ -151,10 +151,10 @@ public final class WithingsInDoubtRefreshes {
 		}
 		catch (RefreshTokenRejectedException ex) {
 			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
-				this.authorizedClientService.removeAuthorizedClientIfRefreshToken(client.getRegistrationId(),
-						client.getPrincipalName(), ex.getRefreshTokenValue());
+				boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+						client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
 				logger.warn("Withings refresh in doubt of '" + client.getPrincipalName() + "': the refresh token is dead ("
-						+ ex.getError().getDescription() + "); the link is removed");
+						+ ex.getError().getDescription() + ")" + (removed ? "; the link is removed" : "; a newer link is kept"));
 				return Outcome.REMOVED;
 			}
 			return failed(client, ex);

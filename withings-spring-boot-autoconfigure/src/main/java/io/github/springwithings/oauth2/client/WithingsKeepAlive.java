@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
 /**
@@ -166,6 +167,20 @@ public final class WithingsKeepAlive {
 			}
 			this.refreshTokenResponseClient.getTokenResponse(client.refreshGrantRequest());
 			return true;
+		}
+		catch (RefreshTokenRejectedException ex) {
+			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
+				// a dormant user revoked the app, or the chain broke: the link is dead (compare before remove)
+				boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+						client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
+				logger.warn("Withings keep-alive: the refresh token of '" + client.getPrincipalName() + "' (userid "
+						+ client.getUserId() + ") is dead (" + ex.getError().getDescription() + ")"
+						+ (removed ? "; the link is removed" : "; a newer link is kept"));
+				return false;
+			}
+			logger.warn("Withings keep-alive could not refresh '" + client.getPrincipalName() + "' (userid "
+					+ client.getUserId() + "): " + ex.getError());
+			return false;
 		}
 		catch (OAuth2AuthorizationException ex) {
 			logger.warn("Withings keep-alive could not refresh '" + client.getPrincipalName() + "' (userid "

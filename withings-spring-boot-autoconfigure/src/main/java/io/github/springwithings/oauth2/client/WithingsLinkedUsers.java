@@ -22,7 +22,7 @@ import org.springframework.util.Assert;
  * &#64;Scheduled(cron = "0 0 4 * * *")
  * void syncAll() {
  *     try (Stream&lt;WithingsLinkedUser&gt; users = linkedUsers.stream()) {
- *         users.forEach((user) -&gt; sync.syncUser(user.principalName()));
+ *         users.forEach((user) -&gt; sync.syncUser(user));   // withingsApi.forPrincipal(user.principalName())...
  *     }
  * }
  * </pre>
@@ -111,6 +111,7 @@ public final class WithingsLinkedUsers {
 	 * @return the user, if linked
 	 */
 	public Optional<WithingsLinkedUser> findByUserId(String registrationId, String userId) {
+		Assert.hasText(registrationId, "registrationId cannot be empty");
 		Assert.hasText(userId, "userId cannot be empty");
 		return Optional.ofNullable(this.authorizedClientService.loadByUserId(registrationId, userId))
 			.map(WithingsLinkedUser::of);
@@ -122,9 +123,19 @@ public final class WithingsLinkedUsers {
 	 * @return the user, if linked
 	 */
 	public Optional<WithingsLinkedUser> findByPrincipalName(String principalName) {
+		return findByPrincipalName(this.defaultRegistrationId, principalName);
+	}
+
+	/**
+	 * The linked user of a registration with this principal name.
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @return the user, if linked
+	 */
+	public Optional<WithingsLinkedUser> findByPrincipalName(String registrationId, String principalName) {
+		Assert.hasText(registrationId, "registrationId cannot be empty");
 		Assert.hasText(principalName, "principalName cannot be empty");
-		return Optional
-			.ofNullable(this.authorizedClientService.loadWithingsAuthorizedClient(this.defaultRegistrationId, principalName))
+		return Optional.ofNullable(this.authorizedClientService.loadWithingsAuthorizedClient(registrationId, principalName))
 			.map(WithingsLinkedUser::of);
 	}
 

@@ -5,10 +5,17 @@ import java.util.List;
 import org.springframework.util.Assert;
 
 /**
- * The database lacks a table or column of the JDBC store: thrown at start-up, before any user signs
- * in, never after Withings issued tokens. The message names what is missing and the two fixes.
+ * The database lacks a table or column of the JDBC store (or the application may not read it):
+ * thrown at start-up, before any user signs in, never after Withings issued tokens. The message
+ * names what is missing and the fixes.
  */
 public final class WithingsStoreSchemaException extends IllegalStateException {
+
+	private static final long serialVersionUID = 1L;
+
+	private static final String FLYWAY_LOCATION = "classpath:io/github/springwithings/db/{vendor}";
+
+	private static final String LIQUIBASE_CHANGELOG = "io/github/springwithings/db/withings-changelog.xml";
 
 	private final List<String> missing;
 
@@ -17,7 +24,7 @@ public final class WithingsStoreSchemaException extends IllegalStateException {
 	private final String script;
 
 	WithingsStoreSchemaException(List<String> missing, String database, String script, String databaseMessage) {
-		super(describe(missing, database, databaseMessage) + " " + fixes(script));
+		super(describe(missing, database, databaseMessage) + " " + fixes(missing, script));
 		Assert.notEmpty(missing, "missing cannot be empty");
 		this.missing = List.copyOf(missing);
 		this.database = database;
@@ -41,28 +48,35 @@ public final class WithingsStoreSchemaException extends IllegalStateException {
 	}
 
 	/**
-	 * The two ways to create the tables, in a sentence.
+	 * How to fix it, in a sentence.
 	 * @return the fixes
 	 */
 	public String getFixes() {
-		return fixes(this.script);
+		return fixes(this.missing, this.script);
 	}
 
 	private static String describe(List<String> missing, String database, String databaseMessage) {
 		return "The Withings store needs " + String.join(" and ", missing) + " in the application's database ("
 				+ database + "), and " + ((missing.size() > 1) ? "they are" : "it is") + " missing"
 				+ ((databaseMessage != null) ? " (the database said: " + databaseMessage + ")" : "")
-				+ ". The starter applies its schema by itself only to embedded databases (H2 in memory or in a file).";
+				+ ". With the default withings.store.initialize-schema=embedded, the starter creates its tables only "
+				+ "in embedded databases (H2 in memory or in a file).";
 	}
 
-	private static String fixes(String script) {
-		String shipped = (script != null) ? "the shipped script " + script
-				: "a script adapted from the shipped db/withings/postgresql/R__withings_schema.sql (none ships for this database)";
+	private static String fixes(List<String> missing, String script) {
+		if (missing.stream().allMatch((item) -> item.startsWith("read and write access"))) {
+			return "Grant the application's database user SELECT, INSERT, UPDATE and DELETE on withings_authorized_client "
+					+ "and withings_sweep.";
+		}
+		if (script == null) {
+			return "No script ships for this database: create the tables with a script adapted from the shipped "
+					+ "io/github/springwithings/db/postgresql/R__withings_schema.sql, with your migrations.";
+		}
 		return "Either set withings.store.initialize-schema=always (the script is idempotent and upgrades older tables), "
-				+ "or apply " + shipped + " with your migrations: with Flyway, add classpath:db/withings/{vendor} to "
-				+ "spring.flyway.locations (e.g. spring.flyway.locations=classpath:db/migration,classpath:db/withings/{vendor}) "
-				+ "and set withings.store.initialize-schema=never; with Liquibase, include "
-				+ "db/withings/liquibase/withings-changelog.xml from your changelog.";
+				+ "or apply the shipped script " + script + " with your migrations: with Flyway, add " + FLYWAY_LOCATION
+				+ " to spring.flyway.locations (e.g. spring.flyway.locations=classpath:db/migration," + FLYWAY_LOCATION
+				+ ") and set withings.store.initialize-schema=never; with Liquibase, include " + LIQUIBASE_CHANGELOG
+				+ " from your changelog.";
 	}
 
 }

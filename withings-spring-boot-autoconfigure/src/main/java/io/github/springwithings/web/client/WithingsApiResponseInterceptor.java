@@ -127,18 +127,19 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		if (envelope.status() == 401) {
 			String registrationId = this.clientRegistrationIdResolver.resolve(request);
 			Authentication principal = this.principalResolver.resolve(request);
-			String name = (principal != null) ? principal.getName() : "-";
-			logger.debug("Withings API action " + action + " for '" + name + "': status 401, the access token was "
-					+ "refused; refreshing it and retrying once");
-			if (principal == null || !this.authorizedClients.renew(registrationId, principal.getName(),
+			if (principal == null) {
+				debug(action, "-", "status 401, and no principal to refresh the token of; consent required");
+				throw new ClientAuthorizationRequiredException(registrationId);
+			}
+			debug(action, principal.getName(), "status 401, the access token was refused; refreshing it and retrying once");
+			if (!this.authorizedClients.renew(registrationId, principal.getName(),
 					request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))) {
-				logger.debug("Withings API action " + action + " for '" + name + "': the link is gone; consent required");
+				debug(action, principal.getName(), "the link is gone; consent required");
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 			envelope = call(request, body, execution);
 			if (envelope.status() == 401) {
-				logger.debug("Withings API action " + action + " for '" + name
-						+ "': status 401 again after the refresh; consent required");
+				debug(action, principal.getName(), "status 401 again after the refresh; consent required");
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 			retried = " after a refresh and a retry";
@@ -148,8 +149,10 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			if (wait.compareTo(this.maxRateLimitWait) > 0) {
 				throw new WithingsRateLimitException(envelope.error(), wait);
 			}
-			logger.debug("Withings API action " + action + ": status 601 (rate limit); retrying once in " + wait.toSeconds()
-					+ " s");
+			if (logger.isDebugEnabled()) {
+				logger.debug("Withings API action " + action + ": status 601 (rate limit); retrying once in "
+						+ wait.toSeconds() + " s");
+			}
 			pause(wait);
 			envelope = call(request, body, execution);
 			if (envelope.status() == 601) {
@@ -167,6 +170,12 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			throw new WithingsApiException(envelope.status(), envelope.error());
 		}
 		return new UnwrappedResponse(envelope.bodyBytes());
+	}
+
+	private static void debug(String action, String principalName, String what) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Withings API action " + action + " for '" + principalName + "': " + what);
+		}
 	}
 
 	private WithingsApiEnvelope call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)

@@ -10,6 +10,7 @@ import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEven
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** The application's own writes: short transactions, never open while Withings is called. */
@@ -41,9 +42,12 @@ public class WeightStore {
 		return saved;
 	}
 
-	/** The user disconnected: their health data goes too. */
+	/**
+	 * The user disconnected: their health data goes too, in a transaction of its own (the event
+	 * arrives on the thread that disconnected, maybe inside its transaction).
+	 */
 	@EventListener
-	@Transactional
+	@Transactional(propagation = Propagation.REQUIRES_NEW)
 	public void forget(WithingsUserDisconnectedEvent event) {
 		this.weights.deleteByWithingsUserId(event.user().userId());
 	}

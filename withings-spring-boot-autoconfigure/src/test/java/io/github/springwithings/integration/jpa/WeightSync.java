@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 import io.github.springwithings.api.WithingsApi;
-import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
@@ -14,7 +13,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +31,8 @@ public class WeightSync {
 
 	private final WeightStore store;
 
+	private static final Duration MAX_WINDOW = Duration.ofDays(30);
+
 	WeightSync(WithingsLinkedUsers linkedUsers, WithingsApi withingsApi, WeightStore store) {
 		this.linkedUsers = linkedUsers;
 		this.withingsApi = withingsApi;
@@ -48,21 +48,24 @@ public class WeightSync {
 
 	void sync(WithingsLinkedUser user) {
 		Instant now = Instant.now();
-		Instant since = this.store.lastMeasuredAt(user.userId()).map((last) -> last.plusSeconds(1))
-			.orElse(now.minus(Duration.ofDays(365)));
+		// at most 30 days a run: getMeasures returns one page of Withings' answer
+		Instant since = this.store.lastMeasuredAt(user.userId())
+			.map((last) -> last.plusSeconds(1))
+			.filter((start) -> start.isAfter(now.minus(MAX_WINDOW)))
+			.orElse(now.minus(MAX_WINDOW));
 		WithingsMeasures measures;
 		try {
-			measures = this.withingsApi.forUser(user.userId()).getMeasures(since, now, WithingsMeasure.WEIGHT);
+			measures = this.withingsApi.forPrincipal(user.principalName()).getMeasures(since, now, WithingsMeasure.WEIGHT);
 		}
-		catch (ClientAuthorizationException ex) {
-			// the link is dead: the starter removed it and published WithingsUserLostEvent
-			logger.info("Withings user " + user.userId() + " must sign in again (" + ex.getError().getErrorCode() + ")");
+		catch (RuntimeException ex) {
+			// a dead link (removed by the starter, which published WithingsUserLostEvent), a refresh
+			// that failed for now, 601, Withings or the network down: nothing lost, the next run
+			// tries again, the other users go on
+			logger.warn("Withings sync of '" + user.principalName() + "' failed: " + ex);
 			return;
 		}
-		catch (WithingsApiException ex) {
-			// throttled, Withings down, bad answer: nothing lost, the next run tries again
-			logger.warn("Withings sync of user " + user.userId() + " failed: " + ex.getMessage());
-			return;
+		if (measures.more()) {
+			logger.warn("Withings has more weighings of '" + user.principalName() + "' than one page since " + since);
 		}
 		this.store.save(user.userId(), measures);
 	}

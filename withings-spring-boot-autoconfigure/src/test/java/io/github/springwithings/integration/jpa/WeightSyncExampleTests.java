@@ -2,15 +2,13 @@ package io.github.springwithings.integration.jpa;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.springwithings.integration.BrowserLikeClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
-import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.simulator.SimulatedBrowser;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -25,20 +23,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.orm.jpa.JpaTransactionManager;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's JPA + {@code @Scheduled} + {@code @Transactional} sync, run against the simulator
  * in a newcomer's application (Spring Data JPA, Boot's {@link JpaTransactionManager}): every
- * linked user synced, a run repeated adds nothing, a transient failure of one user costs no other
- * user's data, a dead link is dropped (and announced) without breaking the run, a disconnect
- * deletes the user's data.
+ * linked user synced, a repeated run stores no weighing twice, an HTTP 500 or a reset connection
+ * for one user costs no other user's data, a dead link is dropped (and announced) without breaking
+ * the run, a disconnect deletes the user's data.
  */
 @SpringBootTest(classes = WeightSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.autoconfigure.exclude=", "spring.jpa.hibernate.ddl-auto=create-drop",
@@ -64,9 +60,6 @@ class WeightSyncExampleTests {
 	WithingsAuthorizedClients authorizedClients;
 
 	@Autowired
-	ClientRegistrationRepository registrations;
-
-	@Autowired
 	PlatformTransactionManager transactionManager;
 
 	@Autowired
@@ -88,55 +81,57 @@ class WeightSyncExampleTests {
 	}
 
 	@Test
-	void syncAllWhenUsersLinkedThenEachUsersWeightsKeptAndFailuresStayWithTheirUser() throws Exception {
+	void syncAllWhenUsersLinkedThenEachUsersWeightsKeptAndFailuresStayWithTheirUser() {
 		assertThat(this.transactionManager).isInstanceOf(JpaTransactionManager.class);
-		String alice = signIn();
-		String bob = signIn();
-		assertThat(this.linkedUsers.stream().map(WithingsLinkedUser::userId)).containsExactly(alice, bob);
+		signIn("alice");
+		signIn("bob");
+		List<String> users = this.linkedUsers.stream().map(WithingsLinkedUser::userId).toList();
+		assertThat(users).containsExactlyInAnyOrder(simulator.accountUserId("alice"), simulator.accountUserId("bob"));
+		String first = users.get(0);
+		String second = users.get(1);
 
-		// every linked user synced; a second run adds no weighing twice, only newer ones (the
-		// simulator's newest weighing is always an hour old, so one may have appeared meanwhile)
+		// every linked user synced (30 days a run); a second run stores no weighing twice, only
+		// newer ones (the simulator's newest weighing is an hour old, one may have appeared)
 		this.weightSync.syncAll();
-		long alicesWeights = this.weights.countByWithingsUserId(alice);
-		long bobsWeights = this.weights.countByWithingsUserId(bob);
-		assertThat(alicesWeights).isEqualTo(60);
-		assertThat(bobsWeights).isEqualTo(60);
-		Instant alicesLast = this.weights.lastMeasuredAt(alice).orElseThrow();
-		Instant bobsLast = this.weights.lastMeasuredAt(bob).orElseThrow();
+		assertThat(this.weights.countByWithingsUserId(first)).isEqualTo(30);
+		assertThat(this.weights.countByWithingsUserId(second)).isEqualTo(30);
+		Instant firstsLast = this.weights.lastMeasuredAt(first).orElseThrow();
 		this.weightSync.syncAll();
-		assertThat(this.weights.countByWithingsUserIdAndMeasuredAtLessThanEqual(alice, alicesLast)).isEqualTo(alicesWeights);
-		assertThat(this.weights.countByWithingsUserIdAndMeasuredAtLessThanEqual(bob, bobsLast)).isEqualTo(bobsWeights);
+		assertThat(this.weights.countByWithingsUserIdAndMeasuredAtLessThanEqual(first, firstsLast)).isEqualTo(30);
 
-		// Withings fails alice's call (HTTP 500), then bob's call: each run still saves the other user
+		// Withings answers the first user's call with HTTP 500, then resets the connection: each
+		// run still saves the second user, and the first user's data arrives once Withings is back
 		this.weights.deleteAll();
 		simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.httpStatus(500));
 		this.weightSync.syncAll();
-		assertThat(this.weights.countByWithingsUserId(alice)).isZero();
-		assertThat(this.weights.countByWithingsUserId(bob)).isEqualTo(bobsWeights);
+		assertThat(this.weights.countByWithingsUserId(first)).isZero();
+		assertThat(this.weights.countByWithingsUserId(second)).isEqualTo(30);
+		this.weights.deleteAll();
+		simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
 		this.weightSync.syncAll();
-		assertThat(this.weights.countByWithingsUserId(alice)).isEqualTo(alicesWeights);
+		assertThat(this.weights.countByWithingsUserId(first)).isZero();
+		assertThat(this.weights.countByWithingsUserId(second)).isEqualTo(30);
+		this.weightSync.syncAll();
+		assertThat(this.weights.countByWithingsUserId(first)).isEqualTo(30);
 
-		// alice removes the app in Withings: her link is dropped and announced, bob's run goes on
-		new WithingsRevocationClient(RestClient.create()).revoke(this.registrations.findByRegistrationId("withings"),
-				alice);
+		// the first user removes the app in Withings: the link is dropped and announced, the run goes on
+		assertThat(simulator.revokeUser(first)).isTrue();
 		this.weights.deleteAll();
 		this.weightSync.syncAll();
-		assertThat(this.lostUsers.userIds).containsExactly(alice);
-		assertThat(this.linkedUsers.findByUserId(alice)).isEmpty();
-		assertThat(this.weights.countByWithingsUserId(bob)).isEqualTo(bobsWeights);
+		assertThat(this.lostUsers.userIds).containsExactly(first);
+		assertThat(this.linkedUsers.findByUserId(first)).isEmpty();
+		assertThat(this.weights.countByWithingsUserId(second)).isEqualTo(30);
 
-		// bob disconnects: his link and his data go
-		assertThat(this.authorizedClients.disconnect(bob)).isTrue();
+		// the second user disconnects: the link and the data go
+		assertThat(this.authorizedClients.disconnect(second)).isTrue();
 		assertThat(this.weights.count()).isZero();
 		assertThat(this.linkedUsers.stream()).isEmpty();
 	}
 
-	/** A new user consents (the simulator gives each consent a new Withings user id). */
-	private String signIn() throws Exception {
-		BrowserLikeClient browser = new BrowserLikeClient("localhost", Map.of());
-		browser.get("http://localhost:" + this.port + "/oauth2/authorization/withings");
-		List<WithingsLinkedUser> users = this.linkedUsers.findPage(null, 100);
-		return users.get(users.size() - 1).userId();
+	/** A user consents at the simulator as {@code account} (a stable Withings user id). */
+	private void signIn(String account) {
+		new SimulatedBrowser().signIn("http://localhost:" + this.port + "/oauth2/authorization/withings", account);
+		assertThat(this.linkedUsers.findByUserId(simulator.accountUserId(account))).isPresent();
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

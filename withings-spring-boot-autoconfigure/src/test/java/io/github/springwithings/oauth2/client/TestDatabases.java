@@ -55,7 +55,7 @@ public final class TestDatabases {
 	static void createSchema(DataSource dataSource) {
 		String platform = postgres() ? "postgresql" : "h2";
 		new ResourceDatabasePopulator(new ClassPathResource(
-				"db/withings/" + platform + "/R__withings_schema.sql"))
+				"io/github/springwithings/db/" + platform + "/R__withings_schema.sql"))
 			.execute(dataSource);
 	}
 

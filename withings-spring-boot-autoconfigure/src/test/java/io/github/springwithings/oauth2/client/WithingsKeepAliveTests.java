@@ -404,6 +404,44 @@ class WithingsKeepAliveTests {
 	}
 
 	/**
+	 * A dormant user revoked the application at Withings: the sweep finds the refresh token dead,
+	 * removes that link only (compare before remove) and announces it, so the application can ask
+	 * the user to reconnect; the other users are refreshed.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void sweepWhenADormantUserRevokedTheAppThenTheLinkIsRemovedAndAnnouncedAndTheOthersRefreshed(Store store) {
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET,
+				(store == Store.JDBC) ? this.dataSource : null);
+		List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		if (fixture.service instanceof JdbcWithingsAuthorizedClientService jdbc) {
+			jdbc.setApplicationEventPublisher(events::add);
+		}
+		else {
+			((InMemoryWithingsAuthorizedClientService) fixture.service).setApplicationEventPublisher(events::add);
+		}
+		fixture.link("dormant", "38700001");
+		fixture.link("active", "38700002");
+		events.clear();
+		assertThat(this.simulator.revokeUser("38700001")).isTrue();
+		fixture.advance(Duration.ofDays(181));
+		WithingsKeepAlive keepAlive = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
+		keepAlive.setClock(fixture.clock);
+		keepAlive.setSleeper((pause) -> {
+		});
+
+		WithingsKeepAlive.Summary summary = keepAlive.sweep();
+
+		assertThat(summary.refreshed()).isOne();
+		assertThat(summary.failed()).isOne();
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "dormant")).isNull();
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "active")).isNotNull();
+		assertThat(events).singleElement()
+			.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.class,
+					(lost) -> assertThat(lost.user().userId()).isEqualTo("38700001"));
+	}
+
+	/**
 	 * Signature mode (a refresh is a nonce and a token request), 40 due clients, the default
 	 * spacing, and Withings answering 601 beyond 30 requests in any minute (a quarter of 120): the
 	 * sweep never goes beyond its share.

@@ -161,6 +161,28 @@ class WithingsLinkedUsersTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "memory", "jdbc" })
+	void saveWhenAConsentReplacesALinkToAnotherAccountThenTheEventNamesTheReplacedAccount(String type) {
+		WithingsAuthorizedClientService store = store(type);
+		Instant now = Instant.now();
+		link(store, "alice", "36000001", "refresh-a", now);
+		link(store, "alice", "36000001", "refresh-b", now);
+		link(store, "alice", "36000009", "refresh-c", now);
+
+		assertThat(this.events).hasSize(3);
+		WithingsUserLinkedEvent first = (WithingsUserLinkedEvent) this.events.get(0);
+		WithingsUserLinkedEvent again = (WithingsUserLinkedEvent) this.events.get(1);
+		WithingsUserLinkedEvent other = (WithingsUserLinkedEvent) this.events.get(2);
+		assertThat(first.replaced()).isNull();
+		assertThat(first.replacedAnotherAccount()).isFalse();
+		assertThat(again.replaced().userId()).isEqualTo("36000001");
+		assertThat(again.replacedAnotherAccount()).isFalse();
+		assertThat(other.user().userId()).isEqualTo("36000009");
+		assertThat(other.replaced().userId()).isEqualTo("36000001");
+		assertThat(other.replacedAnotherAccount()).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "jdbc" })
 	void removeIfRefreshTokenWhenRemovedThenLostEventOnlyThen(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		link(store, "alice", "36000001", "refresh-a", Instant.now());

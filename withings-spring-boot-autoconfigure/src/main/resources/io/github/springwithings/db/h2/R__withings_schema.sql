@@ -1,8 +1,8 @@
 -- Withings authorized clients (H2), shipped by withings-spring-boot-starter. Idempotent: it
 -- creates what is missing and upgrades tables of earlier versions, so it can run at every start
 -- (withings.store.initialize-schema), as a Flyway repeatable migration
--- (spring.flyway.locations=...,classpath:db/withings/{vendor}) or from Liquibase
--- (db/withings/liquibase/withings-changelog.xml).
+-- (spring.flyway.locations=...,classpath:io/github/springwithings/db/{vendor}) or from Liquibase
+-- (io/github/springwithings/db/withings-changelog.xml).
 --
 -- Everything Spring's oauth2_authorized_client keeps, plus the Withings user id, the refresh
 -- token's issue time, lookup hashes of the current and previous refresh tokens, a version, and the
