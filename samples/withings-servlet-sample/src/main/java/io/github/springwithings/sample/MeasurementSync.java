@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsLinkedUser;
+import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -28,9 +28,7 @@ class MeasurementSync {
 
 	private static final Log logger = LogFactory.getLog(MeasurementSync.class);
 
-	private final WithingsAuthorizedClientService authorizedClientService;
-
-	private final WithingsAuthorizedClients authorizedClients;
+	private final WithingsLinkedUsers linkedUsers;
 
 	private final WithingsApi withingsApi;
 
@@ -38,37 +36,30 @@ class MeasurementSync {
 
 	private final AtomicReference<Instant> lastSync = new AtomicReference<>();
 
-	MeasurementSync(WithingsAuthorizedClientService authorizedClientService, WithingsAuthorizedClients authorizedClients,
-			WithingsApi withingsApi, JdbcTemplate jdbc) {
-		this.authorizedClientService = authorizedClientService;
-		this.authorizedClients = authorizedClients;
+	MeasurementSync(WithingsLinkedUsers linkedUsers, WithingsApi withingsApi, JdbcTemplate jdbc) {
+		this.linkedUsers = linkedUsers;
 		this.withingsApi = withingsApi;
 		this.jdbc = jdbc;
 	}
 
 	@Scheduled(initialDelayString = "${sample.sync.initial-delay:PT20S}", fixedDelayString = "${sample.sync.interval:PT5M}")
 	void sync() {
-		String registrationId = this.authorizedClients.getDefaultRegistrationId();
 		Instant now = Instant.now();
 		int users = 0;
-		String after = null;
-		List<WithingsAuthorizedClient> page;
-		do {
-			page = this.authorizedClientService.findPage(registrationId, after, 50);
-			for (WithingsAuthorizedClient client : page) {
+		try (Stream<WithingsLinkedUser> linked = this.linkedUsers.stream()) {
+			for (WithingsLinkedUser user : (Iterable<WithingsLinkedUser>) linked::iterator) {
 				try {
-					store(client.getPrincipalName(), this.withingsApi.forPrincipal(client.getPrincipalName())
+					store(user.principalName(), this.withingsApi.forPrincipal(user.principalName())
 						.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
 						.groups());
 					users++;
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Sync of '" + client.getPrincipalName() + "' failed: " + ex.getMessage());
+					// one user's failure (a dead link, Withings down, 601) never stops the others
+					logger.warn("Sync of '" + user.principalName() + "' failed: " + ex.getMessage());
 				}
 			}
-			after = page.isEmpty() ? after : page.get(page.size() - 1).getPrincipalName();
 		}
-		while (page.size() == 50);
 		this.lastSync.set(now);
 		logger.info("Synced the weights of " + users + " users");
 	}
