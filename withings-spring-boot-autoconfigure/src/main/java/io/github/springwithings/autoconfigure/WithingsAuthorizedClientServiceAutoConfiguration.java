@@ -16,12 +16,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -32,27 +35,47 @@ import org.springframework.security.crypto.encrypt.TextEncryptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.util.StringUtils;
 
 /**
- * Auto-configuration of the store of authorized clients: a {@link JdbcWithingsAuthorizedClientService}
+ * Auto-configuration of the store of authorized clients, for servlet, WebFlux and non-web
+ * applications alike: a {@link JdbcWithingsAuthorizedClientService}
  * when the application has a {@link DataSource} (schema applied per
  * {@code withings.store.initialize-schema}, and checked at start-up), an {@link InMemoryWithingsAuthorizedClientService}
  * otherwise; {@code withings.store.type} forces one. Comes before Boot's OAuth2 client
  * auto-configuration, whose in-memory service then backs off.
  */
-@AutoConfiguration(before = OAuth2ClientAutoConfiguration.class,
+@AutoConfiguration(before = { OAuth2ClientAutoConfiguration.class, ReactiveOAuth2ClientAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnClass(ClientRegistration.class)
-@Conditional(NonReactiveWebApplicationCondition.class)
 @ConditionalOnOAuth2ClientRegistrationProperties
-@Import({ WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
+@Import({ WithingsAuthorizedClientServiceAutoConfiguration.ReactiveRegistrationsConfiguration.class,
+		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
 		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class,
 		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreWithoutDataSourceConfiguration.class })
 public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 	static final String STORE_TYPE = "withings.store.type";
+
+	/**
+	 * WebFlux applications have reactive registrations only: the store and the refresh core see
+	 * them through a (non-blocking, lazily resolved) adapter.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(ReactiveClientRegistrationRepository.class)
+	static class ReactiveRegistrationsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientRegistrationRepository withingsClientRegistrationRepository(
+				ObjectProvider<ReactiveClientRegistrationRepository> reactiveClientRegistrationRepository) {
+			return new ReactiveClientRegistrationRepositoryAdapter(reactiveClientRegistrationRepository);
+		}
+
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ JdbcOperations.class, DatabaseInitializationProperties.class })

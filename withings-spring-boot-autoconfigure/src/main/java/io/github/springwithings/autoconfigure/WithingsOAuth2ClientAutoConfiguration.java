@@ -38,7 +38,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -68,7 +67,6 @@ import org.springframework.web.client.RestClient;
  */
 @AutoConfiguration(after = OAuth2ClientAutoConfiguration.class)
 @ConditionalOnClass({ ClientRegistration.class, RestClient.class })
-@Conditional(NonReactiveWebApplicationCondition.class)
 @EnableConfigurationProperties(WithingsProperties.class)
 public final class WithingsOAuth2ClientAutoConfiguration {
 

@@ -1,14 +1,16 @@
 package io.github.springwithings.autoconfigure;
 
-import java.net.http.HttpClient;
+import java.util.function.Consumer;
 
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailureHandler;
+import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
 import reactor.core.publisher.Flux;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,27 +20,33 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
 import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Auto-configuration for WebFlux applications: reactive token clients that speak Withings, a
- * reactive user service that builds the principal from {@code userid}, and an authorization
- * request resolver that joins scopes with commas. Spring's reactive manager and
- * {@code ServerHttpSecurity.oauth2Login()} pick them up. (Refreshes are not coordinated yet on
- * this stack: the single-flight store is servlet-only.)
+ * Auto-configuration for WebFlux applications. They get the same lifecycle core as servlet ones
+ * (the store, single-flight refresh persisted before use, compare before remove, in-doubt
+ * follow-up, keep-alive), adapted: Withings token calls and store calls run on a scheduler where
+ * blocking is allowed, never on an event loop. Beans: reactive token clients over the core's (the
+ * refresh one is the single flight), a failure handler for the manager Spring builds (compare
+ * before remove, consent on a dead link), a reactive user service that builds the principal from
+ * {@code userid}, and an authorization request resolver that joins scopes with commas. Spring's
+ * reactive manager and {@code ServerHttpSecurity.oauth2Login()} pick them up.
  */
-@AutoConfiguration(after = ReactiveOAuth2ClientAutoConfiguration.class)
+@AutoConfiguration(after = { ReactiveOAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ Flux.class, ClientRegistration.class, WebClient.class })
 @EnableConfigurationProperties(WithingsProperties.class)
@@ -50,22 +58,41 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 		return WithingsClientRegistrations.withIds(WithingsRegistrationIds.find(environment));
 	}
 
+	/** Code exchanges through the core's client, which remembers the consent for the store. */
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsReactiveAuthorizationCodeTokenResponseClient(
-			WithingsClientRegistrations registrations, WithingsProperties properties,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
-		return WithingsReactiveAccessTokenResponseClient.authorizationCode(registrations,
-				properties.getClientAuthentication(), webClient(webClientBuilder, properties));
+			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCodeTokenResponseClient,
+			WithingsClientRegistrations registrations) {
+		return new WithingsReactiveTokenResponseClientAdapter<>(authorizationCodeTokenResponseClient,
+				new WebClientReactiveAuthorizationCodeTokenResponseClient(), registrations);
 	}
 
+	/** Refreshes through the core's single flight: one refresh per rotation, stored before use. */
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsReactiveRefreshTokenTokenResponseClient(
-			WithingsClientRegistrations registrations, WithingsProperties properties,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
-		return WithingsReactiveAccessTokenResponseClient.refreshToken(registrations, properties.getClientAuthentication(),
-				webClient(webClientBuilder, properties));
+			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
+			WithingsClientRegistrations registrations) {
+		return new WithingsReactiveTokenResponseClientAdapter<>(refreshTokenResponseClient,
+				new WebClientReactiveRefreshTokenTokenResponseClient(), registrations);
+	}
+
+	/**
+	 * Makes the manager Spring builds remove a client after a failed refresh only if the store
+	 * still holds the refresh token that failed, and send the user of a dead link to consent.
+	 */
+	@Bean
+	@ConditionalOnBean(WithingsAuthorizedClientService.class)
+	@ConditionalOnMissingBean(name = "withingsReactiveAuthorizedClientManagerCustomizer")
+	Consumer<DefaultReactiveOAuth2AuthorizedClientManager> withingsReactiveAuthorizedClientManagerCustomizer(
+			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
+		WithingsAuthorizationFailureHandler failureHandler = new WithingsAuthorizationFailureHandler(
+				authorizedClientService);
+		failureHandler.setWithingsRegistrationIds(registrations.getRegistrationIds());
+		WithingsReactiveAuthorizationFailureHandler reactive = new WithingsReactiveAuthorizationFailureHandler(
+				failureHandler);
+		return (manager) -> manager.setAuthorizationFailureHandler(reactive);
 	}
 
 	@Bean
@@ -88,14 +115,6 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 				clientRegistrationRepository);
 		resolver.setAuthorizationRequestCustomizer(customizer);
 		return resolver;
-	}
-
-	private static WebClient webClient(ObjectProvider<WebClient.Builder> webClientBuilder, WithingsProperties properties) {
-		WithingsProperties.Http http = properties.getHttp();
-		JdkClientHttpConnector connector = new JdkClientHttpConnector(
-				HttpClient.newBuilder().connectTimeout(http.getConnectTimeout()).build());
-		connector.setReadTimeout(http.getReadTimeout());
-		return webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build();
 	}
 
 }

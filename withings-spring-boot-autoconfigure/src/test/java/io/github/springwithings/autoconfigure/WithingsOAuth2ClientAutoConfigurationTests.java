@@ -165,46 +165,65 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 			});
 	}
 
-	@Test
-	void autoConfigurationWhenReactiveApplicationThenStartsAndLeavesTheReactiveStackToSpring() {
-		new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
+	private static org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner reactiveRunner() {
+		return new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
 			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(
 					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
 					WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(WithingsClientRegistrations.class);
-				assertThat(context
-					.getBean(org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository.class)
-					.findByRegistrationId("withings")
-					.block()
-					.getProviderDetails()
-					.getTokenUri()).isEqualTo("https://wbsapi.withings.net/v2/oauth2");
-			});
+					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+					WithingsReactiveOAuth2ClientAutoConfiguration.class));
 	}
 
 	@Test
-	void reactiveAutoConfigurationWhenReactiveApplicationThenReactiveWithingsBeans() {
-		new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
-			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
-				.postProcessEnvironment(context.getEnvironment(), null))
-			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
+	void reactiveAutoConfigurationWhenNoDataSourceThenTheCoreInMemoryBehindSpringsReactiveInterfaces() {
+		reactiveRunner().run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsClientRegistrations.class)
+				.hasSingleBean(io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService.class)
+				.hasSingleBean(io.github.springwithings.oauth2.client.WithingsAuthorizedClients.class)
+				.hasSingleBean(io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService.class)
+				.hasSingleBean(org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver.class);
+			// Boot's in-memory reactive service backs off: the store is the one and only
+			assertThat(context.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class))
+				.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class,
+						(service) -> assertThat(service.getAuthorizedClientService()).isSameAs(
+								context.getBean(io.github.springwithings.oauth2.client.WithingsAuthorizedClientService.class)));
+			assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
+					org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient.class,
+					OAuth2RefreshTokenGrantRequest.class))
+				.getObject()).isInstanceOf(
+						io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter.class);
+			assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
+					org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient.class,
+					OAuth2RefreshTokenGrantRequest.class))
+				.getObject()).isInstanceOf(io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.class);
+			assertThat(context).hasBean("withingsReactiveAuthorizedClientManagerCustomizer");
+			// the core finds reactive registrations without blocking
+			assertThat(context.getBean(org.springframework.security.oauth2.client.registration.ClientRegistrationRepository.class)
+				.findByRegistrationId("withings")
+				.getProviderDetails()
+				.getTokenUri()).isEqualTo("https://wbsapi.withings.net/v2/oauth2");
+		});
+	}
+
+	@Test
+	void reactiveAutoConfigurationWhenDataSourceThenTheJdbcStoreWithItsSchema() {
+		reactiveRunner()
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:reactive-${random.uuid}")
 			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
-					WithingsReactiveOAuth2ClientAutoConfiguration.class))
+					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
-					.hasSingleBean(WithingsClientRegistrations.class)
-					.hasSingleBean(io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService.class)
-					.hasSingleBean(org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver.class);
-				assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
-						org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient.class,
-						OAuth2RefreshTokenGrantRequest.class))
-					.getObject()).isInstanceOf(
-							io.github.springwithings.oauth2.client.endpoint.WithingsReactiveAccessTokenResponseClient.class);
+					.hasSingleBean(io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService.class)
+					.hasSingleBean(io.github.springwithings.oauth2.client.JdbcWithingsStoreSchema.class);
+				assertThat(((io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService) context
+					.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class))
+					.getAuthorizedClientService()).isInstanceOf(
+							io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService.class);
 			});
 	}
 

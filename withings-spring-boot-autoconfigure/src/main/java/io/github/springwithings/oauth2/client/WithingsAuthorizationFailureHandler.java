@@ -33,7 +33,8 @@ import org.springframework.util.Assert;
  *
  * <p><b>Dead link in a web request: consent, not an error page.</b> When the failure happened in
  * a web request (the attributes carry the {@code HttpServletRequest}, as Spring's
- * {@code DefaultOAuth2AuthorizedClientManager} passes it) and the link is dead after an
+ * {@code DefaultOAuth2AuthorizedClientManager} passes it, or the {@code ServerWebExchange}, as its
+ * reactive twin does; see {@link WithingsReactiveAuthorizationFailureHandler}) and the link is dead after an
  * {@code invalid_grant} (the client was just removed, or the store holds no client for that
  * principal and registration), this handler throws a {@link ClientAuthorizationRequiredException}
  * for the registration instead of letting Spring rethrow the {@code invalid_grant}. Spring's
@@ -60,6 +61,12 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	 * servlet API (background only) can use this handler.
 	 */
 	private static final String SERVLET_REQUEST_ATTRIBUTE = "jakarta.servlet.http.HttpServletRequest";
+
+	/**
+	 * The attribute under which Spring's reactive web manager passes the exchange
+	 * ({@code ServerWebExchange.class.getName()}).
+	 */
+	private static final String SERVER_WEB_EXCHANGE_ATTRIBUTE = "org.springframework.web.server.ServerWebExchange";
 
 	private final OAuth2AuthorizedClientService authorizedClientService;
 
@@ -108,7 +115,7 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 									: "not removed: the failure names no refused refresh token (")
 					+ authorizationException.getError().getDescription() + ")");
 		}
-		if (attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null
+		if ((attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null || attributes.get(SERVER_WEB_EXCHANGE_ATTRIBUTE) != null)
 				&& (removed || this.authorizedClientService.loadAuthorizedClient(registrationId,
 						principal.getName()) == null)) {
 			throw authorizationRequired(clientException);
