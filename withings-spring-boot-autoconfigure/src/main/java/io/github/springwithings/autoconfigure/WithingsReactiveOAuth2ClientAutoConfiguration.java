@@ -9,6 +9,7 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResp
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
+import io.github.springwithings.oauth2.client.web.server.WithingsAuthorizationRedirectWebFilter;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -93,6 +94,23 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 		WithingsReactiveAuthorizationFailureHandler reactive = new WithingsReactiveAuthorizationFailureHandler(
 				failureHandler);
 		return (manager) -> manager.setAuthorizationFailureHandler(reactive);
+	}
+
+	/**
+	 * Every redirect to Withings' consent page with comma-joined scopes (and {@code mode=demo}),
+	 * also from {@code oauth2Client()} and after a dead link, whose redirect filters use Spring's
+	 * own resolver.
+	 */
+	@Bean
+	@ConditionalOnBean(ReactiveClientRegistrationRepository.class)
+	@ConditionalOnMissingBean
+	WithingsAuthorizationRedirectWebFilter withingsAuthorizationRedirectWebFilter(
+			ReactiveClientRegistrationRepository clientRegistrationRepository, WithingsClientRegistrations registrations,
+			WithingsProperties properties) {
+		WithingsAuthorizationRedirectWebFilter filter = new WithingsAuthorizationRedirectWebFilter(
+				clientRegistrationRepository, registrations.getRegistrationIds());
+		filter.setDemoMode(properties.isDemoMode());
+		return filter;
 	}
 
 	@Bean
