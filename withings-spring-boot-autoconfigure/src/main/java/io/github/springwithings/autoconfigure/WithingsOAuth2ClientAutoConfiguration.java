@@ -278,6 +278,15 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 
 	}
 
+	/** Compare before remove for the Withings registrations, Spring's rule for the others. */
+	static WithingsAuthorizationFailureHandler failureHandler(OAuth2AuthorizedClientService authorizedClientService,
+			WithingsClientRegistrations registrations) {
+		WithingsAuthorizationFailureHandler failureHandler = new WithingsAuthorizationFailureHandler(
+				authorizedClientService);
+		failureHandler.setWithingsRegistrationIds(registrations.getRegistrationIds());
+		return failureHandler;
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	static class ServletConfiguration {
@@ -301,9 +310,7 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		@ConditionalOnMissingBean(name = "withingsAuthorizedClientManagerCustomizer")
 		Consumer<DefaultOAuth2AuthorizedClientManager> withingsAuthorizedClientManagerCustomizer(
 				OAuth2AuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-			WithingsAuthorizationFailureHandler failureHandler = new WithingsAuthorizationFailureHandler(
-					authorizedClientService);
-			failureHandler.setWithingsRegistrationIds(registrations.getRegistrationIds());
+			WithingsAuthorizationFailureHandler failureHandler = failureHandler(authorizedClientService, registrations);
 			return (manager) -> manager.setAuthorizationFailureHandler(failureHandler);
 		}
 

@@ -2,7 +2,6 @@ package io.github.springwithings.autoconfigure;
 
 import java.util.function.Consumer;
 
-import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
@@ -88,11 +87,8 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean(name = "withingsReactiveAuthorizedClientManagerCustomizer")
 	Consumer<DefaultReactiveOAuth2AuthorizedClientManager> withingsReactiveAuthorizedClientManagerCustomizer(
 			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-		WithingsAuthorizationFailureHandler failureHandler = new WithingsAuthorizationFailureHandler(
-				authorizedClientService);
-		failureHandler.setWithingsRegistrationIds(registrations.getRegistrationIds());
 		WithingsReactiveAuthorizationFailureHandler reactive = new WithingsReactiveAuthorizationFailureHandler(
-				failureHandler);
+				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
 		return (manager) -> manager.setAuthorizationFailureHandler(reactive);
 	}
 
