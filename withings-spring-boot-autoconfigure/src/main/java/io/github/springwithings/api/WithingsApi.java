@@ -74,6 +74,11 @@ public final class WithingsApi {
 	 * @return the measures
 	 */
 	public WithingsMeasures getMeasures(Instant startDate, Instant endDate, int... measureTypes) {
+		return measures(call("/measure", "getmeas", measuresParameters(startDate, endDate, measureTypes), JsonNode.class));
+	}
+
+	/** The form of {@code getmeas}. */
+	static Map<String, String> measuresParameters(Instant startDate, Instant endDate, int... measureTypes) {
 		Map<String, String> parameters = new java.util.LinkedHashMap<>();
 		parameters.put("startdate", Long.toString(startDate.getEpochSecond()));
 		parameters.put("enddate", Long.toString(endDate.getEpochSecond()));
@@ -81,7 +86,11 @@ public final class WithingsApi {
 			parameters.put("meastypes",
 					Arrays.stream(measureTypes).mapToObj(Integer::toString).collect(Collectors.joining(",")));
 		}
-		JsonNode body = call("/measure", "getmeas", parameters, JsonNode.class);
+		return parameters;
+	}
+
+	/** The body of a {@code getmeas} answer. */
+	static WithingsMeasures measures(JsonNode body) {
 		List<WithingsMeasureGroup> groups = new ArrayList<>();
 		for (JsonNode group : body.path("measuregrps")) {
 			List<WithingsMeasure> measures = new ArrayList<>();
@@ -96,6 +105,14 @@ public final class WithingsApi {
 				body.path("timezone").asString(null), Instant.ofEpochSecond(body.path("updatetime").asLong()));
 	}
 
+	/** The form of an action. */
+	static MultiValueMap<String, String> form(String action, Map<String, String> parameters) {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.set("action", action);
+		parameters.forEach(form::set);
+		return form;
+	}
+
 	/**
 	 * Any action: {@code POST path} with {@code action} and the parameters as a form.
 	 * @param path the path under the API base URI, e.g. {@code /v2/sleep}
@@ -106,14 +123,11 @@ public final class WithingsApi {
 	 * @return the body
 	 */
 	public <T> T call(String path, String action, Map<String, String> parameters, Class<T> bodyType) {
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.set("action", action);
-		parameters.forEach(form::set);
 		return this.restClient.post()
 			.uri(path)
 			.attributes(this.attributes)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(form)
+			.body(form(action, parameters))
 			.retrieve()
 			.body(bodyType);
 	}

@@ -1,11 +1,13 @@
 package io.github.springwithings.autoconfigure;
 
 import java.net.http.HttpClient;
-import java.util.function.BooleanSupplier;
 
 import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 
@@ -18,7 +20,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
@@ -29,12 +30,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Auto-configuration of the clients of the Withings data API: a {@code RestClient} bean named
  * {@code withingsRestClient} (base URL {@code withings.api-base-uri}, the bearer token of the
  * signed-in user or of the user named in the request attributes, Withings' envelope handled) and
- * {@link WithingsApi}. Built from Boot's {@code RestClient.Builder} when there is one, so that
+ * {@link WithingsApi}; with WebFlux on the class path also {@code withingsWebClient} and
+ * {@link WithingsReactiveApi} (servlet and WebFlux applications alike), and
+ * {@link WithingsReactiveAuthorizedClients}. Built from Boot's {@code RestClient.Builder} when there is one, so that
  * observation, message converters and customizers apply.
  */
 @AutoConfiguration(after = WithingsOAuth2ClientAutoConfiguration.class)
 @ConditionalOnClass(RestClient.class)
-@Conditional(NonReactiveWebApplicationCondition.class)
 @ConditionalOnBean({ WithingsAuthorizedClients.class, WithingsAuthorizedClientService.class })
 public final class WithingsApiClientAutoConfiguration {
 
@@ -69,8 +71,8 @@ public final class WithingsApiClientAutoConfiguration {
 			WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(authorizedClients,
 					authorizedClientService);
 			filter.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
-			if (rateLimit.getIfAvailable() instanceof BooleanSupplier permits) {
-				filter.setPermits(permits);
+			if (rateLimit.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
+				filter.setPermitReservations(limiter::reservePermission, limiter.getMaxWait());
 			}
 			return filter;
 		}
@@ -90,6 +92,18 @@ public final class WithingsApiClientAutoConfiguration {
 				.build();
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		WithingsReactiveApi withingsReactiveApi(@Qualifier("withingsWebClient") WebClient withingsWebClient) {
+			return new WithingsReactiveApi(withingsWebClient);
+		}
+
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WithingsReactiveAuthorizedClients withingsReactiveAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
+		return new WithingsReactiveAuthorizedClients(authorizedClients);
 	}
 
 	@Bean

@@ -185,6 +185,10 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 				.hasSingleBean(WithingsClientRegistrations.class)
 				.hasSingleBean(io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService.class)
 				.hasSingleBean(io.github.springwithings.oauth2.client.WithingsAuthorizedClients.class)
+				.hasSingleBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients.class)
+				.hasSingleBean(io.github.springwithings.api.WithingsReactiveApi.class)
+				.hasBean("withingsWebClient")
+				.hasSingleBean(io.github.springwithings.oauth2.client.web.server.WithingsAuthorizationRedirectWebFilter.class)
 				.hasSingleBean(io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService.class)
 				.hasSingleBean(org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver.class);
 			// Boot's in-memory reactive service backs off: the store is the one and only

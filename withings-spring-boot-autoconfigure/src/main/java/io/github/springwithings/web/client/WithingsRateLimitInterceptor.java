@@ -1,7 +1,7 @@
 package io.github.springwithings.web.client;
 
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.springwithings.api.WithingsRateLimitException;
@@ -19,7 +19,7 @@ import org.springframework.util.Assert;
  * fails with {@link WithingsRateLimitException} instead of being sent. Shared by the token, nonce
  * and API clients of the starter.
  */
-public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor, BooleanSupplier {
+public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
 
 	private final RateLimiter rateLimiter;
 
@@ -29,12 +29,21 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	}
 
 	/**
-	 * Wait for a permit (at most the limiter's timeout).
-	 * @return whether one came in time
+	 * Reserve a permit without waiting for it, for non-blocking callers (the {@code WebClient}
+	 * filter), from the same limiter as the blocking calls.
+	 * @return how many nanoseconds to wait before using the permit, or a negative number when no
+	 * permit comes within the limiter's timeout (nothing is reserved then)
 	 */
-	@Override
-	public boolean getAsBoolean() {
-		return this.rateLimiter.acquirePermission();
+	public long reservePermission() {
+		return this.rateLimiter.reservePermission();
+	}
+
+	/**
+	 * How long a caller may wait for a permit.
+	 * @return the limiter's timeout
+	 */
+	public Duration getMaxWait() {
+		return this.rateLimiter.getRateLimiterConfig().getTimeoutDuration();
 	}
 
 	@Override

@@ -2,7 +2,8 @@ package io.github.springwithings.web.reactive.function.client;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Function;
 
 import io.github.springwithings.api.WithingsApiEnvelope;
@@ -20,6 +21,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
@@ -33,15 +36,16 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Withings handling for a {@code WebClient} in a servlet application: the bearer token of the
- * signed-in user (or of the user named with {@link WithingsRequestAttributes} in
- * {@code .attributes(...)}), and the same envelope rules as the RestClient interceptor: status 0
- * gives {@code body}; 401 refreshes once (single flight) and retries once, then
- * {@link ClientAuthorizationRequiredException}, as is a dead link found when refreshing an expired
- * access token ({@code invalid_grant}, the client gone from the store); 601 waits within the bound
- * and retries once, else {@link WithingsRateLimitException}; other statuses
- * {@link WithingsApiException}. The blocking store and token calls run on Reactor's
- * bounded-elastic scheduler.
+ * Withings handling for a {@code WebClient}, in servlet and WebFlux applications: the bearer token
+ * of the signed-in user (from the servlet security context, or from the reactive one in WebFlux),
+ * or of the user named with {@link WithingsRequestAttributes} in {@code .attributes(...)}, and the
+ * same envelope rules as the RestClient interceptor: status 0 gives {@code body}; 401 refreshes
+ * once (single flight) and retries once, then {@link ClientAuthorizationRequiredException}, as is
+ * a dead link found when refreshing an expired access token ({@code invalid_grant}, the client
+ * gone from the store); 601 waits within the bound and retries once, else
+ * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The store and
+ * token calls run on Reactor's bounded-elastic scheduler, never on an event loop; the client-side
+ * rate limit reserves its permit without blocking and waits with a timer.
  */
 public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
 
@@ -58,7 +62,9 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private Function<Duration, Mono<Void>> waiter = (duration) -> Mono.delay(duration).then();
 
-	private BooleanSupplier permits = () -> true;
+	private LongSupplier permitReservations = () -> 0;
+
+	private Duration maxPermitWait = Duration.ofSeconds(30);
 
 	public WithingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService) {
@@ -73,25 +79,47 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		Object registrationAttribute = request.attributes().get(REGISTRATION_ID_ATTRIBUTE);
 		String registrationId = (registrationAttribute != null) ? registrationAttribute.toString()
 				: this.authorizedClients.getDefaultRegistrationId();
-		String principalName = principalName(request.attributes(), registrationId);
-		return attempt(request, next, registrationId, principalName, true, true);
+		// the servlet security context is a thread-local of the caller: read it now
+		Authentication servletAuthentication = SecurityContextHolder.getContext().getAuthentication();
+		return principalName(request.attributes(), registrationId, servletAuthentication)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), true, true));
 	}
 
-	private String principalName(Map<String, Object> attributes, String registrationId) {
+	private Mono<String> principalName(Map<String, Object> attributes, String registrationId,
+			Authentication servletAuthentication) {
 		Object userId = attributes.get(WithingsRequestAttributes.USER_ID);
 		if (userId != null) {
-			WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId, userId.toString());
-			return (client != null) ? client.getPrincipalName() : userId.toString();
+			return blocking(() -> {
+				WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId,
+						userId.toString());
+				return (client != null) ? client.getPrincipalName() : userId.toString();
+			});
 		}
 		Object principal = attributes.get(PRINCIPAL_ATTRIBUTE);
 		if (principal instanceof Authentication authentication) {
-			return authentication.getName();
+			return Mono.just(authentication.getName());
 		}
 		if (principal != null) {
-			return principal.toString();
+			return Mono.just(principal.toString());
 		}
-		Authentication current = SecurityContextHolder.getContext().getAuthentication();
-		return (current != null) ? current.getName() : null;
+		if (servletAuthentication != null) {
+			return Mono.just(servletAuthentication.getName());
+		}
+		return ReactiveSecurityContextHolder.getContext()
+			.mapNotNull(SecurityContext::getAuthentication)
+			.map(Authentication::getName);
+	}
+
+	/** A permit of the shared client-side rate limit, waited for with a timer. */
+	private Mono<Void> permit() {
+		long wait = this.permitReservations.getAsLong();
+		if (wait < 0) {
+			return Mono.error(new WithingsRateLimitException("Client-side rate limit reached: no permit within "
+					+ this.maxPermitWait, this.maxPermitWait));
+		}
+		return (wait == 0) ? Mono.empty() : Mono.delay(Duration.ofNanos(wait)).then();
 	}
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String registrationId,
@@ -99,10 +127,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		if (principalName == null) {
 			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 		}
-		return blocking(() -> {
-			if (!this.permits.getAsBoolean()) {
-				throw new WithingsRateLimitException("Client-side rate limit reached", this.maxRateLimitWait);
-			}
+		return permit().then(blocking(() -> {
 			OAuth2AuthorizedClient client;
 			try {
 				client = this.authorizedClients.authorize(registrationId, principalName);
@@ -115,7 +140,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
 			return client.getAccessToken().getTokenValue();
-		}).flatMap((accessToken) -> next
+		})).flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
 			.flatMap((response) -> response.bodyToMono(byte[].class)
 				.defaultIfEmpty(new byte[0])
@@ -182,14 +207,18 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	}
 
 	/**
-	 * Set the client-side rate limit: called (on the bounded-elastic scheduler) before each
-	 * request, it waits for a permit and says whether one came in time (e.g.
-	 * {@code rateLimiter::acquirePermission} of the shared Resilience4j limiter).
-	 * @param permits the permits
+	 * Set the client-side rate limit shared with the starter's other calls: called before each
+	 * request, it reserves a permit without blocking (e.g.
+	 * {@code WithingsRateLimitInterceptor::reservePermission}) and says how many nanoseconds to
+	 * wait before using it, or a negative number when none comes in time.
+	 * @param permitReservations the reservations
+	 * @param maxPermitWait the longest wait for a permit (for the error message)
 	 */
-	public void setPermits(BooleanSupplier permits) {
-		Assert.notNull(permits, "permits cannot be null");
-		this.permits = permits;
+	public void setPermitReservations(LongSupplier permitReservations, Duration maxPermitWait) {
+		Assert.notNull(permitReservations, "permitReservations cannot be null");
+		Assert.notNull(maxPermitWait, "maxPermitWait cannot be null");
+		this.permitReservations = permitReservations;
+		this.maxPermitWait = maxPermitWait;
 	}
 
 }

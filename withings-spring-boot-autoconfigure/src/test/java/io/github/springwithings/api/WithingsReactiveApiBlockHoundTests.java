@@ -1,0 +1,186 @@
+package io.github.springwithings.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
+import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@link WithingsReactiveApi} over the starter's {@code WebClient} filter, on Reactor Netty, with
+ * BlockHound installed and every caller on Reactor's parallel scheduler: the signed-in user from
+ * the reactive security context, background users, single-flight refresh, a body-401 answered by
+ * one refresh and one retry, a dead link, 601, the shared rate limit reserved without blocking,
+ * and a reactive disconnect. (A JVM of its own, see the build.)
+ */
+class WithingsReactiveApiBlockHoundTests {
+
+	private static final Instant FROM = Instant.now().minus(Duration.ofDays(400));
+
+	private static final Instant TO = Instant.now().plus(Duration.ofDays(400));
+
+	private WithingsSimulator simulator;
+
+	private WithingsTestFixture fixture;
+
+	private WithingsExchangeFilterFunction filter;
+
+	private WithingsReactiveApi api;
+
+	private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+	@BeforeAll
+	static void installBlockHound() {
+		BlockHound.install();
+	}
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, null);
+		this.filter = new WithingsExchangeFilterFunction(this.fixture.clients, this.fixture.service);
+		this.filter.setWaiter((wait) -> {
+			this.waits.add(wait);
+			return Mono.empty();
+		});
+		this.api = new WithingsReactiveApi(WebClient.builder()
+			.baseUrl(this.simulator.baseUrl())
+			.clientConnector(new ReactorClientHttpConnector())
+			.filter(this.filter)
+			.build());
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+	}
+
+	private static <T> Mono<T> asSignedIn(String principalName, Mono<T> call) {
+		return call.contextWrite(ReactiveSecurityContextHolder
+			.withAuthentication(new TestingAuthenticationToken(principalName, null, "ROLE_USER")))
+			.subscribeOn(Schedulers.parallel());
+	}
+
+	@Test
+	void getMeasuresWhenSignedInThenTheUsersWeightsFromTheReactiveSecurityContext() {
+		this.fixture.link("363", "363");
+
+		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO, WithingsMeasure.WEIGHT))
+			.block(Duration.ofSeconds(30));
+
+		assertThat(measures.groups()).hasSize(60)
+			.allSatisfy((group) -> assertThat(group.measure(WithingsMeasure.WEIGHT)).isPresent());
+	}
+
+	@Test
+	void getMeasuresWhen200CallersOfAnExpiredUserThenOneNonceOneRefreshAndEveryCallSucceeds() {
+		this.fixture.linkExpired("363", "363");
+		int nonces = this.simulator.counters().nonceRequests();
+
+		List<WithingsMeasures> all = Flux.range(0, 200)
+			.flatMap((i) -> asSignedIn("363", this.api.getMeasures(FROM, TO, WithingsMeasure.WEIGHT)), 200)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+
+		assertThat(all).hasSize(200);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
+		assertThat(this.simulator.counters().nonceRequests() - nonces).isOne();
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@Test
+	void getMeasuresWhenWithingsRefusesTheAccessTokenThenOneRefreshAndOneRetryForABackgroundUser() {
+		this.fixture.link("alice", "36000007");
+		this.simulator.expireAccessToken(this.fixture.stored("alice").getAccessToken().getTokenValue());
+
+		WithingsMeasures measures = this.api.forUser("36000007")
+			.getMeasures(FROM, TO, WithingsMeasure.WEIGHT)
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(30));
+
+		assertThat(measures.groups()).hasSize(60);
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isOne();
+		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
+	}
+
+	@Test
+	void getMeasuresWhenTheUserRevokedTheAppThenConsentIsRequiredAndTheLinkRemoved() {
+		this.fixture.link("363", "363");
+		assertThat(this.simulator.revokeUser("363")).isTrue();
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).isThrownBy(
+				() -> asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30)));
+		assertThat(this.fixture.stored("363")).isNull();
+	}
+
+	@Test
+	void getMeasuresWhenWithingsAnswers601ThenOneWaitWithinTheBoundAndOneRetry() {
+		this.fixture.link("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(3));
+
+		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30));
+
+		assertThat(measures.groups()).hasSize(60);
+		assertThat(this.waits).containsExactly(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void getMeasuresWhenTheSharedRateLimitHasNoPermitThenRefusedWithoutCallingWithings() {
+		this.fixture.link("363", "363");
+		int dataRequests = this.simulator.counters().dataRequests();
+		this.filter.setPermitReservations(() -> -1, Duration.ofSeconds(30));
+
+		assertThatExceptionOfType(WithingsRateLimitException.class)
+			.isThrownBy(() -> asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30)));
+		assertThat(this.simulator.counters().dataRequests()).isEqualTo(dataRequests);
+	}
+
+	@Test
+	void getMeasuresWhenThePermitComesLaterThenItIsWaitedForWithATimer() {
+		this.fixture.link("363", "363");
+		this.filter.setPermitReservations(() -> Duration.ofMillis(50).toNanos(), Duration.ofSeconds(30));
+
+		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30));
+
+		assertThat(measures.groups()).hasSize(60);
+	}
+
+	@Test
+	void disconnectWhenLinkedThenRevokedAtWithingsAndRemovedWithoutBlockingTheCaller() {
+		this.fixture.link("363", "363");
+		int revocations = this.simulator.counters().revocations();
+
+		Boolean removed = new WithingsReactiveAuthorizedClients(this.fixture.clients).disconnect("363")
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(30));
+
+		assertThat(removed).isTrue();
+		assertThat(this.fixture.stored("363")).isNull();
+		assertThat(this.simulator.counters().revocations()).isEqualTo(revocations + 1);
+	}
+
+}
