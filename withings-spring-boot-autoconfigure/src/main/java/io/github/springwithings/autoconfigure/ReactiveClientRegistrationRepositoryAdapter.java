@@ -1,5 +1,6 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
 import java.util.stream.StreamSupport;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,7 +37,7 @@ final class ReactiveClientRegistrationRepositoryAdapter implements ClientRegistr
 				.findFirst()
 				.orElse(null);
 		}
-		return reactive.findByRegistrationId(registrationId).block();
+		return reactive.findByRegistrationId(registrationId).block(Duration.ofSeconds(10));
 	}
 
 }

@@ -12,6 +12,7 @@ import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 
 import io.micrometer.observation.ObservationRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -60,7 +61,7 @@ public final class WithingsApiClientAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(WebClient.class)
+	@ConditionalOnClass({ WebClient.class, Mono.class })
 	static class WebClientConfiguration {
 
 		@Bean
@@ -94,16 +95,16 @@ public final class WithingsApiClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		WithingsReactiveAuthorizedClients withingsReactiveAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
+			return new WithingsReactiveAuthorizedClients(authorizedClients);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		WithingsReactiveApi withingsReactiveApi(@Qualifier("withingsWebClient") WebClient withingsWebClient) {
 			return new WithingsReactiveApi(withingsWebClient);
 		}
 
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	WithingsReactiveAuthorizedClients withingsReactiveAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
-		return new WithingsReactiveAuthorizedClients(authorizedClients);
 	}
 
 	@Bean

@@ -8,19 +8,19 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
 
 /**
- * WebFlux applications keep their links in the starter's store too (JDBC or memory, as for
- * servlet ones), seen through Spring's reactive service interface: Boot's in-memory reactive
- * service backs off.
+ * WebFlux (and non-web) applications keep their links in the starter's store too (JDBC or
+ * memory, as for servlet ones), seen through Spring's reactive service interface: Boot's
+ * in-memory reactive service backs off.
  */
 @AutoConfiguration(after = WithingsAuthorizedClientServiceAutoConfiguration.class,
 		before = ReactiveOAuth2ClientAutoConfiguration.class)
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@Conditional(NonServletApplicationCondition.class)
 @ConditionalOnClass({ Mono.class, ReactiveOAuth2AuthorizedClientService.class })
 public final class WithingsReactiveAuthorizedClientServiceAutoConfiguration {
 

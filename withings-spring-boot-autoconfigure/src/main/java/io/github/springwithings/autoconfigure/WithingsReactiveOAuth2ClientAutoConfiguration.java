@@ -79,17 +79,26 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	}
 
 	/**
-	 * Makes the manager Spring builds remove a client after a failed refresh only if the store
-	 * still holds the refresh token that failed, and send the user of a dead link to consent.
+	 * Compare before remove, and consent on a dead link in a web exchange: for the manager Spring
+	 * builds (below) and for managers of the application's own, e.g.
+	 * {@code AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager} for background work.
 	 */
 	@Bean
 	@ConditionalOnBean(WithingsAuthorizedClientService.class)
-	@ConditionalOnMissingBean(name = "withingsReactiveAuthorizedClientManagerCustomizer")
-	Consumer<DefaultReactiveOAuth2AuthorizedClientManager> withingsReactiveAuthorizedClientManagerCustomizer(
+	@ConditionalOnMissingBean
+	WithingsReactiveAuthorizationFailureHandler withingsReactiveAuthorizationFailureHandler(
 			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-		WithingsReactiveAuthorizationFailureHandler reactive = new WithingsReactiveAuthorizationFailureHandler(
+		return new WithingsReactiveAuthorizationFailureHandler(
 				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
-		return (manager) -> manager.setAuthorizationFailureHandler(reactive);
+	}
+
+	/** Installs the failure handler above on the manager Spring builds. */
+	@Bean
+	@ConditionalOnBean(WithingsReactiveAuthorizationFailureHandler.class)
+	@ConditionalOnMissingBean
+	Consumer<DefaultReactiveOAuth2AuthorizedClientManager> withingsReactiveAuthorizedClientManagerCustomizer(
+			WithingsReactiveAuthorizationFailureHandler failureHandler) {
+		return (manager) -> manager.setAuthorizationFailureHandler(failureHandler);
 	}
 
 	/**

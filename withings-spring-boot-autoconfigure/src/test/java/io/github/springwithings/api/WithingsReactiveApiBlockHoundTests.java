@@ -162,11 +162,19 @@ class WithingsReactiveApiBlockHoundTests {
 	@Test
 	void getMeasuresWhenThePermitComesLaterThenItIsWaitedForWithATimer() {
 		this.fixture.link("363", "363");
-		this.filter.setPermitReservations(() -> Duration.ofMillis(50).toNanos(), Duration.ofSeconds(30));
+		java.util.concurrent.atomic.AtomicInteger reservations = new java.util.concurrent.atomic.AtomicInteger();
+		this.filter.setPermitReservations(() -> {
+			reservations.incrementAndGet();
+			return Duration.ofMillis(300).toNanos();
+		}, Duration.ofSeconds(30));
 
+		long started = System.nanoTime();
 		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30));
 
 		assertThat(measures.groups()).hasSize(60);
+		assertThat(reservations).hasValue(1);
+		// a timer, never shorter than the reservation said
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 	}
 
 	@Test

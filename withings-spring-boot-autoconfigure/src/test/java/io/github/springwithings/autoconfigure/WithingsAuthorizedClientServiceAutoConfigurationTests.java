@@ -99,6 +99,41 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.doesNotHaveBean("withingsRateLimiter"));
 	}
 
+	/** A servlet application has no Reactor unless it asks for WebFlux: nothing reactive is created. */
+	@Test
+	void autoConfigurationWhenServletApplicationWithoutReactorThenStartsWithoutReactivePieces() {
+		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
+			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
+					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+					WithingsReactiveOAuth2ClientAutoConfiguration.class))
+			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("reactor."))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
+				.hasSingleBean(WithingsAuthorizedClients.class)
+				.hasSingleBean(WithingsApi.class)
+				.doesNotHaveBean("withingsWebClient")
+				.doesNotHaveBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients.class)
+				.doesNotHaveBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class));
+	}
+
+	/** Boot's reactive OAuth2 client configuration also applies to non-web applications: the store backs it. */
+	@Test
+	void autoConfigurationWhenNonWebApplicationWithReactorThenSpringsReactiveServiceIsTheStore() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
+					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class)
+				.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class,
+						(service) -> assertThat(service.getAuthorizedClientService())
+							.isSameAs(context.getBean(InMemoryWithingsAuthorizedClientService.class))));
+	}
+
 	@Test
 	void storeWhenTypeJdbcWithoutDataSourceThenStartUpFailsClearly() {
 		this.contextRunner.withPropertyValues("withings.store.type=jdbc")

@@ -29,13 +29,20 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	}
 
 	/**
-	 * Reserve a permit without waiting for it, for non-blocking callers (the {@code WebClient}
-	 * filter), from the same limiter as the blocking calls.
+	 * Reserve a permit without waiting for it (a limiter that cannot reserve waits here), for the
+	 * {@code WebClient} filter, from the same limiter as the blocking calls. Call it on a thread
+	 * that may block: the limiter may park briefly.
 	 * @return how many nanoseconds to wait before using the permit, or a negative number when no
 	 * permit comes within the limiter's timeout (nothing is reserved then)
 	 */
 	public long reservePermission() {
-		return this.rateLimiter.reservePermission();
+		try {
+			return this.rateLimiter.reservePermission();
+		}
+		catch (UnsupportedOperationException ex) {
+			// a limiter that cannot reserve (Resilience4j's semaphore-based one): wait here
+			return this.rateLimiter.acquirePermission() ? 0 : -1;
+		}
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.github.springwithings.oauth2.client.web.server;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -62,13 +61,13 @@ public final class WithingsAuthorizationRedirectWebFilter implements WebFilter, 
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpResponse response = exchange.getResponse();
 		response.beforeCommit(() -> {
-			URI location = response.getHeaders().getLocation();
+			String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
 			HttpStatusCode status = response.getStatusCode();
 			if (location == null || status == null || !status.is3xxRedirection()) {
 				return Mono.empty();
 			}
-			return withingsAuthorizationUris().filter((uris) -> isConsentPage(location.toString(), uris))
-				.doOnNext((uris) -> response.getHeaders().set(HttpHeaders.LOCATION, rewrite(location.toString(), this.demoMode)))
+			return withingsAuthorizationUris().filter((uris) -> isConsentPage(location, uris))
+				.doOnNext((uris) -> rewriteIfWellFormed(response, location))
 				.then();
 		});
 		return chain.filter(exchange);
@@ -82,7 +81,18 @@ public final class WithingsAuthorizationRedirectWebFilter implements WebFilter, 
 	}
 
 	private static boolean isConsentPage(String location, Set<String> authorizationUris) {
-		return authorizationUris.stream().anyMatch((uri) -> location.equals(uri) || location.startsWith(uri + "?"));
+		return authorizationUris.stream()
+			.anyMatch((uri) -> location.equals(uri) || location.startsWith(uri + "?") || location.startsWith(uri + "&"));
+	}
+
+	/** A location that cannot be parsed is left as it is: never an error on the way out. */
+	private void rewriteIfWellFormed(ServerHttpResponse response, String location) {
+		try {
+			response.getHeaders().set(HttpHeaders.LOCATION, rewrite(location, this.demoMode));
+		}
+		catch (IllegalArgumentException ex) {
+			// not a URI this filter understands: Withings will say what it thinks of it
+		}
 	}
 
 	/**

@@ -104,22 +104,30 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		if (principal != null) {
 			return Mono.just(principal.toString());
 		}
-		if (servletAuthentication != null) {
-			return Mono.just(servletAuthentication.getName());
-		}
+		Mono<String> servlet = (servletAuthentication != null) ? Mono.just(servletAuthentication.getName())
+				: Mono.empty();
 		return ReactiveSecurityContextHolder.getContext()
 			.mapNotNull(SecurityContext::getAuthentication)
-			.map(Authentication::getName);
+			.map(Authentication::getName)
+			.switchIfEmpty(servlet);
 	}
 
-	/** A permit of the shared client-side rate limit, waited for with a timer. */
-	private Mono<Void> permit() {
+	/**
+	 * Reserve a permit of the shared client-side rate limit (on a thread that may block: the
+	 * limiter may park a few nanoseconds), once the token is at hand, so that a refresh is never
+	 * queued behind the API calls waiting for it.
+	 * @return nanoseconds to wait before sending
+	 */
+	private long reservePermit() {
 		long wait = this.permitReservations.getAsLong();
 		if (wait < 0) {
-			return Mono.error(new WithingsRateLimitException("Client-side rate limit reached: no permit within "
-					+ this.maxPermitWait, this.maxPermitWait));
+			throw new WithingsRateLimitException("Client-side rate limit reached: no permit within "
+					+ this.maxPermitWait, this.maxPermitWait);
 		}
-		return (wait == 0) ? Mono.empty() : Mono.delay(Duration.ofNanos(wait)).then();
+		return wait;
+	}
+
+	private record Authorized(String accessToken, long permitWait) {
 	}
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String registrationId,
@@ -127,7 +135,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		if (principalName == null) {
 			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 		}
-		return permit().then(blocking(() -> {
+		return blocking(() -> {
 			OAuth2AuthorizedClient client;
 			try {
 				client = this.authorizedClients.authorize(registrationId, principalName);
@@ -139,8 +147,11 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			if (client == null) {
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
-			return client.getAccessToken().getTokenValue();
-		})).flatMap((accessToken) -> next
+			return new Authorized(client.getAccessToken().getTokenValue(), reservePermit());
+		}).flatMap((authorized) -> ((authorized.permitWait() > 0)
+				? Mono.delay(Duration.ofNanos(authorized.permitWait())).then(Mono.just(authorized.accessToken()))
+				: Mono.just(authorized.accessToken())))
+			.flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
 			.flatMap((response) -> response.bodyToMono(byte[].class)
 				.defaultIfEmpty(new byte[0])

@@ -80,6 +80,25 @@ class WithingsAuthorizationRedirectWebFilterTests {
 	}
 
 	@Test
+	void redirectWhenTheApplicationsOwnLocationIsNotAWellFormedUriThenLeftAlone() {
+		this.contextRunner.run((context) -> {
+			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+			client.get().uri("/odd").exchange().expectStatus().isFound().expectHeader().valueEquals("Location",
+					"/some where|{x}");
+			client.get().uri("/elsewhere").exchange().expectStatus().isFound().expectHeader().valueEquals("Location",
+					"https://example.com/?scope=a%20b");
+		});
+	}
+
+	@Test
+	void rewriteWhenTheConsentUriHasAQueryOfItsOwnThenMatchedAndRewritten() {
+		String location = "https://account.withings.com/oauth2_user/authorize2?lang=fr&response_type=code&scope=user.metrics%20user.activity";
+
+		assertThat(WithingsAuthorizationRedirectWebFilter.rewrite(location, false))
+			.isEqualTo("https://account.withings.com/oauth2_user/authorize2?lang=fr&response_type=code&scope=user.metrics,user.activity");
+	}
+
+	@Test
 	void rewriteWhenSpacesPkceAndEncodedRedirectUriThenCommasNoPkceAndTheRestUnchanged() {
 		String location = "https://account.withings.com/oauth2_user/authorize2?response_type=code&client_id=id"
 				+ "&scope=user.metrics%20user.activity&state=a%2Bb%3D&redirect_uri=https://app.example.com/login/oauth2/code/withings"
@@ -96,6 +115,18 @@ class WithingsAuthorizationRedirectWebFilterTests {
 	@EnableWebFlux
 	@EnableWebFluxSecurity
 	static class OAuth2ClientOnlyApplication {
+
+		@Bean
+		org.springframework.web.reactive.function.server.RouterFunction<org.springframework.web.reactive.function.server.ServerResponse> redirects() {
+			return org.springframework.web.reactive.function.server.RouterFunctions.route()
+				.GET("/odd", (request) -> org.springframework.web.reactive.function.server.ServerResponse.status(302)
+					.header("Location", "/some where|{x}")
+					.build())
+				.GET("/elsewhere", (request) -> org.springframework.web.reactive.function.server.ServerResponse.status(302)
+					.header("Location", "https://example.com/?scope=a%20b")
+					.build())
+				.build();
+		}
 
 		@Bean
 		SecurityWebFilterChain springSecurityFilterChain(ServerHttpSecurity http) {
