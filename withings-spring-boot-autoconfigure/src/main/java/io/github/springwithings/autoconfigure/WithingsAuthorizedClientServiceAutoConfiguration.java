@@ -2,10 +2,15 @@ package io.github.springwithings.autoconfigure;
 
 import javax.sql.DataSource;
 
+import io.r2dbc.spi.ConnectionFactory;
+
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsStoreSchema;
 import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.R2dbcWithingsStoreSchema;
+import io.github.springwithings.oauth2.client.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsSweepLog;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -18,8 +23,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
-import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
+import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
+import org.springframework.boot.r2dbc.init.R2dbcScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -30,6 +36,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.crypto.encrypt.TextEncryptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -40,21 +47,26 @@ import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the store of authorized clients, for servlet, WebFlux and non-web
- * applications alike: a {@link JdbcWithingsAuthorizedClientService}
- * when the application has a {@link DataSource} (schema applied per
- * {@code withings.store.initialize-schema}, and checked at start-up), an {@link InMemoryWithingsAuthorizedClientService}
- * otherwise; {@code withings.store.type} forces one. Comes before Boot's OAuth2 client
- * auto-configuration, whose in-memory service then backs off.
+ * applications alike: a {@link JdbcWithingsAuthorizedClientService} when the application has a
+ * {@link DataSource}, else an {@link R2dbcWithingsAuthorizedClientService} when it has an R2DBC
+ * {@link ConnectionFactory} (either with its schema applied per
+ * {@code withings.store.initialize-schema}, and checked at start-up), an
+ * {@link InMemoryWithingsAuthorizedClientService} otherwise; {@code withings.store.type} forces
+ * one. Comes before Boot's OAuth2 client auto-configuration, whose in-memory service then backs
+ * off.
  */
 @AutoConfiguration(before = { OAuth2ClientAutoConfiguration.class, ReactiveOAuth2ClientAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+				"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration" })
 @ConditionalOnClass(ClientRegistration.class)
 @ConditionalOnOAuth2ClientRegistrationProperties
 @Import({ WithingsAuthorizedClientServiceAutoConfiguration.ReactiveRegistrationsConfiguration.class,
 		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreConfiguration.class,
+		WithingsAuthorizedClientServiceAutoConfiguration.R2dbcStoreConfiguration.class,
 		WithingsAuthorizedClientServiceAutoConfiguration.MemoryStoreConfiguration.class,
-		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreWithoutDataSourceConfiguration.class })
+		WithingsAuthorizedClientServiceAutoConfiguration.JdbcStoreWithoutDataSourceConfiguration.class,
+		WithingsAuthorizedClientServiceAutoConfiguration.R2dbcStoreWithoutConnectionFactoryConfiguration.class })
 public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 	static final String STORE_TYPE = "withings.store.type";
@@ -78,7 +90,7 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ JdbcOperations.class, DatabaseInitializationProperties.class })
+	@ConditionalOnClass({ JdbcOperations.class, DataSourceScriptDatabaseInitializer.class })
 	@ConditionalOnBean(DataSource.class)
 	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "jdbc", matchIfMissing = true)
 	@EnableConfigurationProperties(WithingsStoreProperties.class)
@@ -98,15 +110,6 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 			return service;
 		}
 
-		private static TextEncryptor encryptor(WithingsStoreProperties.Encryption encryption) {
-			String salt = encryption.getSalt();
-			if (salt == null || !salt.matches("([0-9a-fA-F]{2}){8,}")) {
-				throw new IllegalStateException("withings.store.encryption.salt must be set, as hex of at least 8 bytes "
-						+ "(16 hex digits), when withings.store.encryption.password is set");
-			}
-			return Encryptors.delux(encryption.getPassword(), salt);
-		}
-
 		@Bean
 		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
 		@ConditionalOnMissingBean(WithingsSweepLog.class)
@@ -117,7 +120,7 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@Bean
 		@ConditionalOnBean(JdbcWithingsAuthorizedClientService.class)
 		@ConditionalOnMissingBean(name = "withingsStoreSchemaInitializer")
-		PropertiesBasedDataSourceScriptDatabaseInitializer<WithingsStoreProperties> withingsStoreSchemaInitializer(
+		DataSourceScriptDatabaseInitializer withingsStoreSchemaInitializer(
 				DataSource dataSource, WithingsStoreProperties properties) {
 			return new WithingsStoreSchemaInitializer(dataSource, properties);
 		}
@@ -144,6 +147,72 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 	}
 
+	/**
+	 * The store of an application with a {@link ConnectionFactory} and no {@link DataSource}
+	 * (or Spring JDBC), or when {@code withings.store.type=r2dbc}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ DatabaseClient.class, R2dbcScriptDatabaseInitializer.class })
+	@ConditionalOnBean(ConnectionFactory.class)
+	@Conditional(R2dbcStoreCondition.class)
+	@EnableConfigurationProperties(WithingsStoreProperties.class)
+	static class R2dbcStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
+		R2dbcWithingsAuthorizedClientService r2dbcWithingsAuthorizedClientService(ConnectionFactory connectionFactory,
+				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
+			R2dbcWithingsAuthorizedClientService service = new R2dbcWithingsAuthorizedClientService(connectionFactory,
+					clientRegistrationRepository);
+			service.setQueryTimeout(properties.getQueryTimeout());
+			WithingsStoreProperties.Encryption encryption = properties.getEncryption();
+			if (StringUtils.hasText(encryption.getPassword())) {
+				service.setEncryptor(encryptor(encryption));
+			}
+			return service;
+		}
+
+		@Bean
+		@ConditionalOnBean(R2dbcWithingsAuthorizedClientService.class)
+		@ConditionalOnMissingBean(WithingsSweepLog.class)
+		R2dbcWithingsSweepLog r2dbcWithingsSweepLog(ConnectionFactory connectionFactory) {
+			return new R2dbcWithingsSweepLog(connectionFactory);
+		}
+
+		@Bean
+		@ConditionalOnBean(R2dbcWithingsAuthorizedClientService.class)
+		@ConditionalOnMissingBean(name = "withingsStoreSchemaInitializer")
+		R2dbcScriptDatabaseInitializer withingsStoreSchemaInitializer(ConnectionFactory connectionFactory,
+				ObjectProvider<R2dbcProperties> r2dbcProperties, WithingsStoreProperties properties) {
+			R2dbcProperties r2dbc = r2dbcProperties.getIfAvailable();
+			return new R2dbcWithingsStoreSchemaInitializer(connectionFactory, (r2dbc != null) ? r2dbc.getUrl() : null,
+					properties);
+		}
+
+		/**
+		 * As for the JDBC store: fails the start-up when a table is missing, after every database
+		 * initializer ran.
+		 */
+		@Bean(initMethod = "verify")
+		@DependsOnDatabaseInitialization
+		@ConditionalOnBean(name = "r2dbcWithingsAuthorizedClientService", value = R2dbcWithingsAuthorizedClientService.class)
+		@ConditionalOnProperty(name = "withings.store.verify-schema", matchIfMissing = true)
+		@ConditionalOnMissingBean
+		R2dbcWithingsStoreSchema withingsR2dbcStoreSchema(ConnectionFactory connectionFactory) {
+			return new R2dbcWithingsStoreSchema(connectionFactory);
+		}
+
+		@Bean
+		static LazyInitializationExcludeFilter withingsR2dbcStoreSchemaEagerly() {
+			return LazyInitializationExcludeFilter.forBeanTypes(R2dbcWithingsStoreSchema.class);
+		}
+
+	}
+
+	/**
+	 * Memory when asked for, or when nothing is said and neither relational store was configured
+	 * (no {@link DataSource} or Spring JDBC, no R2DBC {@link ConnectionFactory} or Spring R2DBC).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(MemoryStoreCondition.class)
 	static class MemoryStoreConfiguration {
@@ -174,8 +243,45 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 	}
 
 	/**
-	 * Memory when asked for, or when nothing is said and there is no {@link DataSource} or no
-	 * Spring JDBC.
+	 * {@code withings.store.type=r2dbc} without an R2DBC {@link ConnectionFactory}: fail at
+	 * start-up rather than silently keep tokens in memory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "r2dbc")
+	@ConditionalOnMissingBean(type = "io.r2dbc.spi.ConnectionFactory")
+	static class R2dbcStoreWithoutConnectionFactoryConfiguration {
+
+		R2dbcStoreWithoutConnectionFactoryConfiguration() {
+			throw new IllegalStateException("withings.store.type=r2dbc, but the application has no R2DBC "
+					+ "ConnectionFactory: add spring-boot-starter-r2dbc and a driver (r2dbc-h2, r2dbc-postgresql), "
+					+ "or set withings.store.type=memory");
+		}
+
+	}
+
+	/** R2DBC when asked for, or when nothing is said and the JDBC store cannot be configured. */
+	static class R2dbcStoreCondition extends AnyNestedCondition {
+
+		R2dbcStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "r2dbc")
+		static class Asked {
+
+		}
+
+		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "r2dbc", matchIfMissing = true)
+		@Conditional(NoJdbcStoreCondition.class)
+		static class Default {
+
+		}
+
+	}
+
+	/**
+	 * Memory when asked for, or when nothing is said and neither relational store can be
+	 * configured.
 	 */
 	static class MemoryStoreCondition extends AnyNestedCondition {
 
@@ -189,23 +295,74 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		}
 
 		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
+		@Conditional({ NoJdbcStoreCondition.class, NoR2dbcStoreCondition.class })
+		static class Default {
+
+		}
+
+	}
+
+	/** No {@link DataSource}, or no Spring JDBC or Boot JDBC. */
+	static class NoJdbcStoreCondition extends AnyNestedCondition {
+
+		NoJdbcStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
 		@ConditionalOnMissingBean(DataSource.class)
 		static class NoDataSource {
 
 		}
 
-		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
 		@ConditionalOnMissingClass("org.springframework.jdbc.core.JdbcOperations")
 		static class NoSpringJdbc {
 
 		}
 
-		@ConditionalOnProperty(name = STORE_TYPE, havingValue = "memory", matchIfMissing = true)
-		@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+		@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer")
 		static class NoBootJdbc {
 
 		}
 
+	}
+
+	/** No R2DBC {@link ConnectionFactory}, or no Spring R2DBC or Boot R2DBC. */
+	static class NoR2dbcStoreCondition extends AnyNestedCondition {
+
+		NoR2dbcStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnMissingClass("io.r2dbc.spi.ConnectionFactory")
+		static class NoR2dbc {
+
+		}
+
+		@ConditionalOnMissingClass("org.springframework.r2dbc.core.DatabaseClient")
+		static class NoSpringR2dbc {
+
+		}
+
+		@ConditionalOnMissingClass("org.springframework.boot.r2dbc.init.R2dbcScriptDatabaseInitializer")
+		static class NoBootR2dbc {
+
+		}
+
+		@ConditionalOnClass(name = "io.r2dbc.spi.ConnectionFactory")
+		@ConditionalOnMissingBean(type = "io.r2dbc.spi.ConnectionFactory")
+		static class NoConnectionFactory {
+
+		}
+
+	}
+
+	private static TextEncryptor encryptor(WithingsStoreProperties.Encryption encryption) {
+		String salt = encryption.getSalt();
+		if (salt == null || !salt.matches("([0-9a-fA-F]{2}){8,}")) {
+			throw new IllegalStateException("withings.store.encryption.salt must be set, as hex of at least 8 bytes "
+					+ "(16 hex digits), when withings.store.encryption.password is set");
+		}
+		return Encryptors.delux(encryption.getPassword(), salt);
 	}
 
 }

@@ -3,25 +3,49 @@ package io.github.springwithings.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Configuration of the Withings authorized-client store.
  */
 @ConfigurationProperties("withings.store")
-public class WithingsStoreProperties extends DatabaseInitializationProperties {
+public class WithingsStoreProperties {
 
 	static final String DEFAULT_SCHEMA_LOCATION = "classpath:io/github/springwithings/db/@@platform@@/R__withings_schema.sql";
 
 	/**
-	 * Where authorized clients are stored: 'jdbc' (the default when a DataSource exists) or
-	 * 'memory' (the default otherwise; every link is lost on restart).
+	 * Where authorized clients are stored: 'jdbc' (the default when a DataSource exists), 'r2dbc'
+	 * (the default when an R2DBC ConnectionFactory exists and no DataSource) or 'memory' (the
+	 * default otherwise; every link is lost on restart).
 	 */
 	private StoreType type;
 
 	/**
-	 * Longest time a statement of the JDBC store may take (whole seconds): a locked row or a
-	 * hung database fails the caller with a clear error instead of holding its thread.
+	 * Path of the SQL file applying the store's schema.
+	 */
+	private String schema = DEFAULT_SCHEMA_LOCATION;
+
+	/**
+	 * Platform to use in the schema location's @@platform@@ placeholder (auto-detected by
+	 * default).
+	 */
+	private String platform;
+
+	/**
+	 * When the store's schema script runs: 'embedded' (the default: H2 in memory or in a local
+	 * file), 'always' or 'never'.
+	 */
+	private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
+
+	/**
+	 * Whether start-up goes on when a statement of the schema script fails (the schema check then
+	 * names what is missing).
+	 */
+	private boolean continueOnError = true;
+
+	/**
+	 * Longest time a statement of the JDBC (whole seconds) or R2DBC store may take: a locked row
+	 * or a hung database fails the caller with a clear error instead of holding its thread.
 	 */
 	private Duration queryTimeout = Duration.ofSeconds(5);
 
@@ -35,9 +59,36 @@ public class WithingsStoreProperties extends DatabaseInitializationProperties {
 		this.queryTimeout = queryTimeout;
 	}
 
-	@Override
-	public String getDefaultSchemaLocation() {
-		return DEFAULT_SCHEMA_LOCATION;
+	public String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(String schema) {
+		this.schema = schema;
+	}
+
+	public String getPlatform() {
+		return this.platform;
+	}
+
+	public void setPlatform(String platform) {
+		this.platform = platform;
+	}
+
+	public DatabaseInitializationMode getInitializeSchema() {
+		return this.initializeSchema;
+	}
+
+	public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+		this.initializeSchema = initializeSchema;
+	}
+
+	public boolean isContinueOnError() {
+		return this.continueOnError;
+	}
+
+	public void setContinueOnError(boolean continueOnError) {
+		this.continueOnError = continueOnError;
 	}
 
 	public StoreType getType() {
@@ -59,6 +110,9 @@ public class WithingsStoreProperties extends DatabaseInitializationProperties {
 
 		/** A relational database through the application's DataSource. */
 		JDBC,
+
+		/** A relational database through the application's R2DBC ConnectionFactory. */
+		R2DBC,
 
 		/** Memory: lost on restart. */
 		MEMORY

@@ -1,30 +1,26 @@
 package io.github.springwithings.autoconfigure;
 
 import java.sql.DatabaseMetaData;
-import java.util.Locale;
+import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
-import org.springframework.core.io.Resource;
+import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.jdbc.init.PlatformPlaceholderDatabaseDriverResolver;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.util.StringUtils;
 
 /**
- * Applies the store's schema script per {@code withings.store.initialize-schema}. Unlike Boot's
- * own initializers, {@code embedded} (the default) also covers H2 in a file, the database a new
- * application starts with: only databases reached through a server (PostgreSQL, H2 over TCP, ...)
- * are left to the application's migrations.
+ * Applies the JDBC store's schema script per {@code withings.store.initialize-schema}. Unlike
+ * Boot's own initializers, {@code embedded} (the default) also covers H2 in a file, the database a
+ * new application starts with: only databases reached through a server (PostgreSQL, H2 over TCP,
+ * ...) are left to the application's migrations.
  */
-final class WithingsStoreSchemaInitializer extends PropertiesBasedDataSourceScriptDatabaseInitializer<WithingsStoreProperties> {
-
-	private static final Log logger = LogFactory.getLog(WithingsStoreSchemaInitializer.class);
+final class WithingsStoreSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
 	WithingsStoreSchemaInitializer(DataSource dataSource, WithingsStoreProperties properties) {
-		super(dataSource, properties);
+		super(dataSource, WithingsStoreSchemaSettings.of(properties, schemaLocations(dataSource, properties)));
 	}
 
 	@Override
@@ -34,20 +30,21 @@ final class WithingsStoreSchemaInitializer extends PropertiesBasedDataSourceScri
 
 	@Override
 	protected void runScripts(Scripts scripts) {
-		if (logger.isDebugEnabled()) {
-			for (Resource script : scripts) {
-				logger.debug("Applying the Withings store's schema script " + script.getDescription());
-			}
-		}
+		WithingsStoreSchemaSettings.logScripts(scripts);
 		super.runScripts(scripts);
+	}
+
+	private static List<String> schemaLocations(DataSource dataSource, WithingsStoreProperties properties) {
+		PlatformPlaceholderDatabaseDriverResolver resolver = new PlatformPlaceholderDatabaseDriverResolver();
+		return StringUtils.hasText(properties.getPlatform())
+				? resolver.resolveAll(properties.getPlatform(), properties.getSchema())
+				: resolver.resolveAll(dataSource, properties.getSchema());
 	}
 
 	/** H2 in memory or in a file, not over TCP or SSL. */
 	static boolean isLocalH2(DataSource dataSource) {
 		try {
-			String url = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL);
-			String lower = (url != null) ? url.toLowerCase(Locale.ROOT) : "";
-			return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
+			return WithingsStoreSchemaSettings.isLocalH2(JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL));
 		}
 		catch (MetaDataAccessException ex) {
 			return false;

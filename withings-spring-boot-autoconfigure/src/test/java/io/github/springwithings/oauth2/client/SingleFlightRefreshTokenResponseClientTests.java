@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRecoveryClient;
 import io.github.springwithings.simulator.RefreshTokenState;
@@ -44,13 +45,15 @@ class SingleFlightRefreshTokenResponseClientTests {
 
 	enum Store {
 
-		MEMORY, JDBC
+		MEMORY, JDBC, R2DBC
 
 	}
 
 	private WithingsSimulator simulator;
 
 	private HikariDataSource dataSource;
+
+	private ConnectionPool connectionFactory;
 
 	@BeforeEach
 	void start() {
@@ -62,6 +65,9 @@ class SingleFlightRefreshTokenResponseClientTests {
 		this.simulator.stop();
 		if (this.dataSource != null) {
 			this.dataSource.close();
+		}
+		if (this.connectionFactory != null) {
+			this.connectionFactory.dispose();
 		}
 	}
 
@@ -311,6 +317,10 @@ class SingleFlightRefreshTokenResponseClientTests {
 
 	private WithingsTestFixture fixture(Store store, WithingsClientAuthentication authentication,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		if (store == Store.R2DBC) {
+			this.connectionFactory = TestDatabases.connectionFactory("single-flight", 10);
+			return WithingsTestFixture.onR2dbc(this.simulator, authentication, this.connectionFactory, decorator);
+		}
 		if (store == Store.JDBC) {
 			this.dataSource = TestDatabases.dataSource("single-flight", 10);
 		}

@@ -4,6 +4,10 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,6 +54,39 @@ public final class TestDatabases {
 		createSchema(dataSource);
 		new JdbcTemplate(dataSource).update("DELETE FROM withings_authorized_client");
 		return dataSource;
+	}
+
+	/**
+	 * A pooled R2DBC connection factory on the same database as {@link #dataSource} with that
+	 * {@code name} (H2 in memory, or the configured PostgreSQL), with the schema applied and the
+	 * table empty.
+	 */
+	public static ConnectionPool connectionFactory(String name, int poolSize) {
+		dataSource(name, 1).close();
+		return connectionFactoryOnExistingSchema(name, poolSize);
+	}
+
+	/** A pooled R2DBC connection factory on the database of {@link #dataSource} with that {@code name}. */
+	public static ConnectionPool connectionFactoryOnExistingSchema(String name, int poolSize) {
+		return new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(r2dbcOptions(name)))
+			.initialSize(0)
+			.maxSize(poolSize)
+			.build());
+	}
+
+	/** The R2DBC options of the database {@link #url} names. */
+	public static ConnectionFactoryOptions r2dbcOptions(String name) {
+		return ConnectionFactoryOptions.parse(r2dbcUrl(name))
+			.mutate()
+			.option(ConnectionFactoryOptions.USER, username())
+			.option(ConnectionFactoryOptions.PASSWORD, password())
+			.build();
+	}
+
+	/** The R2DBC URL of {@link #url} (without credentials). */
+	public static String r2dbcUrl(String name) {
+		return postgres() ? "r2dbc:" + System.getProperty(POSTGRES_URL).substring("jdbc:".length())
+				: "r2dbc:h2:mem:///" + name + "?options=DB_CLOSE_DELAY=-1";
 	}
 
 	static void createSchema(DataSource dataSource) {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
@@ -56,7 +57,7 @@ class WithingsFaultInjectionTests {
 
 	enum Store {
 
-		MEMORY, JDBC
+		MEMORY, JDBC, R2DBC
 
 	}
 
@@ -83,6 +84,8 @@ class WithingsFaultInjectionTests {
 
 	private HikariDataSource dataSource;
 
+	private ConnectionPool connectionFactory;
+
 	@BeforeEach
 	void start() {
 		this.simulator = WithingsSimulator.start();
@@ -93,6 +96,9 @@ class WithingsFaultInjectionTests {
 		this.simulator.stop();
 		if (this.dataSource != null) {
 			this.dataSource.close();
+		}
+		if (this.connectionFactory != null) {
+			this.connectionFactory.dispose();
 		}
 	}
 
@@ -453,6 +459,11 @@ class WithingsFaultInjectionTests {
 
 	private WithingsTestFixture fixture(Store store,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		if (store == Store.R2DBC) {
+			this.connectionFactory = TestDatabases.connectionFactory("faults", 10);
+			return WithingsTestFixture.onR2dbc(this.simulator, WithingsClientAuthentication.SIGNATURE,
+					this.connectionFactory, decorator);
+		}
 		if (store == Store.JDBC) {
 			this.dataSource = TestDatabases.dataSource("faults", 10);
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
 import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
@@ -50,16 +51,28 @@ class WithingsLinkedUsersTests {
 
 	private HikariDataSource dataSource;
 
+	private ConnectionPool connectionFactory;
+
 	@AfterEach
 	void closeDataSource() {
 		if (this.dataSource != null) {
 			this.dataSource.close();
+		}
+		if (this.connectionFactory != null) {
+			this.connectionFactory.dispose();
 		}
 	}
 
 	private WithingsAuthorizedClientService store(String type) {
 		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(this.registration);
 		ApplicationEventPublisher publisher = this.events::add;
+		if (type.equals("r2dbc")) {
+			this.connectionFactory = TestDatabases.connectionFactory("linked-users-" + UUID.randomUUID(), 2);
+			R2dbcWithingsAuthorizedClientService r2dbc = new R2dbcWithingsAuthorizedClientService(
+					this.connectionFactory, registrations);
+			r2dbc.setApplicationEventPublisher(publisher);
+			return r2dbc;
+		}
 		if (type.equals("jdbc")) {
 			this.dataSource = TestDatabases.dataSource("linked-users-" + UUID.randomUUID(), 2);
 			JdbcWithingsAuthorizedClientService jdbc = new JdbcWithingsAuthorizedClientService(this.dataSource,
@@ -89,7 +102,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void streamWhenMoreUsersThanAPageThenEveryUserOnceInPrincipalOrder(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		Instant issuedAt = Instant.parse("2026-01-01T00:00:00Z");
@@ -115,7 +128,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void findByUserIdWhenLinkedThenUserWithScopesAndRefreshTokenAge(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		Instant issuedAt = Instant.parse("2026-01-01T00:00:00Z");
@@ -133,7 +146,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void saveWhenConsentThenLinkedEventAfterTheStoreHoldsIt(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		List<Boolean> storedWhenPublished = new ArrayList<>();
@@ -160,7 +173,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void saveWhenAConsentReplacesALinkToAnotherAccountThenTheEventNamesTheReplacedAccount(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		Instant now = Instant.now();
@@ -182,7 +195,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void removeIfRefreshTokenWhenRemovedThenLostEventOnlyThen(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		link(store, "alice", "36000001", "refresh-a", Instant.now());
@@ -200,7 +213,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void saveWhenListenerFailsThenLinkStoredAndCallerNotFailed(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		setPublisher(store, (event) -> {
@@ -215,12 +228,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	private static void setPublisher(WithingsAuthorizedClientService store, ApplicationEventPublisher publisher) {
-		if (store instanceof JdbcWithingsAuthorizedClientService jdbc) {
-			jdbc.setApplicationEventPublisher(publisher);
-		}
-		else {
-			((InMemoryWithingsAuthorizedClientService) store).setApplicationEventPublisher(publisher);
-		}
+		((org.springframework.context.ApplicationEventPublisherAware) store).setApplicationEventPublisher(publisher);
 	}
 
 	/** Counts the pages read. */

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -60,6 +61,8 @@ class WithingsReactiveLifecycleBlockHoundTests {
 
 	private HikariDataSource dataSource;
 
+	private ConnectionPool connectionFactory;
+
 	@BeforeAll
 	static void installBlockHound() {
 		BlockHound.install();
@@ -73,10 +76,18 @@ class WithingsReactiveLifecycleBlockHoundTests {
 		if (this.dataSource != null) {
 			this.dataSource.close();
 		}
+		if (this.connectionFactory != null) {
+			this.connectionFactory.dispose();
+		}
 	}
 
 	private WithingsTestFixture fixture(String store) {
 		this.simulator = WithingsSimulator.start();
+		if (store.equals("r2dbc")) {
+			this.connectionFactory = TestDatabases.connectionFactory("reactive-" + UUID.randomUUID(), 10);
+			return WithingsTestFixture.onR2dbc(this.simulator, WithingsClientAuthentication.SIGNATURE,
+					this.connectionFactory);
+		}
 		if (store.equals("jdbc")) {
 			this.dataSource = TestDatabases.dataSource("reactive-" + UUID.randomUUID(), 10);
 		}
@@ -142,7 +153,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void authorizeWhen200CallersOfAnExpiredUserThroughTheWebManagerThenOneNonceOneTokenCallAndOneNewToken(String store) {
 		WithingsTestFixture fixture = fixture(store);
 		fixture.linkExpired("363", "363");
@@ -167,7 +178,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void authorizeWhen20UsersRefreshInParallelInTheBackgroundThenOneRefreshEachAndEveryRotationStored(String store) {
 		WithingsTestFixture fixture = fixture(store);
 		for (int i = 0; i < 20; i++) {
@@ -188,7 +199,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void authorizeWhenTheUserRevokedTheAppThenTheWebManagerSendsToConsentAndTheBackgroundOneSaysInvalidGrant(
 			String store) {
 		WithingsTestFixture fixture = fixture(store);
@@ -211,7 +222,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "jdbc" })
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void onAuthorizationFailureWhenTheStoreHoldsANewerRefreshTokenThenNothingIsRemoved(String store) {
 		WithingsTestFixture fixture = fixture(store);
 		OAuth2AuthorizedClient first = fixture.link("363", "363");

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,25 +32,33 @@ class WithingsSweepLogTests {
 
 	enum Log {
 
-		MEMORY, JDBC
+		MEMORY, JDBC, R2DBC
 
 	}
 
 	private HikariDataSource dataSource;
 
+	private ConnectionPool connectionFactory;
+
 	@BeforeEach
 	void start() {
 		this.dataSource = TestDatabases.dataSource("sweep-log", 8);
 		new JdbcTemplate(this.dataSource).update("DELETE FROM withings_sweep");
+		this.connectionFactory = TestDatabases.connectionFactoryOnExistingSchema("sweep-log", 8);
 	}
 
 	@AfterEach
 	void stop() {
 		this.dataSource.close();
+		this.connectionFactory.dispose();
 	}
 
 	private WithingsSweepLog log(Log log) {
-		return (log == Log.MEMORY) ? new InMemoryWithingsSweepLog() : new JdbcWithingsSweepLog(this.dataSource);
+		return switch (log) {
+			case MEMORY -> new InMemoryWithingsSweepLog();
+			case JDBC -> new JdbcWithingsSweepLog(this.dataSource);
+			case R2DBC -> new R2dbcWithingsSweepLog(this.connectionFactory);
+		};
 	}
 
 	@ParameterizedTest
@@ -80,14 +89,18 @@ class WithingsSweepLogTests {
 		assertThat(afterRestart.tryStart("work", started.plus(INTERVAL), INTERVAL)).isTrue();
 	}
 
-	/** Eight instances ask at the same tick, day after day: one of them starts each time. */
+	/**
+	 * Eight instances, four on JDBC (servlet) and four on R2DBC (WebFlux), ask at the same tick,
+	 * day after day: one of them starts each time.
+	 */
 	@Test
 	void tryStartWhenInstancesAskAtTheSameTickThenExactlyOneStartsEachInterval() throws Exception {
 		int instances = 8;
 		int days = 10;
-		List<JdbcWithingsSweepLog> logs = new ArrayList<>();
+		List<WithingsSweepLog> logs = new ArrayList<>();
 		for (int i = 0; i < instances; i++) {
-			logs.add(new JdbcWithingsSweepLog(this.dataSource));
+			logs.add((i % 2 == 0) ? new JdbcWithingsSweepLog(this.dataSource)
+					: new R2dbcWithingsSweepLog(this.connectionFactory));
 		}
 		CyclicBarrier sameTick = new CyclicBarrier(instances);
 		Instant day0 = Instant.parse("2030-01-01T06:00:00Z");
@@ -96,7 +109,7 @@ class WithingsSweepLogTests {
 			for (int day = 0; day < days; day++) {
 				Instant now = day0.plus(INTERVAL.multipliedBy(day));
 				List<Future<Boolean>> answers = new ArrayList<>();
-				for (JdbcWithingsSweepLog log : logs) {
+				for (WithingsSweepLog log : logs) {
 					answers.add(executor.submit(() -> {
 						sameTick.await(10, TimeUnit.SECONDS);
 						return log.tryStart("work", now, INTERVAL);

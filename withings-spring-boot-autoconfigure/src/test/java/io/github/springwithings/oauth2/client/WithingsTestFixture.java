@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -67,20 +68,42 @@ public final class WithingsTestFixture {
 
 	WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		this(simulator, authentication, (registrations, clock) -> {
+			if (dataSource == null) {
+				InMemoryWithingsAuthorizedClientService memory = new InMemoryWithingsAuthorizedClientService(registrations);
+				memory.setClock(clock);
+				return memory;
+			}
+			JdbcWithingsAuthorizedClientService jdbc = new JdbcWithingsAuthorizedClientService(dataSource, registrations);
+			jdbc.setClock(clock);
+			return jdbc;
+		}, decorator);
+	}
+
+	/** With the R2DBC store on {@code connectionFactory}. */
+	public static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
+			io.r2dbc.spi.ConnectionFactory connectionFactory) {
+		return onR2dbc(simulator, authentication, connectionFactory, null);
+	}
+
+	static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
+			io.r2dbc.spi.ConnectionFactory connectionFactory,
+			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+		return new WithingsTestFixture(simulator, authentication, (registrations, clock) -> {
+			R2dbcWithingsAuthorizedClientService r2dbc = new R2dbcWithingsAuthorizedClientService(connectionFactory,
+					registrations);
+			r2dbc.setClock(clock);
+			return r2dbc;
+		}, decorator);
+	}
+
+	private WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication,
+			java.util.function.BiFunction<ClientRegistrationRepository, java.time.Clock, WithingsAuthorizedClientService> stores,
+			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		this.simulator = simulator;
 		this.registration = TestClientRegistrations.withings(simulator).build();
 		this.registrations = new InMemoryClientRegistrationRepository(this.registration);
-		WithingsAuthorizedClientService store;
-		if (dataSource != null) {
-			JdbcWithingsAuthorizedClientService jdbc = new JdbcWithingsAuthorizedClientService(dataSource, this.registrations);
-			jdbc.setClock(this.clock);
-			store = jdbc;
-		}
-		else {
-			InMemoryWithingsAuthorizedClientService memory = new InMemoryWithingsAuthorizedClientService(this.registrations);
-			memory.setClock(this.clock);
-			store = memory;
-		}
+		WithingsAuthorizedClientService store = stores.apply(this.registrations, this.clock);
 		this.service = (decorator != null) ? decorator.apply(store) : store;
 		this.refreshClient = new SingleFlightRefreshTokenResponseClient(
 				WithingsAccessTokenResponseClient.refreshToken(this.withingsRegistrations, authentication, restClient()),

@@ -1,0 +1,163 @@
+package io.github.springwithings.oauth2.client;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataRetrievalFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * The stores' statements on JDBC, never in a caller's transaction: each write runs in a
+ * transaction of its own (read committed, read-write) on a connection of its own, committed before
+ * it returns; each query runs on a connection of its own without a transaction (a single query
+ * needs none: the hot path of every {@code authorize()}). The data source is wrapped in an object
+ * of its own, so Spring's transaction synchronization never hands out the caller's connection
+ * (whatever its transaction manager: JDBC, JPA, Batch).
+ */
+final class JdbcStoreDatabase implements StoreDatabase {
+
+	private final DataSource dataSource;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	JdbcStoreDatabase(DataSource dataSource) {
+		Assert.notNull(dataSource, "dataSource cannot be null");
+		this.dataSource = new DelegatingDataSource((dataSource instanceof TransactionAwareDataSourceProxy proxy)
+				? Objects.requireNonNull(proxy.getTargetDataSource()) : dataSource);
+		this.jdbc = new JdbcTemplate(this.dataSource);
+		this.jdbc.setQueryTimeout(5);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+		this.transactions.setReadOnly(false);
+	}
+
+	@Override
+	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {
+		return this.jdbc.query(sql, (rs, rowNum) -> mapper.apply(new ResultSetRow(rs)), parameters(args));
+	}
+
+	@Override
+	public int update(String sql, Object... args) {
+		Integer count = this.transactions.execute((status) -> this.jdbc.update(sql, parameters(args)));
+		return (count != null) ? count : 0;
+	}
+
+	@Override
+	public String productName() {
+		try {
+			return JdbcUtils.extractDatabaseMetaData(this.dataSource, DatabaseMetaData::getDatabaseProductName);
+		}
+		catch (MetaDataAccessException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public String schemaName() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return connection.getSchema();
+		}
+		catch (SQLException | RuntimeException | AbstractMethodError ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public String sqlState(DataAccessException ex) {
+		return (ex.getMostSpecificCause() instanceof SQLException sql) ? sql.getSQLState() : null;
+	}
+
+	/** Bound every statement: a locked row or a hung database fails instead of waiting. */
+	void setQueryTimeout(Duration timeout) {
+		Assert.notNull(timeout, "timeout cannot be null");
+		Assert.isTrue(timeout.toSeconds() > 0, "timeout must be at least one second");
+		this.jdbc.setQueryTimeout((int) timeout.toSeconds());
+	}
+
+	private static Object[] parameters(Object[] args) {
+		Object[] parameters = new Object[args.length];
+		for (int i = 0; i < args.length; i++) {
+			Object arg = args[i];
+			parameters[i] = (arg instanceof Secret secret) ? new SecretValue(secret.value())
+					: (arg instanceof Null) ? null : arg;
+		}
+		return parameters;
+	}
+
+	/**
+	 * A token value bound without ever showing in a log: Spring JDBC logs parameter values at
+	 * TRACE with their {@code toString()}.
+	 */
+	private record SecretValue(String value) implements SqlTypeValue {
+
+		@Override
+		public void setTypeValue(PreparedStatement ps, int paramIndex, int sqlType, String typeName)
+				throws SQLException {
+			ps.setString(paramIndex, this.value);
+		}
+
+		@Override
+		public String toString() {
+			return "[secret]";
+		}
+
+	}
+
+	private record ResultSetRow(ResultSet rs) implements Row {
+
+		@Override
+		public String string(String column) {
+			try {
+				return this.rs.getString(column);
+			}
+			catch (SQLException ex) {
+				throw new DataRetrievalFailureException("Cannot read column " + column, ex);
+			}
+		}
+
+		@Override
+		public long number(String column) {
+			try {
+				return this.rs.getLong(column);
+			}
+			catch (SQLException ex) {
+				throw new DataRetrievalFailureException("Cannot read column " + column, ex);
+			}
+		}
+
+		@Override
+		public OffsetDateTime time(String column) {
+			try {
+				return this.rs.getObject(column, OffsetDateTime.class);
+			}
+			catch (SQLException ex) {
+				throw new DataRetrievalFailureException("Cannot read column " + column, ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,398 @@
+package io.github.springwithings.oauth2.client;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.Reason;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.security.crypto.encrypt.TextEncryptor;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * A {@link WithingsAuthorizedClientService} in a relational database (table
+ * {@code withings_authorized_client}; schemas for H2 and PostgreSQL under
+ * {@code io/github/springwithings/db}), shared by every instance of the application, whatever it
+ * reaches the database with: {@link JdbcWithingsAuthorizedClientService} and
+ * {@link R2dbcWithingsAuthorizedClientService} run the same statements on the same table.
+ *
+ * <p><b>Never in the caller's transaction.</b> Every statement runs on a connection of its own and
+ * every write is committed before it returns: a caller's transaction, read-only or not, that
+ * rolls back can never undo a rotation that Withings has made. No operation holds a connection or
+ * a row lock while Withings is called: refreshes are coordinated by a committed mark
+ * ({@link #claimRefresh}) and compare-and-set updates on the refresh-token chain and the version.
+ *
+ * <p>Token values can be encrypted at rest with a {@link TextEncryptor}; they are found by their
+ * SHA-256 hash. Rows that cannot be read (an unknown registration, a value encrypted with another
+ * key) are skipped with a warning, never fatal to a page.
+ */
+abstract sealed class SqlWithingsAuthorizedClientService
+		implements WithingsAuthorizedClientService, ApplicationEventPublisherAware
+		permits JdbcWithingsAuthorizedClientService, R2dbcWithingsAuthorizedClientService {
+
+	private static final Log logger = LogFactory.getLog(SqlWithingsAuthorizedClientService.class);
+
+	static final String COLUMNS = "client_registration_id, principal_name, withings_user_id, access_token_type, "
+			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
+			+ "refresh_token_value, refresh_token_hash, previous_refresh_token_hash, refresh_token_issued_at, version, "
+			+ "refresh_started_at";
+
+	static final String TABLE = "withings_authorized_client";
+
+	private static final String BY_KEY = "client_registration_id = ? AND principal_name = ?";
+
+	private static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE ";
+
+	private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS
+			+ ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	private static final String UPDATE = "UPDATE " + TABLE + " SET withings_user_id = ?, access_token_type = ?, "
+			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
+			+ "refresh_token_value = ?, refresh_token_hash = ?, previous_refresh_token_hash = ?, "
+			+ "refresh_token_issued_at = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
+
+	/**
+	 * A fresh consent replaces whatever the row holds now, even a rotation committed after it
+	 * was read: the chain it replaces (the row's current refresh token) becomes the previous one,
+	 * so a late save of that chain is recognised and ignored.
+	 */
+	private static final String CONSENT_UPDATE = "UPDATE " + TABLE + " SET withings_user_id = ?, access_token_type = ?, "
+			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
+			+ "refresh_token_value = ?, previous_refresh_token_hash = CASE WHEN refresh_token_hash = ? "
+			+ "THEN previous_refresh_token_hash ELSE refresh_token_hash END, "
+			+ "refresh_token_issued_at = CASE WHEN refresh_token_hash = ? THEN refresh_token_issued_at ELSE ? END, "
+			+ "refresh_token_hash = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
+
+	private final StoreDatabase database;
+
+	private final ClientRegistrationRepository clientRegistrationRepository;
+
+	private final AuthorizedClientRules rules = new AuthorizedClientRules();
+
+	private final LinkEvents events = new LinkEvents();
+
+	private TextEncryptor encryptor = Encryptors.noOpText();
+
+	private Clock clock = Clock.systemUTC();
+
+	SqlWithingsAuthorizedClientService(StoreDatabase database, ClientRegistrationRepository clientRegistrationRepository) {
+		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
+		this.database = database;
+		this.clientRegistrationRepository = clientRegistrationRepository;
+	}
+
+	@Override
+	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
+		return WithingsAuthorizedClientService.unwrap(loadWithingsAuthorizedClient(clientRegistrationId, principalName));
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadWithingsAuthorizedClient(String registrationId, String principalName) {
+		return first(query(SELECT + BY_KEY, registrationId, principalName));
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadByUserId(String registrationId, String userId) {
+		return first(query(SELECT + "client_registration_id = ? AND withings_user_id = ? ORDER BY updated_at DESC",
+				registrationId, userId));
+	}
+
+	@Override
+	public WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue) {
+		Object hash = hash(refreshTokenValue);
+		return first(query(SELECT + "client_registration_id = ? AND (refresh_token_hash = ? OR previous_refresh_token_hash = ?) "
+				+ "ORDER BY CASE WHEN refresh_token_hash = ? THEN 0 ELSE 1 END, updated_at DESC", registrationId, hash, hash,
+				hash));
+	}
+
+	@Override
+	public void saveAuthorizedClient(OAuth2AuthorizedClient authorizedClient, Authentication principal) {
+		Assert.notNull(authorizedClient, "authorizedClient cannot be null");
+		Assert.notNull(principal, "principal cannot be null");
+		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
+		for (int attempt = 1;; attempt++) {
+			WithingsAuthorizedClient current = loadWithingsAuthorizedClient(registrationId, principal.getName());
+			AuthorizedClientRules.Save save = this.rules.decide(authorizedClient, principal, current);
+			if (!save.store()) {
+				return;
+			}
+			try {
+				if (store(authorizedClient, principal.getName(), current, save) == 1) {
+					this.rules.saved(authorizedClient);
+					if (save.consent()) {
+						// what was just written (no read after the commit: nothing can fail the sign-in now)
+						this.events.publish(new WithingsUserLinkedEvent(
+								new WithingsLinkedUser(registrationId, principal.getName(), save.userId(),
+										authorizedClient.getAccessToken().getScopes(),
+										AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now())),
+								(current != null) ? WithingsLinkedUser.of(current) : null));
+					}
+					return;
+				}
+			}
+			catch (DuplicateKeyException ex) {
+				// another instance inserted the same client first: judge again against its row
+			}
+			Assert.state(attempt < 5, () -> "Authorized client of '" + principal.getName()
+					+ "' keeps changing concurrently; not saved");
+		}
+	}
+
+	/**
+	 * Insert, or update the row as it was read ({@code version} unchanged), or update it whatever
+	 * it holds now for a fresh consent.
+	 */
+	private int store(OAuth2AuthorizedClient authorizedClient, String principalName, WithingsAuthorizedClient current,
+			AuthorizedClientRules.Save save) {
+		String registrationId = authorizedClient.getClientRegistration().getRegistrationId();
+		OAuth2AccessToken accessToken = authorizedClient.getAccessToken();
+		Instant now = now();
+		String refreshTokenValue = AuthorizedClientRules.refreshTokenValue(authorizedClient.getRefreshToken());
+		boolean sameRefreshToken = current != null && Objects.equals(current.getRefreshTokenValue(), refreshTokenValue);
+		Instant refreshTokenIssuedAt = sameRefreshToken ? current.getRefreshTokenIssuedAt()
+				: AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now);
+		String previousHash = (current == null) ? null
+				: sameRefreshToken ? current.getPreviousRefreshTokenHash()
+						: AuthorizedClientRules.hash(current.getRefreshTokenValue());
+		if (current == null) {
+			return this.database.update(INSERT, registrationId, principalName, StoreDatabase.text(save.userId()),
+					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
+					encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.Null.TEXT,
+					time(refreshTokenIssuedAt), 0L, StoreDatabase.Null.TIME, time(now));
+		}
+		if (save.consent()) {
+			Object hash = hash(refreshTokenValue);
+			return this.database.update(CONSENT_UPDATE, StoreDatabase.text(save.userId()),
+					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
+					encrypt(authorizedClient.getRefreshToken()), hash, hash,
+					time(AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now)), hash, time(now),
+					registrationId, principalName);
+		}
+		return this.database.update(UPDATE + " AND version = ?", StoreDatabase.text(save.userId()),
+				accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+				time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
+				encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.text(previousHash),
+				time(refreshTokenIssuedAt), time(now), registrationId, principalName, current.getVersion());
+	}
+
+	@Override
+	public void removeAuthorizedClient(String clientRegistrationId, String principalName) {
+		this.database.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY, clientRegistrationId, principalName);
+	}
+
+	@Override
+	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue) {
+		Object hash = hash(refreshTokenValue);
+		for (int attempt = 1;; attempt++) {
+			// the row as it is removed (for the event), then a compare-and-delete of that very row
+			List<Row> rows = this.database.query(SELECT + BY_KEY + " AND refresh_token_hash = ?", this::readRow,
+					registrationId, principalName, hash);
+			if (rows.isEmpty()) {
+				return false;
+			}
+			Row removed = rows.get(0);
+			if (this.database.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY
+					+ " AND refresh_token_hash = ? AND version = ?", registrationId, principalName, hash,
+					removed.version()) == 1) {
+				if (removed.client() != null) {
+					this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed.client()),
+							Reason.REFRESH_TOKEN_DEAD));
+				}
+				return true;
+			}
+			Assert.state(attempt < 5, () -> "Authorized client of '" + principalName
+					+ "' keeps changing concurrently; not removed");
+		}
+	}
+
+	@Override
+	public boolean claimRefresh(WithingsAuthorizedClient client, Instant now, Instant staleBefore) {
+		return this.database.update("UPDATE " + TABLE + " SET refresh_started_at = ? WHERE " + BY_KEY
+				+ " AND refresh_token_hash = ? AND (refresh_started_at IS NULL OR refresh_started_at < ?)",
+				time(now.truncatedTo(ChronoUnit.MILLIS)), client.getRegistrationId(), client.getPrincipalName(),
+				hash(client.getRefreshTokenValue()), time(staleBefore)) == 1;
+	}
+
+	@Override
+	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
+		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, now());
+		OAuth2AuthorizedClient client = rotated.getAuthorizedClient();
+		int updated = this.database.update(UPDATE + " AND refresh_token_hash = ?", StoreDatabase.text(rotated.getUserId()),
+				client.getAccessToken().getTokenType().getValue(), secret(client.getAccessToken().getTokenValue()),
+				time(client.getAccessToken().getIssuedAt()), time(client.getAccessToken().getExpiresAt()),
+				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
+				hash(rotated.getRefreshTokenValue()), StoreDatabase.text(rotated.getPreviousRefreshTokenHash()),
+				time(rotated.getRefreshTokenIssuedAt()), time(now()), current.getRegistrationId(),
+				current.getPrincipalName(), hash(current.getRefreshTokenValue()));
+		if (updated != 1) {
+			return null;
+		}
+		this.rules.rememberRotation(client.getAccessToken().getTokenValue());
+		return rotated;
+	}
+
+	@Override
+	public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
+		this.database.update("UPDATE " + TABLE + " SET refresh_started_at = NULL WHERE " + BY_KEY
+				+ " AND refresh_token_hash = ? AND refresh_started_at = ?", client.getRegistrationId(),
+				client.getPrincipalName(), hash(client.getRefreshTokenValue()),
+				time(claimedAt.truncatedTo(ChronoUnit.MILLIS)));
+	}
+
+	@Override
+	public List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size) {
+		return query(SELECT + "client_registration_id = ? AND refresh_started_at < ? ORDER BY refresh_started_at LIMIT ?",
+				registrationId, time(startedBefore), size);
+	}
+
+	@Override
+	public void rememberUserId(String accessTokenValue, String userId) {
+		this.rules.rememberConsent(accessTokenValue, userId);
+	}
+
+	@Override
+	public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
+		List<WithingsAuthorizedClient> page = new ArrayList<>();
+		String after = (afterPrincipalName != null) ? afterPrincipalName : "";
+		while (page.size() < size) {
+			int wanted = size - page.size();
+			List<Row> rows = this.database.query(
+					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name LIMIT ?",
+					this::readRow, registrationId, after, wanted);
+			rows.stream().map(Row::client).filter(Objects::nonNull).forEach(page::add);
+			if (rows.size() < wanted) {
+				break;
+			}
+			after = rows.get(rows.size() - 1).principalName();
+		}
+		return page;
+	}
+
+	/**
+	 * Set where {@link WithingsUserLinkedEvent} and {@link WithingsUserLostEvent} are published
+	 * (set by the application context when this store is a bean).
+	 * @param publisher the publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.events.setPublisher(publisher);
+	}
+
+	/**
+	 * Encrypt token values at rest (e.g. {@code Encryptors.delux(password, salt)}); no encryption by
+	 * default. Changing it makes existing rows unreadable.
+	 * @param encryptor the encryptor
+	 */
+	public void setEncryptor(TextEncryptor encryptor) {
+		Assert.notNull(encryptor, "encryptor cannot be null");
+		this.encryptor = encryptor;
+	}
+
+	/**
+	 * Set the clock that dates rows and refresh tokens.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		this.clock = clock;
+	}
+
+	private List<WithingsAuthorizedClient> query(String sql, Object... args) {
+		List<Row> rows = this.database.query(sql, this::readRow, args);
+		return rows.stream().map(Row::client).filter(Objects::nonNull).toList();
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private Row readRow(StoreDatabase.Row row) {
+		String principalName = row.string("principal_name");
+		long version = row.number("version");
+		ClientRegistration registration = this.clientRegistrationRepository
+			.findByRegistrationId(row.string("client_registration_id"));
+		if (registration == null) {
+			return new Row(principalName, version, null);
+		}
+		try {
+			return new Row(principalName, version, mapRow(row, registration, principalName));
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Withings authorized client of '" + principalName + "' cannot be read (a value encrypted "
+					+ "with another key?): skipped (" + ex.getClass().getSimpleName() + ")");
+			return new Row(principalName, version, null);
+		}
+	}
+
+	private WithingsAuthorizedClient mapRow(StoreDatabase.Row row, ClientRegistration registration,
+			String principalName) {
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+				this.encryptor.decrypt(row.string("access_token_value")), row.instant("access_token_issued_at"),
+				row.instant("access_token_expires_at"),
+				StringUtils.commaDelimitedListToSet(row.string("access_token_scopes")));
+		String refreshTokenValue = row.string("refresh_token_value");
+		Instant refreshTokenIssuedAt = row.instant("refresh_token_issued_at");
+		OAuth2RefreshToken refreshToken = (refreshTokenValue != null)
+				? new OAuth2RefreshToken(this.encryptor.decrypt(refreshTokenValue), refreshTokenIssuedAt) : null;
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(registration, principalName, accessToken,
+				refreshToken);
+		return new WithingsAuthorizedClient(client, row.string("withings_user_id"), refreshTokenIssuedAt,
+				row.number("version"), row.instant("refresh_started_at"), row.string("previous_refresh_token_hash"));
+	}
+
+	/** A stored row: its client is {@code null} when it cannot be read. */
+	private record Row(String principalName, long version, WithingsAuthorizedClient client) {
+	}
+
+	private Object encrypt(OAuth2RefreshToken refreshToken) {
+		return (refreshToken != null) ? secret(refreshToken.getTokenValue()) : StoreDatabase.Null.TEXT;
+	}
+
+	private StoreDatabase.Secret secret(String tokenValue) {
+		return new StoreDatabase.Secret(this.encryptor.encrypt(tokenValue));
+	}
+
+	private static Object hash(String tokenValue) {
+		return StoreDatabase.text(AuthorizedClientRules.hash(tokenValue));
+	}
+
+	private static String scopes(OAuth2AccessToken accessToken) {
+		return StringUtils.collectionToCommaDelimitedString(accessToken.getScopes());
+	}
+
+	private static Object time(Instant instant) {
+		return StoreDatabase.time(instant);
+	}
+
+	private static <T> T first(List<T> list) {
+		return list.isEmpty() ? null : list.get(0);
+	}
+
+}

@@ -1,0 +1,126 @@
+package io.github.springwithings.oauth2.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+
+/**
+ * Checks, at start-up, that the database holds what the relational store and sweep log need (the
+ * tables {@code withings_authorized_client} and {@code withings_sweep}, with every column of this
+ * version): a missing table fails the application when it starts, with a message naming the table
+ * and the fixes, instead of failing a user's sign-in after Withings issued tokens. The same check
+ * on JDBC ({@link JdbcWithingsStoreSchema}) and R2DBC ({@link R2dbcWithingsStoreSchema}).
+ *
+ * <p>Each check is a query that reads no row, on a connection of its own. A database that cannot
+ * be reached proves nothing: it is logged and the application starts.
+ */
+abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2dbcWithingsStoreSchema {
+
+	private static final Log logger = LogFactory.getLog(SqlWithingsStoreSchema.class);
+
+	static final String SWEEP_TABLE = "withings_sweep";
+
+	private static final String SWEEP_COLUMNS = "name, started_at";
+
+	/** SQL state of a refused privilege (PostgreSQL, H2 and the standard). */
+	private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+	private final StoreDatabase database;
+
+	SqlWithingsStoreSchema(StoreDatabase database) {
+		this.database = database;
+	}
+
+	/**
+	 * Check the tables and columns.
+	 * @throws WithingsStoreSchemaException when a table or column is missing, or cannot be read
+	 */
+	public void verify() {
+		List<String> missing = new ArrayList<>();
+		String databaseMessage;
+		try {
+			databaseMessage = check(SqlWithingsAuthorizedClientService.TABLE, SqlWithingsAuthorizedClientService.COLUMNS,
+					missing);
+			String sweepMessage = check(SWEEP_TABLE, SWEEP_COLUMNS, missing);
+			databaseMessage = (databaseMessage != null) ? databaseMessage : sweepMessage;
+		}
+		catch (DataAccessException ex) {
+			// the driver's own text may quote the JDBC URL (and a password in it): class and state only
+			logger.warn("Could not check the Withings store's tables (" + ex.getMostSpecificCause().getClass().getName()
+					+ java.util.Optional.ofNullable(this.database.sqlState(ex)).map((state) -> ", SQL state " + state).orElse("")
+					+ "); the application starts without the check");
+			return;
+		}
+		if (!missing.isEmpty()) {
+			String product = product();
+			throw new WithingsStoreSchemaException(missing, product + schema(), script(product), databaseMessage);
+		}
+		logger.debug("The Withings store's tables " + SqlWithingsAuthorizedClientService.TABLE + " and " + SWEEP_TABLE
+				+ " are present");
+	}
+
+	/** @return the database's message when {@code table} or one of its columns is missing */
+	private String check(String table, String columns, List<String> missing) {
+		try {
+			query("SELECT " + columns + " FROM " + table + " WHERE 1 = 0");
+			return null;
+		}
+		catch (InvalidDataAccessResourceUsageException ex) {
+			String message = firstLine(ex.getMostSpecificCause().getMessage());
+			if (INSUFFICIENT_PRIVILEGE.equals(this.database.sqlState(ex))) {
+				missing.add("read and write access to table " + table + " (the database user may not read it)");
+				return message;
+			}
+			try {
+				query("SELECT 1 FROM " + table + " WHERE 1 = 0");
+				missing.add("columns (" + columns + ") of table " + table
+						+ " (the table is from an earlier version)");
+			}
+			catch (InvalidDataAccessResourceUsageException tableMissing) {
+				missing.add("table " + table);
+			}
+			return message;
+		}
+	}
+
+	private void query(String sql) {
+		this.database.query(sql, (row) -> Boolean.TRUE);
+	}
+
+	private String product() {
+		String product = this.database.productName();
+		return (product != null) ? product : "unknown database";
+	}
+
+	/** The schema the check looked in, as the connection's default: tables elsewhere are not seen. */
+	private String schema() {
+		String schema = this.database.schemaName();
+		return (schema != null) ? ", schema " + schema : "";
+	}
+
+	private static String script(String product) {
+		String name = product.toLowerCase(Locale.ROOT);
+		if (name.contains("h2")) {
+			return "io/github/springwithings/db/h2/R__withings_schema.sql";
+		}
+		if (name.contains("postgres")) {
+			return "io/github/springwithings/db/postgresql/R__withings_schema.sql";
+		}
+		return null;
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return null;
+		}
+		int end = message.indexOf('\n');
+		return (end >= 0) ? message.substring(0, end).trim() : message.trim();
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.github.springwithings.oauth2.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.springframework.dao.DuplicateKeyException;
+
+/**
+ * A {@link WithingsSweepLog} in the table {@code withings_sweep} (created by the store's schema),
+ * on connections of its own, never in a caller's transaction: the same statements on JDBC and on
+ * R2DBC.
+ */
+abstract sealed class SqlWithingsSweepLog implements WithingsSweepLog permits JdbcWithingsSweepLog, R2dbcWithingsSweepLog {
+
+	private final StoreDatabase database;
+
+	SqlWithingsSweepLog(StoreDatabase database) {
+		this.database = database;
+	}
+
+	@Override
+	public boolean tryStart(String name, Instant now, Duration interval) {
+		// whole milliseconds, never rounded up by the database: a start kept later than it was
+		// would refuse the next one at exactly one interval
+		Instant start = now.truncatedTo(ChronoUnit.MILLIS);
+		if (this.database.update("UPDATE withings_sweep SET started_at = ? WHERE name = ? AND started_at <= ?",
+				StoreDatabase.time(start), name, StoreDatabase.time(start.minus(interval))) == 1) {
+			return true;
+		}
+		try {
+			return this.database.update("INSERT INTO withings_sweep (name, started_at) SELECT ?, ? WHERE NOT EXISTS "
+					+ "(SELECT 1 FROM withings_sweep WHERE name = ?)", name, StoreDatabase.time(start), name) == 1;
+		}
+		catch (DuplicateKeyException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public Instant lastStart(String name) {
+		List<Instant> starts = this.database.query("SELECT started_at FROM withings_sweep WHERE name = ?",
+				(row) -> row.instant("started_at"), name);
+		return starts.isEmpty() ? null : starts.get(0);
+	}
+
+}
