@@ -88,6 +88,7 @@ public final class WithingsReactiveApi {
 		return this.webClient.post()
 			.uri(path)
 			.attributes(this.attributes)
+			.attributes(WithingsRequestAttributes.action(action))
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData(WithingsApi.form(action, parameters)))
 			.retrieve()

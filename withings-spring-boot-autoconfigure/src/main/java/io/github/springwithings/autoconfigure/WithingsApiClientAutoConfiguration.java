@@ -68,10 +68,12 @@ public final class WithingsApiClientAutoConfiguration {
 		@ConditionalOnMissingBean
 		WithingsExchangeFilterFunction withingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
 				WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties,
-				@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimit) {
+				@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimit,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
 			WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(authorizedClients,
 					authorizedClientService);
 			filter.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
+			filter.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 			if (rateLimit.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
 				filter.setPermitReservations(limiter::reservePermission, limiter.getMaxWait());
 			}

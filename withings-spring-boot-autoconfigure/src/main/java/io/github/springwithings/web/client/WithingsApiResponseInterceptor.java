@@ -65,7 +65,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
 
 	/** Name of the observation of API calls. */
-	public static final String API_OBSERVATION = "withings.api";
+	public static final String API_OBSERVATION = WithingsApiObservations.NAME;
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -91,31 +91,16 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		String action = action(body);
-		Observation observation = Observation.createNotStarted(API_OBSERVATION, this.observationRegistry)
-			.contextualName("withings " + action)
-			.lowCardinalityKeyValue("registration.id", this.clientRegistrationIdResolver.resolve(request))
-			.lowCardinalityKeyValue("action", action)
-			.start();
+		Observation observation = WithingsApiObservations.start(this.observationRegistry,
+				this.clientRegistrationIdResolver.resolve(request), action, this.observationRegistry.getCurrentObservation());
 		try (Observation.Scope scope = observation.openScope()) {
 			ClientHttpResponse response = exchange(request, body, execution, action);
-			observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("withings.status.family", "OK");
+			WithingsApiObservations.succeeded(observation);
 			return response;
 		}
-		catch (WithingsApiException ex) {
-			observation.lowCardinalityKeyValue("outcome", "failure")
-				.lowCardinalityKeyValue("withings.status.family", ex.getFamily().name());
-			observation.error(ex);
-			throw ex;
-		}
 		catch (RuntimeException | IOException ex) {
-			observation.lowCardinalityKeyValue("outcome", "failure")
-				.lowCardinalityKeyValue("withings.status.family",
-						(ex instanceof ClientAuthorizationRequiredException) ? "AUTHENTICATION_FAILED" : "NONE");
-			observation.error(ex);
+			WithingsApiObservations.failed(observation, ex);
 			throw ex;
-		}
-		finally {
-			observation.stop();
 		}
 	}
 
@@ -228,8 +213,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	}
 
 	/**
-	 * Record {@value #API_OBSERVATION} observations (tags {@code registration.id}, {@code action},
-	 * {@code outcome}, {@code withings.status.family}).
+	 * Record {@value #API_OBSERVATION} observations (see {@link WithingsApiObservations}).
 	 * @param observationRegistry the registry
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {

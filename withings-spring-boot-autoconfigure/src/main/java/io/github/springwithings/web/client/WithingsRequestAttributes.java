@@ -15,6 +15,12 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributePri
  */
 public final class WithingsRequestAttributes {
 
+	/**
+	 * The attribute naming the Withings {@code action} of a {@code WebClient} call (for its
+	 * observation; the {@code RestClient} interceptor reads it from the form body).
+	 */
+	public static final String ACTION = "io.github.springwithings.web.client.WithingsRequestAttributes.action";
+
 	/** The attribute holding the Withings user id of a call. */
 	public static final String USER_ID = "io.github.springwithings.web.client.WithingsRequestAttributes.userId";
 
@@ -24,6 +30,11 @@ public final class WithingsRequestAttributes {
 	/** The call is made for this Withings user id. */
 	public static Consumer<Map<String, Object>> userId(String userId) {
 		return (attributes) -> attributes.put(USER_ID, userId);
+	}
+
+	/** The call's Withings {@code action}, named for its observation. */
+	public static Consumer<Map<String, Object>> action(String action) {
+		return (attributes) -> attributes.put(ACTION, action);
 	}
 
 	/** The call is made for this principal name. */

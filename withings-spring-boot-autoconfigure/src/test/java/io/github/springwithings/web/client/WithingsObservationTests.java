@@ -1,5 +1,9 @@
 package io.github.springwithings.web.client;
 
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
+import io.github.springwithings.api.WithingsReactiveApi;
 import java.util.List;
 import java.util.Map;
 
@@ -119,6 +123,44 @@ class WithingsObservationTests {
 						+ context.getLowCardinalityKeyValue("outcome").getValue() + "/"
 						+ context.getLowCardinalityKeyValue("withings.status.family").getValue())
 				.containsExactly("getmeas/success/OK", "getactivity/failure/NOT_IMPLEMENTED"));
+	}
+
+	/**
+	 * The same observation through the WebClient filter, inside the WebClient's own (which Spring
+	 * starts around its filters).
+	 */
+	@Test
+	void apiCallsThroughTheWebClientThenObservedWithActionOutcomeAndStatusFamily() {
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				null);
+		fixture.link("alice", "36000042");
+		WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(fixture.clients, fixture.service);
+		filter.setObservationRegistry(this.registry);
+		WithingsReactiveApi api = new WithingsReactiveApi(WebClient.builder()
+			.baseUrl(this.simulator.baseUrl())
+			.observationRegistry(this.registry)
+			.filter(filter)
+			.build());
+
+		api.forUser("36000042").call("/measure", "getmeas", Map.of(), Map.class).block();
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> api.forUser("36000042").call("/measure", "getactivity", Map.of(), Map.class).block());
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> api.forPrincipal("nobody").call("/measure", "getmeas", Map.of(), Map.class).block());
+
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasHandledContextsThatSatisfy((contexts) -> org.assertj.core.api.Assertions.assertThat(contexts)
+				.filteredOn((context) -> context.getName().equals("withings.api"))
+				.extracting((context) -> context.getLowCardinalityKeyValue("registration.id").getValue() + "/"
+						+ context.getLowCardinalityKeyValue("action").getValue() + "/"
+						+ context.getLowCardinalityKeyValue("outcome").getValue() + "/"
+						+ context.getLowCardinalityKeyValue("withings.status.family").getValue())
+				.containsExactly("withings/getmeas/success/OK", "withings/getactivity/failure/NOT_IMPLEMENTED",
+						"withings/getmeas/failure/AUTHENTICATION_FAILED"));
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasObservationWithNameEqualTo("withings.api")
+			.that()
+			.hasParentObservationContextMatching((parent) -> parent.getName().equals("http.client.requests"));
 	}
 
 }

@@ -13,9 +13,14 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandle
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.web.client.WithingsApiObservations;
 import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -45,7 +50,8 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * gone from the store); 601 waits within the bound and retries once, else
  * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The store and
  * token calls run on Reactor's bounded-elastic scheduler, never on an event loop; the client-side
- * rate limit reserves its permit without blocking and waits with a timer.
+ * rate limit reserves its permit without blocking and waits with a timer. Each call is a
+ * {@value WithingsApiObservations#NAME} observation, as with the {@code RestClient}.
  */
 public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
 
@@ -66,6 +72,8 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private Duration maxPermitWait = Duration.ofSeconds(30);
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	public WithingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService) {
 		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
@@ -81,10 +89,36 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 				: this.authorizedClients.getDefaultRegistrationId();
 		// the servlet security context is a thread-local of the caller: read it now
 		Authentication servletAuthentication = SecurityContextHolder.getContext().getAuthentication();
-		return principalName(request.attributes(), registrationId, servletAuthentication)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), true, true));
+		Observation parent = this.observationRegistry.getCurrentObservation();
+		return Mono.deferContextual((context) -> {
+			Observation observation = WithingsApiObservations.start(this.observationRegistry, registrationId,
+					action(request), context.getOrDefault(ObservationThreadLocalAccessor.KEY, parent));
+			return principalName(request.attributes(), registrationId, servletAuthentication)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), true, true))
+				.doOnSuccess((response) -> WithingsApiObservations.succeeded(observation))
+				.doOnError((ex) -> WithingsApiObservations.failed(observation, ex))
+				.doOnCancel(() -> WithingsApiObservations.cancelled(observation))
+				.contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	/** The call's Withings {@code action}: the request attribute, else the query parameter, else {@code -}. */
+	private static String action(ClientRequest request) {
+		Object action = request.attributes().get(WithingsRequestAttributes.ACTION);
+		if (action != null) {
+			return action.toString();
+		}
+		String query = request.url().getRawQuery();
+		if (query != null) {
+			for (String pair : query.split("&")) {
+				if (pair.startsWith("action=")) {
+					return pair.substring("action=".length());
+				}
+			}
+		}
+		return "-";
 	}
 
 	private Mono<String> principalName(Map<String, Object> attributes, String registrationId,
@@ -197,6 +231,16 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * Record {@value WithingsApiObservations#NAME} observations (see {@link WithingsApiObservations}),
+	 * inside the {@code WebClient}'s own observation of the exchange when there is one.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
