@@ -11,6 +11,7 @@ import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsStoreSchema;
 import io.github.springwithings.oauth2.client.R2dbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.SqlWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsSweepLog;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -100,14 +101,8 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		JdbcWithingsAuthorizedClientService jdbcWithingsAuthorizedClientService(DataSource dataSource,
 				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
-			JdbcWithingsAuthorizedClientService service = new JdbcWithingsAuthorizedClientService(dataSource,
-					clientRegistrationRepository);
-			service.setQueryTimeout(properties.getQueryTimeout());
-			WithingsStoreProperties.Encryption encryption = properties.getEncryption();
-			if (StringUtils.hasText(encryption.getPassword())) {
-				service.setEncryptor(encryptor(encryption));
-			}
-			return service;
+			return configured(new JdbcWithingsAuthorizedClientService(dataSource, clientRegistrationRepository),
+					properties);
 		}
 
 		@Bean
@@ -162,14 +157,8 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 		@ConditionalOnMissingBean(OAuth2AuthorizedClientService.class)
 		R2dbcWithingsAuthorizedClientService r2dbcWithingsAuthorizedClientService(ConnectionFactory connectionFactory,
 				ClientRegistrationRepository clientRegistrationRepository, WithingsStoreProperties properties) {
-			R2dbcWithingsAuthorizedClientService service = new R2dbcWithingsAuthorizedClientService(connectionFactory,
-					clientRegistrationRepository);
-			service.setQueryTimeout(properties.getQueryTimeout());
-			WithingsStoreProperties.Encryption encryption = properties.getEncryption();
-			if (StringUtils.hasText(encryption.getPassword())) {
-				service.setEncryptor(encryptor(encryption));
-			}
-			return service;
+			return configured(new R2dbcWithingsAuthorizedClientService(connectionFactory, clientRegistrationRepository),
+					properties);
 		}
 
 		@Bean
@@ -354,6 +343,17 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 		}
 
+	}
+
+	/** The statement timeout and the encryption at rest of either relational store. */
+	private static <S extends SqlWithingsAuthorizedClientService> S configured(S service,
+			WithingsStoreProperties properties) {
+		service.setQueryTimeout(properties.getQueryTimeout());
+		WithingsStoreProperties.Encryption encryption = properties.getEncryption();
+		if (StringUtils.hasText(encryption.getPassword())) {
+			service.setEncryptor(encryptor(encryption));
+		}
+		return service;
 	}
 
 	private static TextEncryptor encryptor(WithingsStoreProperties.Encryption encryption) {

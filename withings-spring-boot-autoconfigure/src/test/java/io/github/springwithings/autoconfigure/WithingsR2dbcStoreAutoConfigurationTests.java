@@ -134,7 +134,7 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 	@Test
 	void storeWhenInitializeSchemaNeverAndNoTablesThenStartUpFailsNamingTheTables() {
 		this.contextRunner.withPropertyValues(inMemory(), "withings.store.initialize-schema=never")
-			.run((context) -> assertThat(schemaFailure(context)).satisfies((schema) -> {
+			.run((context) -> assertThat(WithingsStoreSchemaTests.schemaFailure(context)).satisfies((schema) -> {
 				assertThat(schema.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep");
 				assertThat(schema.getMessage()).contains("(H2, schema PUBLIC)",
 						"io/github/springwithings/db/h2/R__withings_schema.sql");
@@ -154,7 +154,7 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 					"spring.r2dbc.username=" + TestDatabases.username(),
 					"spring.r2dbc.password=" + TestDatabases.password() };
 			this.contextRunner.withPropertyValues(postgres)
-				.run((context) -> assertThat(schemaFailure(context).getMessage()).contains("PostgreSQL",
+				.run((context) -> assertThat(WithingsStoreSchemaTests.schemaFailure(context).getMessage()).contains("PostgreSQL",
 						"schema " + schemaName, "io/github/springwithings/db/postgresql/R__withings_schema.sql"));
 			this.contextRunner.withPropertyValues(postgres)
 				.withPropertyValues("withings.store.initialize-schema=always")
@@ -163,16 +163,6 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 		finally {
 			admin.execute("DROP SCHEMA " + schemaName + " CASCADE");
 		}
-	}
-
-	private static WithingsStoreSchemaException schemaFailure(AssertableReactiveWebApplicationContext context) {
-		assertThat(context).hasFailed();
-		Throwable failure = context.getStartupFailure();
-		while (failure != null && !(failure instanceof WithingsStoreSchemaException)) {
-			failure = failure.getCause();
-		}
-		assertThat(failure).as("start-up failure caused by a missing table").isNotNull();
-		return (WithingsStoreSchemaException) failure;
 	}
 
 	private static void assertStoreWorks(AssertableReactiveWebApplicationContext context) {

@@ -272,7 +272,8 @@ class WithingsStoreSchemaTests {
 		assertThat(jdbc(context).queryForObject("SELECT COUNT(*) FROM withings_sweep", Integer.class)).isZero();
 	}
 
-	private static WithingsStoreSchemaException schemaFailure(AssertableApplicationContext context) {
+	static WithingsStoreSchemaException schemaFailure(
+			org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider<?> context) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
 		while (failure != null && !(failure instanceof WithingsStoreSchemaException)) {

@@ -90,8 +90,8 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		return (ex.getMostSpecificCause() instanceof SQLException sql) ? sql.getSQLState() : null;
 	}
 
-	/** Bound every statement: a locked row or a hung database fails instead of waiting. */
-	void setQueryTimeout(Duration timeout) {
+	@Override
+	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(timeout.toSeconds() > 0, "timeout must be at least one second");
 		this.jdbc.setQueryTimeout((int) timeout.toSeconds());

@@ -1,11 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
-import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.util.Assert;
 
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database reached through a
@@ -29,8 +26,6 @@ import org.springframework.util.Assert;
  */
 public final class JdbcWithingsAuthorizedClientService extends SqlWithingsAuthorizedClientService {
 
-	private final JdbcStoreDatabase database;
-
 	/**
 	 * @param dataSource the application's data source; the store takes connections of its own
 	 * from it and never joins a transaction bound to it
@@ -38,23 +33,7 @@ public final class JdbcWithingsAuthorizedClientService extends SqlWithingsAuthor
 	 */
 	public JdbcWithingsAuthorizedClientService(DataSource dataSource,
 			ClientRegistrationRepository clientRegistrationRepository) {
-		this(new JdbcStoreDatabase(dataSource), clientRegistrationRepository);
-	}
-
-	private JdbcWithingsAuthorizedClientService(JdbcStoreDatabase database,
-			ClientRegistrationRepository clientRegistrationRepository) {
-		super(database, clientRegistrationRepository);
-		this.database = database;
-	}
-
-	/**
-	 * Bound every statement of the store (5 s by default): a locked row or a hung database fails
-	 * the caller with an error instead of holding its thread.
-	 * @param timeout the timeout, in whole seconds
-	 */
-	public void setQueryTimeout(Duration timeout) {
-		Assert.notNull(timeout, "timeout cannot be null");
-		this.database.setQueryTimeout(timeout);
+		super(new JdbcStoreDatabase(dataSource), clientRegistrationRepository);
 	}
 
 }

@@ -70,8 +70,8 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 		return (ex.getMostSpecificCause() instanceof R2dbcException r2dbc) ? r2dbc.getSqlState() : null;
 	}
 
-	/** Bound every statement: a locked row or a hung database fails instead of waiting. */
-	void setQueryTimeout(Duration timeout) {
+	@Override
+	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
 		this.timeout = timeout;

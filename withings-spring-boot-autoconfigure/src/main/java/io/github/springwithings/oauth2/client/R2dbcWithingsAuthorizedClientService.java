@@ -1,11 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
-import java.time.Duration;
-
 import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.util.Assert;
 
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database reached through an R2DBC
@@ -26,8 +23,6 @@ import org.springframework.util.Assert;
  */
 public final class R2dbcWithingsAuthorizedClientService extends SqlWithingsAuthorizedClientService {
 
-	private final R2dbcStoreDatabase database;
-
 	/**
 	 * @param connectionFactory the application's connection factory; the store takes connections
 	 * of its own from it
@@ -35,23 +30,7 @@ public final class R2dbcWithingsAuthorizedClientService extends SqlWithingsAutho
 	 */
 	public R2dbcWithingsAuthorizedClientService(ConnectionFactory connectionFactory,
 			ClientRegistrationRepository clientRegistrationRepository) {
-		this(new R2dbcStoreDatabase(connectionFactory), clientRegistrationRepository);
-	}
-
-	private R2dbcWithingsAuthorizedClientService(R2dbcStoreDatabase database,
-			ClientRegistrationRepository clientRegistrationRepository) {
-		super(database, clientRegistrationRepository);
-		this.database = database;
-	}
-
-	/**
-	 * Bound every statement of the store (5 s by default): a locked row or a hung database fails
-	 * the caller with an error instead of holding its thread.
-	 * @param timeout the timeout
-	 */
-	public void setQueryTimeout(Duration timeout) {
-		Assert.notNull(timeout, "timeout cannot be null");
-		this.database.setQueryTimeout(timeout);
+		super(new R2dbcStoreDatabase(connectionFactory), clientRegistrationRepository);
 	}
 
 }

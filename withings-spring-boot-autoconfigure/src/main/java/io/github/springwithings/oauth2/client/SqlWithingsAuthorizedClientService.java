@@ -47,7 +47,7 @@ import org.springframework.util.StringUtils;
  * SHA-256 hash. Rows that cannot be read (an unknown registration, a value encrypted with another
  * key) are skipped with a warning, never fatal to a page.
  */
-abstract sealed class SqlWithingsAuthorizedClientService
+public abstract sealed class SqlWithingsAuthorizedClientService
 		implements WithingsAuthorizedClientService, ApplicationEventPublisherAware
 		permits JdbcWithingsAuthorizedClientService, R2dbcWithingsAuthorizedClientService {
 
@@ -310,6 +310,18 @@ abstract sealed class SqlWithingsAuthorizedClientService
 	public void setEncryptor(TextEncryptor encryptor) {
 		Assert.notNull(encryptor, "encryptor cannot be null");
 		this.encryptor = encryptor;
+	}
+
+	/**
+	 * Bound every statement of the store (5 s by default): a locked row or a hung database fails
+	 * the caller with an error instead of holding its thread. On JDBC, in whole seconds. On R2DBC,
+	 * the caller stops waiting, but the driver may still run the statement: a refresh claim that
+	 * lands late is a refresh in doubt, taken over once stale like any other.
+	 * @param timeout the timeout
+	 */
+	public void setQueryTimeout(java.time.Duration timeout) {
+		Assert.notNull(timeout, "timeout cannot be null");
+		this.database.setQueryTimeout(timeout);
 	}
 
 	/**

@@ -33,6 +33,12 @@ interface StoreDatabase {
 	 */
 	int update(String sql, Object... args);
 
+	/**
+	 * Bound every statement: a locked row or a hung database fails instead of waiting.
+	 * @param timeout the bound
+	 */
+	void setQueryTimeout(java.time.Duration timeout);
+
 	/** @return the database's product name, as its driver tells it */
 	String productName();
 

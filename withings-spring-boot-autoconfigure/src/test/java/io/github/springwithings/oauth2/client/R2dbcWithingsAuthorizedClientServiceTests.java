@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
@@ -212,16 +211,7 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 		assertThat(failure.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
 		assertThat(failure.getError().getDescription()).contains("storing them failed");
 		database.down.set(false);
-		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
-			.isEqualTo(RefreshTokenState.GRACE);
-		WithingsAuthorizedClient inDoubt = fixture.service.loadWithingsAuthorizedClient("withings", "363");
-		assertThat(inDoubt.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
-		assertThat(inDoubt.getRefreshStartedAt()).isNotNull();
-		fixture.clock.advance(Duration.ofSeconds(61));
-		assertThat(fixture.inDoubt.retry().refreshed()).isEqualTo(1);
-		OAuth2AuthorizedClient followed = fixture.clients.authorize("363");
-		assertThat(fixture.getmeas(followed.getAccessToken().getTokenValue())).containsEntry("status", 0);
-		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		WithingsFaultInjectionTests.assertRotationInDoubtThenFollowed(fixture, linked);
 	}
 
 	/**

@@ -267,7 +267,15 @@ class WithingsFaultInjectionTests {
 			});
 
 		database.down.set(false);
-		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+		assertRotationInDoubtThenFollowed(fixture, linked);
+	}
+
+	/**
+	 * Withings rotated, the store did not keep it: the refresh is in doubt, with the old refresh
+	 * token, and is followed with it after the delay; the user stays linked.
+	 */
+	static void assertRotationInDoubtThenFollowed(WithingsTestFixture fixture, OAuth2AuthorizedClient linked) {
+		assertThat(fixture.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
 			.isEqualTo(RefreshTokenState.GRACE);
 		WithingsAuthorizedClient inDoubt = fixture.service.loadWithingsAuthorizedClient("withings", "363");
 		assertThat(inDoubt.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
@@ -276,7 +284,7 @@ class WithingsFaultInjectionTests {
 		assertThat(fixture.inDoubt.retry().refreshed()).isEqualTo(1);
 		OAuth2AuthorizedClient followed = fixture.clients.authorize("363");
 		assertThat(fixture.getmeas(followed.getAccessToken().getTokenValue())).containsEntry("status", 0);
-		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		assertThat(fixture.simulator.counters().deadChainUses()).isZero();
 	}
 
 	@Test
