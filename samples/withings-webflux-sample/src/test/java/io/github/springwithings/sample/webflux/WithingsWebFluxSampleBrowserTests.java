@@ -1,0 +1,222 @@
+package io.github.springwithings.sample.webflux;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The WebFlux sample in a real browser (Debian's headless Chromium, driven by Selenium through
+ * Debian's chromedriver): sign in through the embedded Withings' consent page, see the chart and
+ * the table, fast-forward the simulator's clock past the token's expiry and load the data again
+ * (Withings refuses the old token, the starter refreshes), disconnect. Only explicit waits on
+ * conditions, no sleeps. Screenshots go to {@code target/screenshots}. Without Chromium the test
+ * is skipped, except in CI ({@code CI=true}), where it must run.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.r2dbc.url=r2dbc:h2:mem:///webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class WithingsWebFluxSampleBrowserTests {
+
+	private static final File CHROMIUM = new File("/usr/bin/chromium");
+
+	private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WithingsSimulator simulator;
+
+	@Autowired
+	ReactiveOAuth2AuthorizedClientService authorizedClientService;
+
+	@Autowired
+	ReactiveClientRegistrationRepository registrations;
+
+	private WebDriver browser;
+
+	private WebDriverWait wait;
+
+	private Path userDataDir;
+
+	@BeforeEach
+	void openBrowser() throws IOException {
+		boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+		if (!installed && "true".equals(System.getenv("CI"))) {
+			throw new IllegalStateException("CI must run the browser test: install Debian's chromium and chromium-driver");
+		}
+		Assumptions.assumeTrue(installed,
+				"Browser test skipped: install Chromium with 'apt-get install chromium chromium-driver' to run it");
+		this.userDataDir = Files.createTempDirectory("withings-webflux-sample-chromium");
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-quic", "--no-first-run", "--disable-background-networking",
+					"--disable-component-update", "--disable-sync", "--window-size=1280,1100",
+					"--user-data-dir=" + this.userDataDir);
+		this.browser = new ChromeDriver(
+				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
+		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	@Test
+	void sampleWhenSignedInThenChartRefreshAndDisconnectWorkInABrowser() throws IOException {
+		this.browser.get(app("/"));
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		screenshot("1-home");
+
+		// the simulator's consent page, then back to the application
+		this.simulator.setConsentPage(true);
+		clickAndWaitForPath(By.id("sign-in"), "/oauth2_user/authorize2");
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("account"))).sendKeys("alice");
+		screenshot("2-withings-consent");
+		clickAndWaitForPath(By.id("allow"), "/dashboard");
+
+		String userId = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
+		assertThat(userId).isEqualTo(this.simulator.accountUserId("alice"));
+		assertThat(text("scopes")).contains("user.metrics");
+		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
+		assertThat(this.browser.findElements(By.cssSelector("#weights tbody tr"))).hasSize(30);
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(1);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		String expiresBefore = text("expires");
+		screenshot("3-dashboard");
+
+		// the access token expires at Withings: the dashboard's data call is refused, the starter
+		// refreshes (single flight, stored before use) and the call succeeds on the new token
+		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
+		this.wait.until((driver) -> this.simulator.counters().refreshTokenGrants() == 1);
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
+		assertThat(text("expires")).isNotEqualTo(expiresBefore);
+
+		// and once more on the refreshed token: no second refresh
+		this.browser.navigate().refresh();
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#weights tbody tr"), 30));
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
+		screenshot("4-after-fast-forward");
+
+		// disconnect: revoked at Withings, the link removed from the store, signed out
+		clickAndWaitForPath(By.id("disconnect"), "/signed-out");
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out"))).getText())
+			.isEqualTo("You are signed out");
+		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
+		assertThat(this.authorizedClientService.loadAuthorizedClient(DashboardController.REGISTRATION_ID, userId)
+			.blockOptional(Duration.ofSeconds(10))).isEmpty();
+		screenshot("5-signed-out");
+
+		// the dashboard now wants a new sign-in
+		this.browser.get(app("/dashboard"));
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/"));
+	}
+
+	@Test
+	void sampleWhenThingsGoWrongThenFriendlyPagesNeverAStackTrace() throws IOException {
+		this.simulator.setDenyConsent(true);
+		this.browser.get(app("/"));
+		clickAndWaitForPath(By.id("sign-in"), "/");
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("denied"))).getText())
+			.contains("did not allow access");
+		screenshot("6-consent-denied");
+
+		this.simulator.setDenyConsent(false);
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		String userId = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
+
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
+		this.browser.navigate().refresh();
+		assertThat(problem()).isEqualTo("Withings cannot be reached");
+		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
+		screenshot("7-unreachable");
+
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
+		this.browser.get(app("/dashboard"));
+		assertThat(problem()).isEqualTo("Withings is busy");
+		screenshot("8-rate-limited");
+
+		// the user removes the application in Withings: back through consent, signed in again
+		new WithingsRevocationClient(RestClient.create())
+			.revoke(this.registrations.findByRegistrationId(DashboardController.REGISTRATION_ID).block(), userId);
+		int consents = this.simulator.counters().authorizationCodeGrants();
+		this.browser.get(app("/dashboard"));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/dashboard"));
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
+		screenshot("9-signed-in-again-after-revocation");
+	}
+
+	private String app(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+	private void clickAndWaitForPath(By button, String path) {
+		clickAndWaitForPath(this.wait.until(ExpectedConditions.elementToBeClickable(button)), path);
+	}
+
+	/** Clicks, waits until the page was replaced and the browser is on the path. */
+	private void clickAndWaitForPath(WebElement button, String path) {
+		WebElement page = this.browser.findElement(By.tagName("html"));
+		button.click();
+		this.wait.until(ExpectedConditions.stalenessOf(page));
+		this.wait.until((driver) -> path.equals(URI.create(driver.getCurrentUrl()).getPath())
+				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	private String text(String id) {
+		return this.browser.findElement(By.id(id)).getText();
+	}
+
+	private String problem() {
+		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("problem"))).getText();
+	}
+
+	private void screenshot(String name) throws IOException {
+		Path directory = Files.createDirectories(Path.of("target", "screenshots"));
+		File shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE);
+		Files.copy(shot.toPath(), directory.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
