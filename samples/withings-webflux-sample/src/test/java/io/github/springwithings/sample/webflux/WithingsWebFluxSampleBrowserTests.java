@@ -13,6 +13,7 @@ import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import reactor.blockhound.BlockHound;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -73,6 +75,20 @@ class WithingsWebFluxSampleBrowserTests {
 
 	private Path userDataDir;
 
+	/**
+	 * A blocking call on an event loop or a parallel thread (a handler, the starter, the store)
+	 * fails the request, so the page and the test. Allowed: Thymeleaf reading its version file
+	 * (loaded here first) and each template's source once (templates are cached), and
+	 * {@code SecureRandom.nextBytes} reading {@code /dev/urandom}, which never blocks (Spring
+	 * Security's CSRF tokens and OAuth2 {@code state}).
+	 */
+	@BeforeAll
+	static void installBlockHound() throws ClassNotFoundException {
+		Class.forName("org.thymeleaf.Thymeleaf");
+		BlockHound.install((builder) -> builder.allowBlockingCallsInside("org.attoparser.MarkupParser", "parseDocument")
+			.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes"));
+	}
+
 	@BeforeEach
 	void openBrowser() throws IOException {
 		boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
@@ -109,6 +125,9 @@ class WithingsWebFluxSampleBrowserTests {
 		// the simulator's consent page, then back to the application
 		this.simulator.setConsentPage(true);
 		clickAndWaitForPath(By.id("sign-in"), "/oauth2_user/authorize2");
+		assertThat(this.browser.getCurrentUrl()).startsWith(this.simulator.baseUrl())
+			.containsPattern("scope=[^&]*(,|%2C)")
+			.doesNotContain("code_challenge");
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("account"))).sendKeys("alice");
 		screenshot("2-withings-consent");
 		clickAndWaitForPath(By.id("allow"), "/dashboard");
