@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.api.WithingsReactiveApi;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.simulator.WithingsSimulator;
 import reactor.core.publisher.Mono;
@@ -49,13 +49,19 @@ class DashboardController {
 	private final ObjectProvider<WithingsSimulator> simulator;
 
 	DashboardController(WithingsReactiveApi withingsApi, WithingsReactiveAuthorizedClients withingsAuthorizedClients,
-			ReactiveOAuth2AuthorizedClientService authorizedClientService,
-			ObjectProvider<WithingsAuthorizedClientService> store, ObjectProvider<WithingsSimulator> simulator) {
+			ReactiveOAuth2AuthorizedClientService authorizedClientService, ObjectProvider<WithingsSimulator> simulator) {
 		this.withingsApi = withingsApi;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
-		this.store = store.stream().findFirst().map((service) -> service.getClass().getSimpleName()).orElse("unknown");
+		this.store = store(authorizedClientService);
 		this.simulator = simulator;
+	}
+
+	/** Which of the starter's stores keeps the links (memory, JDBC, R2DBC). */
+	private static String store(ReactiveOAuth2AuthorizedClientService authorizedClientService) {
+		Object store = (authorizedClientService instanceof WithingsReactiveAuthorizedClientService withings)
+				? withings.getAuthorizedClientService() : authorizedClientService;
+		return store.getClass().getSimpleName();
 	}
 
 	@GetMapping("/")
