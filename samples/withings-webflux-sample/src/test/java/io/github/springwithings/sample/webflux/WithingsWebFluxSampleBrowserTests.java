@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
@@ -28,11 +30,11 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import reactor.blockhound.BlockHound;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.test.annotation.DirtiesContext;
@@ -44,12 +46,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The WebFlux sample in a real browser (Debian's headless Chromium, driven by Selenium through
  * Debian's chromedriver): sign in through the embedded Withings' consent page, see the chart and
  * the table, fast-forward the simulator's clock past the token's expiry and load the data again
- * (Withings refuses the old token, the starter refreshes), disconnect. Only explicit waits on
+ * (Withings refuses the old token, the starter refreshes), disconnect; the link's row in the
+ * R2DBC store's table appears, rotates and goes away. Only explicit waits on
  * conditions, no sleeps. Screenshots go to {@code target/screenshots}. Without Chromium the test
  * is skipped, except in CI ({@code CI=true}), where it must run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "spring.r2dbc.url=r2dbc:h2:mem:///webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1")
+		properties = "spring.r2dbc.url=r2dbc:h2:file:///./target/test-db/webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class WithingsWebFluxSampleBrowserTests {
 
@@ -69,24 +72,18 @@ class WithingsWebFluxSampleBrowserTests {
 	@Autowired
 	ReactiveClientRegistrationRepository registrations;
 
+	@Autowired
+	ConnectionFactory connectionFactory;
+
 	private WebDriver browser;
 
 	private WebDriverWait wait;
 
 	private Path userDataDir;
 
-	/**
-	 * A blocking call on an event loop or a parallel thread (a handler, the starter, the store)
-	 * fails the request, so the page and the test. Allowed: Thymeleaf reading its version file
-	 * (loaded here first) and each template's source once (templates are cached), and
-	 * {@code SecureRandom.nextBytes} reading {@code /dev/urandom}, which never blocks (Spring
-	 * Security's CSRF tokens and OAuth2 {@code state}).
-	 */
 	@BeforeAll
-	static void installBlockHound() throws ClassNotFoundException {
-		Class.forName("org.thymeleaf.Thymeleaf");
-		BlockHound.install((builder) -> builder.allowBlockingCallsInside("org.attoparser.MarkupParser", "parseDocument")
-			.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes"));
+	static void installBlockHound() {
+		SampleBlockHound.install();
 	}
 
 	@BeforeEach
@@ -140,6 +137,10 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
 		String expiresBefore = text("expires");
+		// the link is in the starter's R2DBC store: a row of its table, read through the sample's ConnectionFactory
+		assertThat(text("store")).isEqualTo("R2dbcWithingsAuthorizedClientService");
+		Map<String, Object> link = storedLink(userId);
+		assertThat(link).containsEntry("withings_user_id", userId);
 		screenshot("3-dashboard");
 
 		// the access token expires at Withings: the dashboard's data call is refused, the starter
@@ -149,6 +150,8 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until((driver) -> this.simulator.counters().refreshTokenGrants() == 1);
 		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
 		assertThat(text("expires")).isNotEqualTo(expiresBefore);
+		// the rotated refresh token is in the table
+		assertThat(storedLink(userId).get("refresh_token_hash")).isNotNull().isNotEqualTo(link.get("refresh_token_hash"));
 
 		// and once more on the refreshed token: no second refresh
 		this.browser.navigate().refresh();
@@ -164,6 +167,7 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
 		assertThat(this.authorizedClientService.loadAuthorizedClient(DashboardController.REGISTRATION_ID, userId)
 			.blockOptional(Duration.ofSeconds(10))).isEmpty();
+		assertThat(storedLink(userId)).isNull();
 		screenshot("5-signed-out");
 
 		// the dashboard now wants a new sign-in
@@ -222,6 +226,18 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until(ExpectedConditions.stalenessOf(page));
 		this.wait.until((driver) -> path.equals(URI.create(driver.getCurrentUrl()).getPath())
 				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/** The link's row in the store's table, {@code null} when there is none. */
+	private Map<String, Object> storedLink(String principalName) {
+		return DatabaseClient.create(this.connectionFactory)
+			.sql("SELECT withings_user_id, refresh_token_hash FROM withings_authorized_client "
+					+ "WHERE client_registration_id = :registration AND principal_name = :principal")
+			.bind("registration", DashboardController.REGISTRATION_ID)
+			.bind("principal", principalName)
+			.fetch()
+			.one()
+			.block(Duration.ofSeconds(10));
 	}
 
 	private String text(String id) {
