@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the run, a disconnect deletes the user's data.
  */
 @SpringBootTest(classes = WeightSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.autoconfigure.exclude=", "spring.jpa.hibernate.ddl-auto=create-drop",
+		// JPA back on; R2DBC (on the test class path for the R2DBC store) stays off, as in a JPA app
+		properties = { "spring.autoconfigure.exclude=org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+				"spring.jpa.hibernate.ddl-auto=create-drop",
 				"spring.datasource.url=jdbc:h2:mem:weight-sync;DB_CLOSE_DELAY=-1" })
 @Import(WeightSyncExampleTests.LostUsers.class)
 class WeightSyncExampleTests {
