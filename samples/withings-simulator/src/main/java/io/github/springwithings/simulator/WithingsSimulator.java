@@ -55,6 +55,13 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * <li>{@code POST /__admin/withings/faults}
  * {@code {"endpoint":"MEASURE","type":"httpStatus","status":500,"times":2}}; {@code DELETE} clears them</li>
  * <li>{@code POST /__admin/withings/users/{userId}/revoke}: the user removes the application</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/step-on-scale} {@code {"weightKg":72.5}}: a new weight,
+ * appli 1 subscribers notified</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/unlink}: tokens revoked, appli 46 {@code action=unlink}
+ * sent</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/notify} {@code {"appli":44,"startdate":..,"enddate":..}}</li>
+ * <li>{@code GET /__admin/withings/users/{userId}/subscriptions}, {@code GET /__admin/withings/notifications}
+ * (the delivery log)</li>
  * <li>{@code POST /__admin/withings/consent} {@code {"account":"alice"}}, {@code {"userId":"363"}},
  * {@code {"newUser":true}}, {@code {"deny":true}}, {@code {"page":false}}</li>
  * <li>{@code GET /__admin/withings/accounts/{account}}: the account's user id</li>

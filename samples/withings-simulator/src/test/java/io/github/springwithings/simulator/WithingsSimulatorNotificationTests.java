@@ -435,6 +435,42 @@ class WithingsSimulatorNotificationTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void adminApiWhenStepOnScaleNotifyAndUnlinkThenOverHttp() throws Exception {
+		Tokens alice = link("363", "user.metrics,user.activity");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/weight"), "appli", "1");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/activity"), "appli", "16");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/actions"), "appli", "46");
+
+		HttpResponse<String> weighed = admin("POST", "/users/363/step-on-scale", "{\"weightKg\":80}");
+		HttpResponse<String> notified = admin("POST", "/users/363/notify", "{\"appli\":16,\"startdate\":1,\"enddate\":2}");
+
+		assertThat(weighed.statusCode()).isEqualTo(200);
+		assertThat(read(weighed)).containsEntry("userId", "363").containsEntry("notifications", 1).containsKey("date");
+		assertThat(read(notified)).containsEntry("notifications", 1);
+		assertThat(this.simulator.awaitAcknowledgedNotifications(2, WAIT)).isTrue();
+		assertThat((List<?>) read(admin("GET", "/users/363/subscriptions", null)).get("subscriptions")).hasSize(3);
+		Map<String, Object> log = read(admin("GET", "/notifications", null));
+		assertThat(log).containsEntry("subscriptions", 3).containsEntry("pendingAttempts", 0);
+		assertThat((List<?>) log.get("deliveries")).hasSize(2)
+			.allSatisfy((delivery) -> assertThat((Map<String, Object>) delivery).containsEntry("outcome", "ACKNOWLEDGED")
+				.containsEntry("httpStatus", 200));
+		assertThat((Map<String, Object>) read(admin("GET", "/state", null)).get("counters"))
+			.containsEntry("notificationsAcknowledged", 2);
+
+		HttpResponse<String> unlinked = admin("POST", "/users/363/unlink", null);
+
+		assertThat(read(unlinked)).containsEntry("unlinked", true).containsEntry("notifications", 1);
+		assertThat(this.simulator.awaitAcknowledgedNotifications(3, WAIT)).isTrue();
+		assertThat(admin("POST", "/users/999/unlink", null).statusCode()).isEqualTo(404);
+		assertThat(admin("POST", "/users/363/step-on-scale", "{\"weightKg\":-1}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/step-on-scale", "{}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/alice/step-on-scale", "{\"weightKg\":70}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/notify", "{\"appli\":99}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/notify", "{\"appli\":16,\"foo\":1}").statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void resetWhenARetryIsPendingThenSubscriptionsRetriesAndLogForgotten() throws Exception {
 		Tokens alice = link("363", "user.metrics");
 		notify(alice, "subscribe", "callbackurl", this.callback.url("/weight"), "appli", "1");
