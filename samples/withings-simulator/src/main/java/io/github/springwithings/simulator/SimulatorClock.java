@@ -5,18 +5,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The simulator's clock: real time plus an offset that tests move forward, so that expiry rules
- * (30 s codes, 3 h access tokens, 8 h rotation grace, 10 s same-arguments rule) can be exercised
- * without waiting.
+ * (30 s codes, 3 h access tokens, 8 h rotation grace, 10 s same-arguments rule, the delays between
+ * notification retries) can be exercised without waiting.
  */
 public final class SimulatorClock extends Clock {
 
 	private final Clock base;
 
 	private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	public SimulatorClock() {
 		this(Clock.systemUTC());
@@ -32,6 +36,7 @@ public final class SimulatorClock extends Clock {
 	 */
 	public void advance(Duration duration) {
 		this.offset.accumulateAndGet(duration, Duration::plus);
+		this.listeners.forEach(Runnable::run);
 	}
 
 	/**
@@ -45,6 +50,12 @@ public final class SimulatorClock extends Clock {
 	/** Back to real time. */
 	void reset() {
 		this.offset.set(Duration.ZERO);
+		this.listeners.forEach(Runnable::run);
+	}
+
+	/** Run {@code listener} whenever the clock is moved (e.g. to wake up what waits for a due time). */
+	void onChange(Runnable listener) {
+		this.listeners.add(listener);
 	}
 
 	@Override

@@ -29,6 +29,20 @@ public final class SimulatorCounters {
 
 	final AtomicInteger unauthorizedDataRequests = new AtomicInteger();
 
+	final AtomicInteger notifyRequests = new AtomicInteger();
+
+	final AtomicInteger callbackProbes = new AtomicInteger();
+
+	final AtomicInteger refusedCallbacks = new AtomicInteger();
+
+	final AtomicInteger notificationsSent = new AtomicInteger();
+
+	final AtomicInteger notificationAttempts = new AtomicInteger();
+
+	final AtomicInteger notificationsAcknowledged = new AtomicInteger();
+
+	final AtomicInteger notificationsAbandoned = new AtomicInteger();
+
 	/** Nonces handed out by {@code /v2/signature}. */
 	public int nonceRequests() {
 		return this.nonceRequests.get();
@@ -69,6 +83,41 @@ public final class SimulatorCounters {
 		return this.recoveries.get();
 	}
 
+	/** {@code /notify} calls (subscription management), successful or not; also counted as data API calls. */
+	public int notifyRequests() {
+		return this.notifyRequests.get();
+	}
+
+	/** {@code HEAD} requests sent to callback URLs on {@code subscribe} and {@code update}. */
+	public int callbackProbes() {
+		return this.callbackProbes.get();
+	}
+
+	/** Callback URLs refused on {@code subscribe} or {@code update} (status 293): a bad URL or a failed probe. */
+	public int refusedCallbacks() {
+		return this.refusedCallbacks.get();
+	}
+
+	/** Notifications created: one per event and subscribed callback URL, whatever became of them. */
+	public int notificationsSent() {
+		return this.notificationsSent.get();
+	}
+
+	/** HTTP attempts to deliver notifications (first tries and retries). */
+	public int notificationAttempts() {
+		return this.notificationAttempts.get();
+	}
+
+	/** Notifications a callback acknowledged. */
+	public int notificationsAcknowledged() {
+		return this.notificationsAcknowledged.get();
+	}
+
+	/** Notifications given up after their last retry. */
+	public int notificationsAbandoned() {
+		return this.notificationsAbandoned.get();
+	}
+
 	/** Data API calls, successful or not. */
 	public int dataRequests() {
 		return this.dataRequests.get();
@@ -92,13 +141,22 @@ public final class SimulatorCounters {
 		counters.put("recoveries", recoveries());
 		counters.put("dataRequests", dataRequests());
 		counters.put("unauthorizedDataRequests", unauthorizedDataRequests());
+		counters.put("notifyRequests", notifyRequests());
+		counters.put("callbackProbes", callbackProbes());
+		counters.put("refusedCallbacks", refusedCallbacks());
+		counters.put("notificationsSent", notificationsSent());
+		counters.put("notificationAttempts", notificationAttempts());
+		counters.put("notificationsAcknowledged", notificationsAcknowledged());
+		counters.put("notificationsAbandoned", notificationsAbandoned());
 		return counters;
 	}
 
 	void reset() {
 		for (AtomicInteger counter : new AtomicInteger[] { this.nonceRequests, this.authorizationCodeGrants,
 				this.refreshTokenGrants, this.deadChainUses, this.tooManyRequests, this.rejectedTokenRequests,
-				this.dataRequests, this.revocations, this.recoveries, this.unauthorizedDataRequests }) {
+				this.dataRequests, this.revocations, this.recoveries, this.unauthorizedDataRequests, this.notifyRequests,
+				this.callbackProbes, this.refusedCallbacks, this.notificationsSent, this.notificationAttempts,
+				this.notificationsAcknowledged, this.notificationsAbandoned }) {
 			counter.set(0);
 		}
 	}

@@ -15,7 +15,10 @@ public enum SimulatorEndpoint {
 	OAUTH2("/v2/oauth2"),
 
 	/** {@code POST /measure}, the data API. */
-	MEASURE("/measure");
+	MEASURE("/measure"),
+
+	/** {@code POST /notify}, notification subscriptions. */
+	NOTIFY("/notify");
 
 	private final String path;
 

@@ -30,14 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
  * <dd>{@code {"baseUrl":..,"clock":{"instant":"2025-..Z","offset":"PT3H","offsetSeconds":10800},
  * "counters":{"nonceRequests":0,"authorizationCodeGrants":1,"refreshTokenGrants":0,"deadChainUses":0,
  * "tooManyRequests":0,"rejectedTokenRequests":0,"revocations":0,"recoveries":0,"dataRequests":2,
- * "unauthorizedDataRequests":0},"faults":{"MEASURE":1},"consent":{"mode":"account","account":"alice",
- * "userId":"6..","deny":false,"page":true,"accounts":{"alice":"6.."}}}}</dd>
+ * "unauthorizedDataRequests":0,"notifyRequests":0,"callbackProbes":0,"refusedCallbacks":0,
+ * "notificationsSent":0,"notificationAttempts":0,"notificationsAcknowledged":0,"notificationsAbandoned":0},
+ * "faults":{"MEASURE":1},"consent":{"mode":"account","account":"alice","userId":"6..","deny":false,"page":true,
+ * "accounts":{"alice":"6.."}},"notifications":{"subscriptions":1,"pendingAttempts":0}}}</dd>
  * <dt>{@code POST /__admin/withings/clock/advance}</dt>
  * <dd>{@code {"seconds":10800}} or {@code {"duration":"PT3H5M"}} (forward only); answers the clock.</dd>
  * <dt>{@code POST /__admin/withings/faults}</dt>
  * <dd>{@code {"endpoint":"OAUTH2","type":"httpStatus","status":502,"times":1,"afterProcessing":false}}: queue a
  * fault on the next request(s) to an endpoint ({@code AUTHORIZE}, {@code SIGNATURE}, {@code OAUTH2},
- * {@code MEASURE} or its path, e.g. {@code /v2/oauth2}). Types: {@code httpStatus} ({@code status}),
+ * {@code MEASURE}, {@code NOTIFY} or its path, e.g. {@code /v2/oauth2}). Types: {@code httpStatus} ({@code status}),
  * {@code delay} ({@code millis} or {@code duration}), {@code nonJson}, {@code emptyBody},
  * {@code truncatedBody}, {@code connectionReset}, {@code withingsStatus} ({@code status}, {@code error}),
  * {@code tooManyRequests} ({@code waitSeconds}). {@code times} (default 1) queues that many;
@@ -47,6 +49,23 @@ import tools.jackson.databind.json.JsonMapper;
  * <dt>{@code POST /__admin/withings/users/{userId}/revoke}</dt>
  * <dd>The user removes the application in Withings: all of that user's tokens die. {@code 404} when
  * nothing was ever issued to that user.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/step-on-scale}</dt>
+ * <dd>{@code {"weightKg":72.5}}: {@link WithingsSimulator#stepOnScale}, a weight recorded now and appli 1
+ * subscribers notified; answers {@code {"userId":..,"weightKg":72.5,"date":<unix s>,"notifications":1}}.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/unlink}</dt>
+ * <dd>{@link WithingsSimulator#unlink}: the user's tokens die, subscriptions go, appli 46 subscribers get
+ * {@code action=unlink}; answers {@code {"userId":..,"unlinked":true,"notifications":1}}, {@code 404} for a
+ * user the simulator knows nothing of.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/notify}</dt>
+ * <dd>{@code {"appli":44,"startdate":1735689600,"enddate":1735776000}} or
+ * {@code {"appli":50,"date":"2025-01-31","deviceid":"abc"}} ({@code action} too):
+ * {@link WithingsSimulator#notifyUser(String, int, Map)}; answers the number of notifications.</dd>
+ * <dt>{@code GET /__admin/withings/users/{userId}/subscriptions}</dt>
+ * <dd>{@code {"userId":..,"subscriptions":[{"clientId":..,"appli":1,"callbackurl":..,"comment":..}]}}.</dd>
+ * <dt>{@code GET /__admin/withings/notifications}</dt>
+ * <dd>{@code {"subscriptions":1,"pendingAttempts":0,"deliveries":[{"notificationId":1,"attempt":1,
+ * "clientId":..,"callbackurl":..,"userId":..,"appli":1,"fields":{"userid":..,"appli":"1",..},"sentAt":..,
+ * "durationMillis":12,"httpStatus":200,"outcome":"ACKNOWLEDGED","error":null}]}}.</dd>
  * <dt>{@code POST /__admin/withings/consent}</dt>
  * <dd>Who consents next, and how, any of: {@code {"account":"alice"}} (a stable user id),
  * {@code {"userId":"363"}}, {@code {"newUser":true}} (the default: a new user per consent),
@@ -125,6 +144,41 @@ final class WithingsAdminApi implements AdminApiExtension {
 				return ok(Map.of("account", account, "userId", WithingsAdminApi.this.simulator.accountUserId(account)));
 			}
 		});
+		router.add(RequestMethod.POST, BASE + "/users/{userId}/step-on-scale", new Route() {
+			@Override
+			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
+				return ok(stepOnScale(userId(params), body));
+			}
+		});
+		router.add(RequestMethod.POST, BASE + "/users/{userId}/unlink", new Route() {
+			@Override
+			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
+				return unlink(userId(params));
+			}
+		});
+		router.add(RequestMethod.POST, BASE + "/users/{userId}/notify", new Route() {
+			@Override
+			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
+				return ok(notifyUser(userId(params), body));
+			}
+		});
+		router.add(RequestMethod.GET, BASE + "/users/{userId}/subscriptions", new Route() {
+			@Override
+			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
+				String userId = userId(params);
+				return ok(Map.of("userId", userId, "subscriptions",
+						WithingsAdminApi.this.simulator.subscriptions(userId).stream().map(WithingsAdminApi::subscription).toList()));
+			}
+		});
+		router.add(RequestMethod.GET, BASE + "/notifications", new Route() {
+			@Override
+			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
+				Map<String, Object> answer = new LinkedHashMap<>(notifications());
+				answer.put("deliveries",
+						WithingsAdminApi.this.simulator.deliveries().stream().map(WithingsAdminApi::delivery).toList());
+				return ok(answer);
+			}
+		});
 		router.add(RequestMethod.POST, BASE + "/reset", new Route() {
 			@Override
 			ResponseDefinition handle(Map<String, Object> body, Map<String, String> params) {
@@ -141,7 +195,98 @@ final class WithingsAdminApi implements AdminApiExtension {
 		state.put("counters", this.simulator.counters().asMap());
 		state.put("faults", faults());
 		state.put("consent", this.simulator.consentState());
+		state.put("notifications", notifications());
 		return state;
+	}
+
+	private Map<String, Object> notifications() {
+		Map<String, Object> notifications = new LinkedHashMap<>();
+		notifications.put("subscriptions", this.simulator.subscriptionCount());
+		notifications.put("pendingAttempts", this.simulator.pendingNotificationAttempts());
+		return notifications;
+	}
+
+	private static String userId(Map<String, String> params) {
+		String userId = params.get("userId");
+		if (userId == null || userId.isEmpty() || !userId.chars().allMatch(Character::isDigit)) {
+			throw new IllegalArgumentException("A Withings user id is numeric");
+		}
+		return userId;
+	}
+
+	private Map<String, Object> stepOnScale(String userId, Map<String, Object> body) {
+		Object weight = body.get("weightKg");
+		if (!(weight instanceof Number number)) {
+			throw new IllegalArgumentException("Expected {\"weightKg\":72.5}");
+		}
+		WithingsSimulator.Weighed weighed = this.simulator.weigh(userId, number.doubleValue());
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("userId", userId);
+		answer.put("weightKg", number);
+		answer.put("date", weighed.date());
+		answer.put("notifications", weighed.notifications());
+		return answer;
+	}
+
+	private ResponseDefinition unlink(String userId) {
+		WithingsSimulator.Unlinked unlinked = this.simulator.unlinkUser(userId);
+		if (!unlinked.known()) {
+			return json(404, Map.of("error", "Unknown user " + userId + ": nothing was issued to it"));
+		}
+		return ok(Map.of("userId", userId, "unlinked", true, "notifications", unlinked.notifications()));
+	}
+
+	private Map<String, Object> notifyUser(String userId, Map<String, Object> body) {
+		if (!body.containsKey("appli")) {
+			throw new IllegalArgumentException("Expected {\"appli\":44,\"startdate\":..,\"enddate\":..} "
+					+ "or {\"appli\":50,\"date\":\"2025-01-31\",\"deviceid\":\"..\"}");
+		}
+		int appli = (int) longValue(body, "appli");
+		Map<String, String> fields = new LinkedHashMap<>();
+		for (String name : new String[] { "startdate", "enddate" }) {
+			if (body.containsKey(name)) {
+				fields.put(name, Long.toString(longValue(body, name)));
+			}
+		}
+		for (String name : new String[] { "date", "deviceid", "action" }) {
+			if (body.containsKey(name)) {
+				fields.put(name, stringValue(body, name));
+			}
+		}
+		for (String name : body.keySet()) {
+			if (!name.equals("appli") && !fields.containsKey(name)) {
+				throw new IllegalArgumentException("Unknown field " + name
+						+ ": expected appli, startdate, enddate, date, deviceid or action");
+			}
+		}
+		return Map.of("userId", userId, "appli", appli, "notifications",
+				this.simulator.notifyUser(userId, appli, fields));
+	}
+
+	private static Map<String, Object> subscription(SimulatorSubscription subscription) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("clientId", subscription.clientId());
+		answer.put("appli", subscription.appli());
+		answer.put("callbackurl", subscription.callbackUrl());
+		answer.put("comment", subscription.comment());
+		return answer;
+	}
+
+	private static Map<String, Object> delivery(SimulatorDelivery delivery) {
+		Map<String, Object> answer = new LinkedHashMap<>();
+		answer.put("notificationId", delivery.notificationId());
+		answer.put("attempt", delivery.attempt());
+		answer.put("clientId", delivery.clientId());
+		answer.put("callbackurl", delivery.callbackUrl());
+		answer.put("userId", delivery.userId());
+		answer.put("appli", delivery.appli());
+		answer.put("fields", delivery.fields());
+		answer.put("sentAt", delivery.sentAt().toString());
+		answer.put("durationMillis", delivery.duration().toMillis());
+		answer.put("httpStatus", delivery.httpStatus());
+		answer.put("outcome", delivery.outcome().name());
+		answer.put("error", delivery.error());
+		return answer;
 	}
 
 	private Map<String, Object> clock() {
@@ -199,7 +344,7 @@ final class WithingsAdminApi implements AdminApiExtension {
 			}
 		}
 		throw new IllegalArgumentException("Unknown endpoint " + value + ": expected AUTHORIZE, SIGNATURE, OAUTH2, "
-				+ "MEASURE or their paths");
+				+ "MEASURE, NOTIFY or their paths");
 	}
 
 	private static SimulatorFault fault(Map<String, Object> body) {

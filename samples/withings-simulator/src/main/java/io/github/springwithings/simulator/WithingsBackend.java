@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ final class WithingsBackend {
 
 	static final long FIRST_SEQUENTIAL_USER_ID = 36_000_001L;
 
+	/** Above every generated group id (user id × 1000 + day). */
+	static final long FIRST_RECORDED_GROUP_ID = 1_000_000_000_000L;
+
 	static final String INVALID_CLIENT = "Invalid Params: invalid client id/secret";
 
 	static final String INVALID_CODE = "Invalid Params: invalid code";
@@ -59,6 +63,8 @@ final class WithingsBackend {
 	private final SimulatorClock clock;
 
 	private final SimulatorCounters counters;
+
+	private final SimulatorNotifications notifications;
 
 	private final Map<String, String> clients = new HashMap<>();
 
@@ -77,6 +83,11 @@ final class WithingsBackend {
 	private final SimulatorAccounts accounts = new SimulatorAccounts();
 
 	private final AtomicLong nextUserId = new AtomicLong(FIRST_SEQUENTIAL_USER_ID);
+
+	/** Measure groups recorded by {@link #recordWeight}, per user, on top of the generated ones. */
+	private final Map<String, List<Map<String, Object>>> recordedGroups = new HashMap<>();
+
+	private long nextRecordedGroupId = FIRST_RECORDED_GROUP_ID;
 
 	private String consentingUserId;
 
@@ -98,9 +109,10 @@ final class WithingsBackend {
 
 	private final java.util.ArrayDeque<Instant> recentRequests = new java.util.ArrayDeque<>();
 
-	WithingsBackend(SimulatorClock clock, SimulatorCounters counters) {
+	WithingsBackend(SimulatorClock clock, SimulatorCounters counters, SimulatorNotifications notifications) {
 		this.clock = clock;
 		this.counters = counters;
+		this.notifications = notifications;
 	}
 
 	synchronized void registerClient(String clientId, String clientSecret) {
@@ -153,6 +165,7 @@ final class WithingsBackend {
 		this.recentArguments.clear();
 		this.recentRequests.clear();
 		this.tickets.clear();
+		this.recordedGroups.clear();
 		this.consentingUserId = null;
 		this.consentingAccount = null;
 		this.consentPage = this.consentPageByDefault;
@@ -496,6 +509,8 @@ final class WithingsBackend {
 		if (!known) {
 			return reject(503, "Invalid Params: invalid userid");
 		}
+		// withings-protocol §4: "both tokens die, notification subscriptions are removed"
+		this.notifications.removeSubscriptions(clientId, userId);
 		this.counters.revocations.incrementAndGet();
 		return SimulatorResponse.envelope(0, Map.of(), null);
 	}
@@ -616,6 +631,8 @@ final class WithingsBackend {
 				known = true;
 			}
 		}
+		// nothing is linked any more: no application is notified about this user again
+		this.notifications.removeSubscriptions(null, userId);
 		return known;
 	}
 
@@ -647,6 +664,40 @@ final class WithingsBackend {
 		return SimulatorResponse.envelope(0, measures(token.userId, form), null);
 	}
 
+	/**
+	 * {@code POST /notify}: the access token is checked here, under the lock; the subscription
+	 * work (which may probe a callback URL for seconds) runs outside it.
+	 */
+	SimulatorResponse notify(String authorization, Map<String, String> form) {
+		SimulatorNotifications.Caller caller;
+		synchronized (this) {
+			this.counters.dataRequests.incrementAndGet();
+			AccessToken token = accessToken(authorization);
+			if (token == null) {
+				this.counters.unauthorizedDataRequests.incrementAndGet();
+				this.counters.notifyRequests.incrementAndGet();
+				return SimulatorResponse.envelope(401, Map.of(), INVALID_TOKEN);
+			}
+			token.used = true;
+			caller = new SimulatorNotifications.Caller(token.clientId, token.userId, token.scopes);
+		}
+		return this.notifications.handle(caller, form);
+	}
+
+	/**
+	 * The user steps on the scale: a weight measure group, dated now, that {@code getmeas} shows
+	 * from now on.
+	 * @param userId the Withings user id
+	 * @param grams the weight in grams (the value of a {@code unit} -3 measure)
+	 * @return the group's date, in Unix seconds
+	 */
+	synchronized long recordWeight(String userId, long grams) {
+		long date = this.clock.instant().getEpochSecond();
+		Map<String, Object> group = weightGroup(this.nextRecordedGroupId++, date, grams);
+		this.recordedGroups.computeIfAbsent(userId, (key) -> new ArrayList<>()).add(group);
+		return date;
+	}
+
 	private AccessToken accessToken(String authorization) {
 		if (authorization == null || !authorization.startsWith("Bearer ")) {
 			return null;
@@ -671,22 +722,16 @@ final class WithingsBackend {
 				continue;
 			}
 			long grams = 70_000 + (seed % 10) * 1_000 + ((day * 7919L + seed) % 1_500) - day * 20L;
-			Map<String, Object> weight = Map.of("value", grams, "type", 1, "unit", -3, "algo", 0, "fm", 1);
-			Map<String, Object> group = new LinkedHashMap<>();
-			group.put("grpid", seed * 1000 + day);
-			group.put("attrib", 0);
-			group.put("date", date);
-			group.put("created", date);
-			group.put("modified", date);
-			group.put("category", 1);
-			group.put("deviceid", "a1b2c3d4");
-			group.put("hash_deviceid", "a1b2c3d4");
-			group.put("measures", List.of(weight));
-			group.put("modelid", 5);
-			group.put("model", "Body Smart");
-			group.put("comment", null);
-			groups.add(group);
+			groups.add(weightGroup(seed * 1000 + day, date, grams));
 		}
+		for (Map<String, Object> group : this.recordedGroups.getOrDefault(userId, List.of())) {
+			long date = (Long) group.get("date");
+			if (date >= start && date <= end) {
+				groups.add(group);
+			}
+		}
+		// newest first, as the generated ones
+		groups.sort(Comparator.comparing((Map<String, Object> group) -> (Long) group.get("date")).reversed());
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("updatetime", this.clock.instant().getEpochSecond());
 		body.put("timezone", "Europe/Paris");
@@ -694,6 +739,24 @@ final class WithingsBackend {
 		body.put("more", 0);
 		body.put("offset", 0);
 		return body;
+	}
+
+	private static Map<String, Object> weightGroup(long groupId, long date, long grams) {
+		Map<String, Object> weight = Map.of("value", grams, "type", 1, "unit", -3, "algo", 0, "fm", 1);
+		Map<String, Object> group = new LinkedHashMap<>();
+		group.put("grpid", groupId);
+		group.put("attrib", 0);
+		group.put("date", date);
+		group.put("created", date);
+		group.put("modified", date);
+		group.put("category", 1);
+		group.put("deviceid", "a1b2c3d4");
+		group.put("hash_deviceid", "a1b2c3d4");
+		group.put("measures", List.of(weight));
+		group.put("modelid", 5);
+		group.put("model", "Body Smart");
+		group.put("comment", null);
+		return group;
 	}
 
 	private static long parseLong(String value, long fallback) {

@@ -1,7 +1,9 @@
 package io.github.springwithings.simulator;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +18,29 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  *
  * <p>It plays the consent page ({@code /oauth2_user/authorize2}, auto-approving for a configurable
  * user, or an HTML form when {@link #setConsentPage(boolean) enabled}), nonces
- * ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}) and the
- * {@code /measure action=getmeas} data call, and checks what real Withings checks: form-encoded
+ * ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}), the
+ * {@code /measure action=getmeas} data call and notification subscriptions ({@code /notify}), and
+ * checks what real Withings checks: form-encoded
  * bodies, a registered client id, the secret or a single-use nonce with a valid HMAC signature,
  * single-use 30-second codes bound to their redirect URI, known comma-separated scopes, refresh
  * token rotation (the old refresh token dies 8 hours after rotation or as soon as the new access
  * token is used) and the 10-second same-arguments rule (status 601). Every answer is HTTP 200 with
  * the {@code {"status":..,"body":..}} envelope, as Withings does.
+ *
+ * <p>Notifications: {@code /notify} {@code subscribe}, {@code get}, {@code list}, {@code update}
+ * and {@code revoke}, per application and user (from the bearer token), each appli needing its
+ * scope (1 {@code user.metrics}, 16 {@code user.activity}, ...). On {@code subscribe} (and an
+ * {@code update} to a new URL) the callback URL is probed with a real {@code HEAD} and refused
+ * with status 293 unless it answers 2xx within two seconds; {@link #setStrictCallbackUrls(boolean)}
+ * also refuses what production Withings refuses (plain HTTP, localhost, IP addresses, other ports
+ * than 80 and 443). {@link #stepOnScale(String, double)} records a weight that {@code getmeas}
+ * shows and notifies appli 1 subscribers; {@link #notifyUser(String, int, Instant, Instant)} any
+ * category; {@link #unlink(String)} kills the user's tokens and sends appli 46
+ * {@code action=unlink}. Delivery is a form POST from a simulator thread, acknowledged by a 2xx
+ * within two seconds, otherwise retried as Withings does (2 tries, then after 10 s, 1 min, 1 h and
+ * 4 h on the simulator's clock: {@link SimulatorClock#advance advancing} it brings a retry
+ * forward). Tests wait with {@link #awaitAcknowledgedNotifications(int, Duration)} or
+ * {@link #awaitDeliveryAttempts(int, Duration)} and read {@link #deliveries()}.
  *
  * <p>Who consents: by default every consent is a new Withings user (ids {@code 36000001},
  * {@code 36000002}, ...). A named account is one stable user id, derived from its name (the same
@@ -37,6 +55,13 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * <li>{@code POST /__admin/withings/faults}
  * {@code {"endpoint":"MEASURE","type":"httpStatus","status":500,"times":2}}; {@code DELETE} clears them</li>
  * <li>{@code POST /__admin/withings/users/{userId}/revoke}: the user removes the application</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/step-on-scale} {@code {"weightKg":72.5}}: a new weight,
+ * appli 1 subscribers notified</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/unlink}: tokens revoked, appli 46 {@code action=unlink}
+ * sent</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/notify} {@code {"appli":44,"startdate":..,"enddate":..}}</li>
+ * <li>{@code GET /__admin/withings/users/{userId}/subscriptions}, {@code GET /__admin/withings/notifications}
+ * (the delivery log)</li>
  * <li>{@code POST /__admin/withings/consent} {@code {"account":"alice"}}, {@code {"userId":"363"}},
  * {@code {"newUser":true}}, {@code {"deny":true}}, {@code {"page":false}}</li>
  * <li>{@code GET /__admin/withings/accounts/{account}}: the account's user id</li>
@@ -51,6 +76,10 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  *     withings.consentAs("alice");
  *     withings.clock().advance(Duration.ofHours(4));
  *     withings.revokeUser(withings.accountUserId("alice"));
+ *     // notifications: the application subscribed with /notify action=subscribe
+ *     withings.stepOnScale(withings.accountUserId("bob"), 72.5);
+ *     withings.awaitAcknowledgedNotifications(1, Duration.ofSeconds(10));
+ *     withings.unlink(withings.accountUserId("bob"));
  * }
  * </pre>
  */
@@ -66,7 +95,9 @@ public final class WithingsSimulator implements AutoCloseable {
 
 	private final SimulatorCounters counters = new SimulatorCounters();
 
-	private final WithingsBackend backend = new WithingsBackend(this.clock, this.counters);
+	private final SimulatorNotifications notifications = new SimulatorNotifications(this.clock, this.counters);
+
+	private final WithingsBackend backend = new WithingsBackend(this.clock, this.counters, this.notifications);
 
 	private final WithingsTransformer transformer = new WithingsTransformer(this.backend);
 
@@ -87,6 +118,7 @@ public final class WithingsSimulator implements AutoCloseable {
 			@Override
 			public void stop() {
 				try {
+					WithingsSimulator.this.notifications.shutdown();
 					super.stop();
 				}
 				finally {
@@ -267,9 +299,11 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * The user removes the application in their Withings account: every access and refresh token
-	 * of that user dies at once (for every client) and codes not yet exchanged are void. The
-	 * application learns it on its next call (status 401, then {@code invalid refresh_token}).
+	 * The user removes the application in their Withings account, silently: every access and
+	 * refresh token of that user dies at once (for every client), codes not yet exchanged are void
+	 * and the user's notification subscriptions are removed. No notification is sent (see
+	 * {@link #unlink(String)} for the one Withings sends): the application learns it on its next
+	 * call (status 401, then {@code invalid refresh_token}).
 	 * @param userId the Withings user id
 	 * @return whether the simulator had issued anything to that user
 	 */
@@ -279,19 +313,254 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * Back to a freshly started simulator: codes, nonces, tokens, counters, faults, latency, the
-	 * clock's offset and the request journal are cleared; who consents, denial, the consent page
+	 * Back to a freshly started simulator: codes, nonces, tokens, recorded measures, notification
+	 * subscriptions, pending notifications and the delivery log, counters, faults, latency, the
+	 * clock's offset and the request journal are cleared (notification settings return to
+	 * Withings' defaults); who consents, denial, the consent page
 	 * (off; on for the standalone command), {@code userid} format, recovery and rate limit return
 	 * to how the simulator started. Registered clients and account ids stay; anonymous user ids
 	 * keep counting up.
 	 */
 	public void reset() {
 		this.backend.reset();
+		this.notifications.reset();
 		this.transformer.clearFaults();
 		this.transformer.setLatency(Duration.ZERO);
 		this.counters.reset();
 		this.clock.reset();
 		this.server.resetRequests();
+	}
+
+	// --- notifications ------------------------------------------------------------------------
+
+	/**
+	 * The user steps on the scale: a weight measure group (type 1, unit -3, category 1) dated now
+	 * on the simulator's clock is recorded, which {@code getmeas} returns from now on, and every
+	 * application subscribed to appli 1 for that user is notified ({@code userid}, {@code appli=1},
+	 * {@code startdate} and {@code enddate} both the measure's date), asynchronously.
+	 * @param userId the Withings user id (numeric)
+	 * @param weightKg the weight in kilograms (more than 0, less than 1000; kept to the gram)
+	 * @return how many notifications were sent: one per subscribed callback URL
+	 */
+	public int stepOnScale(String userId, double weightKg) {
+		return weigh(userId, weightKg).notifications();
+	}
+
+	/** What {@link #stepOnScale} did: the measure's date (Unix seconds) and the notifications sent. */
+	record Weighed(long date, int notifications) {
+	}
+
+	Weighed weigh(String userId, double weightKg) {
+		requireUserId(userId);
+		if (!(weightKg > 0 && weightKg < 1000)) {
+			throw new IllegalArgumentException("weightKg must be more than 0 and less than 1000");
+		}
+		long date = this.backend.recordWeight(userId, Math.round(weightKg * 1000));
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("startdate", Long.toString(date));
+		fields.put("enddate", Long.toString(date));
+		return new Weighed(date, this.notifications.notify(userId, 1, fields));
+	}
+
+	/**
+	 * Notify every application subscribed to {@code appli} for that user of new data between two
+	 * dates ({@code userid}, {@code appli}, {@code startdate}, {@code enddate}), asynchronously.
+	 * Nothing is recorded: use it for categories the simulator has no data for.
+	 * @param userId the Withings user id (numeric)
+	 * @param appli the notification category, e.g. 4 (blood pressure), 16 (activity), 44 (sleep)
+	 * @param startdate the start of the data's period
+	 * @param enddate its end
+	 * @return how many notifications were sent
+	 */
+	public int notifyUser(String userId, int appli, Instant startdate, Instant enddate) {
+		requireNonNull(startdate, "startdate");
+		requireNonNull(enddate, "enddate");
+		if (enddate.isBefore(startdate)) {
+			throw new IllegalArgumentException("enddate must not be before startdate");
+		}
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("startdate", Long.toString(startdate.getEpochSecond()));
+		fields.put("enddate", Long.toString(enddate.getEpochSecond()));
+		return notifyUser(userId, appli, fields);
+	}
+
+	/**
+	 * Notify every application subscribed to {@code appli} for that user, with the given fields
+	 * after {@code userid} and {@code appli}: e.g. {@code date} and {@code deviceid} for an event
+	 * category (50 in bed, 51 out of bed), {@code action=delete} or {@code update} for 46.
+	 * @param userId the Withings user id (numeric)
+	 * @param appli the notification category
+	 * @param fields the other form fields, in order
+	 * @return how many notifications were sent
+	 */
+	public int notifyUser(String userId, int appli, Map<String, String> fields) {
+		requireUserId(userId);
+		requireNonNull(fields, "fields");
+		if (!SimulatorNotifications.APPLI_SCOPES.containsKey(appli)) {
+			throw new IllegalArgumentException("Unknown appli " + appli + ": expected one of "
+					+ new java.util.TreeSet<>(SimulatorNotifications.APPLI_SCOPES.keySet()));
+		}
+		if (fields.containsKey("userid") || fields.containsKey("appli")) {
+			throw new IllegalArgumentException("userid and appli are set by the simulator");
+		}
+		return this.notifications.notify(userId, appli, new LinkedHashMap<>(fields));
+	}
+
+	/**
+	 * The user unlinks the application in their Withings account, as Withings tells it: every
+	 * token of that user dies (as {@link #revokeUser(String)}), their subscriptions are removed,
+	 * and each application that had subscribed to appli 46 for that user is notified
+	 * ({@code userid}, {@code appli=46}, {@code action=unlink}), after the tokens are dead.
+	 * @param userId the Withings user id (numeric)
+	 * @return how many notifications were sent
+	 */
+	public int unlink(String userId) {
+		requireUserId(userId);
+		return unlinkUser(userId).notifications();
+	}
+
+	/** What {@link #unlink} did: whether the user was known (tokens or subscriptions), and the notifications. */
+	record Unlinked(boolean known, int notifications) {
+	}
+
+	Unlinked unlinkUser(String userId) {
+		List<SimulatorNotifications.Target> targets = this.notifications.targets(userId,
+				SimulatorNotifications.USER_ACTION_APPLI);
+		boolean subscribed = !this.notifications.subscriptions(userId).isEmpty();
+		boolean known = this.backend.revokeUser(userId) || subscribed;
+		int sent = this.notifications.dispatch(targets, userId, SimulatorNotifications.USER_ACTION_APPLI,
+				Map.of("action", "unlink"));
+		return new Unlinked(known, sent);
+	}
+
+	/**
+	 * The notification subscriptions of a user, every application's, oldest first.
+	 * @param userId the Withings user id
+	 * @return the subscriptions
+	 */
+	public List<SimulatorSubscription> subscriptions(String userId) {
+		requireText(userId, "userId");
+		return this.notifications.subscriptions(userId);
+	}
+
+	/**
+	 * Every attempt to deliver a notification since the start (or {@link #reset()}), oldest
+	 * first, with its HTTP status, outcome and duration (the newest 10,000 attempts).
+	 * @return the delivery log
+	 */
+	public List<SimulatorDelivery> deliveries() {
+		return this.notifications.deliveries();
+	}
+
+	/**
+	 * Wait until at least {@code count} notifications have been acknowledged by their callback
+	 * (counted since the start or {@link #reset()}).
+	 * @param count how many
+	 * @param timeout how long to wait at most
+	 * @return whether they were
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public boolean awaitAcknowledgedNotifications(int count, Duration timeout) throws InterruptedException {
+		requireNonNull(timeout, "timeout");
+		return this.notifications.awaitAcknowledged(count, timeout);
+	}
+
+	/**
+	 * Wait until at least {@code count} delivery attempts (first tries and retries, whatever their
+	 * outcome) have been made and logged, counted since the start or {@link #reset()}.
+	 * @param count how many
+	 * @param timeout how long to wait at most
+	 * @return whether they were
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public boolean awaitDeliveryAttempts(int count, Duration timeout) throws InterruptedException {
+		requireNonNull(timeout, "timeout");
+		return this.notifications.awaitAttempts(count, timeout);
+	}
+
+	/**
+	 * How long a callback has to acknowledge a notification (Withings: two seconds, the default).
+	 * @param ackTimeout the timeout
+	 */
+	public void setNotificationAckTimeout(Duration ackTimeout) {
+		requirePositive(ackTimeout, "ackTimeout");
+		this.notifications.setAckTimeout(ackTimeout);
+	}
+
+	/**
+	 * When a notification that was not acknowledged is tried again: {@code triesPerCycle} HTTP
+	 * attempts in a row, then the next cycle after each of {@code retryDelays} (on the simulator's
+	 * clock: {@link SimulatorClock#advance moving it} brings a retry forward), then it is given
+	 * up. Withings' default: 2 tries, then after 10 s, 1 min, 1 h and 4 h (10 attempts; Withings
+	 * adds a random 1 to 30 minutes to the last three, the simulator does not).
+	 * @param triesPerCycle HTTP attempts per cycle, at least 1
+	 * @param retryDelays the delay before each retry cycle (none: no retry cycle)
+	 */
+	public void setNotificationRetrySchedule(int triesPerCycle, Duration... retryDelays) {
+		if (triesPerCycle < 1) {
+			throw new IllegalArgumentException("triesPerCycle must be at least 1");
+		}
+		requireNonNull(retryDelays, "retryDelays");
+		for (Duration delay : retryDelays) {
+			requireNonNull(delay, "retryDelays");
+			if (delay.isNegative()) {
+				throw new IllegalArgumentException("retryDelays must not be negative");
+			}
+		}
+		this.notifications.setRetrySchedule(triesPerCycle, List.of(retryDelays));
+	}
+
+	/**
+	 * Which answers acknowledge a notification: a 2xx (by default; Withings' v3 pages ask for
+	 * "200 HTTP OK") or, when {@code true}, any status below 400 (its newer RPM page's success
+	 * criterion).
+	 * @param below400 whether any status below 400 acknowledges
+	 */
+	public void setNotificationAckBelow400(boolean below400) {
+		this.notifications.setAckBelow400(below400);
+	}
+
+	/**
+	 * Remove a subscription after that many consecutive failed delivery attempts (Withings' older
+	 * page: "After four consecutive failures, the notification subscription is removed"; whether it
+	 * still does is unknown). {@code 0}, the default, never removes.
+	 * @param consecutiveFailures the number of failures, {@code 0} for never
+	 */
+	public void setRemoveSubscriptionAfterFailures(int consecutiveFailures) {
+		if (consecutiveFailures < 0) {
+			throw new IllegalArgumentException("consecutiveFailures must not be negative");
+		}
+		this.notifications.setRemoveAfterFailures(consecutiveFailures);
+	}
+
+	/**
+	 * Refuse callback URLs as a production application's (status 293): HTTPS only, no IP address
+	 * or {@code localhost}, ports 80 and 443 only. Off by default, since tests and samples listen
+	 * on {@code 127.0.0.1}: Withings accepts such URLs in "restricted mode" (at most 10 linked
+	 * users, which the simulator does not count). Either way a callback URL must be an absolute
+	 * http(s) URL of at most 255 characters that answers {@code HEAD} with a 2xx.
+	 * @param strict whether to apply the production rules
+	 */
+	public void setStrictCallbackUrls(boolean strict) {
+		this.notifications.setStrictCallbackUrls(strict);
+	}
+
+	/**
+	 * How long the {@code HEAD} probe of a callback URL waits for an answer (two seconds by
+	 * default; Withings documents none).
+	 * @param probeTimeout the timeout
+	 */
+	public void setCallbackProbeTimeout(Duration probeTimeout) {
+		requirePositive(probeTimeout, "probeTimeout");
+		this.notifications.setProbeTimeout(probeTimeout);
+	}
+
+	int pendingNotificationAttempts() {
+		return this.notifications.pendingAttempts();
+	}
+
+	int subscriptionCount() {
+		return this.notifications.subscriptionCount();
 	}
 
 	/**
@@ -384,6 +653,19 @@ public final class WithingsSimulator implements AutoCloseable {
 	static void requireNonNull(Object value, String name) {
 		if (value == null) {
 			throw new IllegalArgumentException(name + " must not be null");
+		}
+	}
+
+	static void requireUserId(String userId) {
+		if (userId == null || userId.isEmpty() || userId.length() > 18 || !userId.chars().allMatch(Character::isDigit)) {
+			throw new IllegalArgumentException("userId must be a numeric Withings user id");
+		}
+	}
+
+	static void requirePositive(Duration value, String name) {
+		requireNonNull(value, name);
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive");
 		}
 	}
 

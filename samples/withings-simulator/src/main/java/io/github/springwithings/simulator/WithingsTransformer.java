@@ -131,6 +131,7 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 			case SIGNATURE -> this.backend.signature(form);
 			case OAUTH2 -> this.backend.oauth2(form);
 			case MEASURE -> this.backend.measure(request.getHeader("Authorization"), form);
+			case NOTIFY -> this.backend.notify(request.getHeader("Authorization"), form);
 			default -> SimulatorResponse.page(404, "Not found");
 		};
 	}
