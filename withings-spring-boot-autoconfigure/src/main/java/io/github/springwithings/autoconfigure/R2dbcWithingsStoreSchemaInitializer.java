@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.r2dbc.spi.ConnectionFactory;
 
+import org.springframework.boot.r2dbc.OptionsCapableConnectionFactory;
 import org.springframework.boot.r2dbc.init.R2dbcScriptDatabaseInitializer;
 import org.springframework.util.StringUtils;
 
@@ -14,6 +15,8 @@ import org.springframework.util.StringUtils;
  * file, as for the JDBC store.
  */
 final class R2dbcWithingsStoreSchemaInitializer extends R2dbcScriptDatabaseInitializer {
+
+	private final ConnectionFactory connectionFactory;
 
 	private final String url;
 
@@ -26,12 +29,23 @@ final class R2dbcWithingsStoreSchemaInitializer extends R2dbcScriptDatabaseIniti
 			WithingsStoreProperties properties) {
 		super(connectionFactory, WithingsStoreSchemaSettings.of(properties,
 				List.of(properties.getSchema().replace("@@platform@@", platform(connectionFactory, properties)))));
+		this.connectionFactory = connectionFactory;
 		this.url = url;
 	}
 
+	/**
+	 * H2 in memory or in a file, whatever built the connection factory: Boot's own check needs one
+	 * built from options (a factory of the application's own fails it), and r2dbc-h2 reaches no
+	 * H2 server (it has no TCP protocol), so every H2 factory is a local one.
+	 */
 	@Override
 	protected boolean isEmbeddedDatabase() {
-		return super.isEmbeddedDatabase() || WithingsStoreSchemaSettings.isLocalH2(this.url);
+		ConnectionFactory connectionFactory = this.connectionFactory;
+		if (OptionsCapableConnectionFactory.unwrapFrom(connectionFactory) != null && super.isEmbeddedDatabase()) {
+			return true;
+		}
+		return WithingsStoreSchemaSettings.isLocalH2(this.url)
+				|| "H2".equalsIgnoreCase(connectionFactory.getMetadata().getName());
 	}
 
 	@Override

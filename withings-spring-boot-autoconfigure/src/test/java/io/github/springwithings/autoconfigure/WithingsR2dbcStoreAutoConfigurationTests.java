@@ -28,7 +28,9 @@ import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplic
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -165,6 +167,47 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 		}
 	}
 
+	/** Tables that exist but that the application's database user may not read: say so at start-up. */
+	@Test
+	@EnabledIfSystemProperty(named = "withings.test.postgres.url", matches = ".+")
+	void storeWhenPostgresqlUserMayNotReadTheTablesThenStartUpFailsSayingSo() {
+		String schemaName = "withings_r2dbc_" + UUID.randomUUID().toString().replace("-", "");
+		String role = "withings_reader_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String base = System.getProperty("withings.test.postgres.url");
+		JdbcTemplate admin = new JdbcTemplate(
+				new DriverManagerDataSource(base, TestDatabases.username(), TestDatabases.password()));
+		admin.execute("CREATE SCHEMA " + schemaName);
+		try {
+			new ResourceDatabasePopulator(
+					new ClassPathResource("io/github/springwithings/db/postgresql/R__withings_schema.sql"))
+				.execute(new DriverManagerDataSource(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schemaName,
+						TestDatabases.username(), TestDatabases.password()));
+			admin.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'reader'");
+			admin.execute("GRANT USAGE ON SCHEMA " + schemaName + " TO " + role);
+			this.contextRunner
+				.withPropertyValues("spring.r2dbc.url=" + TestDatabases.r2dbcUrl("unused") + "?schema=" + schemaName,
+						"spring.r2dbc.username=" + role, "spring.r2dbc.password=reader",
+						"withings.store.initialize-schema=never")
+				.run((context) -> {
+					WithingsStoreSchemaException failure = WithingsStoreSchemaTests.schemaFailure(context);
+					assertThat(failure.getMissing()).first().asString().contains("may not read");
+					assertThat(failure.getMessage()).contains("Grant the application's database user");
+				});
+		}
+		finally {
+			admin.execute("DROP SCHEMA " + schemaName + " CASCADE");
+			admin.execute("DROP OWNED BY " + role);
+			admin.execute("DROP ROLE IF EXISTS " + role);
+		}
+	}
+
+	/** A connection factory the application builds itself (not from Boot's options): H2 is local. */
+	@Test
+	void storeWhenTheApplicationBuildsItsOwnH2ConnectionFactoryThenSchemaCreatedAndStoreWorks() {
+		this.contextRunner.withUserConfiguration(ApplicationConnectionFactory.class)
+			.run(WithingsR2dbcStoreAutoConfigurationTests::assertStoreWorks);
+	}
+
 	private static void assertStoreWorks(AssertableReactiveWebApplicationContext context) {
 		assertThat(context).hasNotFailed();
 		R2dbcWithingsAuthorizedClientService store = context.getBean(R2dbcWithingsAuthorizedClientService.class);
@@ -182,6 +225,16 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 			.map((row) -> row.get("n", Long.class))
 			.one()
 			.block()).isZero();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApplicationConnectionFactory {
+
+		@Bean
+		ConnectionFactory connectionFactory() {
+			return io.r2dbc.h2.H2ConnectionFactory.inMemory(UUID.randomUUID().toString());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

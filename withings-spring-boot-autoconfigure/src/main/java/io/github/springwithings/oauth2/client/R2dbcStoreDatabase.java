@@ -1,15 +1,31 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
+import io.r2dbc.spi.ColumnMetadata;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.Parameter;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcType;
+import io.r2dbc.spi.RowMetadata;
+import io.r2dbc.spi.Type;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.util.Assert;
@@ -34,13 +50,19 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	R2dbcStoreDatabase(ConnectionFactory connectionFactory) {
 		Assert.notNull(connectionFactory, "connectionFactory cannot be null");
 		this.connectionFactory = connectionFactory;
-		this.client = DatabaseClient.create(connectionFactory);
+		this.client = DatabaseClient.create(new BoundedElasticConnections(connectionFactory));
 	}
 
+	/**
+	 * Rows are copied as they arrive (on the driver's thread: an event loop with r2dbc-postgresql,
+	 * the pool's thread with r2dbc-pool) and mapped once awaited, on the caller's thread: mapping
+	 * looks up registrations and decrypts, which may block.
+	 */
 	@Override
 	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {
-		return await(statement(sql, args).map((row, metadata) -> mapper.apply(new R2dbcRow(row))).all().collectList(),
-				sql);
+		List<RowValues> rows = await(
+				statement(sql, args).map((row, metadata) -> RowValues.of(row, metadata)).all().collectList(), sql);
+		return rows.stream().map(mapper).toList();
 	}
 
 	@Override
@@ -86,7 +108,7 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 				throw new IllegalArgumentException("Parameter " + i + " is null without a type");
 			}
 			spec = (arg instanceof Null nul) ? spec.bindNull(name, nul.type())
-					: spec.bind(name, (arg instanceof Secret secret) ? secret.value() : arg);
+					: spec.bind(name, (arg instanceof Secret secret) ? new SecretParameter(secret.value()) : arg);
 		}
 		return spec;
 	}
@@ -115,22 +137,90 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 		return named.toString();
 	}
 
-	private record R2dbcRow(io.r2dbc.spi.Row row) implements Row {
+	/** A row's values by lower-case column name, read off the driver's thread. */
+	private record RowValues(Map<String, Object> values) implements Row {
+
+		static RowValues of(io.r2dbc.spi.Row row, RowMetadata metadata) {
+			Map<String, Object> values = new HashMap<>();
+			for (ColumnMetadata column : metadata.getColumnMetadatas()) {
+				values.put(column.getName().toLowerCase(Locale.ROOT), row.get(column.getName()));
+			}
+			return new RowValues(values);
+		}
+
+		private Object value(String column) {
+			String key = column.toLowerCase(Locale.ROOT);
+			if (!this.values.containsKey(key)) {
+				throw new DataRetrievalFailureException("No column " + column + " in the result");
+			}
+			return this.values.get(key);
+		}
 
 		@Override
 		public String string(String column) {
-			return this.row.get(column, String.class);
+			Object value = value(column);
+			return (value != null) ? value.toString() : null;
 		}
 
 		@Override
 		public long number(String column) {
-			Number number = this.row.get(column, Number.class);
-			return (number != null) ? number.longValue() : 0L;
+			Object value = value(column);
+			return (value instanceof Number number) ? number.longValue() : 0L;
 		}
 
 		@Override
 		public OffsetDateTime time(String column) {
-			return this.row.get(column, OffsetDateTime.class);
+			Object value = value(column);
+			if (value == null || value instanceof OffsetDateTime) {
+				return (OffsetDateTime) value;
+			}
+			if (value instanceof Instant instant) {
+				return instant.atOffset(ZoneOffset.UTC);
+			}
+			if (value instanceof ZonedDateTime zoned) {
+				return zoned.toOffsetDateTime();
+			}
+			throw new DataRetrievalFailureException("Column " + column + " is not a timestamp with time zone: "
+					+ value.getClass().getName());
+		}
+
+	}
+
+	/** A token value bound as text, shown as {@code [secret]} by whatever logs bound parameters. */
+	private record SecretParameter(String value) implements Parameter, Parameter.In {
+
+		@Override
+		public Type getType() {
+			return R2dbcType.VARCHAR;
+		}
+
+		@Override
+		public Object getValue() {
+			return this.value;
+		}
+
+		@Override
+		public String toString() {
+			return "[secret]";
+		}
+
+	}
+
+	/**
+	 * Hands every new connection over to {@code boundedElastic}: r2dbc-pool completes an
+	 * acquisition on its own (non-blocking) thread, and r2dbc-h2 runs statements synchronously
+	 * on the thread that subscribes.
+	 */
+	private record BoundedElasticConnections(ConnectionFactory delegate) implements ConnectionFactory {
+
+		@Override
+		public Publisher<? extends Connection> create() {
+			return Mono.from(this.delegate.create()).publishOn(Schedulers.boundedElastic());
+		}
+
+		@Override
+		public ConnectionFactoryMetadata getMetadata() {
+			return this.delegate.getMetadata();
 		}
 
 	}

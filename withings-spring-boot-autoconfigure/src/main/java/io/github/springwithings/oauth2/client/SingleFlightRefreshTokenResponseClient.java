@@ -271,7 +271,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		}
 		WithingsAuthorizedClient saved;
 		try {
-			saved = this.authorizedClientService.saveRotation(stored, response);
+			saved = this.authorizedClientService.saveRotation(stored, response, claimedAt);
 		}
 		catch (RuntimeException ex) {
 			this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));

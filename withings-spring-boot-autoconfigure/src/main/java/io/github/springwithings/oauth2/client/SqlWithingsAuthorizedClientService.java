@@ -239,15 +239,30 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 
 	@Override
 	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response) {
+		return saveRotation(current, response, "", new Object[0]);
+	}
+
+	/** Also compares the refresh mark: a late write of an earlier attempt never lands over a later claim. */
+	@Override
+	public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response,
+			Instant claimedAt) {
+		return saveRotation(current, response, " AND refresh_started_at = ?",
+				new Object[] { time(claimedAt.truncatedTo(ChronoUnit.MILLIS)) });
+	}
+
+	private WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response,
+			String condition, Object[] conditionArgs) {
 		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, now());
 		OAuth2AuthorizedClient client = rotated.getAuthorizedClient();
-		int updated = this.database.update(UPDATE + " AND refresh_token_hash = ?", StoreDatabase.text(rotated.getUserId()),
+		List<Object> args = new ArrayList<>(List.of(StoreDatabase.text(rotated.getUserId()),
 				client.getAccessToken().getTokenType().getValue(), secret(client.getAccessToken().getTokenValue()),
 				time(client.getAccessToken().getIssuedAt()), time(client.getAccessToken().getExpiresAt()),
 				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
 				hash(rotated.getRefreshTokenValue()), StoreDatabase.text(rotated.getPreviousRefreshTokenHash()),
 				time(rotated.getRefreshTokenIssuedAt()), time(now()), current.getRegistrationId(),
-				current.getPrincipalName(), hash(current.getRefreshTokenValue()));
+				current.getPrincipalName(), hash(current.getRefreshTokenValue())));
+		args.addAll(List.of(conditionArgs));
+		int updated = this.database.update(UPDATE + " AND refresh_token_hash = ?" + condition, args.toArray());
 		if (updated != 1) {
 			return null;
 		}

@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
+import org.springframework.dao.PermissionDeniedDataAccessException;
 
 /**
  * Checks, at start-up, that the database holds what the relational store and sweep log need (the
@@ -70,6 +71,11 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		try {
 			query("SELECT " + columns + " FROM " + table + " WHERE 1 = 0");
 			return null;
+		}
+		catch (PermissionDeniedDataAccessException ex) {
+			// R2DBC drivers report a refused privilege as such (JDBC ones as bad grammar, state 42501)
+			missing.add("read and write access to table " + table + " (the database user may not read it)");
+			return firstLine(ex.getMostSpecificCause().getMessage());
 		}
 		catch (InvalidDataAccessResourceUsageException ex) {
 			String message = firstLine(ex.getMostSpecificCause().getMessage());

@@ -86,6 +86,23 @@ public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientS
 	WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response);
 
 	/**
+	 * {@link #saveRotation(WithingsAuthorizedClient, OAuth2AccessTokenResponse)}, only if the
+	 * refresh mark is still the one set at {@code claimedAt}: a write of an earlier attempt that the
+	 * database applies late (after its caller gave up waiting) can then never overwrite the
+	 * rotation of a later claim. Stores whose writes cannot land late may ignore the mark (the
+	 * default).
+	 * @param current the client whose refresh token was rotated
+	 * @param response the token response of the refresh
+	 * @param claimedAt the start given to {@link #claimRefresh} by the caller that rotated
+	 * @return the stored client, or {@code null} when the store no longer holds that refresh
+	 * token or that mark
+	 */
+	default WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current, OAuth2AccessTokenResponse response,
+			Instant claimedAt) {
+		return saveRotation(current, response);
+	}
+
+	/**
 	 * Clear the refresh mark set at {@code claimedAt}, when Withings definitely did not rotate.
 	 * @param client the client as claimed
 	 * @param claimedAt the start given to {@link #claimRefresh}
