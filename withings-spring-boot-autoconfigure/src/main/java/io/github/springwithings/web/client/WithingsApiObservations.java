@@ -1,5 +1,7 @@
 package io.github.springwithings.web.client;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.github.springwithings.api.WithingsApiException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -27,47 +29,68 @@ public final class WithingsApiObservations {
 	 * @param registrationId the registration of the call
 	 * @param action its Withings {@code action}, {@code -} when unknown
 	 * @param parent the current observation, may be {@code null}
-	 * @return the started observation
+	 * @return the started observation, ended once by the first of its outcomes
 	 */
-	public static Observation start(ObservationRegistry registry, String registrationId, String action,
-			Observation parent) {
-		return Observation.createNotStarted(NAME, registry)
+	public static Call start(ObservationRegistry registry, String registrationId, String action, Observation parent) {
+		return new Call(Observation.createNotStarted(NAME, registry)
 			.contextualName("withings " + action)
 			.parentObservation(parent)
 			.lowCardinalityKeyValue("registration.id", String.valueOf(registrationId))
 			.lowCardinalityKeyValue("action", action)
-			.start();
+			.start());
 	}
 
 	/**
-	 * The call answered with status 0: tag and stop.
-	 * @param observation the started observation
+	 * The observation of one call: the first outcome tags and stops it, later ones (a cancel after
+	 * the answer, as reactive operators send) change nothing.
 	 */
-	public static void succeeded(Observation observation) {
-		observation.lowCardinalityKeyValue("outcome", "success").lowCardinalityKeyValue("withings.status.family", "OK");
-		observation.stop();
-	}
+	public static final class Call {
 
-	/**
-	 * The call failed: tag with the status family, record the error and stop.
-	 * @param observation the started observation
-	 * @param failure why
-	 */
-	public static void failed(Observation observation, Throwable failure) {
-		String family = (failure instanceof WithingsApiException api) ? api.getFamily().name()
-				: (failure instanceof ClientAuthorizationRequiredException) ? "AUTHENTICATION_FAILED" : "NONE";
-		observation.lowCardinalityKeyValue("outcome", "failure").lowCardinalityKeyValue("withings.status.family", family);
-		observation.error(failure);
-		observation.stop();
-	}
+		private final Observation observation;
 
-	/**
-	 * The caller gave up before the answer (a reactive subscription cancelled): tag and stop.
-	 * @param observation the started observation
-	 */
-	public static void cancelled(Observation observation) {
-		observation.lowCardinalityKeyValue("outcome", "cancelled").lowCardinalityKeyValue("withings.status.family", "NONE");
-		observation.stop();
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		private Call(Observation observation) {
+			this.observation = observation;
+		}
+
+		/** @return the observation, to open a scope on or to hand to the exchange as parent */
+		public Observation observation() {
+			return this.observation;
+		}
+
+		/** The call answered with status 0. */
+		public void succeeded() {
+			end("success", "OK", null);
+		}
+
+		/**
+		 * The call failed.
+		 * @param failure why
+		 */
+		public void failed(Throwable failure) {
+			end("failure", (failure instanceof WithingsApiException api) ? api.getFamily().name()
+					: (failure instanceof ClientAuthorizationRequiredException) ? "AUTHENTICATION_FAILED" : "NONE",
+					failure);
+		}
+
+		/** The caller gave up before the answer (a reactive subscription cancelled). */
+		public void cancelled() {
+			end("cancelled", "NONE", null);
+		}
+
+		private void end(String outcome, String family, Throwable failure) {
+			if (!this.ended.compareAndSet(false, true)) {
+				return;
+			}
+			this.observation.lowCardinalityKeyValue("outcome", outcome)
+				.lowCardinalityKeyValue("withings.status.family", family);
+			if (failure != null) {
+				this.observation.error(failure);
+			}
+			this.observation.stop();
+		}
+
 	}
 
 }

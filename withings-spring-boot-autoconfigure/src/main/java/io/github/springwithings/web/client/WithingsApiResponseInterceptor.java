@@ -91,17 +91,18 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		String action = action(body);
-		Observation observation = WithingsApiObservations.start(this.observationRegistry,
+		WithingsApiObservations.Call call = WithingsApiObservations.start(this.observationRegistry,
 				this.clientRegistrationIdResolver.resolve(request), action, this.observationRegistry.getCurrentObservation());
-		try (Observation.Scope scope = observation.openScope()) {
-			ClientHttpResponse response = exchange(request, body, execution, action);
-			WithingsApiObservations.succeeded(observation);
-			return response;
+		ClientHttpResponse response;
+		try (Observation.Scope scope = call.observation().openScope()) {
+			response = exchange(request, body, execution, action);
 		}
 		catch (RuntimeException | IOException ex) {
-			WithingsApiObservations.failed(observation, ex);
+			call.failed(ex);
 			throw ex;
 		}
+		call.succeeded();
+		return response;
 	}
 
 	private ClientHttpResponse exchange(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,

@@ -1,5 +1,10 @@
 package io.github.springwithings.web.client;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
@@ -29,6 +34,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.RestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -161,6 +167,38 @@ class WithingsObservationTests {
 			.hasObservationWithNameEqualTo("withings.api")
 			.that()
 			.hasParentObservationContextMatching((parent) -> parent.getName().equals("http.client.requests"));
+	}
+
+	/** Reactive operators may cancel a call that has already answered: its outcome stays. */
+	@Test
+	void callWhenCancelledAfterItsAnswerThenStoppedOnceAsASuccess() {
+		AtomicInteger stops = new AtomicInteger();
+		this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stops.incrementAndGet();
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		WithingsApiObservations.Call call = WithingsApiObservations.start(this.registry, "withings", "getmeas", null);
+
+		call.succeeded();
+		call.cancelled();
+		call.failed(new IllegalStateException("late"));
+
+		assertThat(stops).hasValue(1);
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasObservationWithNameEqualTo("withings.api")
+			.that()
+			.hasLowCardinalityKeyValue("outcome", "success")
+			.hasLowCardinalityKeyValue("withings.status.family", "OK")
+			.doesNotHaveError();
 	}
 
 }

@@ -91,16 +91,16 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		Authentication servletAuthentication = SecurityContextHolder.getContext().getAuthentication();
 		Observation parent = this.observationRegistry.getCurrentObservation();
 		return Mono.deferContextual((context) -> {
-			Observation observation = WithingsApiObservations.start(this.observationRegistry, registrationId,
-					action(request), context.getOrDefault(ObservationThreadLocalAccessor.KEY, parent));
+			WithingsApiObservations.Call call = WithingsApiObservations.start(this.observationRegistry,
+					registrationId, action(request), context.getOrDefault(ObservationThreadLocalAccessor.KEY, parent));
 			return principalName(request.attributes(), registrationId, servletAuthentication)
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
 				.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), true, true))
-				.doOnSuccess((response) -> WithingsApiObservations.succeeded(observation))
-				.doOnError((ex) -> WithingsApiObservations.failed(observation, ex))
-				.doOnCancel(() -> WithingsApiObservations.cancelled(observation))
-				.contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, observation));
+				.doOnSuccess((response) -> call.succeeded())
+				.doOnError(call::failed)
+				.doOnCancel(call::cancelled)
+				.contextWrite(Context.of(ObservationThreadLocalAccessor.KEY, call.observation()));
 		});
 	}
 
