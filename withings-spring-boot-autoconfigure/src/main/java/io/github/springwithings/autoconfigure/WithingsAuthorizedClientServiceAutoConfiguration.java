@@ -226,7 +226,9 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 
 		JdbcStoreWithoutDataSourceConfiguration() {
 			throw new IllegalStateException("withings.store.type=jdbc, but the application has no DataSource: "
-					+ "add spring-boot-starter-jdbc and a database, or set withings.store.type=memory");
+					+ "add spring-boot-starter-jdbc and a database, or set withings.store.type=memory (with an R2DBC "
+					+ "ConnectionFactory, Boot builds no DataSource: use withings.store.type=r2dbc, or define the "
+					+ "DataSource yourself)");
 		}
 
 	}

@@ -90,6 +90,12 @@ class WithingsStoreSchemaTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertStoreWorks(context);
+				assertThat(jdbc(context).queryForList(
+						"SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'",
+						String.class))
+					.as("committed rotations written at once, not up to 500 ms later")
+					.isNotEmpty()
+					.containsOnly("0");
 			});
 	}
 

@@ -39,3 +39,7 @@ CREATE TABLE IF NOT EXISTS withings_sweep (
 	started_at timestamp with time zone NOT NULL,
 	PRIMARY KEY (name)
 );
+-- Commit to disk at once (H2 keeps committed changes up to 500 ms in memory by default): a crash
+-- right after a rotation was committed and its new access token used would otherwise bring the
+-- database back with the dead refresh token. A setting of the database, kept in its file.
+SET WRITE_DELAY 0;

@@ -216,12 +216,10 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 
 	/**
 	 * Another transaction holds the row: the claim times out and the caller fails at once, without
-	 * calling Withings. The R2DBC driver may still apply the claim once the lock is gone; such a
-	 * late claim is a refresh in doubt, taken over once it is stale: the user stays linked.
+	 * calling Withings; once the lock is gone the user is refreshed.
 	 */
 	@Test
-	void authorizeWhenTheRowIsLockedThenFailsWithinTheQueryTimeoutAndALateClaimIsTakenOverOnceStale()
-			throws Exception {
+	void authorizeWhenTheRowIsLockedThenFailsWithinTheQueryTimeoutWithoutCallingWithings() throws Exception {
 		WithingsTestFixture fixture = reactiveInstance(4);
 		((R2dbcWithingsAuthorizedClientService) fixture.service).setQueryTimeout(Duration.ofSeconds(1));
 		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
@@ -241,9 +239,36 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 			assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
 			locker.rollback();
 		}
+		// the driver may still apply the timed-out claim: a claim in doubt, taken over once stale
 		fixture.advance(Duration.ofMinutes(2));
 		OAuth2AuthorizedClient next = fixture.clients.authorize("363");
 		assertThat(next.getRefreshToken().getTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	/**
+	 * A claim the database applied after its caller gave up (as a timed-out R2DBC statement can):
+	 * nobody refreshes under it while it is fresh, the in-doubt follow-up takes it over once it is
+	 * stale, and the user stays linked.
+	 */
+	@Test
+	void authorizeWhenAClaimLandsAfterItsCallerGaveUpThenItIsTakenOverOnceStale() {
+		WithingsTestFixture fixture = reactiveInstance(4);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		new JdbcTemplate(this.dataSource).update(
+				"UPDATE withings_authorized_client SET refresh_started_at = ? WHERE principal_name = '363'",
+				fixture.clock.instant().atOffset(java.time.ZoneOffset.UTC));
+
+		assertThat(fixture.inDoubt.retry().refreshed()).as("a fresh claim is left alone").isZero();
+		fixture.clock.advance(Duration.ofSeconds(61));
+		assertThat(fixture.inDoubt.retry().refreshed()).isEqualTo(1);
+
+		WithingsAuthorizedClient followed = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(followed.getRefreshTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(followed.getRefreshStartedAt()).isNull();
+		assertThat(fixture.getmeas(fixture.clients.authorize("363").getAccessToken().getTokenValue()))
+			.containsEntry("status", 0);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
 	}
