@@ -27,20 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code ServerOAuth2AuthorizedClientExchangeFilterFunction}, and refreshes through the starter's
  * reactive token client when the clock moves past expiry.
  *
- * <p>Reactor Netty 1.3.6 (Boot 4.0.7's) can stop reading a keep-alive connection (see
- * {@link ReactorNettyReadStallWorkaround}): that was the hang of the first version of this test.
- * The workaround is on unless {@code -Dwithings.test.read-stall-workaround=off};
+ * <p>Reactor Netty 1.3.6 (Boot 4.0.7's) can stop reading a keep-alive connection
+ * (reactor/reactor-netty#4361): that was the hang of the first version of this test. The build
+ * uses Reactor Netty 1.3.8 ({@link ReactorNettyReadStallTests});
  * {@link #keepAliveConnectionWhenDataCallsAlternateWithPagesThenEveryRequestIsAnswered()} walks
- * into the stall often enough to show it.
+ * the route that stalled.
  */
 @SpringBootTest(classes = ReactiveWithingsTestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.main.web-application-type=reactive")
 class WithingsReactiveEndToEndTests {
-
-	static {
-		ReactorNettyReadStallWorkaround.applyUnlessTurnedOff();
-	}
 
 	static final WithingsSimulator simulator = WithingsSimulator.start();
 
@@ -143,7 +139,7 @@ class WithingsReactiveEndToEndTests {
 	/**
 	 * One keep-alive connection: data calls (answered after the WebClient call, off the event
 	 * loop) alternate with a page answered at once on the event loop, which is the pattern that
-	 * stalls Reactor Netty 1.3.6 without the workaround; every request must be answered.
+	 * stalled Reactor Netty 1.3.6; every request must be answered.
 	 */
 	@Test
 	void keepAliveConnectionWhenDataCallsAlternateWithPagesThenEveryRequestIsAnswered() {
