@@ -15,9 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,7 +45,7 @@ final class ReactiveAppBrowser {
 		.followRedirects(HttpClient.Redirect.NEVER)
 		.build();
 
-	private final List<URI> visited = new ArrayList<>();
+	private final List<URI> visited = new CopyOnWriteArrayList<>();
 
 	/** GET and follow redirects (at most 10). */
 	HttpResponse<String> get(String url) {
@@ -62,12 +63,38 @@ final class ReactiveAppBrowser {
 	/** GET without following redirects. */
 	HttpResponse<String> getOnce(URI uri) {
 		this.visited.add(uri);
-		HttpRequest request = HttpRequest.newBuilder(uri)
+		return send(browserGet(uri));
+	}
+
+	private static HttpRequest browserGet(URI uri) {
+		return HttpRequest.newBuilder(uri)
 			.timeout(TIMEOUT)
 			.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 			.GET()
 			.build();
-		return send(request);
+	}
+
+	/**
+	 * GET without following redirects and without waiting for the answer: for many callers at
+	 * once, on as many connections.
+	 */
+	CompletableFuture<HttpResponse<String>> getAsync(String url) {
+		URI uri = URI.create(url);
+		this.visited.add(uri);
+		return this.http.sendAsync(browserGet(uri), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** POST an empty form with the given headers (e.g. the CSRF token), without following redirects. */
+	HttpResponse<String> post(String url, Map<String, String> headers) {
+		URI uri = URI.create(url);
+		this.visited.add(uri);
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.timeout(TIMEOUT)
+			.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.noBody());
+		headers.forEach(request::header);
+		return send(request.build());
 	}
 
 	List<URI> visited() {
