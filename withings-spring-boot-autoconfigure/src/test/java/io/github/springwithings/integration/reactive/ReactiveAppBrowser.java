@@ -101,6 +101,22 @@ final class ReactiveAppBrowser {
 		return this.visited;
 	}
 
+	/**
+	 * Whether a log line was written by this browser's HTTP client. The JDK client logs through
+	 * {@code System.Logger} ({@code jdk.internal.httpclient.debug}), so with the root logger at
+	 * DEBUG or finer its lines land in the log of the application under test, in the same JVM:
+	 * they carry the client's id in their thread name ({@code HttpClient-<id>-Worker-<n>},
+	 * {@code HttpClient-<id>-SelectorManager}) or text ({@code HttpClientImpl(<id>)}). A real
+	 * browser writes nothing there.
+	 * @param line a log line
+	 * @return whether this browser wrote it
+	 */
+	boolean wrote(String line) {
+		String client = this.http.toString();
+		String id = client.substring(client.lastIndexOf('(') + 1, client.lastIndexOf(')'));
+		return line.contains("[HttpClient-" + id + "-") || line.contains("HttpClientImpl(" + id + ")");
+	}
+
 	private HttpResponse<String> send(HttpRequest request) {
 		CompletableFuture<HttpResponse<String>> answer = this.http.sendAsync(request,
 				HttpResponse.BodyHandlers.ofString());

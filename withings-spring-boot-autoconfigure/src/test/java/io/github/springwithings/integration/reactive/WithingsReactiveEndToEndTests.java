@@ -352,7 +352,14 @@ class WithingsReactiveEndToEndTests {
 	 * twice per call, would refresh twice.)
 	 */
 	private void threeHoursPass() {
-		WithingsAuthorizedClient current = this.store.loadWithingsAuthorizedClient("withings", this.userId);
+		threeHoursPass(simulator, this.store, this.userId);
+		assertThat(stored().getAccessToken().getExpiresAt()).isBefore(Instant.now().plusSeconds(2));
+	}
+
+	static void threeHoursPass(WithingsSimulator simulator, WithingsAuthorizedClientService store,
+			String principalName) {
+		WithingsAuthorizedClient current = store.loadWithingsAuthorizedClient("withings", principalName);
+		assertThat(current).isNotNull();
 		OAuth2AccessToken token = current.getAuthorizedClient().getAccessToken();
 		OAuth2AccessTokenResponse due = OAuth2AccessTokenResponse.withToken(token.getTokenValue())
 			.tokenType(token.getTokenType())
@@ -360,8 +367,7 @@ class WithingsReactiveEndToEndTests {
 			.expiresIn(1)
 			.refreshToken(current.getRefreshTokenValue())
 			.build();
-		assertThat(this.store.saveRotation(current, due)).isNotNull();
-		assertThat(stored().getAccessToken().getExpiresAt()).isBefore(Instant.now().plusSeconds(2));
+		assertThat(store.saveRotation(current, due)).isNotNull();
 		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
 	}
 
