@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -211,8 +212,8 @@ class WithingsReactiveEndToEndTests {
 		simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(refreshed, release));
 		arrivals = new CountDownLatch(200);
 
-		List<Page> pages = new java.util.ArrayList<>();
-		List<CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+		List<Page> pages = new ArrayList<>();
+		List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
 		for (int caller = 0; caller < 200; caller++) {
 			Page page = Page.values()[caller % Page.values().length];
 			pages.add(page);
