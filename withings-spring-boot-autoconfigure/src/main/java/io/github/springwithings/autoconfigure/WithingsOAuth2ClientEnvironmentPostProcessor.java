@@ -1,9 +1,12 @@
 package io.github.springwithings.autoconfigure;
 
+import java.util.Map;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * Contributes the {@code withings} provider ({@code spring.security.oauth2.client.provider.withings.*})
@@ -13,16 +16,32 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@code client_secret_post}, {@code authorization_code}, redirect URI
  * {@code {baseUrl}/login/oauth2/code/{registrationId}} and scope {@code user.metrics,user.activity}.
  * The values come from a property source placed last, so every property the application sets wins.
+ *
+ * <p>Also keeps authorization codes out of WebFlux logs: Spring WebFlux's
+ * {@code HttpWebHandlerAdapter} logs every request line with its query string at DEBUG (and
+ * TRACE), before any filter runs, so the redirect back from Withings' consent page would put its
+ * {@code code} in the log. Its level defaults to INFO ({@value #REQUEST_LOGGING_LEVEL}, in a
+ * property source placed last: an application that sets it, e.g. to DEBUG while debugging,
+ * wins). Its errors are still logged. Servlet applications do not use that logger.
  */
 public final class WithingsOAuth2ClientEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/** Name of the property source holding the defaults. */
 	public static final String PROPERTY_SOURCE_NAME = WithingsOAuth2ClientDefaultsPropertySource.NAME;
 
+	/** Name of the property source holding the logging defaults. */
+	public static final String LOGGING_PROPERTY_SOURCE_NAME = "withingsLoggingDefaults";
+
+	/** The level of the logger that would log authorization codes, defaulted to INFO. */
+	public static final String REQUEST_LOGGING_LEVEL = "logging.level.org.springframework.web.server.adapter.HttpWebHandlerAdapter";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		environment.getPropertySources().remove(PROPERTY_SOURCE_NAME);
 		environment.getPropertySources().addLast(new WithingsOAuth2ClientDefaultsPropertySource(environment));
+		environment.getPropertySources().remove(LOGGING_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(LOGGING_PROPERTY_SOURCE_NAME, Map.of(REQUEST_LOGGING_LEVEL, "info")));
 	}
 
 	@Override

@@ -5,8 +5,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
 import org.springframework.core.env.MapPropertySource;
@@ -125,6 +127,30 @@ class WithingsOAuth2ClientEnvironmentPostProcessorTests {
 		assertThat(this.environment.getProperty("spring.security.oauth2.client.provider.withings.token-uri"))
 			.isEqualTo("https://wbsapi.withings.net/v2/oauth2");
 		assertThat(map()).isEmpty();
+	}
+
+	@Test
+	void postProcessEnvironmentWhenLoggingNotConfiguredThenWebFluxRequestLinesAreNotLogged() {
+		this.properties.put("logging.level.root", "trace");
+		postProcess();
+
+		assertThat(loggingLevels()).containsEntry("org.springframework.web.server.adapter.HttpWebHandlerAdapter",
+				LogLevel.INFO);
+	}
+
+	@Test
+	void postProcessEnvironmentWhenApplicationSetsTheRequestLoggerLevelThenItWins() {
+		this.properties.put("logging.level.org.springframework.web.server.adapter.HttpWebHandlerAdapter", "debug");
+		postProcess();
+
+		assertThat(loggingLevels()).containsEntry("org.springframework.web.server.adapter.HttpWebHandlerAdapter",
+				LogLevel.DEBUG);
+	}
+
+	private Map<String, LogLevel> loggingLevels() {
+		return Binder.get(this.environment)
+			.bind("logging.level", Bindable.mapOf(String.class, LogLevel.class))
+			.orElseGet(Map::of);
 	}
 
 	private Map<String, ClientRegistration> registrations() {
