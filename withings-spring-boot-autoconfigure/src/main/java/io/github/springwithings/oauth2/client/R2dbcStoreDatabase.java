@@ -12,17 +12,13 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.r2dbc.spi.ColumnMetadata;
-import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.Parameter;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Type;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataRetrievalFailureException;
@@ -50,13 +46,15 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	R2dbcStoreDatabase(ConnectionFactory connectionFactory) {
 		Assert.notNull(connectionFactory, "connectionFactory cannot be null");
 		this.connectionFactory = connectionFactory;
-		this.client = DatabaseClient.create(new BoundedElasticConnections(connectionFactory));
+		this.client = DatabaseClient.create(connectionFactory);
 	}
 
 	/**
 	 * Rows are copied as they arrive (on the driver's thread: an event loop with r2dbc-postgresql,
 	 * the pool's thread with r2dbc-pool) and mapped once awaited, on the caller's thread: mapping
-	 * looks up registrations and decrypts, which may block.
+	 * looks up registrations and decrypts, which may block. (The statements themselves are not
+	 * moved to another scheduler: the callers already hold {@code boundedElastic} threads while
+	 * they wait, and continuations queued behind them there would starve.)
 	 */
 	@Override
 	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {
@@ -202,25 +200,6 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 		@Override
 		public String toString() {
 			return "[secret]";
-		}
-
-	}
-
-	/**
-	 * Hands every new connection over to {@code boundedElastic}: r2dbc-pool completes an
-	 * acquisition on its own (non-blocking) thread, and r2dbc-h2 runs statements synchronously
-	 * on the thread that subscribes.
-	 */
-	private record BoundedElasticConnections(ConnectionFactory delegate) implements ConnectionFactory {
-
-		@Override
-		public Publisher<? extends Connection> create() {
-			return Mono.from(this.delegate.create()).publishOn(Schedulers.boundedElastic());
-		}
-
-		@Override
-		public ConnectionFactoryMetadata getMetadata() {
-			return this.delegate.getMetadata();
 		}
 
 	}
