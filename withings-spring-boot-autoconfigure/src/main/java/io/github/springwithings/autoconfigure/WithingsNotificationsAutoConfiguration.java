@@ -19,7 +19,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -99,7 +98,6 @@ public final class WithingsNotificationsAutoConfiguration {
 	static class ServletConfiguration {
 
 		@Bean
-		@ConditionalOnBean(WithingsNotificationReceiver.class)
 		@ConditionalOnMissingBean(name = "withingsNotificationFilterRegistration")
 		FilterRegistrationBean<WithingsNotificationFilter> withingsNotificationFilterRegistration(
 				WithingsNotificationReceiver receiver, Environment environment) {
@@ -118,7 +116,6 @@ public final class WithingsNotificationsAutoConfiguration {
 	static class ReactiveConfiguration {
 
 		@Bean
-		@ConditionalOnBean(WithingsNotificationReceiver.class)
 		@ConditionalOnMissingBean
 		WithingsNotificationWebFilter withingsNotificationWebFilter(WithingsNotificationReceiver receiver) {
 			return new WithingsNotificationWebFilter(receiver);

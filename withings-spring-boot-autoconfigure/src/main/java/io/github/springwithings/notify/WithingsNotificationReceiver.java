@@ -90,7 +90,7 @@ public final class WithingsNotificationReceiver {
 
 	private final Map<String, Instant> seen = new LinkedHashMap<>();
 
-	private List<IpAddressMatcher> allowedSources = List.of();
+	private volatile List<IpAddressMatcher> allowedSources = List.of();
 
 	private Duration duplicateWindow = Duration.ofHours(6);
 
