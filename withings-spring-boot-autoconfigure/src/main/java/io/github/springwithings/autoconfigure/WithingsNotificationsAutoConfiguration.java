@@ -46,9 +46,6 @@ import org.springframework.web.server.WebFilter;
 @EnableConfigurationProperties(WithingsNotificationProperties.class)
 public final class WithingsNotificationsAutoConfiguration {
 
-	/** Spring Security's servlet filter order ({@code spring.security.filter.order}) by default. */
-	static final int SECURITY_FILTER_ORDER = -100;
-
 	private static final Log logger = LogFactory.getLog(WithingsNotificationsAutoConfiguration.class);
 
 	@Bean
@@ -101,11 +98,8 @@ public final class WithingsNotificationsAutoConfiguration {
 		@ConditionalOnMissingBean(name = "withingsNotificationFilterRegistration")
 		FilterRegistrationBean<WithingsNotificationFilter> withingsNotificationFilterRegistration(
 				WithingsNotificationReceiver receiver, Environment environment) {
-			FilterRegistrationBean<WithingsNotificationFilter> registration = new FilterRegistrationBean<>(
-					new WithingsNotificationFilter(receiver));
-			registration.setName("withingsNotificationFilter");
-			registration.setOrder(securityFilterOrder(environment) - 1);
-			return registration;
+			return BeforeSpringSecurity.register(new WithingsNotificationFilter(receiver), "withingsNotificationFilter",
+					environment);
 		}
 
 	}
@@ -121,10 +115,6 @@ public final class WithingsNotificationsAutoConfiguration {
 			return new WithingsNotificationWebFilter(receiver);
 		}
 
-	}
-
-	static int securityFilterOrder(Environment environment) {
-		return environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER);
 	}
 
 }

@@ -73,11 +73,8 @@ public final class WithingsRedirectUriProbeAutoConfiguration {
 		@ConditionalOnMissingBean(name = "withingsRedirectUriHeadFilterRegistration")
 		FilterRegistrationBean<WithingsRedirectUriHeadFilter> withingsRedirectUriHeadFilterRegistration(
 				Environment environment) {
-			FilterRegistrationBean<WithingsRedirectUriHeadFilter> registration = new FilterRegistrationBean<>(
-					new WithingsRedirectUriHeadFilter(redirectPaths(environment)));
-			registration.setName("withingsRedirectUriHeadFilter");
-			registration.setOrder(WithingsNotificationsAutoConfiguration.securityFilterOrder(environment) - 1);
-			return registration;
+			return BeforeSpringSecurity.register(new WithingsRedirectUriHeadFilter(redirectPaths(environment)),
+					"withingsRedirectUriHeadFilter", environment);
 		}
 
 	}
