@@ -126,6 +126,14 @@ public final class InMemoryWithingsAuthorizedClientService
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
+		return removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue,
+				Reason.REFRESH_TOKEN_DEAD);
+	}
+
+	@Override
+	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue, Reason reason) {
+		Assert.notNull(reason, "reason cannot be null");
 		WithingsAuthorizedClient[] removed = new WithingsAuthorizedClient[1];
 		this.clients.computeIfPresent(new Key(registrationId, principalName), (key, current) -> {
 			removed[0] = Objects.equals(current.getRefreshTokenValue(), refreshTokenValue) ? current : null;
@@ -134,7 +142,7 @@ public final class InMemoryWithingsAuthorizedClientService
 		if (removed[0] == null) {
 			return false;
 		}
-		this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed[0]), Reason.REFRESH_TOKEN_DEAD));
+		this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed[0]), reason));
 		return true;
 	}
 

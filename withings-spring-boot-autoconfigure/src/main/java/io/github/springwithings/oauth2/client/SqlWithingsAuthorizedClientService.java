@@ -206,6 +206,14 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	@Override
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
+		return removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue,
+				Reason.REFRESH_TOKEN_DEAD);
+	}
+
+	@Override
+	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue, Reason reason) {
+		Assert.notNull(reason, "reason cannot be null");
 		Object hash = hash(refreshTokenValue);
 		for (int attempt = 1;; attempt++) {
 			// the row as it is removed (for the event), then a compare-and-delete of that very row
@@ -219,8 +227,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 					+ " AND refresh_token_hash = ? AND version = ?", registrationId, principalName, hash,
 					removed.version()) == 1) {
 				if (removed.client() != null) {
-					this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed.client()),
-							Reason.REFRESH_TOKEN_DEAD));
+					this.events.publish(new WithingsUserLostEvent(WithingsLinkedUser.of(removed.client()), reason));
 				}
 				return true;
 			}

@@ -3,6 +3,8 @@ package io.github.springwithings.oauth2.client;
 import java.time.Instant;
 import java.util.List;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -127,6 +129,21 @@ public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientS
 	 * @return whether it was removed
 	 */
 	boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName, String refreshTokenValue);
+
+	/**
+	 * Remove a client only if its current refresh token is still {@code refreshTokenValue}
+	 * (compare before remove), announcing the loss with {@code reason}. Stores that publish no
+	 * link events may keep the default, which ignores the reason.
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @param refreshTokenValue the refresh token that was declared dead
+	 * @param reason why the link is lost
+	 * @return whether it was removed
+	 */
+	default boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue, WithingsUserLostEvent.Reason reason) {
+		return removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+	}
 
 	/**
 	 * Remember that a code exchange (a fresh consent) issued this access token, with the Withings

@@ -3,6 +3,8 @@ package io.github.springwithings.oauth2.client;
 import java.time.Instant;
 import java.util.List;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -72,6 +74,13 @@ class ForwardingWithingsAuthorizedClientService implements WithingsAuthorizedCli
 	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 			String refreshTokenValue) {
 		return this.delegate.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+	}
+
+	@Override
+	public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+			String refreshTokenValue, WithingsUserLostEvent.Reason reason) {
+		return this.delegate.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue,
+				reason);
 	}
 
 	@Override

@@ -214,6 +214,23 @@ class WithingsLinkedUsersTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
+	void removeIfRefreshTokenWhenUnlinkedThenLostEventWithThatReason(String type) {
+		WithingsAuthorizedClientService store = store(type);
+		link(store, "alice", "36000001", "refresh-a", Instant.now());
+		this.events.clear();
+
+		assertThat(store.removeAuthorizedClientIfRefreshToken("withings", "alice", "older-refresh-token",
+				WithingsUserLostEvent.Reason.UNLINKED)).isFalse();
+		assertThat(store.removeAuthorizedClientIfRefreshToken("withings", "alice", "refresh-a",
+				WithingsUserLostEvent.Reason.UNLINKED)).isTrue();
+
+		assertThat(store.loadWithingsAuthorizedClient("withings", "alice")).isNull();
+		assertThat(this.events).singleElement().isInstanceOfSatisfying(WithingsUserLostEvent.class,
+				(lost) -> assertThat(lost.reason()).isEqualTo(WithingsUserLostEvent.Reason.UNLINKED));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
 	void saveWhenListenerFailsThenLinkStoredAndCallerNotFailed(String type) {
 		WithingsAuthorizedClientService store = store(type);
 		setPublisher(store, (event) -> {

@@ -1,0 +1,115 @@
+package io.github.springwithings.autoconfigure;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+
+/**
+ * Configuration of Withings notifications (webhooks).
+ */
+@ConfigurationProperties("withings.notifications")
+public class WithingsNotificationProperties {
+
+	/**
+	 * Public HTTPS URL Withings calls with notifications (none: no callback endpoint). The
+	 * application serves its path; Withings does not sign notifications, so end the path with a
+	 * long random segment: it is the shared secret, and logs show it masked.
+	 */
+	private String callbackUrl;
+
+	/**
+	 * Local path of the callback endpoint, when a proxy rewrites the path of the callback URL.
+	 * Defaults to the path of the callback URL.
+	 */
+	private String path;
+
+	/**
+	 * Notification categories (appli codes) subscribed for each linked user: 1 weight, 4 blood
+	 * pressure, 16 activity, 44 sleep, 46 user actions (unlink), 50/51 in and out of bed, ...
+	 */
+	private List<Integer> appli = new ArrayList<>(List.of(1, 46));
+
+	/**
+	 * Whether each user is subscribed to the categories when they link their account.
+	 */
+	private boolean subscribeOnLink = true;
+
+	/**
+	 * IP addresses or CIDR ranges allowed to call the callback endpoint; others get 403 (none:
+	 * every caller). Withings publishes its ranges as DNS TXT records: ipblock-notify.withings.net
+	 * and ipblock-front.withings.net (US medical cloud: ipblock-notify.us.withingsmed.net and
+	 * ipblock-front.us.withingsmed.net).
+	 */
+	private List<String> allowedSources = new ArrayList<>();
+
+	public String getCallbackUrl() {
+		return this.callbackUrl;
+	}
+
+	public void setCallbackUrl(String callbackUrl) {
+		this.callbackUrl = callbackUrl;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public List<Integer> getAppli() {
+		return this.appli;
+	}
+
+	public void setAppli(List<Integer> appli) {
+		this.appli = appli;
+	}
+
+	public boolean isSubscribeOnLink() {
+		return this.subscribeOnLink;
+	}
+
+	public void setSubscribeOnLink(boolean subscribeOnLink) {
+		this.subscribeOnLink = subscribeOnLink;
+	}
+
+	public List<String> getAllowedSources() {
+		return this.allowedSources;
+	}
+
+	public void setAllowedSources(List<String> allowedSources) {
+		this.allowedSources = allowedSources;
+	}
+
+	/**
+	 * The local path served: {@link #getPath()} when set, else the callback URL's.
+	 * @return the path, starting with {@code /}
+	 * @throws IllegalStateException when the callback URL is not an absolute http(s) URL or the
+	 * path does not start with {@code /}
+	 */
+	String resolvePath() {
+		URI uri;
+		try {
+			uri = URI.create(this.callbackUrl.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
+		}
+		if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+				|| uri.getHost() == null) {
+			throw new IllegalStateException(
+					"withings.notifications.callback-url must be an absolute https URL (Withings calls it)");
+		}
+		String resolved = StringUtils.hasText(this.path) ? this.path.trim()
+				: (StringUtils.hasLength(uri.getRawPath()) ? uri.getRawPath() : "/");
+		if (!resolved.startsWith("/")) {
+			throw new IllegalStateException("withings.notifications.path must start with '/'");
+		}
+		return resolved;
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.github.springwithings.notify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import io.github.springwithings.notify.WithingsNotificationReceiver.Reply;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.util.Assert;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Serves Withings' notification callback in a servlet application: on its exact path it answers
+ * by itself (the rest of the chain, Spring Security included, never sees the request: no
+ * session, no CSRF token, no login redirect); every other request passes by. Register it before
+ * Spring Security's filter. What it answers is decided by the {@link WithingsNotificationReceiver}.
+ */
+public final class WithingsNotificationFilter extends OncePerRequestFilter {
+
+	private final WithingsNotificationReceiver receiver;
+
+	/**
+	 * @param receiver what handles the notifications
+	 */
+	public WithingsNotificationFilter(WithingsNotificationReceiver receiver) {
+		Assert.notNull(receiver, "receiver cannot be null");
+		this.receiver = receiver;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String uri = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		return !uri.startsWith(contextPath) || !this.receiver.getPath().equals(uri.substring(contextPath.length()));
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Reply reply = this.receiver.beforeBody(request.getMethod(), request.getRemoteAddr(), request.getContentType(),
+				request.getContentLengthLong());
+		if (reply == null) {
+			byte[] body;
+			try (InputStream in = request.getInputStream()) {
+				body = in.readNBytes(WithingsNotificationReceiver.MAX_BODY_BYTES + 1);
+			}
+			reply = this.receiver.receive((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body);
+		}
+		response.setStatus(reply.status());
+		if (reply.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+			response.setHeader(HttpHeaders.ALLOW, WithingsNotificationReceiver.ALLOWED_METHODS);
+		}
+		byte[] message = reply.message().getBytes(StandardCharsets.UTF_8);
+		response.setContentLength(message.length);
+		if (message.length > 0) {
+			response.setContentType("text/plain;charset=UTF-8");
+			response.getOutputStream().write(message);
+		}
+	}
+
+}

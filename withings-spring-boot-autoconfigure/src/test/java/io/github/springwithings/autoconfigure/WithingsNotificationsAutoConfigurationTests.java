@@ -1,0 +1,178 @@
+package io.github.springwithings.autoconfigure;
+
+import java.util.concurrent.Executor;
+
+import io.github.springwithings.notify.WithingsNotificationFilter;
+import io.github.springwithings.notify.WithingsNotificationReceiver;
+import io.github.springwithings.notify.WithingsNotificationWebFilter;
+import io.github.springwithings.oauth2.client.web.WithingsRedirectUriHeadFilter;
+import io.github.springwithings.oauth2.client.web.server.WithingsRedirectUriHeadWebFilter;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WithingsNotificationsAutoConfigurationTests {
+
+	private static final String REGISTRATION = "spring.security.oauth2.client.registration.";
+
+	private static final String CALLBACK = "withings.notifications.callback-url=https://app.example.com/withings/notify/s3cret";
+
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
+			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+			TaskExecutionAutoConfiguration.class, WithingsNotificationsAutoConfiguration.class,
+			WithingsRedirectUriProbeAutoConfiguration.class);
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+				"withings.store.type=memory")
+		.withConfiguration(CONFIGURATIONS);
+
+	private final ReactiveWebApplicationContextRunner reactiveRunner = new ReactiveWebApplicationContextRunner()
+		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+				"withings.store.type=memory")
+		.withConfiguration(CONFIGURATIONS);
+
+	@Test
+	void autoConfigurationWhenNoCallbackUrlThenNoEndpointButRedirectUriHeadFilter() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsNotificationReceiver.class)
+				.doesNotHaveBean(WithingsNotificationProperties.class)
+				.hasBean("withingsRedirectUriHeadFilterRegistration");
+			assertThat(context.getBean("withingsRedirectUriHeadFilterRegistration", FilterRegistrationBean.class)
+				.getFilter()).isInstanceOf(WithingsRedirectUriHeadFilter.class);
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenCallbackUrlOnServletThenFilterBeforeSpringSecurityOnThePath() {
+		this.contextRunner.withPropertyValues(CALLBACK).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(WithingsNotificationReceiver.class).getPath()).isEqualTo("/withings/notify/s3cret");
+			FilterRegistrationBean<?> registration = context.getBean("withingsNotificationFilterRegistration",
+					FilterRegistrationBean.class);
+			assertThat(registration.getFilter()).isInstanceOf(WithingsNotificationFilter.class);
+			assertThat(registration.getOrder()).isEqualTo(-101);
+			assertThat(context).doesNotHaveBean(WithingsNotificationWebFilter.class)
+				.doesNotHaveBean(org.springframework.security.web.SecurityFilterChain.class);
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenSecurityFilterOrderMovedThenFilterStillJustBefore() {
+		this.contextRunner.withPropertyValues(CALLBACK, "spring.security.filter.order=10")
+			.run((context) -> assertThat(
+					context.getBean("withingsNotificationFilterRegistration", FilterRegistrationBean.class).getOrder())
+				.isEqualTo(9));
+	}
+
+	@Test
+	void autoConfigurationWhenPathSetThenItIsServed() {
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.path=/internal/withings")
+			.run((context) -> assertThat(context.getBean(WithingsNotificationReceiver.class).getPath())
+				.isEqualTo("/internal/withings"));
+	}
+
+	@Test
+	void autoConfigurationWhenPropertiesThenBound() {
+		this.contextRunner
+			.withPropertyValues(CALLBACK, "withings.notifications.appli=1,44,46",
+					"withings.notifications.subscribe-on-link=false")
+			.run((context) -> {
+				WithingsNotificationProperties properties = context.getBean(WithingsNotificationProperties.class);
+				assertThat(properties.getAppli()).containsExactly(1, 44, 46);
+				assertThat(properties.isSubscribeOnLink()).isFalse();
+			});
+		this.contextRunner.withPropertyValues(CALLBACK).run((context) -> {
+			WithingsNotificationProperties properties = context.getBean(WithingsNotificationProperties.class);
+			assertThat(properties.getAppli()).containsExactly(1, 46);
+			assertThat(properties.isSubscribeOnLink()).isTrue();
+			assertThat(properties.getAllowedSources()).isEmpty();
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenBadCallbackUrlOrSourcesThenStartupFails() {
+		this.contextRunner.withPropertyValues("withings.notifications.callback-url=/relative/path")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("withings.notifications.callback-url"));
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.allowed-sources=withings.net")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void autoConfigurationWhenCallbackUrlOnWebFluxThenWebFilterBeforeSpringSecurity() {
+		this.reactiveRunner.withPropertyValues(CALLBACK).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsNotificationWebFilter.class)
+				.hasSingleBean(WithingsRedirectUriHeadWebFilter.class)
+				.doesNotHaveBean("withingsNotificationFilterRegistration");
+			assertThat(context.getBean(WithingsNotificationWebFilter.class).getOrder()).isEqualTo(-101);
+		});
+	}
+
+	@Test
+	void receiverBeanIsConditionalOnMissingBean() {
+		this.contextRunner.withPropertyValues(CALLBACK)
+			.withUserConfiguration(OwnReceiverConfiguration.class)
+			.run((context) -> assertThat(context).getBean(WithingsNotificationReceiver.class)
+				.isSameAs(context.getBean(OwnReceiverConfiguration.class).receiver));
+	}
+
+	@Test
+	void autoConfigurationWhenNotAWebApplicationThenBacksOff() {
+		new ApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+					CALLBACK)
+			.withConfiguration(CONFIGURATIONS)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(WithingsNotificationReceiver.class));
+	}
+
+	@Test
+	void redirectPathWhenTemplatesThenPathOfTheRedirectUri() {
+		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath(
+				WithingsRedirectUriProbeAutoConfiguration.DEFAULT_REDIRECT_URI, "withings"))
+			.isEqualTo("/login/oauth2/code/withings");
+		assertThat(WithingsRedirectUriProbeAutoConfiguration
+			.redirectPath("{baseScheme}://{baseHost}{basePort}{basePath}/callback/{registrationId}", "w"))
+			.isEqualTo("/callback/w");
+		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath("https://app.example.com/cb/withings", "withings"))
+			.isEqualTo("/cb/withings");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReceiverConfiguration {
+
+		final WithingsNotificationReceiver receiver = new WithingsNotificationReceiver("/mine",
+				new io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService((id) -> null),
+				java.util.List.of("withings"), (event) -> {
+				}, (Executor) Runnable::run);
+
+		@Bean
+		WithingsNotificationReceiver withingsNotificationReceiver() {
+			return this.receiver;
+		}
+
+	}
+
+}
