@@ -215,8 +215,8 @@ public final class WithingsApi {
 		List<JsonNode> pages = new ArrayList<>();
 		Integer offset = 0;
 		while (offset != null) {
-			JsonNode page = WithingsDataCalls.Call.body(call(call.path(), call.action(), call.parameters(offset),
-					JsonNode.class));
+			JsonNode page = WithingsDataCalls.Call.page(call(call.path(), call.action(), call.parameters(offset),
+					String.class));
 			pages.add(page);
 			offset = call.nextOffset(page, pages.size(), offset);
 		}

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 import org.springframework.util.Assert;
@@ -28,6 +31,10 @@ final class WithingsDataCalls {
 
 	/** The latest offset from UTC: the last local day an instant can fall on. */
 	private static final ZoneOffset LATEST = ZoneOffset.ofHours(14);
+
+	private static final JsonMapper EXACT = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
 
 	private WithingsDataCalls() {
 	}
@@ -54,9 +61,20 @@ final class WithingsDataCalls {
 			return page;
 		}
 
-		/** A page body, {@code MissingNode} for none. */
-		static JsonNode body(JsonNode body) {
-			return (body != null) ? body : MissingNode.getInstance();
+		/**
+		 * A page body, read with every number exact ({@code BigDecimal} for decimals, so that
+		 * {@code 241.60} keeps its scale), {@code MissingNode} for none.
+		 */
+		static JsonNode page(String body) {
+			if (body == null || body.isBlank()) {
+				return MissingNode.getInstance();
+			}
+			try {
+				return EXACT.readTree(body);
+			}
+			catch (JacksonException ex) {
+				throw new WithingsApiException("Withings answered with a body that is not valid JSON", null);
+			}
 		}
 
 		/**

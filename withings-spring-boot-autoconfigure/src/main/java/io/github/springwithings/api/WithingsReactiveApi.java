@@ -209,8 +209,8 @@ public final class WithingsReactiveApi {
 	}
 
 	private Mono<List<JsonNode>> pages(WithingsDataCalls.Call<?> call, int offset, List<JsonNode> pages) {
-		return call(call.path(), call.action(), call.parameters(offset), JsonNode.class)
-			.defaultIfEmpty(WithingsDataCalls.Call.body(null))
+		return call(call.path(), call.action(), call.parameters(offset), String.class).defaultIfEmpty("")
+			.map(WithingsDataCalls.Call::page)
 			.flatMap((page) -> {
 				pages.add(page);
 				Integer next = call.nextOffset(page, pages.size(), offset);
