@@ -1,13 +1,11 @@
 package io.github.springwithings.api;
 
-import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import io.github.springwithings.web.client.WithingsRequestAttributes;
 import tools.jackson.databind.JsonNode;
@@ -20,8 +18,11 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Typed calls of the Withings API over a {@code RestClient} set up by the starter
- * ({@code withingsRestClient}: base URL, bearer token, envelope handling). {@link #getMeasures} is
- * the worked example; {@link #call} covers any other action.
+ * ({@code withingsRestClient}: base URL, bearer token, envelope handling): measures, activity,
+ * sleep summaries, workouts, ECG recordings and devices, each read to its last page
+ * ({@code more}/{@code offset}, at most {@link #MAX_PAGES}), by period or, for incremental sync,
+ * {@code lastupdate}. A notification's {@code startDate()} and {@code endDate()} can be passed
+ * straight to them. {@link #call} covers any other action.
  *
  * <pre class="code">
  * WithingsMeasures lastMonth = withingsApi.getMeasures(Instant.now().minus(30, DAYS), Instant.now(), WithingsMeasure.WEIGHT);
@@ -29,6 +30,13 @@ import org.springframework.web.client.RestClient;
  * </pre>
  */
 public final class WithingsApi {
+
+	/**
+	 * The most pages a typed call reads ({@code more}/{@code offset}) before giving up with a
+	 * {@link WithingsApiException}, so that a server that keeps answering {@code more} cannot hold
+	 * a caller forever: 100.
+	 */
+	public static final int MAX_PAGES = 100;
 
 	private final RestClient restClient;
 
@@ -67,42 +75,152 @@ public final class WithingsApi {
 	}
 
 	/**
-	 * {@code measure/getmeas} between two instants.
-	 * @param startDate the first instant (inclusive)
-	 * @param endDate the last instant (inclusive)
+	 * {@code measure/getmeas} between two instants, every page ({@code more}/{@code offset}) read
+	 * and merged in order, at most {@link #MAX_PAGES} pages.
+	 * @param startDate the first instant (inclusive), e.g. a notification's {@code startDate()}
+	 * @param endDate the last instant (inclusive), e.g. a notification's {@code endDate()}
 	 * @param measureTypes the measure types, all when empty
 	 * @return the measures
 	 */
 	public WithingsMeasures getMeasures(Instant startDate, Instant endDate, int... measureTypes) {
-		return measures(call("/measure", "getmeas", measuresParameters(startDate, endDate, measureTypes), JsonNode.class));
+		return fetch(WithingsDataCalls.measures(startDate, endDate, measureTypes));
 	}
 
-	/** The form of {@code getmeas}. */
-	static Map<String, String> measuresParameters(Instant startDate, Instant endDate, int... measureTypes) {
-		Map<String, String> parameters = new java.util.LinkedHashMap<>();
-		parameters.put("startdate", Long.toString(startDate.getEpochSecond()));
-		parameters.put("enddate", Long.toString(endDate.getEpochSecond()));
-		if (measureTypes.length > 0) {
-			parameters.put("meastypes",
-					Arrays.stream(measureTypes).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-		}
-		return parameters;
+	/**
+	 * {@code measure/getmeas} of the groups created or changed after {@code lastUpdate}
+	 * (Withings' incremental sync: pass the previous answer's {@link WithingsMeasures#lastModified()}),
+	 * every page read and merged, at most {@link #MAX_PAGES} pages.
+	 * @param lastUpdate the instant after which groups were created or changed
+	 * @param measureTypes the measure types, all when empty
+	 * @return the measures
+	 */
+	public WithingsMeasures getMeasuresUpdatedSince(Instant lastUpdate, int... measureTypes) {
+		return fetch(WithingsDataCalls.measuresSince(lastUpdate, measureTypes));
 	}
 
-	/** The body of a {@code getmeas} answer. */
-	static WithingsMeasures measures(JsonNode body) {
-		List<WithingsMeasureGroup> groups = new ArrayList<>();
-		for (JsonNode group : body.path("measuregrps")) {
-			List<WithingsMeasure> measures = new ArrayList<>();
-			for (JsonNode measure : group.path("measures")) {
-				measures.add(new WithingsMeasure(measure.path("type").asInt(),
-						BigDecimal.valueOf(measure.path("value").asLong(), -measure.path("unit").asInt())));
-			}
-			groups.add(new WithingsMeasureGroup(group.path("grpid").asLong(),
-					Instant.ofEpochSecond(group.path("date").asLong()), group.path("category").asInt(), measures));
+	/**
+	 * {@code v2/measure/getactivity} between two days ({@code startdateymd}, {@code enddateymd}),
+	 * every page read.
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return a row a day
+	 */
+	public List<WithingsActivity> getActivity(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.activity(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getactivity} of the days two instants can fall on in any time zone (a day
+	 * more on each side than in the user's), e.g. a notification's {@code startDate()} and
+	 * {@code endDate()}, every page read.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return a row a day
+	 */
+	public List<WithingsActivity> getActivity(Instant startDate, Instant endDate) {
+		return getActivity(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getactivity} of the days changed after {@code lastUpdate}, every page read.
+	 * @param lastUpdate the instant after which days were changed
+	 * @return a row a day
+	 */
+	public List<WithingsActivity> getActivityUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.activitySince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the nights attributed to two days, every page read (Withings
+	 * documents {@code more}/{@code offset} in the answer but no {@code offset} parameter: the
+	 * pages are asked with {@code offset} as for the other actions).
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return a summary a night
+	 */
+	public List<WithingsSleepSummary> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.sleepSummaries(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the days two instants can fall on in any time zone, e.g. a
+	 * notification's {@code startDate()} and {@code endDate()}.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return a summary a night
+	 */
+	public List<WithingsSleepSummary> getSleepSummaries(Instant startDate, Instant endDate) {
+		return getSleepSummaries(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the nights changed after {@code lastUpdate}.
+	 * @param lastUpdate the instant after which nights were changed
+	 * @return a summary a night
+	 */
+	public List<WithingsSleepSummary> getSleepSummariesUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.sleepSummariesSince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} between two days, every page read.
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return the workouts
+	 */
+	public List<WithingsWorkout> getWorkouts(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.workouts(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} of the days two instants can fall on in any time zone, e.g. a
+	 * notification's {@code startDate()} and {@code endDate()}.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return the workouts
+	 */
+	public List<WithingsWorkout> getWorkouts(Instant startDate, Instant endDate) {
+		return getWorkouts(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} changed after {@code lastUpdate}, every page read.
+	 * @param lastUpdate the instant after which workouts were changed
+	 * @return the workouts
+	 */
+	public List<WithingsWorkout> getWorkoutsUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.workoutsSince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/heart/list}: the ECG recordings between two instants, every page read.
+	 * @param startDate the first instant, e.g. a notification's {@code startDate()}
+	 * @param endDate the last instant, e.g. a notification's {@code endDate()}
+	 * @return the recordings
+	 */
+	public List<WithingsHeartRecording> getHeartRecordings(Instant startDate, Instant endDate) {
+		return fetch(WithingsDataCalls.heartRecordings(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/user/getdevice}: the user's devices.
+	 * @return the devices
+	 */
+	public List<WithingsDevice> getDevices() {
+		return fetch(WithingsDataCalls.devices());
+	}
+
+	/** Every page of a typed call, merged. */
+	private <T> T fetch(WithingsDataCalls.Call<T> call) {
+		List<JsonNode> pages = new ArrayList<>();
+		Integer offset = 0;
+		while (offset != null) {
+			JsonNode page = WithingsDataCalls.Call.page(call(call.path(), call.action(), call.parameters(offset),
+					String.class));
+			pages.add(page);
+			offset = call.nextOffset(page, pages.size(), offset);
 		}
-		return new WithingsMeasures(groups, body.path("more").asInt() != 0, body.path("offset").asInt(),
-				body.path("timezone").asString(null), Instant.ofEpochSecond(body.path("updatetime").asLong()));
+		return call.result(pages);
 	}
 
 	/** The form of an action. */

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +21,10 @@ import org.springframework.util.Assert;
  */
 public final class WithingsApiEnvelope {
 
-	private static final JsonMapper json = JsonMapper.builder().build();
+	/** Decimals read as {@code BigDecimal}: the body is passed on with Withings' digits, unrounded. */
+	private static final JsonMapper json = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
 
 	private final JsonNode root;
 

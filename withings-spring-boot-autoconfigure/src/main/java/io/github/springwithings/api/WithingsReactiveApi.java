@@ -1,6 +1,9 @@
 package io.github.springwithings.api;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -17,7 +20,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The reactive twin of {@link WithingsApi}, over a {@code WebClient} set up by the starter
  * ({@code withingsWebClient}: base URL, bearer token of the signed-in user or of the user named,
  * single-flight refresh, envelope handling, the shared rate limit), for WebFlux handlers and
- * reactive background work. Nothing blocks the subscribing thread.
+ * reactive background work. Nothing blocks the subscribing thread. The typed calls are those of
+ * {@link WithingsApi}, with the same paging ({@code more}/{@code offset}, at most
+ * {@link WithingsApi#MAX_PAGES} pages, one after the other) and the same answers.
  *
  * <pre class="code">
  * Mono&lt;WithingsMeasures&gt; lastMonth = withingsReactiveApi.getMeasures(Instant.now().minus(30, DAYS), Instant.now(), WithingsMeasure.WEIGHT);
@@ -63,16 +68,154 @@ public final class WithingsReactiveApi {
 	}
 
 	/**
-	 * {@code measure/getmeas} between two instants.
-	 * @param startDate the first instant (inclusive)
-	 * @param endDate the last instant (inclusive)
+	 * {@code measure/getmeas} between two instants, every page ({@code more}/{@code offset}) read
+	 * and merged in order, at most {@link WithingsApi#MAX_PAGES} pages.
+	 * @param startDate the first instant (inclusive), e.g. a notification's {@code startDate()}
+	 * @param endDate the last instant (inclusive), e.g. a notification's {@code endDate()}
 	 * @param measureTypes the measure types, all when empty
 	 * @return the measures
 	 */
 	public Mono<WithingsMeasures> getMeasures(Instant startDate, Instant endDate, int... measureTypes) {
-		return call("/measure", "getmeas", WithingsApi.measuresParameters(startDate, endDate, measureTypes),
-				JsonNode.class)
-			.map(WithingsApi::measures);
+		return fetch(WithingsDataCalls.measures(startDate, endDate, measureTypes));
+	}
+
+	/**
+	 * {@code measure/getmeas} of the groups created or changed after {@code lastUpdate}
+	 * (Withings' incremental sync: pass the previous answer's {@link WithingsMeasures#lastModified()}),
+	 * every page read and merged, at most {@link WithingsApi#MAX_PAGES} pages.
+	 * @param lastUpdate the instant after which groups were created or changed
+	 * @param measureTypes the measure types, all when empty
+	 * @return the measures
+	 */
+	public Mono<WithingsMeasures> getMeasuresUpdatedSince(Instant lastUpdate, int... measureTypes) {
+		return fetch(WithingsDataCalls.measuresSince(lastUpdate, measureTypes));
+	}
+
+	/**
+	 * {@code v2/measure/getactivity} between two days ({@code startdateymd}, {@code enddateymd}),
+	 * every page read.
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return a row a day
+	 */
+	public Mono<List<WithingsActivity>> getActivity(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.activity(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getactivity} of the days two instants can fall on in any time zone (a day
+	 * more on each side than in the user's), e.g. a notification's {@code startDate()} and
+	 * {@code endDate()}, every page read.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return a row a day
+	 */
+	public Mono<List<WithingsActivity>> getActivity(Instant startDate, Instant endDate) {
+		return getActivity(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getactivity} of the days changed after {@code lastUpdate}, every page read.
+	 * @param lastUpdate the instant after which days were changed
+	 * @return a row a day
+	 */
+	public Mono<List<WithingsActivity>> getActivityUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.activitySince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the nights attributed to two days, every page read (Withings
+	 * documents {@code more}/{@code offset} in the answer but no {@code offset} parameter: the
+	 * pages are asked with {@code offset} as for the other actions).
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return a summary a night
+	 */
+	public Mono<List<WithingsSleepSummary>> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.sleepSummaries(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the days two instants can fall on in any time zone, e.g. a
+	 * notification's {@code startDate()} and {@code endDate()}.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return a summary a night
+	 */
+	public Mono<List<WithingsSleepSummary>> getSleepSummaries(Instant startDate, Instant endDate) {
+		return getSleepSummaries(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/sleep/getsummary} of the nights changed after {@code lastUpdate}.
+	 * @param lastUpdate the instant after which nights were changed
+	 * @return a summary a night
+	 */
+	public Mono<List<WithingsSleepSummary>> getSleepSummariesUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.sleepSummariesSince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} between two days, every page read.
+	 * @param startDate the first day (inclusive)
+	 * @param endDate the last day (inclusive)
+	 * @return the workouts
+	 */
+	public Mono<List<WithingsWorkout>> getWorkouts(LocalDate startDate, LocalDate endDate) {
+		return fetch(WithingsDataCalls.workouts(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} of the days two instants can fall on in any time zone, e.g. a
+	 * notification's {@code startDate()} and {@code endDate()}.
+	 * @param startDate the first instant
+	 * @param endDate the last instant
+	 * @return the workouts
+	 */
+	public Mono<List<WithingsWorkout>> getWorkouts(Instant startDate, Instant endDate) {
+		return getWorkouts(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
+	}
+
+	/**
+	 * {@code v2/measure/getworkouts} changed after {@code lastUpdate}, every page read.
+	 * @param lastUpdate the instant after which workouts were changed
+	 * @return the workouts
+	 */
+	public Mono<List<WithingsWorkout>> getWorkoutsUpdatedSince(Instant lastUpdate) {
+		return fetch(WithingsDataCalls.workoutsSince(lastUpdate));
+	}
+
+	/**
+	 * {@code v2/heart/list}: the ECG recordings between two instants, every page read.
+	 * @param startDate the first instant, e.g. a notification's {@code startDate()}
+	 * @param endDate the last instant, e.g. a notification's {@code endDate()}
+	 * @return the recordings
+	 */
+	public Mono<List<WithingsHeartRecording>> getHeartRecordings(Instant startDate, Instant endDate) {
+		return fetch(WithingsDataCalls.heartRecordings(startDate, endDate));
+	}
+
+	/**
+	 * {@code v2/user/getdevice}: the user's devices.
+	 * @return the devices
+	 */
+	public Mono<List<WithingsDevice>> getDevices() {
+		return fetch(WithingsDataCalls.devices());
+	}
+
+	/** Every page of a typed call, merged. */
+	private <T> Mono<T> fetch(WithingsDataCalls.Call<T> call) {
+		return Mono.defer(() -> pages(call, 0, new ArrayList<>())).map(call::result);
+	}
+
+	private Mono<List<JsonNode>> pages(WithingsDataCalls.Call<?> call, int offset, List<JsonNode> pages) {
+		return call(call.path(), call.action(), call.parameters(offset), String.class).defaultIfEmpty("")
+			.map(WithingsDataCalls.Call::page)
+			.flatMap((page) -> {
+				pages.add(page);
+				Integer next = call.nextOffset(page, pages.size(), offset);
+				return (next != null) ? pages(call, next, pages) : Mono.just(pages);
+			});
 	}
 
 	/**

@@ -14,8 +14,20 @@ public enum SimulatorEndpoint {
 	/** {@code POST /v2/oauth2}, tokens. */
 	OAUTH2("/v2/oauth2"),
 
-	/** {@code POST /measure}, the data API. */
+	/** {@code POST /measure}, the data API ({@code getmeas}). */
 	MEASURE("/measure"),
+
+	/** {@code POST /v2/measure} ({@code getactivity}, {@code getworkouts}). */
+	MEASURE_V2("/v2/measure"),
+
+	/** {@code POST /v2/sleep} ({@code getsummary}). */
+	SLEEP("/v2/sleep"),
+
+	/** {@code POST /v2/heart} ({@code list}). */
+	HEART("/v2/heart"),
+
+	/** {@code POST /v2/user} ({@code getdevice}). */
+	USER("/v2/user"),
 
 	/** {@code POST /notify}, notification subscriptions. */
 	NOTIFY("/notify");

@@ -344,7 +344,7 @@ final class WithingsAdminApi implements AdminApiExtension {
 			}
 		}
 		throw new IllegalArgumentException("Unknown endpoint " + value + ": expected AUTHORIZE, SIGNATURE, OAUTH2, "
-				+ "MEASURE, NOTIFY or their paths");
+				+ "MEASURE, MEASURE_V2, SLEEP, HEART, USER, NOTIFY or their paths");
 	}
 
 	private static SimulatorFault fault(Map<String, Object> body) {

@@ -89,6 +89,8 @@ final class WithingsBackend {
 
 	private long nextRecordedGroupId = FIRST_RECORDED_GROUP_ID;
 
+	private int pageSize = SimulatorData.DEFAULT_PAGE_SIZE;
+
 	private String consentingUserId;
 
 	private String consentingAccount;
@@ -166,6 +168,7 @@ final class WithingsBackend {
 		this.recentRequests.clear();
 		this.tickets.clear();
 		this.recordedGroups.clear();
+		this.pageSize = SimulatorData.DEFAULT_PAGE_SIZE;
 		this.consentingUserId = null;
 		this.consentingAccount = null;
 		this.consentPage = this.consentPageByDefault;
@@ -647,21 +650,57 @@ final class WithingsBackend {
 
 	// --- data API -----------------------------------------------------------------------------
 
-	synchronized SimulatorResponse measure(String authorization, Map<String, String> form) {
+	/**
+	 * The data actions ({@code /measure getmeas}, {@code /v2/measure getactivity} and
+	 * {@code getworkouts}, {@code /v2/sleep getsummary}, {@code /v2/heart list},
+	 * {@code /v2/user getdevice}): a live access token (401), an action played here (2554), the
+	 * action's scope (214), valid parameters (503), then one page of the user's data.
+	 */
+	synchronized SimulatorResponse data(SimulatorEndpoint endpoint, String authorization, Map<String, String> form) {
 		this.counters.dataRequests.incrementAndGet();
 		AccessToken token = accessToken(authorization);
 		if (token == null) {
 			this.counters.unauthorizedDataRequests.incrementAndGet();
 			return SimulatorResponse.envelope(401, Map.of(), INVALID_TOKEN);
 		}
-		if (!token.scopes.contains("user.metrics")) {
-			return SimulatorResponse.envelope(214, Map.of(), "Unauthorized: missing scope user.metrics");
-		}
-		if (!"getmeas".equals(form.get("action"))) {
+		SimulatorData.Action action = SimulatorData.action(endpoint, form.get("action"));
+		if (action == null) {
 			return SimulatorResponse.envelope(2554, Map.of(), "Not implemented");
 		}
+		if (!token.scopes.contains(action.scope())) {
+			return SimulatorResponse.envelope(214, Map.of(), "Unauthorized: missing scope " + action.scope());
+		}
 		token.used = true;
-		return SimulatorResponse.envelope(0, measures(token.userId, form), null);
+		try {
+			return SimulatorResponse.envelope(0, dataBody(endpoint, action, token.userId, form), null);
+		}
+		catch (SimulatorData.InvalidParams ex) {
+			return SimulatorResponse.envelope(503, Map.of(), ex.getMessage());
+		}
+	}
+
+	private Map<String, Object> dataBody(SimulatorEndpoint endpoint, SimulatorData.Action action, String userId,
+			Map<String, String> form) {
+		Instant now = this.clock.instant();
+		return switch (endpoint) {
+			case MEASURE -> measures(action, userId, form);
+			case MEASURE_V2 -> SimulatorData.page(action, "getactivity".equals(form.get("action"))
+					? SimulatorData.activities(userId, now, SimulatorData.DayWindow.of(form))
+					: SimulatorData.workouts(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
+					Map.of());
+			case SLEEP -> SimulatorData.page(action,
+					SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
+					Map.of());
+			case HEART -> SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form,
+					this.pageSize, Map.of());
+			case USER -> Map.of("devices", SimulatorData.devices(userId, now));
+			default -> throw new IllegalStateException("Unexpected endpoint " + endpoint);
+		};
+	}
+
+	/** Rows per page of the paged data actions ({@code more}/{@code offset}). */
+	synchronized void setPageSize(int pageSize) {
+		this.pageSize = pageSize;
 	}
 
 	/**
@@ -692,10 +731,19 @@ final class WithingsBackend {
 	 * @return the group's date, in Unix seconds
 	 */
 	synchronized long recordWeight(String userId, long grams) {
+		return recordGroup(userId, List.of(new SimulatorMeasure(1, grams, -3)))[0];
+	}
+
+	/**
+	 * A measure group dated now (created and modified now), that {@code getmeas} shows from now on.
+	 * @return the group's date (Unix seconds) and its id
+	 */
+	synchronized long[] recordGroup(String userId, List<SimulatorMeasure> measures) {
 		long date = this.clock.instant().getEpochSecond();
-		Map<String, Object> group = weightGroup(this.nextRecordedGroupId++, date, grams);
+		long groupId = this.nextRecordedGroupId++;
+		Map<String, Object> group = measureGroup(groupId, date, measures);
 		this.recordedGroups.computeIfAbsent(userId, (key) -> new ArrayList<>()).add(group);
-		return date;
+		return new long[] { date, groupId };
 	}
 
 	private AccessToken accessToken(String authorization) {
@@ -709,40 +757,90 @@ final class WithingsBackend {
 		return token;
 	}
 
-	private Map<String, Object> measures(String userId, Map<String, String> form) {
+	private Map<String, Object> measures(SimulatorData.Action action, String userId, Map<String, String> form) {
 		// one weighing a day, the newest an hour ago: any 30-day window holds exactly 30 of them
 		Instant today = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
-		long start = parseLong(form.get("startdate"), Long.MIN_VALUE);
-		long end = parseLong(form.get("enddate"), Long.MAX_VALUE);
-		long seed = Long.parseLong(userId.replaceAll("\\D", "0"));
+		boolean range = form.containsKey("startdate") || form.containsKey("enddate");
+		Long lastUpdate = SimulatorData.optionalLong(form, "lastupdate");
+		if (range && lastUpdate != null) {
+			throw new SimulatorData.InvalidParams("startdate/enddate and lastupdate are exclusive");
+		}
+		long start = range ? SimulatorData.optionalLongOr(form, "startdate", Long.MIN_VALUE) : Long.MIN_VALUE;
+		long end = range ? SimulatorData.optionalLongOr(form, "enddate", Long.MAX_VALUE) : Long.MAX_VALUE;
+		Set<Integer> types = measureTypes(form);
+		long seed = SimulatorData.seed(userId);
 		List<Map<String, Object>> groups = new ArrayList<>();
 		for (int day = 0; day < 60; day++) {
 			long date = today.minus(Duration.ofDays(day)).getEpochSecond();
-			if (date < start || date > end) {
-				continue;
-			}
 			long grams = 70_000 + (seed % 10) * 1_000 + ((day * 7919L + seed) % 1_500) - day * 20L;
 			groups.add(weightGroup(seed * 1000 + day, date, grams));
 		}
-		for (Map<String, Object> group : this.recordedGroups.getOrDefault(userId, List.of())) {
+		groups.addAll(this.recordedGroups.getOrDefault(userId, List.of()));
+		List<Map<String, Object>> selected = new ArrayList<>();
+		for (Map<String, Object> group : groups) {
 			long date = (Long) group.get("date");
-			if (date >= start && date <= end) {
-				groups.add(group);
+			boolean inWindow = (lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
+					: date >= start && date <= end;
+			Map<String, Object> typed = inWindow ? withTypes(group, types) : null;
+			if (typed != null) {
+				selected.add(typed);
 			}
 		}
 		// newest first, as the generated ones
-		groups.sort(Comparator.comparing((Map<String, Object> group) -> (Long) group.get("date")).reversed());
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("updatetime", this.clock.instant().getEpochSecond());
-		body.put("timezone", "Europe/Paris");
-		body.put("measuregrps", groups);
-		body.put("more", 0);
-		body.put("offset", 0);
-		return body;
+		selected.sort(Comparator.comparing((Map<String, Object> group) -> (Long) group.get("date")).reversed());
+		Map<String, Object> head = new LinkedHashMap<>();
+		head.put("updatetime", this.clock.instant().getEpochSecond());
+		head.put("timezone", "Europe/Paris");
+		return SimulatorData.page(action, selected, form, this.pageSize, head);
+	}
+
+	/** {@code meastype} or {@code meastypes} (comma-separated), empty for all. */
+	private static Set<Integer> measureTypes(Map<String, String> form) {
+		Set<Integer> types = new TreeSet<>();
+		for (String name : List.of("meastype", "meastypes")) {
+			String value = form.get(name);
+			if (value == null) {
+				continue;
+			}
+			for (String type : value.split(",", -1)) {
+				try {
+					types.add(Integer.parseInt(type.trim()));
+				}
+				catch (NumberFormatException ex) {
+					throw new SimulatorData.InvalidParams(name);
+				}
+			}
+		}
+		return types;
+	}
+
+	/** The group with only the measures of those types, or {@code null} when none is left. */
+	private static Map<String, Object> withTypes(Map<String, Object> group, Set<Integer> types) {
+		if (types.isEmpty()) {
+			return group;
+		}
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> measures = ((List<Map<String, Object>>) group.get("measures")).stream()
+			.filter((measure) -> types.contains((Integer) measure.get("type")))
+			.toList();
+		if (measures.isEmpty()) {
+			return null;
+		}
+		Map<String, Object> copy = new LinkedHashMap<>(group);
+		copy.put("measures", measures);
+		return copy;
 	}
 
 	private static Map<String, Object> weightGroup(long groupId, long date, long grams) {
-		Map<String, Object> weight = Map.of("value", grams, "type", 1, "unit", -3, "algo", 0, "fm", 1);
+		return measureGroup(groupId, date, List.of(new SimulatorMeasure(1, grams, -3)));
+	}
+
+	private static Map<String, Object> measureGroup(long groupId, long date, List<SimulatorMeasure> values) {
+		List<Map<String, Object>> measures = new ArrayList<>();
+		for (SimulatorMeasure value : values) {
+			measures.add(Map.of("value", value.value(), "type", value.type(), "unit", value.unit(), "algo", 0, "fm",
+					1));
+		}
 		Map<String, Object> group = new LinkedHashMap<>();
 		group.put("grpid", groupId);
 		group.put("attrib", 0);
@@ -752,20 +850,11 @@ final class WithingsBackend {
 		group.put("category", 1);
 		group.put("deviceid", "a1b2c3d4");
 		group.put("hash_deviceid", "a1b2c3d4");
-		group.put("measures", List.of(weight));
+		group.put("measures", measures);
 		group.put("modelid", 5);
 		group.put("model", "Body Smart");
 		group.put("comment", null);
 		return group;
-	}
-
-	private static long parseLong(String value, long fallback) {
-		try {
-			return (value != null) ? Long.parseLong(value) : fallback;
-		}
-		catch (NumberFormatException ex) {
-			return fallback;
-		}
 	}
 
 	// --- helpers ------------------------------------------------------------------------------

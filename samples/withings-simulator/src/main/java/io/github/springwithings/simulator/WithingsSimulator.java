@@ -19,7 +19,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * <p>It plays the consent page ({@code /oauth2_user/authorize2}, auto-approving for a configurable
  * user, or an HTML form when {@link #setConsentPage(boolean) enabled}), nonces
  * ({@code /v2/signature}), tokens ({@code /v2/oauth2 action=requesttoken}), the
- * {@code /measure action=getmeas} data call and notification subscriptions ({@code /notify}), and
+ * data calls ({@code /measure getmeas} with paging and {@code lastupdate}, {@code /v2/measure getactivity}
+ * and {@code getworkouts}, {@code /v2/sleep getsummary}, {@code /v2/heart list}, {@code /v2/user getdevice},
+ * each with deterministic per-user data and its scope) and notification subscriptions ({@code /notify}), and
  * checks what real Withings checks: form-encoded
  * bodies, a registered client id, the secret or a single-use nonce with a valid HMAC signature,
  * single-use 30-second codes bound to their redirect URI, known comma-separated scopes, refresh
@@ -360,6 +362,36 @@ public final class WithingsSimulator implements AutoCloseable {
 		fields.put("startdate", Long.toString(date));
 		fields.put("enddate", Long.toString(date));
 		return new Weighed(date, this.notifications.notify(userId, 1, fields));
+	}
+
+	/**
+	 * A measure group of any types (documented or not), dated, created and modified now on the
+	 * simulator's clock, that {@code getmeas} returns from now on (also to {@code lastupdate}
+	 * calls). Nobody is notified.
+	 * @param userId the Withings user id (numeric)
+	 * @param measures the group's measures
+	 * @return the group's id ({@code grpid})
+	 */
+	public long recordMeasures(String userId, SimulatorMeasure... measures) {
+		requireUserId(userId);
+		if (measures.length == 0) {
+			throw new IllegalArgumentException("measures must not be empty");
+		}
+		return this.backend.recordGroup(userId, List.of(measures))[1];
+	}
+
+	/**
+	 * Rows per page of the paged data actions ({@code getmeas}, {@code getactivity},
+	 * {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list}): a page ends with
+	 * {@code more} 1 (or {@code true}) and the next {@code offset}. Large by default (nothing
+	 * pages); back to the default on {@link #reset()}.
+	 * @param pageSize rows per page, at least 1
+	 */
+	public void setPageSize(int pageSize) {
+		if (pageSize < 1) {
+			throw new IllegalArgumentException("pageSize must be at least 1");
+		}
+		this.backend.setPageSize(pageSize);
 	}
 
 	/**

@@ -130,7 +130,8 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 		return switch (endpoint) {
 			case SIGNATURE -> this.backend.signature(form);
 			case OAUTH2 -> this.backend.oauth2(form);
-			case MEASURE -> this.backend.measure(request.getHeader("Authorization"), form);
+			case MEASURE, MEASURE_V2, SLEEP, HEART, USER ->
+				this.backend.data(endpoint, request.getHeader("Authorization"), form);
 			case NOTIFY -> this.backend.notify(request.getHeader("Authorization"), form);
 			default -> SimulatorResponse.page(404, "Not found");
 		};

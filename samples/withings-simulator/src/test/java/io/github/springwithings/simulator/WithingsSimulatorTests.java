@@ -212,6 +212,91 @@ class WithingsSimulatorTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void getmeasWhenPageSizeSmallThenMoreAndOffsetUntilTheLastPage() throws Exception {
+		String accessToken = accessToken("user.metrics");
+		this.simulator.setPageSize(25);
+
+		Map<String, Object> first = body(getmeas(accessToken));
+		Map<String, Object> last = body(getmeas(accessToken, Map.of("offset", "50")));
+
+		assertThat((List<Object>) first.get("measuregrps")).hasSize(25);
+		assertThat(first).containsEntry("more", 1).containsEntry("offset", 25);
+		assertThat((List<Object>) last.get("measuregrps")).hasSize(10);
+		assertThat(last).containsEntry("more", 0).containsEntry("offset", 0);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void getmeasWhenLastUpdateThenOnlyGroupsModifiedAfterItIncludingSteppedOnScale() throws Exception {
+		String accessToken = accessToken("user.metrics");
+		long lastUpdate = this.simulator.clock().instant().getEpochSecond();
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+		this.simulator.stepOnScale("363", 71.25);
+
+		Map<String, Object> body = body(getmeas(accessToken, Map.of("lastupdate", Long.toString(lastUpdate))));
+
+		assertThat((List<Map<String, Object>>) body.get("measuregrps")).singleElement()
+			.satisfies((group) -> assertThat(((Number) group.get("modified")).longValue()).isEqualTo(lastUpdate + 1));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void dataWhenV2ActionsThenRowsPagedWithBooleanMore() throws Exception {
+		String accessToken = accessToken("user.activity");
+		this.simulator.setPageSize(5);
+
+		Map<String, Object> activity = body(
+				data("/v2/measure", accessToken, Map.of("action", "getactivity", "lastupdate", "0")));
+		Map<String, Object> sleep = body(data("/v2/sleep", accessToken,
+				Map.of("action", "getsummary", "startdateymd", "2000-01-01", "enddateymd", "2100-01-01")));
+		Map<String, Object> workouts = body(
+				data("/v2/measure", accessToken, Map.of("action", "getworkouts", "lastupdate", "0", "offset", "15")));
+		Map<String, Object> heart = body(data("/v2/heart", accessToken, Map.of("action", "list")));
+		Map<String, Object> devices = body(data("/v2/user", accessToken, Map.of("action", "getdevice")));
+
+		assertThat((List<Object>) activity.get("activities")).hasSize(5);
+		assertThat(activity).containsEntry("more", true).containsEntry("offset", 5);
+		assertThat((List<Object>) sleep.get("series")).hasSize(5);
+		assertThat((List<Object>) workouts.get("series")).hasSizeLessThanOrEqualTo(5);
+		assertThat(workouts).containsEntry("more", false).containsEntry("offset", 0);
+		assertThat((List<Map<String, Object>>) heart.get("series")).isNotEmpty()
+			.allSatisfy((row) -> assertThat(row).containsKeys("ecg", "heart_rate", "timestamp"));
+		assertThat((List<Object>) devices.get("devices")).hasSize(2);
+	}
+
+	@Test
+	void dataWhenParametersWrongThenStatus503() throws Exception {
+		String accessToken = accessToken("user.metrics,user.activity");
+		List<Map<String, String>> wrong = List.of(Map.of("action", "getactivity"),
+				Map.of("action", "getactivity", "startdateymd", "2026-01-01"),
+				Map.of("action", "getactivity", "startdateymd", "2026-01-01", "enddateymd", "2026-01-02", "lastupdate",
+						"0"),
+				Map.of("action", "getworkouts", "startdateymd", "01/01/2026", "enddateymd", "2026-01-02"),
+				Map.of("action", "getworkouts", "lastupdate", "yesterday"),
+				Map.of("action", "getactivity", "lastupdate", "0", "offset", "-1"));
+
+		for (Map<String, String> form : wrong) {
+			assertThat(data("/v2/measure", accessToken, form)).as(form.toString()).containsEntry("status", 503);
+		}
+		assertThat(getmeas(accessToken, Map.of("startdate", "0", "lastupdate", "0"))).containsEntry("status", 503);
+		assertThat(getmeas(accessToken, Map.of("meastypes", "1,weight"))).containsEntry("status", 503);
+	}
+
+	@Test
+	void dataWhenScopeMissingThen214AndWhenUnknownActionThen2554AndWhenTokenBadThen401() throws Exception {
+		String metricsOnly = accessToken("user.metrics");
+		String activityOnly = accessToken("user.activity");
+
+		assertThat(data("/v2/sleep", metricsOnly, Map.of("action", "getsummary", "lastupdate", "0")))
+			.containsEntry("status", 214);
+		assertThat(data("/v2/user", metricsOnly, Map.of("action", "getdevice"))).containsEntry("status", 214);
+		assertThat(getmeas(activityOnly)).containsEntry("status", 214);
+		assertThat(data("/v2/heart", activityOnly, Map.of("action", "get"))).containsEntry("status", 2554);
+		assertThat(data("/v2/heart", "not-a-token", Map.of("action", "list"))).containsEntry("status", 401);
+	}
+
+	@Test
 	void userIdWhenSwitchedToStringThenString() throws Exception {
 		this.simulator.setUserIdAsString(true);
 
@@ -326,18 +411,28 @@ class WithingsSimulatorTests {
 		return getmeas(accessToken, Map.of());
 	}
 
-	@SuppressWarnings("unchecked")
 	private Map<String, Object> getmeas(String accessToken, Map<String, String> parameters) throws Exception {
 		Map<String, String> form = new LinkedHashMap<>(parameters);
 		form.put("action", "getmeas");
+		return data("/measure", accessToken, form);
+	}
+
+	/** A data call: {@code form} (with its {@code action}) and a bearer token. */
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> data(String path, String accessToken, Map<String, String> form) throws Exception {
 		HttpResponse<String> response = this.http.send(HttpRequest
-			.newBuilder(URI.create(this.simulator.baseUrl() + "/measure"))
+			.newBuilder(URI.create(this.simulator.baseUrl() + path))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Authorization", "Bearer " + accessToken)
 			.POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return this.json.readValue(response.body(), Map.class);
+	}
+
+	private String accessToken(String scope) throws Exception {
+		String code = this.simulator.authorize(CLIENT_ID, REDIRECT_URI, scope);
+		return (String) body(post("/v2/oauth2", secretCodeExchange(code, REDIRECT_URI))).get("access_token");
 	}
 
 	@SuppressWarnings("unchecked")

@@ -132,10 +132,19 @@ public final class WithingsTestFixture {
 		return link(principalName, userId, true);
 	}
 
+	/** Sign a Withings user in who granted only {@code scope} (comma-separated). */
+	public OAuth2AuthorizedClient linkWithScope(String principalName, String userId, String scope) {
+		return link(principalName, userId, false, scope);
+	}
+
 	private OAuth2AuthorizedClient link(String principalName, String userId, boolean expired) {
+		return link(principalName, userId, expired, SCOPE);
+	}
+
+	private OAuth2AuthorizedClient link(String principalName, String userId, boolean expired, String scope) {
 		this.simulator.setConsentingUserId(userId);
 		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
-				SCOPE);
+				scope);
 		OAuth2AccessTokenResponse response = this.codeClient
 			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
 		OAuth2AccessToken accessToken = response.getAccessToken();
