@@ -11,6 +11,7 @@ import io.github.springwithings.notify.WithingsNotificationFilter;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationWebFilter;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -55,7 +56,8 @@ public final class WithingsNotificationsAutoConfiguration {
 			ObjectProvider<WithingsClientRegistrations> registrations, Environment environment,
 			ApplicationEventPublisher publisher,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> applicationTaskExecutor,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WithingsAuthorizedClients> authorizedClients) {
 		WithingsAuthorizedClientService store = authorizedClientService.getIfUnique();
 		if (store == null) {
 			throw new IllegalStateException("withings.notifications.callback-url is set, but there is no "
@@ -71,6 +73,7 @@ public final class WithingsNotificationsAutoConfiguration {
 						WithingsNotificationsAutoConfiguration::ownExecutor));
 		receiver.setAllowedSources(properties.getAllowedSources());
 		receiver.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		authorizedClients.ifAvailable(receiver::setAuthorizedClients);
 		return receiver;
 	}
 

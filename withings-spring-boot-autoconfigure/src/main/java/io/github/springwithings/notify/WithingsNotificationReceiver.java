@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -83,6 +84,8 @@ public final class WithingsNotificationReceiver {
 	private final List<String> registrationIds;
 
 	private final ApplicationEventPublisher publisher;
+
+	private WithingsAuthorizedClients authorizedClients;
 
 	private final Executor executor;
 
@@ -310,18 +313,36 @@ public final class WithingsNotificationReceiver {
 	private void publish(WithingsAuthorizedClient client, Notification notification) {
 		WithingsNotificationEvent event = notification.event(client.getRegistrationId(), client.getPrincipalName());
 		if (event.unlinked()) {
-			String refreshToken = client.getRefreshTokenValue();
-			boolean removed = refreshToken != null && this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-					client.getRegistrationId(), client.getPrincipalName(), refreshToken,
-					WithingsUserLostEvent.Reason.UNLINKED);
+			// late, or retried from before the user linked again: Withings says whether the link still works
+			if (this.authorizedClients != null && this.authorizedClients.verify(client.getRegistrationId(),
+					client.getPrincipalName(), WithingsUserLostEvent.Reason.UNLINKED)) {
+				count(Outcome.STALE_UNLINK, notification.appli());
+				logger.info("Withings notification " + notification + ": the user left (" + event.action()
+						+ "), but the link of '" + client.getPrincipalName()
+						+ "' still works (linked again since?): kept, not published");
+				return;
+			}
 			count(Outcome.UNLINKED, notification.appli());
-			logger.info("Withings notification " + notification + ": the user left ("
-					+ event.action() + "); " + (removed ? "link of '" + client.getPrincipalName() + "' removed"
-							: "the link of '" + client.getPrincipalName() + "' had changed or was gone, kept"));
+			logger.info("Withings notification " + notification + ": the user left (" + event.action() + "); "
+					+ ((this.authorizedClients != null) ? "link of '" + client.getPrincipalName() + "' removed"
+							: "link of '" + client.getPrincipalName() + "' left to its next refresh"));
 		}
 		this.publisher.publishEvent(event);
 		count(Outcome.PUBLISHED, notification.appli());
 		logger.debug("Withings notification " + notification + " published for '" + client.getPrincipalName() + "'");
+	}
+
+	/**
+	 * Check links with Withings on an unlink notification (set by the auto-configuration): one
+	 * refresh through the single flight; the link is removed (compare before remove) only when
+	 * Withings refuses its refresh token, and a notification whose link still works (a late one,
+	 * or a retry from before the user linked again) is dropped. Without it, an unlink removes
+	 * nothing here and the link goes at its next refresh.
+	 * @param authorizedClients the authorized clients
+	 */
+	public void setAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
+		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
+		this.authorizedClients = authorizedClients;
 	}
 
 	private synchronized boolean firstSeen(String key) {
@@ -384,8 +405,11 @@ public final class WithingsNotificationReceiver {
 		/** Published as a {@link WithingsNotificationEvent}. */
 		PUBLISHED,
 
-		/** An unlink or delete: the link was removed (or had changed already), then published. */
+		/** An unlink or delete that Withings confirmed (the refresh token is dead): link removed, published. */
 		UNLINKED,
+
+		/** An unlink or delete whose link still works (late, or from before a new link): kept, not published. */
+		STALE_UNLINK,
 
 		/** A retry of a notification seen already: acknowledged, not published again. */
 		DUPLICATE,

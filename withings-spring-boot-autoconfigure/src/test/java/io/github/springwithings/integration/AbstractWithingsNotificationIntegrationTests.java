@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.springwithings.notify.WithingsAppli;
 import io.github.springwithings.notify.WithingsNotificationEvent;
@@ -26,6 +25,7 @@ import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import io.github.springwithings.simulator.SimulatedBrowser;
 import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.WithingsSimulator;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +62,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 	@Autowired
 	Listener listener;
 
-	@Autowired
-	FirstHandOffGate gate;
 
 	final HttpClient http = HttpClient.newHttpClient();
 
@@ -98,7 +96,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		this.listener.events.clear();
 		this.listener.threads.clear();
 		this.listener.entered = new CountDownLatch(1);
-		this.gate.release = new CountDownLatch(1);
 		for (Outcome outcome : Outcome.values()) {
 			this.countsBefore.put(outcome, this.receiver.count(outcome));
 		}
@@ -112,7 +109,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 	@AfterEach
 	void release() {
 		this.listener.gate.countDown();
-		this.gate.release.countDown();
 		this.receiver.setAllowedSources(List.of("127.0.0.1/32", "::1/128"));
 	}
 
@@ -137,21 +133,17 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(counted(Outcome.ACCEPTED)).isOne();
 	}
 
+	/** Withings retries what it thinks failed: the same notification again is acknowledged, not published again. */
 	@Test
-	void notificationWhenFirstAckTooSlowAndWithingsRetriesThenPublishedOnce() throws Exception {
-		subscribe(1);
-		simulator().setNotificationAckTimeout(Duration.ofMillis(500));
-		this.gate.holdFirst.set(true);
+	void notificationWhenWithingsRetriesThenPublishedOnce() throws Exception {
+		String form = "userid=" + this.userId + "&appli=1&startdate=1767225600&enddate=1767225600";
 
-		simulator().stepOnScale(this.userId, 80.1);
-
-		// the first attempt is held past Withings' timeout; the immediate retry is acknowledged
-		assertThat(simulator().awaitAcknowledgedNotifications(1, Duration.ofSeconds(10))).isTrue();
-		this.gate.release.countDown();
+		assertThat(post(PATH, form).statusCode()).isEqualTo(200);
 		assertThat(nextEvent(WithingsNotificationEvent.class).userId()).isEqualTo(this.userId);
-		assertThat(simulator().deliveries()).extracting(SimulatorDelivery::outcome)
-			.containsExactly(SimulatorDelivery.Outcome.TIMEOUT, SimulatorDelivery.Outcome.ACKNOWLEDGED);
-		assertThat(counted(Outcome.DUPLICATE)).isOne();
+		assertThat(post(PATH, form).statusCode()).isEqualTo(200);
+
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counted(Outcome.DUPLICATE) == 1);
+		assertThat(counted(Outcome.ACCEPTED)).isOne();
 		assertThat(this.listener.events).isEmpty();
 	}
 
@@ -185,6 +177,23 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(event.action()).isEqualTo("unlink");
 		assertThat(event.unlinked()).isTrue();
 		assertThat(this.store.loadByUserId("withings", this.userId)).isNull();
+	}
+
+	/**
+	 * An unlink that arrives while the link works (late, or a retry from before the user linked
+	 * again): Withings is asked, the link is kept and nothing is published.
+	 */
+	@Test
+	void unlinkWhenTheLinkStillWorksThenKeptAndNotPublished() throws Exception {
+		int grants = simulator().counters().refreshTokenGrants();
+
+		assertThat(post(PATH, "userid=" + this.userId + "&appli=46&action=unlink").statusCode()).isEqualTo(200);
+
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counted(Outcome.STALE_UNLINK) == 1);
+		assertThat(this.store.loadByUserId("withings", this.userId)).isNotNull();
+		assertThat(simulator().counters().refreshTokenGrants()).as("Withings was asked").isEqualTo(grants + 1);
+		assertThat(counted(Outcome.UNLINKED)).isZero();
+		assertThat(this.listener.events).isEmpty();
 	}
 
 	@Test
@@ -279,35 +288,11 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 			return new Listener();
 		}
 
-		@Bean
-		FirstHandOffGate firstHandOffGate() {
-			return new FirstHandOffGate();
-		}
-
-		/** Boot's task executor, whose first hand-off can be held (a slow first acknowledgement). */
+		/** An application task executor of its own: the hand-off goes to it. */
 		@Bean(name = "applicationTaskExecutor")
-		Executor applicationTaskExecutor(FirstHandOffGate gate) {
-			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("notification-test-");
-			return (task) -> {
-				if (gate.holdFirst.compareAndSet(true, false)) {
-					try {
-						gate.release.await(30, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}
-				executor.execute(task);
-			};
+		Executor applicationTaskExecutor() {
+			return new SimpleAsyncTaskExecutor("notification-test-");
 		}
-
-	}
-
-	static class FirstHandOffGate {
-
-		final AtomicBoolean holdFirst = new AtomicBoolean();
-
-		volatile CountDownLatch release = new CountDownLatch(1);
 
 	}
 

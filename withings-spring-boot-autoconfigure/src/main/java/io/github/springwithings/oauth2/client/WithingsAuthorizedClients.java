@@ -16,6 +16,8 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
 import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEvent;
 
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -213,6 +215,27 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 * @return whether a valid access token is now stored; {@code false} when the link is gone
 	 */
 	public boolean renew(String registrationId, String principalName, String rejectedAuthorization) {
+		return renew(registrationId, principalName, rejectedAuthorization, WithingsUserLostEvent.Reason.REFRESH_TOKEN_DEAD);
+	}
+
+	/**
+	 * Ask Withings whether a link still works, as after an unlink notification, which may be a
+	 * late one or a retry from before the user linked again: refresh it now through the
+	 * single-flight refresh client; only when Withings refuses the refresh token is the link
+	 * removed (compare before remove), with {@code reason}. A failure that proves nothing (Withings
+	 * unreachable, 601) is thrown and removes nothing.
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @param reason why the link is lost when it is
+	 * @return whether the link still works; {@code false} when it is gone
+	 */
+	public boolean verify(String registrationId, String principalName, WithingsUserLostEvent.Reason reason) {
+		Assert.notNull(reason, "reason cannot be null");
+		return renew(registrationId, principalName, null, reason);
+	}
+
+	private boolean renew(String registrationId, String principalName, String rejectedAuthorization,
+			WithingsUserLostEvent.Reason reason) {
 		WithingsAuthorizedClient stored = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
 				principalName);
 		if (stored == null || stored.getRefreshTokenValue() == null) {
@@ -241,7 +264,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 				throw ex;
 			}
 			boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId,
-					principalName, stored.getRefreshTokenValue());
+					principalName, stored.getRefreshTokenValue(), reason);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Withings link of '" + principalName + "' "
 						+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
