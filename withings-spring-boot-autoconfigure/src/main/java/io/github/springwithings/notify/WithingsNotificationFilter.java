@@ -36,7 +36,7 @@ public final class WithingsNotificationFilter extends OncePerRequestFilter {
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		String contextPath = request.getContextPath();
-		return !uri.startsWith(contextPath) || !this.receiver.getPath().equals(uri.substring(contextPath.length()));
+		return !this.receiver.matches(uri, uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri);
 	}
 
 	@Override
@@ -48,6 +48,10 @@ public final class WithingsNotificationFilter extends OncePerRequestFilter {
 			byte[] body;
 			try (InputStream in = request.getInputStream()) {
 				body = in.readNBytes(WithingsNotificationReceiver.MAX_BODY_BYTES + 1);
+			}
+			catch (IOException ex) {
+				// a body that cannot be read is not a notification: 400, never a 500
+				body = new byte[0];
 			}
 			reply = this.receiver.receive((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body);
 		}

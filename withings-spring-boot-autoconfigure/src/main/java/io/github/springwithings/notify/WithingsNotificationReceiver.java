@@ -183,6 +183,18 @@ public final class WithingsNotificationReceiver {
 	}
 
 	/**
+	 * Whether a request is for the callback: its path within the application is the configured
+	 * one, or its whole path is (the path of {@code callback-url} includes the servlet context path
+	 * or the WebFlux base path).
+	 * @param fullPath the request's whole path
+	 * @param pathWithinApplication its path after the context or base path
+	 * @return whether it is for the callback
+	 */
+	public boolean matches(String fullPath, String pathWithinApplication) {
+		return this.path.equals(pathWithinApplication) || this.path.equals(fullPath);
+	}
+
+	/**
 	 * The local path of the callback: only that exact path is served.
 	 * @return the path
 	 */

@@ -47,12 +47,13 @@ public final class WithingsNotificationWebFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
-		if (!this.receiver.getPath().equals(request.getPath().pathWithinApplication().value())) {
+		if (!this.receiver.matches(request.getPath().value(), request.getPath().pathWithinApplication().value())) {
 			return chain.filter(exchange);
 		}
 		InetSocketAddress remote = request.getRemoteAddress();
 		Reply before = this.receiver.beforeBody(request.getMethod().name(),
-				(remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null,
+				(remote == null) ? null
+						: (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString(),
 				request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE), request.getHeaders().getContentLength());
 		if (before != null) {
 			return write(exchange.getResponse(), before);
@@ -62,6 +63,9 @@ public final class WithingsNotificationWebFilter implements WebFilter, Ordered {
 			.defaultIfEmpty(new byte[0])
 			.map(this.receiver::receive)
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.fromSupplier(() -> this.receiver.receive(null)))
+			// a body that cannot be read is not a notification: 400, never a 500
+			.onErrorResume((ex) -> !(ex instanceof DataBufferLimitException),
+					(ex) -> Mono.fromSupplier(() -> this.receiver.receive(new byte[0])))
 			.flatMap((reply) -> write(exchange.getResponse(), reply));
 	}
 

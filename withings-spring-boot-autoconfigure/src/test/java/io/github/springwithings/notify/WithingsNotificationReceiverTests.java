@@ -244,4 +244,17 @@ class WithingsNotificationReceiverTests {
 		return this.receiver.receive(body.getBytes(StandardCharsets.UTF_8));
 	}
 
+	/** Under a context path (or a WebFlux base path) the callback URL's path is the request's whole path. */
+	@Test
+	void matchesWhenTheConfiguredPathIsTheWholePathOrThePathWithinTheApplicationThenOnlyThatPath() {
+		assertThat(this.receiver.matches("/withings/notify/s3cret", "/withings/notify/s3cret")).isTrue();
+		assertThat(this.receiver.matches("/app/withings/notify/s3cret", "/withings/notify/s3cret")).isTrue();
+		WithingsNotificationReceiver underContextPath = new WithingsNotificationReceiver("/app/withings/notify/s3cret",
+				this.store, List.of("withings"), (event) -> {
+				}, Runnable::run);
+		assertThat(underContextPath.matches("/app/withings/notify/s3cret", "/withings/notify/s3cret")).isTrue();
+		assertThat(underContextPath.matches("/app/withings/notify/s3cret/", "/withings/notify/s3cret/")).isFalse();
+		assertThat(this.receiver.matches("/app/withings/notify/guess", "/withings/notify/guess")).isFalse();
+	}
+
 }
