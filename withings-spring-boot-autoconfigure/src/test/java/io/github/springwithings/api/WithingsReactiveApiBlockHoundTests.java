@@ -12,7 +12,7 @@ import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-import reactor.blockhound.BlockHound;
+import io.github.springwithings.oauth2.client.TestBlockHound;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -55,7 +55,7 @@ class WithingsReactiveApiBlockHoundTests {
 
 	@BeforeAll
 	static void installBlockHound() {
-		BlockHound.install();
+		TestBlockHound.install();
 	}
 
 	@BeforeEach

@@ -65,7 +65,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 
 	@BeforeAll
 	static void installBlockHound() {
-		BlockHound.install();
+		TestBlockHound.install();
 	}
 
 	@AfterEach
