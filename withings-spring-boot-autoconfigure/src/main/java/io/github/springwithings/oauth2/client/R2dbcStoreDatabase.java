@@ -37,6 +37,9 @@ import org.springframework.util.Assert;
  */
 final class R2dbcStoreDatabase implements StoreDatabase {
 
+	/** The stores' few statements, named once (every authorize runs one). */
+	private static final Map<String, String> NAMED = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final ConnectionFactory connectionFactory;
 
 	private final DatabaseClient client;
@@ -98,7 +101,7 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	}
 
 	private DatabaseClient.GenericExecuteSpec statement(String sql, Object[] args) {
-		DatabaseClient.GenericExecuteSpec spec = this.client.sql(named(sql));
+		DatabaseClient.GenericExecuteSpec spec = this.client.sql(NAMED.computeIfAbsent(sql, R2dbcStoreDatabase::named));
 		for (int i = 0; i < args.length; i++) {
 			Object arg = args[i];
 			String name = "p" + i;

@@ -23,6 +23,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * A browser for the WebFlux application: a real JDK HTTP client (HTTP/1.1) with a cookie jar
  * (the application's session), following redirects across the application and the simulator's
@@ -33,6 +36,9 @@ import java.util.concurrent.TimeoutException;
  * for diagnosis only: the request still fails after its timeout, nothing is retried.
  */
 final class ReactiveAppBrowser {
+
+	private static final Log logger = LogFactory.getLog(ReactiveAppBrowser.class);
+
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -184,7 +190,9 @@ final class ReactiveAppBrowser {
 			Files.writeString(dir.resolve("dump-" + Instant.now().toEpochMilli() + ".txt"), dump);
 		}
 		catch (IOException ex) {
-			System.err.println(dump);
+			// not the dump itself: its request URIs may carry an authorization code
+			logger.warn("A request got no answer after " + DUMP_AFTER + "; its thread dump could not be written to "
+					+ "target/hang-dumps (" + ex.getClass().getSimpleName() + ")");
 		}
 	}
 
