@@ -20,6 +20,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
 import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -106,6 +108,12 @@ public class ReactiveWithingsTestApplication {
 					.stream()
 					.map((group) -> group.measure(WithingsMeasure.WEIGHT).orElseThrow().value().toPlainString())
 					.collect(Collectors.joining(",")));
+		}
+
+		/** Spring's {@code @RegisteredOAuth2AuthorizedClient} in a WebFlux controller: when its access token expires. */
+		@GetMapping("/registered")
+		Mono<String> registered(@RegisteredOAuth2AuthorizedClient("withings") OAuth2AuthorizedClient client) {
+			return Mono.just(String.valueOf(client.getAccessToken().getExpiresAt()));
 		}
 
 		/** The CSRF token a page would put in its forms, as {@code header-name:token}. */

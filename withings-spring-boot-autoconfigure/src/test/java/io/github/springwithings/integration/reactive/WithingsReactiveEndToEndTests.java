@@ -191,6 +191,32 @@ class WithingsReactiveEndToEndTests {
 	}
 
 	/**
+	 * {@code @RegisteredOAuth2AuthorizedClient} in a WebFlux controller: an expired access token is
+	 * refreshed once, through the single flight, and stored before the controller gets it.
+	 */
+	@Test
+	void registeredAuthorizedClientWhenAccessTokenExpiredThenRefreshedOnceAndStoredBeforeUse() {
+		signIn();
+		OAuth2AuthorizedClient before = stored();
+		int refreshes = simulator.counters().refreshTokenGrants();
+		threeHoursPass();
+
+		HttpResponse<String> response = this.browser.get(app("/registered"));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 1);
+		OAuth2AuthorizedClient after = stored();
+		assertThat(after.getRefreshToken().getTokenValue()).isNotEqualTo(before.getRefreshToken().getTokenValue());
+		// the controller got the stored token (the database keeps microseconds)
+		assertThat(java.time.Instant.parse(response.body())).isCloseTo(after.getAccessToken().getExpiresAt(),
+				org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MILLIS));
+		assertThat(java.time.Instant.parse(this.browser.get(app("/registered")).body())).as("the same token, not refreshed")
+			.isCloseTo(java.time.Instant.parse(response.body()),
+					org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MILLIS));
+		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 1);
+	}
+
+	/**
 	 * 200 requests of one signed-in user whose access token has expired, each on a connection of
 	 * its own, through all three ways of calling Withings. The refresh answer is held at the
 	 * simulator until all 200 have reached the application (a latch, no sleep), so they are all in
