@@ -1,6 +1,7 @@
 package io.github.springwithings.autoconfigure;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +14,12 @@ import org.springframework.util.StringUtils;
 @ConfigurationProperties("withings.notifications")
 public class WithingsNotificationProperties {
 
+
 	/**
 	 * Public HTTPS URL Withings calls with notifications (none: no callback endpoint). The
 	 * application serves its path; Withings does not sign notifications, so end the path with a
-	 * long random segment: it is the shared secret, and logs show it masked.
+	 * long random segment: it is the shared secret, and logs show it masked. Port 0 stands for
+	 * the port the application's server listens on (local.server.port), for tests and local runs.
 	 */
 	private String callbackUrl;
 
@@ -33,9 +36,23 @@ public class WithingsNotificationProperties {
 	private List<Integer> appli = new ArrayList<>(List.of(1, 46));
 
 	/**
-	 * Whether each user is subscribed to the categories when they link their account.
+	 * Whether each user is subscribed to the categories when they link their account (in the
+	 * background; retried, never failing the sign-in).
 	 */
 	private boolean subscribeOnLink = true;
+
+	/**
+	 * Least time between two subscribe calls of an instance: Withings probes the callback URL
+	 * with HEAD on each.
+	 */
+	private Duration subscribeSpacing = Duration.ofSeconds(5);
+
+	/**
+	 * Delays before each retry of a subscribe-on-link that failed in a way a retry may mend
+	 * (293: Withings could not reach the callback URL; 601; Withings down).
+	 */
+	private List<Duration> subscribeRetryDelays = new ArrayList<>(List.of(Duration.ofMinutes(1),
+			Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6)));
 
 	/**
 	 * IP addresses or CIDR ranges allowed to call the callback endpoint; others get 403 (none:
@@ -77,6 +94,22 @@ public class WithingsNotificationProperties {
 		this.subscribeOnLink = subscribeOnLink;
 	}
 
+	public Duration getSubscribeSpacing() {
+		return this.subscribeSpacing;
+	}
+
+	public void setSubscribeSpacing(Duration subscribeSpacing) {
+		this.subscribeSpacing = subscribeSpacing;
+	}
+
+	public List<Duration> getSubscribeRetryDelays() {
+		return this.subscribeRetryDelays;
+	}
+
+	public void setSubscribeRetryDelays(List<Duration> subscribeRetryDelays) {
+		this.subscribeRetryDelays = subscribeRetryDelays;
+	}
+
 	public List<String> getAllowedSources() {
 		return this.allowedSources;
 	}
@@ -92,13 +125,7 @@ public class WithingsNotificationProperties {
 	 * path does not start with {@code /}
 	 */
 	String resolvePath() {
-		URI uri;
-		try {
-			uri = URI.create(this.callbackUrl.trim());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
-		}
+		URI uri = callbackUri();
 		if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
 				|| uri.getHost() == null) {
 			throw new IllegalStateException(
@@ -110,6 +137,40 @@ public class WithingsNotificationProperties {
 			throw new IllegalStateException("withings.notifications.path must start with '/'");
 		}
 		return resolved;
+	}
+
+	/**
+	 * The callback URL subscriptions name: port 0 replaced by the port the server listens on.
+	 * @param serverPort the port the server listens on, {@code null} when it does not (yet)
+	 * @return the URL
+	 * @throws IllegalStateException when the URL names port 0 and the server does not listen
+	 */
+	String resolveCallbackUrl(String serverPort) {
+		URI uri = callbackUri();
+		if (uri.getPort() != 0) {
+			return this.callbackUrl.trim();
+		}
+		if (!StringUtils.hasText(serverPort)) {
+			throw new IllegalStateException("withings.notifications.callback-url names port 0 (the server's port), "
+					+ "but the server does not listen yet");
+		}
+		try {
+			return new URI(uri.getScheme(), uri.getRawUserInfo(), uri.getHost(), Integer.parseInt(serverPort.trim()),
+					null, null, null).toString() + uri.getRawPath()
+					+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
+		}
+		catch (java.net.URISyntaxException ex) {
+			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
+		}
+	}
+
+	private URI callbackUri() {
+		try {
+			return URI.create(this.callbackUrl.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
+		}
 	}
 
 }

@@ -7,19 +7,26 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.notify.WithingsNotificationFilter;
+import io.github.springwithings.notify.WithingsNotifications;
+import io.github.springwithings.notify.WithingsReactiveNotifications;
+import io.github.springwithings.notify.WithingsSubscribeOnLink;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationWebFilter;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -36,20 +43,67 @@ import org.springframework.web.server.WebFilter;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * the Withings notification callback, when {@code withings.notifications.callback-url} is set:
- * a servlet filter or a WebFlux web filter, before Spring Security's, serving that exact path,
- * so that Boot's default security chain and the application's own both stay as they are.
+ * Withings notifications, when {@code withings.notifications.callback-url} is set: in web
+ * applications the callback (a servlet filter or a WebFlux web filter, before Spring Security's,
+ * serving that exact path, so that Boot's default security chain and the application's own both
+ * stay as they are); with the API clients the {@link WithingsNotifications} subscriptions client,
+ * its reactive face, and subscribe-on-link.
  */
 @AutoConfiguration(after = { WithingsAuthorizedClientServiceAutoConfiguration.class,
-		WithingsOAuth2ClientAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
-@ConditionalOnWebApplication
+		WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+		TaskExecutionAutoConfiguration.class })
 @ConditionalOnProperty("withings.notifications.callback-url")
 @EnableConfigurationProperties(WithingsNotificationProperties.class)
 public final class WithingsNotificationsAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WithingsNotificationsAutoConfiguration.class);
 
+	/**
+	 * The subscriptions client, subscribing to {@code callback-url} (port 0: the server's port,
+	 * known once it runs, read at each call).
+	 */
 	@Bean
+	@ConditionalOnBean({ WithingsApi.class, WithingsLinkedUsers.class })
+	@ConditionalOnMissingBean
+	WithingsNotifications withingsNotifications(WithingsApi withingsApi, WithingsLinkedUsers linkedUsers,
+			WithingsNotificationProperties properties, Environment environment) {
+		properties.resolvePath(); // fail at start-up on a URL that is not one
+		WithingsNotifications notifications = new WithingsNotifications(withingsApi, linkedUsers,
+				() -> properties.resolveCallbackUrl(environment.getProperty("local.server.port")));
+		if (!properties.getAppli().isEmpty()) {
+			notifications.setDefaultAppli(properties.getAppli());
+		}
+		notifications.setSpacing(properties.getSubscribeSpacing());
+		return notifications;
+	}
+
+	@Bean
+	@ConditionalOnBean(WithingsNotifications.class)
+	@ConditionalOnProperty(name = "withings.notifications.subscribe-on-link", havingValue = "true", matchIfMissing = true)
+	@ConditionalOnMissingBean
+	WithingsSubscribeOnLink withingsSubscribeOnLink(WithingsNotifications notifications,
+			WithingsNotificationProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+		WithingsSubscribeOnLink subscribeOnLink = new WithingsSubscribeOnLink(notifications);
+		subscribeOnLink.setRetryDelays(properties.getSubscribeRetryDelays());
+		subscribeOnLink.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return subscribeOnLink;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Mono.class)
+	static class ReactiveNotificationsConfiguration {
+
+		@Bean
+		@ConditionalOnBean({ WithingsApi.class, WithingsLinkedUsers.class }) // as withingsNotifications
+		@ConditionalOnMissingBean
+		WithingsReactiveNotifications withingsReactiveNotifications(WithingsNotifications notifications) {
+			return new WithingsReactiveNotifications(notifications);
+		}
+
+	}
+
+	@Bean
+	@ConditionalOnWebApplication
 	@ConditionalOnMissingBean
 	WithingsNotificationReceiver withingsNotificationReceiver(WithingsNotificationProperties properties,
 			ObjectProvider<WithingsAuthorizedClientService> authorizedClientService,

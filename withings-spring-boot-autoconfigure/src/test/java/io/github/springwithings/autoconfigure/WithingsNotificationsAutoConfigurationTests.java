@@ -1,10 +1,14 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.github.springwithings.notify.WithingsNotificationFilter;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationWebFilter;
+import io.github.springwithings.notify.WithingsNotifications;
+import io.github.springwithings.notify.WithingsReactiveNotifications;
+import io.github.springwithings.notify.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.web.WithingsRedirectUriHeadFilter;
 import io.github.springwithings.oauth2.client.web.server.WithingsRedirectUriHeadWebFilter;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class WithingsNotificationsAutoConfigurationTests {
 
@@ -31,7 +36,8 @@ class WithingsNotificationsAutoConfigurationTests {
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
 			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
-			TaskExecutionAutoConfiguration.class, WithingsNotificationsAutoConfiguration.class,
+			TaskExecutionAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+			WithingsNotificationsAutoConfiguration.class,
 			WithingsRedirectUriProbeAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -138,14 +144,81 @@ class WithingsNotificationsAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConfigurationWhenNotAWebApplicationThenBacksOff() {
+	void autoConfigurationWhenNotAWebApplicationThenNoCallbackButSubscriptions() {
 		new ApplicationContextRunner()
 			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
 					CALLBACK)
 			.withConfiguration(CONFIGURATIONS)
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(WithingsNotificationReceiver.class));
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsNotificationReceiver.class)
+				.hasSingleBean(WithingsNotifications.class)
+				.hasSingleBean(WithingsSubscribeOnLink.class));
+	}
+
+	@Test
+	void autoConfigurationWhenCallbackUrlThenSubscriptionsClientWithTheSettingsAndSubscribeOnLink() {
+		this.contextRunner
+			.withPropertyValues(CALLBACK, "withings.notifications.appli=1,44,46",
+					"withings.notifications.subscribe-spacing=2s",
+					"withings.notifications.subscribe-retry-delays=10s,1m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(WithingsSubscribeOnLink.class)
+					.hasSingleBean(WithingsReactiveNotifications.class);
+				WithingsNotifications notifications = context.getBean(WithingsNotifications.class);
+				assertThat(notifications.getDefaultAppli()).containsExactly(1, 44, 46);
+				assertThat(notifications.getCallbackUrl()).isEqualTo("https://app.example.com/withings/notify/s3cret");
+				assertThat(notifications.getRegistrationId()).isEqualTo("withings");
+				assertThat(context.getBean(WithingsNotificationProperties.class).getSubscribeSpacing())
+					.isEqualTo(Duration.ofSeconds(2));
+				assertThat(context.getBean(WithingsNotificationProperties.class).getSubscribeRetryDelays())
+					.containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1));
+			});
+		this.reactiveRunner.withPropertyValues(CALLBACK)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsNotifications.class)
+				.hasSingleBean(WithingsReactiveNotifications.class)
+				.hasSingleBean(WithingsSubscribeOnLink.class));
+	}
+
+	@Test
+	void autoConfigurationWhenSubscribeOnLinkOffThenSubscriptionsClientOnly() {
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.subscribe-on-link=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsNotifications.class)
+				.doesNotHaveBean(WithingsSubscribeOnLink.class));
+	}
+
+	@Test
+	void notificationsBeanIsConditionalOnMissingBean() {
+		this.contextRunner.withPropertyValues(CALLBACK)
+			.withBean("myNotifications", WithingsNotifications.class,
+					() -> new WithingsNotifications(new io.github.springwithings.api.WithingsApi(
+							org.springframework.web.client.RestClient.create()),
+							new io.github.springwithings.oauth2.client.WithingsLinkedUsers(
+									new io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService(
+											(id) -> null),
+									"withings"),
+							"https://mine.example.com/notify"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WithingsNotifications.class).hasBean("myNotifications");
+				assertThat(context.getBean(WithingsNotifications.class).getCallbackUrl())
+					.isEqualTo("https://mine.example.com/notify");
+			});
+	}
+
+	@Test
+	void resolveCallbackUrlWhenPortZeroThenTheServersPort() {
+		WithingsNotificationProperties properties = new WithingsNotificationProperties();
+		properties.setCallbackUrl("http://127.0.0.1:0/withings/notify/s3cret?x=1");
+		assertThat(properties.resolveCallbackUrl("8443")).isEqualTo("http://127.0.0.1:8443/withings/notify/s3cret?x=1");
+		assertThat(properties.resolvePath()).isEqualTo("/withings/notify/s3cret");
+		assertThatIllegalStateException().isThrownBy(() -> properties.resolveCallbackUrl(null))
+			.withMessageContaining("port 0");
+		properties.setCallbackUrl(" https://app.example.com/withings/notify/s3cret ");
+		assertThat(properties.resolveCallbackUrl(null)).isEqualTo("https://app.example.com/withings/notify/s3cret");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.springwithings.integration;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsMeasure;
+import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.notify.WithingsAppli;
+import io.github.springwithings.notify.WithingsNotifications;
+import io.github.springwithings.notify.WithingsSubscribeOnLink;
+import io.github.springwithings.notify.WithingsSubscription;
+import io.github.springwithings.notify.WithingsSubscriptionFailedEvent;
 import io.github.springwithings.notify.WithingsNotificationEvent;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationReceiver.Outcome;
@@ -24,6 +33,9 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import io.github.springwithings.simulator.SimulatedBrowser;
 import io.github.springwithings.simulator.SimulatorDelivery;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +54,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The notification callback end to end, over real HTTP: the simulator subscribes the app's
- * callback with a signed-in user's access token (after its {@code HEAD} probe), and delivers,
- * retries and unlinks as Withings does. Run on Tomcat and on Reactor Netty by the subclasses.
+ * Notifications end to end, over real HTTP: a user who signs in is subscribed in the background
+ * (subscribe-on-link, through {@link WithingsNotifications}, after the simulator's {@code HEAD}
+ * probe of the callback), and the simulator delivers, retries and unlinks as Withings does. Run
+ * on Tomcat and on Reactor Netty by the subclasses.
  */
 abstract class AbstractWithingsNotificationIntegrationTests {
 
@@ -62,6 +75,15 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 	@Autowired
 	Listener listener;
 
+	@Autowired
+	WithingsNotifications notifications;
+
+	@Autowired
+	WithingsSubscribeOnLink subscribeOnLink;
+
+	@Autowired
+	WithingsApi withingsApi;
+
 
 	final HttpClient http = HttpClient.newHttpClient();
 
@@ -76,9 +98,12 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 				() -> WithingsSimulator.DEFAULT_CLIENT_SECRET);
 		registry.add("withings.api-base-uri", simulator::baseUrl);
 		registry.add("withings.account-base-uri", simulator::baseUrl);
-		// the public URL behind a proxy; the test calls the app directly on that path
-		registry.add("withings.notifications.callback-url", () -> "https://app.example.com" + PATH);
+		// port 0: the port the server listens on, known once it runs
+		registry.add("withings.notifications.callback-url", () -> "http://127.0.0.1:0" + PATH);
 		registry.add("withings.notifications.allowed-sources", () -> "127.0.0.1/32,::1/128");
+		registry.add("withings.notifications.subscribe-spacing", () -> "0s");
+		registry.add("withings.rate-limit.requests-per-minute", () -> "600");
+		registry.add("withings.notifications.subscribe-retry-delays", () -> "200ms,200ms");
 	}
 
 	abstract WithingsSimulator simulator();
@@ -87,18 +112,35 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 	void signIn() {
 		simulator().reset();
 		simulator().consentAsNewUsers();
-		new SimulatedBrowser().signIn("http://127.0.0.1:" + this.port + "/oauth2/authorization/withings", null);
-		this.userId = this.store.findPage("withings", null, 100)
-			.stream()
-			.map(WithingsAuthorizedClient::getUserId)
-			.max(String::compareTo)
-			.orElseThrow();
+		this.userId = signInNewUser();
+		// subscribe-on-link: weight and user actions, in the background
+		awaitSubscriptions(this.userId, 1, 46);
 		this.listener.events.clear();
+		this.listener.failures.clear();
 		this.listener.threads.clear();
 		this.listener.entered = new CountDownLatch(1);
 		for (Outcome outcome : Outcome.values()) {
 			this.countsBefore.put(outcome, this.receiver.count(outcome));
 		}
+	}
+
+	/** Sign a new Withings user in through the app; their user id. */
+	String signInNewUser() {
+		HttpResponse<String> page = new SimulatedBrowser()
+			.signIn("http://127.0.0.1:" + this.port + "/oauth2/authorization/withings", null);
+		assertThat(page.statusCode()).as("signed in (the test app has no pages: 404 after the redirect)").isLessThan(500);
+		return this.store.findPage("withings", null, 100)
+			.stream()
+			.map(WithingsAuthorizedClient::getUserId)
+			.max(String::compareTo)
+			.orElseThrow();
+	}
+
+	void awaitSubscriptions(String userId, Integer... appli) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(simulator().subscriptions(userId)).extracting(SimulatorSubscription::appli)
+				.containsExactlyInAnyOrder(appli));
 	}
 
 	/** How many notifications had that outcome in this test. */
@@ -113,9 +155,57 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 	}
 
 	@Test
-	void stepOnScaleWhenSubscribedThenOneEventWithUserAndDatesOffTheRequestThread() throws Exception {
-		subscribe(1);
+	void signInWhenSubscribeOnLinkThenSubscribedToTheCallbackInTheBackgroundNeverDelayingTheSignIn()
+			throws Exception {
+		assertThat(simulator().subscriptions(this.userId)).extracting(SimulatorSubscription::callbackUrl)
+			.containsOnly("http://127.0.0.1:" + this.port + PATH);
+		assertThat(this.notifications.list(this.userId)).extracting(WithingsSubscription::appli)
+			.containsExactlyInAnyOrder(WithingsAppli.WEIGHT, WithingsAppli.USER_ACTION);
+		CountDownLatch listed = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// Withings holds the answer to the next /notify call (the new user's list) until released
+		simulator().injectFault(SimulatorEndpoint.NOTIFY, SimulatorFault.hold(listed, release));
+		try {
+			String second = signInNewUser();
 
+			assertThat(listed.await(10, TimeUnit.SECONDS)).as("the subscription has started").isTrue();
+			assertThat(simulator().subscriptions(second)).as("signed in while Withings holds the subscription").isEmpty();
+			release.countDown();
+			awaitSubscriptions(second, 1, 46);
+		}
+		finally {
+			release.countDown();
+		}
+		// subscribing again changes nothing; revoke and subscribe through the bean
+		assertThat(this.notifications.subscribe(this.userId)).isEmpty();
+		assertThat(this.notifications.revoke(this.userId, WithingsAppli.USER_ACTION)).isOne();
+		awaitSubscriptions(this.userId, 1);
+	}
+
+	/** Withings cannot reach the callback (its HEAD is refused): retried, reported, and the sign-in works. */
+	@Test
+	void signInWhenWithingsCannotReachTheCallbackThenRetriedReportedAndTheLinkKept() throws Exception {
+		long retries = this.subscribeOnLink.count(WithingsSubscribeOnLink.Outcome.RETRY);
+		this.receiver.setAllowedSources(List.of("192.0.2.0/24"));
+
+		String second = signInNewUser();
+
+		WithingsSubscriptionFailedEvent failed = this.listener.failures.poll(20, TimeUnit.SECONDS);
+		assertThat(failed).isNotNull();
+		assertThat(failed.user().userId()).isEqualTo(second);
+		assertThat(failed.appliCodes()).containsExactly(1, 46);
+		assertThat(failed.attempts()).isEqualTo(3);
+		assertThat(((WithingsApiException) failed.cause()).getStatus()).isEqualTo(293);
+		assertThat(this.subscribeOnLink.count(WithingsSubscribeOnLink.Outcome.RETRY) - retries).isEqualTo(2);
+		assertThat(this.store.loadByUserId("withings", second)).as("the link works").isNotNull();
+		assertThat(simulator().subscriptions(second)).isEmpty();
+
+		this.receiver.setAllowedSources(List.of("127.0.0.1/32", "::1/128"));
+		assertThat(this.notifications.subscribe(second)).hasSize(2);
+	}
+
+	@Test
+	void stepOnScaleWhenSubscribedThenOneEventWithUserAndDatesOffTheRequestThread() throws Exception {
 		assertThat(simulator().stepOnScale(this.userId, 72.5)).isOne();
 
 		assertThat(simulator().awaitAcknowledgedNotifications(1, Duration.ofSeconds(10))).isTrue();
@@ -131,6 +221,14 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(event.unlinked()).isFalse();
 		assertThat(this.listener.threads).singleElement().asString().doesNotContain("http-nio").doesNotContain("reactor-http");
 		assertThat(counted(Outcome.ACCEPTED)).isOne();
+
+		// the app fetches exactly the new measure: the notification's dates, straight
+		WithingsMeasures added = this.withingsApi.forUser(event.userId())
+			.getMeasures(event.startDate(), event.endDate(), WithingsMeasure.WEIGHT);
+		assertThat(added.groups()).singleElement()
+			.satisfies((group) -> assertThat(group.measure(WithingsMeasure.WEIGHT)).get()
+				.extracting(WithingsMeasure::value)
+				.isEqualTo(new BigDecimal("72.500")));
 	}
 
 	/** Withings retries what it thinks failed: the same notification again is acknowledged, not published again. */
@@ -149,7 +247,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 
 	@Test
 	void notificationWhenListenerIsSlowThenAcknowledgedAtOnce() throws Exception {
-		subscribe(1);
 		this.listener.gate = new CountDownLatch(1);
 
 		simulator().stepOnScale(this.userId, 65.0);
@@ -164,7 +261,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 
 	@Test
 	void unlinkWhenSubscribedToUserActionsThenLinkRemovedAndAnnounced() throws Exception {
-		subscribe(46);
 
 		assertThat(simulator().unlink(this.userId)).isOne();
 
@@ -241,22 +337,6 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(this.listener.events).isEmpty();
 	}
 
-	private void subscribe(int appli) throws Exception {
-		String accessToken = this.store.loadByUserId("withings", this.userId)
-			.getAuthorizedClient()
-			.getAccessToken()
-			.getTokenValue();
-		String callback = "http://127.0.0.1:" + this.port + PATH;
-		HttpResponse<String> subscribed = this.http.send(HttpRequest.newBuilder(URI.create(simulator().baseUrl() + "/notify"))
-			.header("Authorization", "Bearer " + accessToken)
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("action=subscribe&appli=" + appli + "&callbackurl="
-					+ java.net.URLEncoder.encode(callback, StandardCharsets.UTF_8)))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(subscribed.body()).contains("\"status\":0");
-		assertThat(simulator().subscriptions(this.userId)).hasSize(1);
-	}
-
 	private HttpResponse<String> post(String path, String form) throws Exception {
 		return send("POST", path, "application/x-www-form-urlencoded", form);
 	}
@@ -317,6 +397,13 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		@EventListener
 		void onLost(WithingsUserLostEvent event) {
 			this.events.add(event);
+		}
+
+		final BlockingQueue<WithingsSubscriptionFailedEvent> failures = new LinkedBlockingQueue<>();
+
+		@EventListener
+		void onSubscriptionFailed(WithingsSubscriptionFailedEvent event) {
+			this.failures.add(event);
 		}
 
 	}

@@ -140,6 +140,14 @@ public final class WithingsLinkedUsers {
 	}
 
 	/**
+	 * The Withings registration used when none is named.
+	 * @return the registration id
+	 */
+	public String getDefaultRegistrationId() {
+		return this.defaultRegistrationId;
+	}
+
+	/**
 	 * Set how many users {@link #stream()} reads per query (100 by default).
 	 * @param pageSize the page size
 	 */
