@@ -45,11 +45,13 @@ public final class WithingsApiClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	WithingsRestClientConfigurer withingsRestClientConfigurer(WithingsAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties,
+			WithingsRestClientBuilders restClientBuilders,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		WithingsRestClientConfigurer configurer = new WithingsRestClientConfigurer(authorizedClients,
 				authorizedClientService);
 		configurer.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
 		configurer.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		restClientBuilders.ifRateBudget(configurer::setRateBudget);
 		return configurer;
 	}
 
@@ -75,7 +77,7 @@ public final class WithingsApiClientAutoConfiguration {
 			filter.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
 			filter.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 			if (rateLimit.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
-				filter.setPermitReservations(limiter::reservePermission, limiter.getMaxWait());
+				filter.setRateBudget(limiter.getBudget(), limiter.getMaxWait());
 			}
 			return filter;
 		}

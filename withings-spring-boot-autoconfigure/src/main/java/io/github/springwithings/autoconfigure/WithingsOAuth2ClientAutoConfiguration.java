@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.micrometer.observation.ObservationRegistry;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
 import io.github.springwithings.oauth2.client.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsSweepLog;
+import io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore;
+import io.github.springwithings.oauth2.client.R2dbcWithingsRateBudgetStore;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsNonceClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
 import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
@@ -24,6 +27,7 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -40,6 +44,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
@@ -70,6 +75,9 @@ import org.springframework.web.client.RestClient;
 @EnableConfigurationProperties(WithingsProperties.class)
 public final class WithingsOAuth2ClientAutoConfiguration {
 
+	/** Name of the bean of the shared rate budget's store (a Bucket4j {@code ProxyManager<String>}). */
+	public static final String WITHINGS_RATE_BUDGET_STORE = "withingsRateBudgetStore";
+
 	@Bean
 	@ConditionalOnMissingBean
 	WithingsRestClientBuilders withingsRestClientBuilders(ObjectProvider<RestClient.Builder> restClientBuilder,
@@ -84,16 +92,57 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		return WithingsClientRegistrations.withIds(WithingsRegistrationIds.find(environment));
 	}
 
+	/**
+	 * Keeps a nonce ready in signature mode, so that a refresh or code exchange costs one call to
+	 * Withings; fetched ahead on threads of its own, replaced every {@code withings.nonce.max-age}.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "withings.client-authentication", havingValue = "signature", matchIfMissing = true)
+	@ConditionalOnProperty(name = "withings.nonce.prefetch", havingValue = "true", matchIfMissing = true)
+	@ConditionalOnMissingBean
+	WithingsNoncePrefetcher withingsNoncePrefetcher(WithingsClientRegistrations registrations,
+			WithingsProperties properties, WithingsRestClientBuilders restClientBuilders,
+			ObjectProvider<ClientRegistrationRepository> clientRegistrationRepository,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		WithingsNonceClient nonceClient = new WithingsNonceClient(restClientBuilders.create().build());
+		nonceClient.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("withings-nonce-");
+		executor.setDaemon(true);
+		executor.setConcurrencyLimit(2);
+		WithingsNoncePrefetcher prefetcher = new WithingsNoncePrefetcher(nonceClient, () -> {
+			ClientRegistrationRepository repository = clientRegistrationRepository.getIfAvailable();
+			return (repository == null) ? List.of()
+					: registrations.getRegistrationIds()
+						.stream()
+						.map(repository::findByRegistrationId)
+						.filter(java.util.Objects::nonNull)
+						.toList();
+		}, executor);
+		prefetcher.setMaxAge(properties.getNonce().getMaxAge());
+		return prefetcher;
+	}
+
+	/** Fetches the first nonces at start-up, then replaces old ones every minute. */
+	@Bean
+	@ConditionalOnBean(WithingsNoncePrefetcher.class)
+	WithingsSchedule withingsNonceSchedule(WithingsNoncePrefetcher prefetcher) {
+		return new WithingsSchedule("withings-nonces", (carryOn) -> prefetcher.refreshStale(), Duration.ofSeconds(1),
+				Duration.ofMinutes(1));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsAuthorizationCodeTokenResponseClient(
 			WithingsClientRegistrations registrations, WithingsProperties properties,
 			WithingsRestClientBuilders restClientBuilders,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WithingsNoncePrefetcher> noncePrefetcher) {
 		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
 			.authorizationCode(registrations, properties.getClientAuthentication(), restClientBuilders.create());
 		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		restClientBuilders.ifRateBudget(client::setRateBudget);
+		noncePrefetcher.ifAvailable(client::setNoncePrefetcher);
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			return new UserIdRememberingTokenResponseClient(client, store);
 		}
@@ -110,10 +159,13 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			WithingsClientRegistrations registrations, WithingsProperties properties,
 			WithingsRestClientBuilders restClientBuilders,
 			ObjectProvider<OAuth2AuthorizedClientService> authorizedClientService,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<WithingsNoncePrefetcher> noncePrefetcher) {
 		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
 			.refreshToken(registrations, properties.getClientAuthentication(), restClientBuilders.create());
 		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		restClientBuilders.ifRateBudget(client::setRateBudget);
+		noncePrefetcher.ifAvailable(client::setNoncePrefetcher);
 		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
 			SingleFlightRefreshTokenResponseClient singleFlight = new SingleFlightRefreshTokenResponseClient(client,
 					store, registrations);
@@ -255,25 +307,66 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.github.resilience4j.ratelimiter.RateLimiter")
+	@ConditionalOnClass(name = "io.github.bucket4j.Bucket")
 	@ConditionalOnProperty(name = "withings.rate-limit.enabled", havingValue = "true", matchIfMissing = true)
 	static class RateLimitConfiguration {
 
+		/**
+		 * The rate budget: in the store's database when there is a shared one
+		 * ({@code withingsRateBudgetStore}) and the scope is not {@code instance}, else in memory.
+		 */
 		@Bean
-		@ConditionalOnMissingBean(name = "withingsRateLimiter")
-		RateLimiter withingsRateLimiter(WithingsProperties properties) {
+		@ConditionalOnMissingBean
+		WithingsRateBudget withingsRateBudget(WithingsProperties properties,
+				@Qualifier(WITHINGS_RATE_BUDGET_STORE) ObjectProvider<ProxyManager<String>> store) {
 			WithingsProperties.RateLimit rateLimit = properties.getRateLimit();
-			return RateLimiter.of("withings", RateLimiterConfig.custom()
-				.limitForPeriod(1)
-				.limitRefreshPeriod(Duration.ofMinutes(1).dividedBy(Math.max(1, rateLimit.getRequestsPerMinute())))
-				.timeoutDuration(rateLimit.getMaxWait())
-				.build());
+			ProxyManager<String> shared = (rateLimit.getScope() != WithingsProperties.RateLimit.Scope.INSTANCE)
+					? store.getIfAvailable() : null;
+			if (rateLimit.getScope() == WithingsProperties.RateLimit.Scope.CLUSTER && shared == null) {
+				throw new IllegalStateException("withings.rate-limit.scope=cluster needs the jdbc or r2dbc store "
+						+ "(withings.store.type) to share the rate budget through; with the memory store set "
+						+ "withings.rate-limit.scope=instance");
+			}
+			if (shared != null) {
+				return WithingsRateBudget.shared(shared, rateLimit.getRequestsPerMinute(), rateLimit.getBurst());
+			}
+			return WithingsRateBudget.local(rateLimit.getRequestsPerMinute(), rateLimit.getBurst(),
+					java.time.Clock.systemUTC());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "withingsRateLimitInterceptor")
-		ClientHttpRequestInterceptor withingsRateLimitInterceptor(@Qualifier("withingsRateLimiter") RateLimiter rateLimiter) {
-			return new WithingsRateLimitInterceptor(rateLimiter);
+		ClientHttpRequestInterceptor withingsRateLimitInterceptor(WithingsRateBudget rateBudget,
+				WithingsProperties properties) {
+			return new WithingsRateLimitInterceptor(rateBudget, properties.getRateLimit().getMaxWait());
+		}
+
+		/** The shared budget's table on the JDBC store's data source (the store's schema creates it). */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcOperations")
+		@ConditionalOnBean(name = "jdbcWithingsAuthorizedClientService")
+		static class JdbcRateBudgetStoreConfiguration {
+
+			@Bean(WITHINGS_RATE_BUDGET_STORE)
+			@ConditionalOnMissingBean(name = WITHINGS_RATE_BUDGET_STORE)
+			JdbcWithingsRateBudgetStore withingsRateBudgetStore(javax.sql.DataSource dataSource) {
+				return new JdbcWithingsRateBudgetStore(dataSource);
+			}
+
+		}
+
+		/** The shared budget's table on the R2DBC store's connection factory. */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.r2dbc.core.DatabaseClient")
+		@ConditionalOnBean(name = "r2dbcWithingsAuthorizedClientService")
+		static class R2dbcRateBudgetStoreConfiguration {
+
+			@Bean(WITHINGS_RATE_BUDGET_STORE)
+			@ConditionalOnMissingBean(name = WITHINGS_RATE_BUDGET_STORE)
+			R2dbcWithingsRateBudgetStore withingsRateBudgetStore(io.r2dbc.spi.ConnectionFactory connectionFactory) {
+				return new R2dbcWithingsRateBudgetStore(connectionFactory);
+			}
+
 		}
 
 	}

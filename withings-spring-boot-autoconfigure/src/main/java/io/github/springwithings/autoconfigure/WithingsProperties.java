@@ -36,6 +36,8 @@ public class WithingsProperties {
 
 	private final Refresh refresh = new Refresh();
 
+	private final Nonce nonce = new Nonce();
+
 	private final Recovery recovery = new Recovery();
 
 	private final Api api = new Api();
@@ -70,6 +72,10 @@ public class WithingsProperties {
 		this.clientAuthentication = clientAuthentication;
 	}
 
+	public Nonce getNonce() {
+		return this.nonce;
+	}
+
 	public Refresh getRefresh() {
 		return this.refresh;
 	}
@@ -100,6 +106,41 @@ public class WithingsProperties {
 
 	public void setDemoMode(boolean demoMode) {
 		this.demoMode = demoMode;
+	}
+
+	/**
+	 * Nonces of signed calls (signature mode).
+	 */
+	public static class Nonce {
+
+		/**
+		 * Whether a nonce is kept ready in signature mode, so that a refresh or a code exchange
+		 * costs one call to Withings (idle: 60 / max-age requests an hour per registration and
+		 * instance).
+		 */
+		private boolean prefetch = true;
+
+		/**
+		 * Oldest ready nonce handed out (Withings' live 30 minutes); older ones are replaced.
+		 */
+		private Duration maxAge = Duration.ofMinutes(25);
+
+		public boolean isPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(boolean prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
 	}
 
 	/**
@@ -332,9 +373,22 @@ public class WithingsProperties {
 	}
 
 	/**
-	 * Client-side rate limit shared by token and API calls (Resilience4j).
+	 * Client-side rate budget shared by token, nonce and API calls (Bucket4j).
 	 */
 	public static class RateLimit {
+
+		/**
+		 * Where the budget is kept: cluster (in the store's database, shared by every instance
+		 * that uses it) or instance (in this instance's memory). Default: cluster with the jdbc
+		 * or r2dbc store, else instance.
+		 */
+		private Scope scope;
+
+		/**
+		 * Most permits held at once (at most a tenth of requests-per-minute); the bucket refills
+		 * at requests-per-minute less the burst, so no minute sees more than requests-per-minute.
+		 */
+		private int burst = 6;
 
 		/**
 		 * Whether calls to Withings are rate limited on the client side.
@@ -342,8 +396,8 @@ public class WithingsProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Requests per minute for this instance (Withings allows 120 for the whole application),
-		 * spread evenly: one permit every minute / requests-per-minute.
+		 * Most requests in any minute: for the whole cluster with the cluster scope, for this
+		 * instance with the instance scope (Withings allows 120 for the whole application).
 		 */
 		private int requestsPerMinute = 120;
 
@@ -374,6 +428,35 @@ public class WithingsProperties {
 
 		public void setMaxWait(Duration maxWait) {
 			this.maxWait = maxWait;
+		}
+
+		public Scope getScope() {
+			return this.scope;
+		}
+
+		public void setScope(Scope scope) {
+			this.scope = scope;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
+		}
+
+		/**
+		 * Where the rate budget is kept.
+		 */
+		public enum Scope {
+
+			/** In this instance's memory: each instance has the whole budget. */
+			INSTANCE,
+
+			/** In the store's database, shared by every instance that uses it. */
+			CLUSTER
+
 		}
 
 	}

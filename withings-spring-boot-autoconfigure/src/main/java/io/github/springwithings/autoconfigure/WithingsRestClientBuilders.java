@@ -34,6 +34,17 @@ public final class WithingsRestClientBuilders {
 	}
 
 	/**
+	 * Give the rate budget of the shared rate limit, when there is one, to {@code consumer} (for
+	 * the clients that pause it on a 601).
+	 * @param consumer takes the budget
+	 */
+	public void ifRateBudget(Consumer<io.github.springwithings.ratelimit.WithingsRateBudget> consumer) {
+		if (this.rateLimitInterceptor instanceof io.github.springwithings.web.client.WithingsRateLimitInterceptor limit) {
+			consumer.accept(limit.getBudget());
+		}
+	}
+
+	/**
 	 * A new builder.
 	 * @return the builder
 	 */

@@ -13,6 +13,7 @@ import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import io.github.springwithings.oauth2.client.TestBlockHound;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -152,7 +153,11 @@ class WithingsReactiveApiBlockHoundTests {
 	void getMeasuresWhenTheSharedRateLimitHasNoPermitThenRefusedWithoutCallingWithings() {
 		this.fixture.link("363", "363");
 		int dataRequests = this.simulator.counters().dataRequests();
-		this.filter.setPermitReservations(() -> -1, Duration.ofSeconds(30));
+		// one permit a minute on a clock that does not move, taken already
+		WithingsRateBudget budget = WithingsRateBudget.local(2, 1,
+				java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T08:00:00Z"), java.time.ZoneOffset.UTC));
+		budget.tryTake();
+		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
 
 		assertThatExceptionOfType(WithingsRateLimitException.class)
 			.isThrownBy(() -> asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30)));
@@ -162,19 +167,36 @@ class WithingsReactiveApiBlockHoundTests {
 	@Test
 	void getMeasuresWhenThePermitComesLaterThenItIsWaitedForWithATimer() {
 		this.fixture.link("363", "363");
-		java.util.concurrent.atomic.AtomicInteger reservations = new java.util.concurrent.atomic.AtomicInteger();
-		this.filter.setPermitReservations(() -> {
-			reservations.incrementAndGet();
-			return Duration.ofMillis(300).toNanos();
-		}, Duration.ofSeconds(30));
+		// 20 a minute: a burst of 2, then one permit every 3.3 s; the burst is taken
+		WithingsRateBudget budget = WithingsRateBudget.local(20, 2, java.time.Clock.systemUTC());
+		budget.tryTake();
+		budget.tryTake();
+		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
 
 		long started = System.nanoTime();
 		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30));
 
 		assertThat(measures.groups()).hasSize(60);
-		assertThat(reservations).hasValue(1);
-		// a timer, never shorter than the reservation said
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isEqualTo(3);
+		// waited with timers on a parallel thread (BlockHound), never shorter than the refill
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void getMeasuresWhenForAWebExchangeThenItsPermitIsInteractiveElseBackground() {
+		this.fixture.link("363", "363");
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, java.time.Clock.systemUTC());
+		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
+
+		asSignedIn("363", this.api.getMeasures(FROM, TO))
+			.contextWrite(reactor.util.context.Context.of(org.springframework.web.server.ServerWebExchange.class,
+					org.springframework.mock.web.server.MockServerWebExchange
+						.from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.get("/dashboard"))))
+			.block(Duration.ofSeconds(30));
+		this.api.forUser("363").getMeasures(FROM, TO).block(Duration.ofSeconds(30));
+
+		assertThat(budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isOne();
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isOne();
 	}
 
 	@Test

@@ -91,12 +91,12 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
 					org.springframework.jdbc.core.JdbcOperations.class,
 					org.springframework.web.reactive.function.client.WebClient.class,
-					io.github.resilience4j.ratelimiter.RateLimiter.class))
+					io.github.bucket4j.Bucket.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
 				.hasBean("withingsRestClient")
 				.doesNotHaveBean("withingsWebClient")
-				.doesNotHaveBean("withingsRateLimiter"));
+				.doesNotHaveBean("withingsRateBudget"));
 	}
 
 	/** A servlet application has no Reactor unless it asks for WebFlux: nothing reactive is created. */
@@ -260,12 +260,13 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.hasSingleBean(WithingsApi.class)
 				.hasSingleBean(WithingsRestClientConfigurer.class)
 				.hasSingleBean(WithingsExchangeFilterFunction.class)
-				.hasBean("withingsRateLimiter")
+				.hasBean("withingsRateBudget")
 				.hasBean("withingsRateLimitInterceptor");
-			io.github.resilience4j.ratelimiter.RateLimiter limiter = context.getBean("withingsRateLimiter",
-					io.github.resilience4j.ratelimiter.RateLimiter.class);
-			assertThat(limiter.getRateLimiterConfig().getLimitRefreshPeriod()).isEqualTo(java.time.Duration.ofMillis(500));
-			assertThat(limiter.getRateLimiterConfig().getLimitForPeriod()).isEqualTo(1);
+			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
+				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
+			assertThat(budget.getRequestsPerMinute()).isEqualTo(120);
+			assertThat(((io.github.springwithings.web.client.WithingsRateLimitInterceptor) context
+				.getBean("withingsRateLimitInterceptor")).getBudget()).isSameAs(budget);
 		});
 	}
 
@@ -275,10 +276,65 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.withBean("withingsRestClient", org.springframework.web.client.RestClient.class,
 					org.springframework.web.client.RestClient::create)
 			.run((context) -> {
-				assertThat(context).doesNotHaveBean("withingsRateLimiter").doesNotHaveBean("withingsRateLimitInterceptor");
+				assertThat(context).doesNotHaveBean("withingsRateBudget").doesNotHaveBean("withingsRateLimitInterceptor");
 				assertThat(context.getBean("withingsRestClient")).isNotNull();
 				assertThat(context).hasSingleBean(WithingsApi.class);
 			});
+	}
+
+	@Test
+	void rateBudgetWhenJdbcStoreThenSharedThroughItsTableAndUsedByTheTokenAndApiClients() {
+		this.withDataSource.run((context) -> {
+			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
+				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
+			assertThat(budget.isShared()).isTrue();
+			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+				.isInstanceOf(io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore.class);
+			assertThat(budget.tryTake()).isZero();
+			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+				.queryForObject("SELECT COUNT(*) FROM withings_rate_budget", Integer.class)).isOne();
+			assertThat(((io.github.springwithings.web.client.WithingsRateLimitInterceptor) context
+				.getBean("withingsRateLimitInterceptor")).getMaxWait()).isEqualTo(java.time.Duration.ofSeconds(30));
+		});
+	}
+
+	@Test
+	void rateBudgetWhenScopeInstanceOrMemoryStoreThenInThisInstancesMemory() {
+		this.withDataSource.withPropertyValues("withings.rate-limit.scope=instance")
+			.run((context) -> assertThat(context.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class)
+				.isShared()).isFalse());
+		this.contextRunner.withPropertyValues("withings.rate-limit.requests-per-minute=60",
+				"withings.rate-limit.burst=3", "withings.rate-limit.max-wait=5s")
+			.run((context) -> {
+				io.github.springwithings.ratelimit.WithingsRateBudget budget = context
+					.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
+				assertThat(budget.isShared()).isFalse();
+				assertThat(budget.getRequestsPerMinute()).isEqualTo(60);
+				int atOnce = 0;
+				while (budget.tryTake() == 0) {
+					atOnce++;
+				}
+				assertThat(atOnce).isEqualTo(3);
+				assertThat(context).doesNotHaveBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE);
+			});
+	}
+
+	@Test
+	void rateBudgetWhenScopeClusterWithoutADatabaseStoreThenStartUpFailsSayingSo() {
+		this.contextRunner.withPropertyValues("withings.rate-limit.scope=cluster")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("withings.rate-limit.scope=cluster needs the jdbc or r2dbc store"));
+	}
+
+	@Test
+	void rateBudgetBeanIsConditionalOnMissingBean() {
+		io.github.springwithings.ratelimit.WithingsRateBudget mine = io.github.springwithings.ratelimit.WithingsRateBudget
+			.local(30, 3, java.time.Clock.systemUTC());
+		this.withDataSource.withBean(io.github.springwithings.ratelimit.WithingsRateBudget.class, () -> mine)
+			.run((context) -> assertThat(((io.github.springwithings.web.client.WithingsRateLimitInterceptor) context
+				.getBean("withingsRateLimitInterceptor")).getBudget()).isSameAs(mine));
 	}
 
 	private static ResolvableType refreshTokenClientType() {

@@ -254,10 +254,28 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 			List<?> properties = (List<?>) json.get("properties");
 			List<String> names = properties.stream().map((property) -> String.valueOf(((Map<?, ?>) property).get("name"))).toList();
 			assertThat(names).contains("withings.api-base-uri", "withings.account-base-uri", "withings.client-authentication",
-						"withings.demo-mode");
+						"withings.demo-mode", "withings.rate-limit.scope", "withings.rate-limit.burst",
+						"withings.nonce.prefetch", "withings.nonce.max-age", "withings.notifications.subscribe-spacing",
+						"withings.notifications.subscribe-retry-delays");
 			assertThat(properties).allSatisfy((property) -> assertThat(((Map<?, ?>) property).get("description"))
 				.isNotNull());
 		}
+	}
+
+	@Test
+	void noncePrefetcherWhenSignatureModeThenKeptReadyAndOffOtherwise() {
+		this.contextRunner.run((context) -> assertThat(context)
+			.hasSingleBean(io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher.class)
+			.hasBean("withingsNonceSchedule"));
+		this.contextRunner.withPropertyValues("withings.client-authentication=client-secret")
+			.run((context) -> assertThat(context)
+				.doesNotHaveBean(io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher.class)
+				.doesNotHaveBean("withingsNonceSchedule"));
+		this.contextRunner.withPropertyValues("withings.nonce.prefetch=false")
+			.run((context) -> assertThat(context)
+				.doesNotHaveBean(io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher.class));
+		this.contextRunner.withPropertyValues("withings.nonce.max-age=31m")
+			.run((context) -> assertThat(context).hasFailed());
 	}
 
 	private static MockHttpServletRequest authorizationRequest(String registrationId) {

@@ -134,10 +134,23 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void rateBudgetWhenR2dbcStoreThenSharedThroughItsTable() {
+		this.contextRunner.withPropertyValues(inMemory()).run((context) -> {
+			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
+				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
+			assertThat(budget.isShared()).isTrue();
+			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+				.isInstanceOf(io.github.springwithings.oauth2.client.R2dbcWithingsRateBudgetStore.class);
+			assertThat(budget.tryTake()).isZero();
+		});
+	}
+
+	@Test
 	void storeWhenInitializeSchemaNeverAndNoTablesThenStartUpFailsNamingTheTables() {
 		this.contextRunner.withPropertyValues(inMemory(), "withings.store.initialize-schema=never")
 			.run((context) -> assertThat(WithingsStoreSchemaTests.schemaFailure(context)).satisfies((schema) -> {
-				assertThat(schema.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep");
+				assertThat(schema.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep",
+						"table withings_rate_budget");
 				assertThat(schema.getMessage()).contains("(H2, schema PUBLIC)",
 						"io/github/springwithings/db/h2/R__withings_schema.sql");
 			}));

@@ -110,7 +110,8 @@ class WithingsStoreSchemaTests {
 		this.contextRunner.withPropertyValues("spring.datasource.url=" + h2ServerUrl()).run((context) -> {
 			assertThat(context).hasFailed();
 			WithingsStoreSchemaException failure = schemaFailure(context);
-			assertThat(failure.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep");
+			assertThat(failure.getMissing()).containsExactly("table withings_authorized_client", "table withings_sweep",
+						"table withings_rate_budget");
 			assertThat(failure.getMessage()).contains("withings_authorized_client", "withings_sweep", "(H2, schema PUBLIC)",
 					"withings.store.initialize-schema=always", "io/github/springwithings/db/h2/R__withings_schema.sql",
 					"classpath:io/github/springwithings/db/{vendor}", "io/github/springwithings/db/withings-changelog.xml");

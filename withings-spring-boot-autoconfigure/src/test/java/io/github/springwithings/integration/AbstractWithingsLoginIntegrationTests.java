@@ -57,6 +57,9 @@ abstract class AbstractWithingsLoginIntegrationTests {
 		registry.add("withings.client-authentication", () -> clientAuthentication);
 		// time is compressed here: hours pass between calls made milliseconds apart
 		registry.add("withings.rate-limit.requests-per-minute", () -> "60000");
+		// and a nonce fetched ahead would be hours old for Withings: the exact nonce counts here are
+		// those of nonces fetched when needed (WithingsOneRoundTripIntegrationTests has the others)
+		registry.add("withings.nonce.prefetch", () -> "false");
 		registry.add("spring.security.oauth2.client.registration.github.client-id", () -> "github-id");
 		registry.add("spring.security.oauth2.client.registration.github.client-secret", () -> "github-secret");
 	}

@@ -133,7 +133,7 @@ class WithingsFirstHourIntegrationTests {
 		assertThat(this.linkedUsers.findByUserId(userId)).isEmpty();
 
 		assertThat(output.getAll()).contains("Applying the Withings store's schema script")
-			.contains("The Withings store's tables withings_authorized_client and withings_sweep are present")
+			.contains("The Withings store's tables withings_authorized_client, withings_sweep and withings_rate_budget are present")
 			.contains("Withings authorization_code for registration 'withings' succeeded")
 			.contains("Withings API action getmeas for '" + userId
 					+ "': status 401, the access token was refused; refreshing it and retrying once")

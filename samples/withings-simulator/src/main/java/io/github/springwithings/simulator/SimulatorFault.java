@@ -112,6 +112,17 @@ public final class SimulatorFault {
 				waitSeconds);
 	}
 
+	/**
+	 * HTTP 200 with a 601 envelope for the application-wide rate limit ({@code "Too many
+	 * requests"}, as {@link WithingsSimulator#setRateLimit} answers), whose body carries
+	 * {@code wait_seconds}.
+	 * @param waitSeconds the wait Withings asks for
+	 * @return the fault
+	 */
+	public static SimulatorFault rateLimited(int waitSeconds) {
+		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, 601, "Too many requests", waitSeconds);
+	}
+
 	boolean isAfterProcessing() {
 		return this.afterProcessing;
 	}

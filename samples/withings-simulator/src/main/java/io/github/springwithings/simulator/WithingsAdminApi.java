@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code MEASURE}, {@code NOTIFY} or its path, e.g. {@code /v2/oauth2}). Types: {@code httpStatus} ({@code status}),
  * {@code delay} ({@code millis} or {@code duration}), {@code nonJson}, {@code emptyBody},
  * {@code truncatedBody}, {@code connectionReset}, {@code withingsStatus} ({@code status}, {@code error}),
- * {@code tooManyRequests} ({@code waitSeconds}). {@code times} (default 1) queues that many;
+ * {@code tooManyRequests} ({@code waitSeconds}: the same arguments twice), {@code rateLimited}
+ * ({@code waitSeconds}: the application's rate limit). {@code times} (default 1) queues that many;
  * {@code afterProcessing} lets Withings do the work first. Answers the pending faults.</dd>
  * <dt>{@code DELETE /__admin/withings/faults}</dt>
  * <dd>Forget the pending faults.</dd>
@@ -359,8 +360,9 @@ final class WithingsAdminApi implements AdminApiExtension {
 			case "withingsStatus" -> SimulatorFault.withingsStatus((int) longValue(body, "status"),
 					body.containsKey("error") ? stringValue(body, "error") : null);
 			case "tooManyRequests" -> SimulatorFault.tooManyRequests((int) longValue(body, "waitSeconds"));
+			case "rateLimited" -> SimulatorFault.rateLimited((int) longValue(body, "waitSeconds"));
 			default -> throw new IllegalArgumentException("Unknown fault type " + type + ": expected httpStatus, delay, "
-					+ "nonJson, emptyBody, truncatedBody, connectionReset, withingsStatus or tooManyRequests");
+					+ "nonJson, emptyBody, truncatedBody, connectionReset, withingsStatus, tooManyRequests or rateLimited");
 		};
 	}
 

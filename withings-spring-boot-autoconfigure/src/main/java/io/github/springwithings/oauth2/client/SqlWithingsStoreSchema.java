@@ -13,7 +13,8 @@ import org.springframework.dao.PermissionDeniedDataAccessException;
 
 /**
  * Checks, at start-up, that the database holds what the relational store and sweep log need (the
- * tables {@code withings_authorized_client} and {@code withings_sweep}, with every column of this
+ * tables {@code withings_authorized_client}, {@code withings_sweep} and {@code withings_rate_budget},
+ * with every column of this
  * version): a missing table fails the application when it starts, with a message naming the table
  * and the fixes, instead of failing a user's sign-in after Withings issued tokens. The same check
  * on JDBC ({@link JdbcWithingsStoreSchema}) and R2DBC ({@link R2dbcWithingsStoreSchema}).
@@ -28,6 +29,11 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 	static final String SWEEP_TABLE = "withings_sweep";
 
 	private static final String SWEEP_COLUMNS = "name, started_at";
+
+	/** The rate budget's table (not SqlWithingsRateBudgetStore's constant: Bucket4j may be absent). */
+	static final String RATE_BUDGET_TABLE = "withings_rate_budget";
+
+	private static final String RATE_BUDGET_COLUMNS = "id, state, version";
 
 	/** SQL state of a refused privilege (PostgreSQL, H2 and the standard). */
 	private static final String INSUFFICIENT_PRIVILEGE = "42501";
@@ -50,6 +56,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 					missing);
 			String sweepMessage = check(SWEEP_TABLE, SWEEP_COLUMNS, missing);
 			databaseMessage = (databaseMessage != null) ? databaseMessage : sweepMessage;
+			String budgetMessage = check(RATE_BUDGET_TABLE, RATE_BUDGET_COLUMNS, missing);
+			databaseMessage = (databaseMessage != null) ? databaseMessage : budgetMessage;
 		}
 		catch (DataAccessException ex) {
 			// the driver's own text may quote the JDBC URL (and a password in it): class and state only
@@ -62,8 +70,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 			String product = product();
 			throw new WithingsStoreSchemaException(missing, product + schema(), script(product), databaseMessage);
 		}
-		logger.debug("The Withings store's tables " + SqlWithingsAuthorizedClientService.TABLE + " and " + SWEEP_TABLE
-				+ " are present");
+		logger.debug("The Withings store's tables " + SqlWithingsAuthorizedClientService.TABLE + ", " + SWEEP_TABLE
+				+ " and " + RATE_BUDGET_TABLE + " are present");
 	}
 
 	/** @return the database's message when {@code table} or one of its columns is missing */

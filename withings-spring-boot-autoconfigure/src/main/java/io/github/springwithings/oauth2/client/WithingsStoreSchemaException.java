@@ -65,8 +65,8 @@ public final class WithingsStoreSchemaException extends IllegalStateException {
 
 	private static String fixes(List<String> missing, String script) {
 		if (missing.stream().allMatch((item) -> item.startsWith("read and write access"))) {
-			return "Grant the application's database user SELECT, INSERT, UPDATE and DELETE on withings_authorized_client "
-					+ "and withings_sweep.";
+			return "Grant the application's database user SELECT, INSERT, UPDATE and DELETE on withings_authorized_client, "
+					+ "withings_sweep and withings_rate_budget.";
 		}
 		if (script == null) {
 			return "No script ships for this database: create the tables with a script adapted from the shipped "

@@ -9,6 +9,7 @@ import java.time.Duration;
 import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.micrometer.observation.Observation;
@@ -58,6 +59,8 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	private final OAuth2ClientHttpRequestInterceptor.PrincipalResolver principalResolver;
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
+
+	private WithingsRateBudget rateBudget;
 
 	/** The default largest API answer read: 16 MiB. */
 	public static final int DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024;
@@ -132,6 +135,9 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		}
 		if (envelope.status() == 601) {
 			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
+			if (this.rateBudget != null) {
+				this.rateBudget.onTooManyRequests(wait, envelope.error()); // every instance waits, not only this call
+			}
 			if (wait.compareTo(this.maxRateLimitWait) > 0) {
 				throw new WithingsRateLimitException(envelope.error(), wait);
 			}
@@ -201,6 +207,15 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 		Assert.notNull(maxRateLimitWait, "maxRateLimitWait cannot be null");
 		this.maxRateLimitWait = maxRateLimitWait;
+	}
+
+	/**
+	 * Set the rate budget a 601 pauses, for every caller of every instance sharing it.
+	 * @param rateBudget the budget
+	 */
+	public void setRateBudget(WithingsRateBudget rateBudget) {
+		Assert.notNull(rateBudget, "rateBudget cannot be null");
+		this.rateBudget = rateBudget;
 	}
 
 	/**

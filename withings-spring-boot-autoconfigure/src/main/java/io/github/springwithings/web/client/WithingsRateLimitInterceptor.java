@@ -3,8 +3,9 @@ package io.github.springwithings.web.client;
 import java.io.IOException;
 import java.time.Duration;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.ratelimit.WithingsRatePriority;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
@@ -13,54 +14,51 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.Assert;
 
 /**
- * Keeps an application under Withings' rate limit (120 requests per minute for all its users
- * together) on the client side: every request takes a permit from a shared Resilience4j
- * {@link RateLimiter}, waiting for one at most its timeout; when none comes in time the call
- * fails with {@link WithingsRateLimitException} instead of being sent. Shared by the token, nonce
- * and API clients of the starter.
+ * Keeps an application under Withings' rate limit (120 requests per minute for all its users and
+ * instances together) on the client side: every request takes a permit of the shared
+ * {@link WithingsRateBudget} at the {@link WithingsRatePriority#current() priority of its
+ * caller}, waiting for one at most {@link #getMaxWait() the maximum wait}; when none comes in
+ * time the call fails with {@link WithingsRateLimitException} instead of being sent. Shared by
+ * the token, nonce and API clients of the starter; it must be the innermost interceptor, so that
+ * every request sent, retries included, takes a permit.
  */
 public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
 
-	private final RateLimiter rateLimiter;
+	private final WithingsRateBudget budget;
 
-	public WithingsRateLimitInterceptor(RateLimiter rateLimiter) {
-		Assert.notNull(rateLimiter, "rateLimiter cannot be null");
-		this.rateLimiter = rateLimiter;
+	private final Duration maxWait;
+
+	/**
+	 * @param budget the shared budget
+	 * @param maxWait the longest wait for a permit
+	 */
+	public WithingsRateLimitInterceptor(WithingsRateBudget budget, Duration maxWait) {
+		Assert.notNull(budget, "budget cannot be null");
+		Assert.isTrue(maxWait != null && !maxWait.isNegative(), "maxWait must not be negative");
+		this.budget = budget;
+		this.maxWait = maxWait;
 	}
 
 	/**
-	 * Reserve a permit without waiting for it (a limiter that cannot reserve waits here), for the
-	 * {@code WebClient} filter, from the same limiter as the blocking calls. Call it on a thread
-	 * that may block: the limiter may park briefly.
-	 * @return how many nanoseconds to wait before using the permit, or a negative number when no
-	 * permit comes within the limiter's timeout (nothing is reserved then)
+	 * The budget permits are taken from.
+	 * @return the budget
 	 */
-	public long reservePermission() {
-		try {
-			return this.rateLimiter.reservePermission();
-		}
-		catch (UnsupportedOperationException ex) {
-			// a limiter that cannot reserve (Resilience4j's semaphore-based one): wait here
-			return this.rateLimiter.acquirePermission() ? 0 : -1;
-		}
+	public WithingsRateBudget getBudget() {
+		return this.budget;
 	}
 
 	/**
 	 * How long a caller may wait for a permit.
-	 * @return the limiter's timeout
+	 * @return the longest wait
 	 */
 	public Duration getMaxWait() {
-		return this.rateLimiter.getRateLimiterConfig().getTimeoutDuration();
+		return this.maxWait;
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		if (!this.rateLimiter.acquirePermission()) {
-			throw new WithingsRateLimitException("Client-side rate limit reached: no permit within "
-					+ this.rateLimiter.getRateLimiterConfig().getTimeoutDuration(),
-					this.rateLimiter.getRateLimiterConfig().getLimitRefreshPeriod());
-		}
+		this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
 		return execution.execute(request, body);
 	}
 

@@ -77,6 +77,14 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	}
 
 	/**
+	 * Set the rate budget a 601 pauses for every caller of every instance sharing it.
+	 * @param rateBudget the budget
+	 */
+	public void setRateBudget(io.github.springwithings.ratelimit.WithingsRateBudget rateBudget) {
+		this.envelopeInterceptor.setRateBudget(rateBudget);
+	}
+
+	/**
 	 * Set the largest API answer read (16 MiB by default).
 	 * @param maxResponseSize the bound, in bytes
 	 */

@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS withings_sweep (
 	started_at timestamp with time zone NOT NULL,
 	PRIMARY KEY (name)
 );
+-- The rate budget shared by every instance (withings.rate-limit.scope=cluster): Bucket4j buckets,
+-- their state as Base64 text, swapped by version.
+CREATE TABLE IF NOT EXISTS withings_rate_budget (
+	id varchar(100) NOT NULL,
+	state varchar(2000) NOT NULL,
+	version bigint NOT NULL,
+	PRIMARY KEY (id)
+);
 -- Commit to disk at once (H2 keeps committed changes up to 500 ms in memory by default): a crash
 -- right after a rotation was committed and its new access token used would otherwise bring the
 -- database back with the dead refresh token. A setting of the database, kept in its file.

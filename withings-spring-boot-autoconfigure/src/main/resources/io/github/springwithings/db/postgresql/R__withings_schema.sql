@@ -39,3 +39,11 @@ CREATE TABLE IF NOT EXISTS withings_sweep (
 	started_at timestamp with time zone NOT NULL,
 	PRIMARY KEY (name)
 );
+-- The rate budget shared by every instance (withings.rate-limit.scope=cluster): Bucket4j buckets,
+-- their state as Base64 text, swapped by version.
+CREATE TABLE IF NOT EXISTS withings_rate_budget (
+	id varchar(100) NOT NULL,
+	state varchar(2000) NOT NULL,
+	version bigint NOT NULL,
+	PRIMARY KEY (id)
+);

@@ -93,6 +93,9 @@ class WithingsReactiveEndToEndTests {
 		registry.add("withings.account-base-uri", simulator::baseUrl);
 		// time is compressed here: hours pass between calls made milliseconds apart
 		registry.add("withings.rate-limit.requests-per-minute", () -> "60000");
+		// hours pass for Withings between calls: a nonce fetched ahead would be refused; the nonce
+		// counts here are those of nonces fetched when needed
+		registry.add("withings.nonce.prefetch", () -> "false");
 	}
 
 	@AfterAll

@@ -53,6 +53,7 @@ public final class TestDatabases {
 		HikariDataSource dataSource = new HikariDataSource(config);
 		createSchema(dataSource);
 		new JdbcTemplate(dataSource).update("DELETE FROM withings_authorized_client");
+		new JdbcTemplate(dataSource).update("DELETE FROM withings_rate_budget");
 		return dataSource;
 	}
 

@@ -14,8 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.autoconfigure.WithingsProperties;
 import io.github.springwithings.autoconfigure.WithingsRestClientBuilders;
@@ -25,6 +23,7 @@ import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -62,21 +61,19 @@ class WithingsRateLimitAndTimeoutTests {
 	}
 
 	@Test
-	void callsWhen300InABurstThenTheLimiterSpreadsThemAndWithingsNeverAnswers601() throws Exception {
+	void callsWhen300InABurstThenTheBudgetSpreadsThemAndWithingsNeverAnswers601() throws Exception {
 		this.fixture.link("alice", "36000042");
 		this.simulator.setRateLimit(60, Duration.ofSeconds(1));
-		RateLimiter limiter = RateLimiter.of("test", RateLimiterConfig.custom()
-			.limitForPeriod(1)
-			.limitRefreshPeriod(Duration.ofMillis(25))
-			.timeoutDuration(Duration.ofSeconds(30))
-			.build());
-		WithingsApi api = api(new WithingsRateLimitInterceptor(limiter));
+		// 2,400 a minute: a burst of 6 and 39.9 a second, so no second of the simulator's sees more than 60
+		WithingsRateBudget budget = WithingsRateBudget.local(2400, 6, java.time.Clock.systemUTC());
+		WithingsApi api = api(new WithingsRateLimitInterceptor(budget, Duration.ofSeconds(30)));
 
 		List<Map<String, Object>> bodies = burst(300, () -> api.call("/measure", "getmeas", Map.of(), Map.class));
 
 		assertThat(bodies).hasSize(300).allSatisfy((body) -> assertThat(body).containsKey("measuregrps"));
 		assertThat(this.simulator.counters().tooManyRequests()).isZero();
 		assertThat(this.simulator.counters().dataRequests()).isEqualTo(300);
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isEqualTo(300);
 	}
 
 	@Test

@@ -1,8 +1,10 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.time.Duration;
 import java.util.function.Predicate;
 
 import io.github.springwithings.api.WithingsStatusFamily;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -55,6 +57,8 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 
 	private WithingsNonceClient nonceClient;
 
+	private WithingsRateBudget rateBudget;
+
 	/**
 	 * @param withingsRegistrations which registrations are Withings ones
 	 * @param withingsClient the client for Withings registrations
@@ -85,7 +89,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			.start();
 		long started = System.nanoTime();
 		try (Observation.Scope scope = observation.openScope()) {
-			OAuth2AccessTokenResponse response = this.withingsClient.getTokenResponse(grantRequest);
+			OAuth2AccessTokenResponse response = getWithingsTokenResponse(grantRequest, registration);
 			observation.lowCardinalityKeyValue("outcome", "success")
 				.lowCardinalityKeyValue("error", "none")
 				.lowCardinalityKeyValue("withings.status.family", "OK");
@@ -98,6 +102,12 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 		}
 		catch (OAuth2AuthorizationException | WithingsStatusException | WithingsResponseException ex) {
 			OAuth2AuthorizationException translated = WithingsTokenErrors.translate(ex);
+			if (this.rateBudget != null && translated.getError() instanceof WithingsOAuth2Error error
+					&& error.getStatus() == 601) {
+				// every caller of every instance waits, not only this one
+				this.rateBudget.onTooManyRequests(Duration.ofSeconds((error.getWaitSeconds() != null)
+						? error.getWaitSeconds() : 10), error.getDescription());
+			}
 			observation.lowCardinalityKeyValue("outcome", "failure")
 				.lowCardinalityKeyValue("error", translated.getError().getErrorCode())
 				.lowCardinalityKeyValue("withings.status.family",
@@ -117,6 +127,44 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 		}
 	}
 
+	/**
+	 * The token request; once more with a nonce fetched now when Withings refused a prefetched
+	 * one (it refuses before it looks at the code or refresh token, which stay valid).
+	 */
+	private OAuth2AccessTokenResponse getWithingsTokenResponse(T grantRequest, ClientRegistration registration) {
+		try {
+			return this.withingsClient.getTokenResponse(grantRequest);
+		}
+		catch (OAuth2AuthorizationException | WithingsStatusException ex) {
+			WithingsNoncePrefetcher prefetcher = (this.nonceClient != null) ? this.nonceClient.getPrefetcher() : null;
+			if (prefetcher == null || !isNonceRefused(WithingsTokenErrors.translate(ex))) {
+				throw ex;
+			}
+			logger.debug("Withings refused the nonce of a " + grantRequest.getGrantType().getValue()
+					+ " request for registration '" + registration.getRegistrationId() + "'; once more with a new one");
+			prefetcher.discard(registration);
+			RedactedFormParameters.clear();
+			return this.withingsClient.getTokenResponse(grantRequest);
+		}
+	}
+
+	private static boolean isNonceRefused(OAuth2AuthorizationException ex) {
+		return ex.getError() instanceof WithingsOAuth2Error error && error.getDescription() != null
+				&& error.getDescription().toLowerCase(java.util.Locale.ROOT).contains("nonce");
+	}
+
+	/**
+	 * Take the nonces of signed requests from a prefetcher (signature mode), so that a refresh or
+	 * code exchange costs one call to Withings; a nonce Withings refuses is replaced and the
+	 * request sent once more.
+	 * @param prefetcher the prefetcher
+	 */
+	public void setNoncePrefetcher(WithingsNoncePrefetcher prefetcher) {
+		Assert.state(this.nonceClient != null, "only the clients built by authorizationCode() and refreshToken() "
+				+ "take nonces from a prefetcher");
+		this.nonceClient.setPrefetcher(prefetcher);
+	}
+
 	private static long millis(long started) {
 		return (System.nanoTime() - started) / 1_000_000;
 	}
@@ -133,6 +181,15 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 		if (this.nonceClient != null) {
 			this.nonceClient.setObservationRegistry(observationRegistry);
 		}
+	}
+
+	/**
+	 * Set the rate budget a 601 pauses, for every caller of every instance sharing it.
+	 * @param rateBudget the budget
+	 */
+	public void setRateBudget(WithingsRateBudget rateBudget) {
+		Assert.notNull(rateBudget, "rateBudget cannot be null");
+		this.rateBudget = rateBudget;
 	}
 
 	/**

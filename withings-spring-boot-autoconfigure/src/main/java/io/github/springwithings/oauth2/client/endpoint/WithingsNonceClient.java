@@ -35,6 +35,8 @@ public final class WithingsNonceClient {
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
+	private WithingsNoncePrefetcher prefetcher;
+
 	/**
 	 * @param restClient the client used to call Withings; it must read JSON into a {@code Map}
 	 * and write form bodies, as {@code RestClient.create()} does
@@ -56,6 +58,9 @@ public final class WithingsNonceClient {
 	 * than 64 KiB
 	 */
 	public String getNonce(ClientRegistration registration) {
+		if (this.prefetcher != null) {
+			return this.prefetcher.take(registration);
+		}
 		Observation observation = Observation.createNotStarted(NONCE_OBSERVATION, this.observationRegistry)
 			.lowCardinalityKeyValue("registration.id", registration.getRegistrationId())
 			.start();
@@ -116,6 +121,25 @@ public final class WithingsNonceClient {
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
 		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
 		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Take nonces from a prefetcher (a nonce fetched ahead, so that a signed call costs one round
+	 * trip), which fetches them with a client of its own.
+	 * @param prefetcher the prefetcher
+	 */
+	public void setPrefetcher(WithingsNoncePrefetcher prefetcher) {
+		Assert.notNull(prefetcher, "prefetcher cannot be null");
+		Assert.isTrue(prefetcher.getNonceClient() != this, "the prefetcher must fetch with another nonce client");
+		this.prefetcher = prefetcher;
+	}
+
+	/**
+	 * Whether nonces come from a prefetcher.
+	 * @return the prefetcher, or {@code null}
+	 */
+	WithingsNoncePrefetcher getPrefetcher() {
+		return this.prefetcher;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.function.Predicate;
 
+import io.github.springwithings.ratelimit.WithingsRatePriority;
+import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -19,7 +21,8 @@ import org.springframework.util.Assert;
  * consent) in WebFlux applications, so that they get the very same lifecycle as servlet ones.
  * Withings registrations run on a scheduler where blocking is allowed
  * ({@link Schedulers#boundedElastic()} by default), never on an event loop; other registrations
- * go to a reactive client of their own (Spring's by default).
+ * go to a reactive client of their own (Spring's by default). A call made for a web exchange is
+ * {@link WithingsRatePriority#INTERACTIVE} in the shared rate budget.
  *
  * @param <T> the grant request type
  */
@@ -55,7 +58,13 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 		if (!this.withingsRegistrations.test(grantRequest.getClientRegistration())) {
 			return this.others.getTokenResponse(grantRequest);
 		}
-		return Mono.fromCallable(() -> this.withings.getTokenResponse(grantRequest)).subscribeOn(this.scheduler);
+		// a user waits when a web exchange does: its refresh or code exchange goes first in the rate budget
+		WithingsRatePriority caller = WithingsRatePriority.current();
+		return Mono.deferContextual((context) -> {
+			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
+			return Mono.fromCallable(() -> priority.callAs(() -> this.withings.getTokenResponse(grantRequest)))
+				.subscribeOn(this.scheduler);
+		});
 	}
 
 	/**

@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.RefreshTokenState;
@@ -198,10 +197,9 @@ class RedactedFormParametersTests {
 	@EnumSource(WithingsClientAuthentication.class)
 	void getTokenResponseWhenOuterInterceptorThrowsBeforeRestoringThenThreadHoldsNothing(
 			WithingsClientAuthentication authentication) {
-		RateLimiter limiter = oneRequestThenRefused(authentication == WithingsClientAuthentication.SIGNATURE);
+		WithingsRateLimitInterceptor limiter = oneRequestThenRefused(authentication == WithingsClientAuthentication.SIGNATURE);
 		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
-			.authorizationCode(withings(), authentication,
-					RestClient.builder().requestInterceptor(new WithingsRateLimitInterceptor(limiter)));
+			.authorizationCode(withings(), authentication, RestClient.builder().requestInterceptor(limiter));
 
 		assertThatExceptionOfType(WithingsRateLimitException.class)
 			.isThrownBy(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())));
@@ -216,7 +214,7 @@ class RedactedFormParametersTests {
 			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
 		WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> client = WithingsAccessTokenResponseClient
 			.refreshToken(withings(), WithingsClientAuthentication.CLIENT_SECRET, RestClient.builder()
-				.requestInterceptor(new WithingsRateLimitInterceptor(oneRequestThenRefused(false))));
+				.requestInterceptor(oneRequestThenRefused(false)));
 
 		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> client.getTokenResponse(
 				new OAuth2RefreshTokenGrantRequest(this.registration, linked.getAccessToken(), linked.getRefreshToken())));
@@ -226,7 +224,7 @@ class RedactedFormParametersTests {
 	@Test
 	void revokeWhenOuterInterceptorThrowsBeforeRestoringThenThreadHoldsNothing() {
 		WithingsRevocationClient revocation = new WithingsRevocationClient(RestClient.builder()
-			.requestInterceptor(new WithingsRateLimitInterceptor(oneRequestThenRefused(true)))
+			.requestInterceptor(oneRequestThenRefused(true))
 			.build());
 
 		assertThatExceptionOfType(WithingsRateLimitException.class)
@@ -250,16 +248,14 @@ class RedactedFormParametersTests {
 	}
 
 	/** A limiter that lets the first request through (if asked) and refuses the next at once. */
-	private static RateLimiter oneRequestThenRefused(boolean firstAllowed) {
-		RateLimiter limiter = RateLimiter.of("test", RateLimiterConfig.custom()
-			.limitForPeriod(1)
-			.limitRefreshPeriod(Duration.ofHours(1))
-			.timeoutDuration(Duration.ZERO)
-			.build());
+	private static WithingsRateLimitInterceptor oneRequestThenRefused(boolean firstAllowed) {
+		// one permit a minute on a clock that does not move, and no wait
+		WithingsRateBudget budget = WithingsRateBudget.local(2, 1,
+				java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T08:00:00Z"), java.time.ZoneOffset.UTC));
 		if (!firstAllowed) {
-			limiter.acquirePermission();
+			budget.tryTake();
 		}
-		return limiter;
+		return new WithingsRateLimitInterceptor(budget, Duration.ZERO);
 	}
 
 	/** An interceptor that runs the rest of the chain on another thread, as some instrumentation does. */

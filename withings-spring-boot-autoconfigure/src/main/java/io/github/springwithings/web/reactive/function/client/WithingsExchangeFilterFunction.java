@@ -3,7 +3,6 @@ package io.github.springwithings.web.reactive.function.client;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import java.util.function.Function;
 
 import io.github.springwithings.api.WithingsApiEnvelope;
@@ -13,6 +12,9 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandle
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.ratelimit.WithingsRatePriority;
+import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.web.client.WithingsApiObservations;
 import io.github.springwithings.web.client.WithingsRequestAttributes;
 import io.micrometer.observation.Observation;
@@ -49,8 +51,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * a dead link found when refreshing an expired access token ({@code invalid_grant}, the client
  * gone from the store); 601 waits within the bound and retries once, else
  * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The store and
- * token calls run on Reactor's bounded-elastic scheduler, never on an event loop; the client-side
- * rate limit reserves its permit without blocking and waits with a timer. Each call is a
+ * token calls run on Reactor's bounded-elastic scheduler, never on an event loop; the permit of
+ * the shared rate budget is taken there too, at the caller's priority, and waited for with a
+ * timer; a 601 pauses the whole budget. Each call is a
  * {@value WithingsApiObservations#NAME} observation, as with the {@code RestClient}.
  */
 public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
@@ -68,7 +71,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private Function<Duration, Mono<Void>> waiter = (duration) -> Mono.delay(duration).then();
 
-	private LongSupplier permitReservations = () -> 0;
+	private WithingsRateBudget rateBudget;
 
 	private Duration maxPermitWait = Duration.ofSeconds(30);
 
@@ -87,16 +90,19 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		Object registrationAttribute = request.attributes().get(REGISTRATION_ID_ATTRIBUTE);
 		String registrationId = (registrationAttribute != null) ? registrationAttribute.toString()
 				: this.authorizedClients.getDefaultRegistrationId();
-		// the servlet security context is a thread-local of the caller: read it now
+		// the servlet security context and request are thread-locals of the caller: read them now
 		Authentication servletAuthentication = SecurityContextHolder.getContext().getAuthentication();
+		WithingsRatePriority caller = WithingsRatePriority.current();
 		Observation parent = this.observationRegistry.getCurrentObservation();
 		return Mono.deferContextual((context) -> {
+			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
 			WithingsApiObservations.Call call = WithingsApiObservations.start(this.observationRegistry,
 					registrationId, action(request), context.getOrDefault(ObservationThreadLocalAccessor.KEY, parent));
 			return principalName(request.attributes(), registrationId, servletAuthentication)
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
-				.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), true, true))
+				.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), priority,
+						true, true))
 				.doOnSuccess((response) -> call.succeeded())
 				.doOnError(call::failed)
 				.doOnCancel(call::cancelled)
@@ -147,25 +153,48 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	}
 
 	/**
-	 * Reserve a permit of the shared client-side rate limit (on a thread that may block: the
-	 * limiter may park a few nanoseconds), once the token is at hand, so that a refresh is never
-	 * queued behind the API calls waiting for it.
-	 * @return nanoseconds to wait before sending
+	 * Get a permit of the shared rate budget (on a thread that may block: a shared budget is in
+	 * the database), once the token is at hand, so that a refresh is never queued behind the API
+	 * calls waiting for it: an interactive call reserves the next permit; a background call takes
+	 * one only when it is free now.
+	 * @return nanoseconds to wait before sending (interactive), or before trying again (background)
 	 */
-	private long reservePermit() {
-		long wait = this.permitReservations.getAsLong();
+	private long permit(WithingsRatePriority priority) {
+		if (this.rateBudget == null) {
+			return 0;
+		}
+		if (priority == WithingsRatePriority.BACKGROUND) {
+			return this.rateBudget.tryTake();
+		}
+		long wait = this.rateBudget.reserve(this.maxPermitWait);
 		if (wait < 0) {
-			throw new WithingsRateLimitException("Client-side rate limit reached: no permit within "
-					+ this.maxPermitWait, this.maxPermitWait);
+			throw WithingsRateBudget.refused(this.maxPermitWait);
 		}
 		return wait;
+	}
+
+	/** A background call waits for the bucket to refill and tries again, within the longest wait. */
+	private Mono<Void> awaitPermit(WithingsRatePriority priority, long wait, long waited) {
+		if (wait <= 0) {
+			return Mono.empty();
+		}
+		if (priority == WithingsRatePriority.INTERACTIVE) {
+			return Mono.delay(Duration.ofNanos(wait)).then();
+		}
+		if (waited + wait > this.maxPermitWait.toNanos()) {
+			this.rateBudget.backgroundRefused();
+			return Mono.error(WithingsRateBudget.refused(this.maxPermitWait));
+		}
+		return Mono.delay(Duration.ofNanos(wait))
+			.then(blocking(() -> permit(priority)))
+			.flatMap((next) -> awaitPermit(priority, next, waited + wait));
 	}
 
 	private record Authorized(String accessToken, long permitWait) {
 	}
 
 	private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction next, String registrationId,
-			String principalName, boolean mayRenew, boolean mayWait) {
+			String principalName, WithingsRatePriority priority, boolean mayRenew, boolean mayWait) {
 		if (principalName == null) {
 			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 		}
@@ -181,38 +210,41 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			if (client == null) {
 				throw new ClientAuthorizationRequiredException(registrationId);
 			}
-			return new Authorized(client.getAccessToken().getTokenValue(), reservePermit());
-		}).flatMap((authorized) -> ((authorized.permitWait() > 0)
-				? Mono.delay(Duration.ofNanos(authorized.permitWait())).then(Mono.just(authorized.accessToken()))
-				: Mono.just(authorized.accessToken())))
+			return new Authorized(client.getAccessToken().getTokenValue(), permit(priority));
+		}).flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
+				.then(Mono.just(authorized.accessToken())))
 			.flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
 			.flatMap((response) -> response.bodyToMono(byte[].class)
 				.defaultIfEmpty(new byte[0])
 				.map((bytes) -> WithingsApiEnvelope.read(response.statusCode(), response.headers().contentType().orElse(null),
 						bytes)))
-			.flatMap((envelope) -> handle(envelope, accessToken, request, next, registrationId, principalName, mayRenew,
-					mayWait)));
+			.flatMap((envelope) -> handle(envelope, accessToken, request, next, registrationId, principalName, priority,
+					mayRenew, mayWait)));
 	}
 
 	private Mono<ClientResponse> handle(WithingsApiEnvelope envelope, String accessToken, ClientRequest request,
-			ExchangeFunction next, String registrationId, String principalName, boolean mayRenew, boolean mayWait) {
+			ExchangeFunction next, String registrationId, String principalName, WithingsRatePriority priority,
+			boolean mayRenew, boolean mayWait) {
 		int status = envelope.status();
 		if (status == 401) {
 			if (!mayRenew) {
 				return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 			}
 			return blocking(() -> this.authorizedClients.renew(registrationId, principalName, accessToken))
-				.flatMap((renewed) -> renewed ? attempt(request, next, registrationId, principalName, false, mayWait)
+				.flatMap((renewed) -> renewed ? attempt(request, next, registrationId, principalName, priority, false, mayWait)
 						: Mono.error(new ClientAuthorizationRequiredException(registrationId)));
 		}
 		if (status == 601) {
 			Duration wait = Duration.ofSeconds(envelope.waitSeconds());
-			if (!mayWait || wait.compareTo(this.maxRateLimitWait) > 0) {
-				return Mono.error(new WithingsRateLimitException(envelope.error(), wait));
+			if (this.rateBudget != null) {
+				// every instance waits, not only this caller (the budget is in the database: off the event loop)
+				return blocking(() -> this.rateBudget.onTooManyRequests(wait, envelope.error()))
+					.flatMap((paused) -> retryAfterTooManyRequests(envelope, wait, paused, request, next,
+							registrationId, principalName, priority, mayRenew, mayWait));
 			}
-			return this.waiter.apply(wait)
-				.then(Mono.defer(() -> attempt(request, next, registrationId, principalName, mayRenew, false)));
+			return retryAfterTooManyRequests(envelope, wait, false, request, next, registrationId, principalName,
+					priority, mayRenew, mayWait);
 		}
 		if (status != 0) {
 			return Mono.error(new WithingsApiException(status, envelope.error()));
@@ -221,6 +253,18 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			.headers((headers) -> headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE))
 			.body(new String(envelope.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
 			.build());
+	}
+
+	/** Retry once after a short 601: the paused budget makes the retry's permit wait, else a timer does. */
+	private Mono<ClientResponse> retryAfterTooManyRequests(WithingsApiEnvelope envelope, Duration wait,
+			boolean budgetPaused, ClientRequest request, ExchangeFunction next, String registrationId,
+			String principalName, WithingsRatePriority priority, boolean mayRenew, boolean mayWait) {
+		if (!mayWait || wait.compareTo(this.maxRateLimitWait) > 0) {
+			return Mono.error(new WithingsRateLimitException(envelope.error(), wait));
+		}
+		Mono<ClientResponse> retry = Mono
+			.defer(() -> attempt(request, next, registrationId, principalName, priority, mayRenew, false));
+		return budgetPaused ? retry : this.waiter.apply(wait).then(retry);
 	}
 
 	private static String keyOf(java.util.function.Consumer<Map<String, Object>> attribute) {
@@ -262,17 +306,16 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	}
 
 	/**
-	 * Set the client-side rate limit shared with the starter's other calls: called before each
-	 * request, it reserves a permit without blocking (e.g.
-	 * {@code WithingsRateLimitInterceptor::reservePermission}) and says how many nanoseconds to
-	 * wait before using it, or a negative number when none comes in time.
-	 * @param permitReservations the reservations
-	 * @param maxPermitWait the longest wait for a permit (for the error message)
+	 * Set the rate budget shared with the starter's other calls: before each request a permit is
+	 * taken at the caller's priority ({@link WithingsRatePriority#INTERACTIVE} for a web exchange),
+	 * waited for with a timer, and a 601 pauses the whole budget.
+	 * @param rateBudget the budget
+	 * @param maxPermitWait the longest wait for a permit
 	 */
-	public void setPermitReservations(LongSupplier permitReservations, Duration maxPermitWait) {
-		Assert.notNull(permitReservations, "permitReservations cannot be null");
+	public void setRateBudget(WithingsRateBudget rateBudget, Duration maxPermitWait) {
+		Assert.notNull(rateBudget, "rateBudget cannot be null");
 		Assert.notNull(maxPermitWait, "maxPermitWait cannot be null");
-		this.permitReservations = permitReservations;
+		this.rateBudget = rateBudget;
 		this.maxPermitWait = maxPermitWait;
 	}
 

@@ -1,0 +1,437 @@
+package io.github.springwithings.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BlockingStrategy;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.Sleeper;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.Assert;
+
+/**
+ * The budget of requests to Withings (120 a minute for the whole application, 601 beyond it),
+ * shared by every token, nonce and API call of the starter: a Bucket4j token bucket, in this
+ * instance's memory ({@link #local}) or in the store's database, shared by every instance that
+ * uses it ({@link #shared}), so that the instances together never exceed the budget and any one
+ * of them may use all of it while the others are idle.
+ *
+ * <p>The bucket holds at most a small burst and refills at the rest of the budget, so that no
+ * sliding minute ever sees more than {@code requestsPerMinute} requests: with 120 a minute and a
+ * burst of 6, 114 a minute are sustained.
+ *
+ * <p><b>Priorities.</b> An {@link WithingsRatePriority#INTERACTIVE} call reserves the next permit
+ * and waits for it (at most the wait it is given); a {@link WithingsRatePriority#BACKGROUND} call
+ * only takes a permit that is free now and otherwise waits for the bucket to refill and tries
+ * again: it never takes a permit that an interactive call reserved, so background work never
+ * starves sign-in or refresh, and interactive calls go first.
+ *
+ * <p><b>601.</b> {@link #pause} empties the bucket and puts it in debt for the wait Withings asked
+ * for: every instance sharing it then waits, so that one instance's 601 does not become N.
+ */
+public final class WithingsRateBudget {
+
+	/** The bucket's key in a shared store. */
+	public static final String KEY = "withings";
+
+	/** The default burst: permits a bucket holds at most. */
+	public static final int DEFAULT_BURST = 6;
+
+	/** The longest pause a 601 can impose (a {@code wait_seconds} beyond it is capped). */
+	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+
+	private static final Log logger = LogFactory.getLog(WithingsRateBudget.class);
+
+	private final Bucket bucket;
+
+	/** For a shared budget whose store fails: this instance's own bucket meanwhile. */
+	private final Bucket fallback;
+
+	private volatile long lastFallbackWarning = Long.MIN_VALUE;
+
+	private final int requestsPerMinute;
+
+	private final double permitsPerNano;
+
+	private final boolean shared;
+
+	private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
+
+	private Sleeper sleeper = Sleeper.THREAD;
+
+	private WithingsRateBudget(Bucket bucket, Bucket fallback, int requestsPerMinute, long refillPerMinute,
+			boolean shared) {
+		this.bucket = bucket;
+		this.fallback = fallback;
+		this.requestsPerMinute = requestsPerMinute;
+		this.permitsPerNano = refillPerMinute / (double) TimeUnit.MINUTES.toNanos(1);
+		this.shared = shared;
+		for (Outcome outcome : Outcome.values()) {
+			this.counts.put(outcome, new LongAdder());
+		}
+	}
+
+	/**
+	 * A budget in this instance's memory.
+	 * @param requestsPerMinute the most requests in any minute
+	 * @param burst the most permits held at once
+	 * @param clock the clock the bucket refills by
+	 * @return the budget
+	 */
+	public static WithingsRateBudget local(int requestsPerMinute, int burst, Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		return new WithingsRateBudget(localBucket(requestsPerMinute, burst, clock), null, requestsPerMinute,
+				refillPerMinute(requestsPerMinute, burst), false);
+	}
+
+	private static Bucket localBucket(int requestsPerMinute, int burst, Clock clock) {
+		return Bucket.builder()
+			.addLimit(configuration(requestsPerMinute, burst).getBandwidths()[0])
+			.withCustomTimePrecision(timeMeter(clock))
+			.build();
+	}
+
+	/**
+	 * A budget in a store shared by every instance of the application (the bucket
+	 * {@value #KEY}). Concurrent calls of this instance are sent to the store together (Bucket4j's
+	 * batching). A stored bucket of other settings is given these, its permits kept in proportion. While the store fails (a database down, a pool exhausted), this instance falls
+	 * back to a bucket of its own with the same configuration, and says so in its log.
+	 * @param proxyManager the store (e.g. the starter's {@code JdbcWithingsRateBudgetStore})
+	 * @param requestsPerMinute the most requests in any minute, for all instances together
+	 * @param burst the most permits held at once
+	 * @return the budget
+	 */
+	public static WithingsRateBudget shared(ProxyManager<String> proxyManager, int requestsPerMinute, int burst) {
+		return shared(proxyManager, requestsPerMinute, burst, Clock.systemUTC());
+	}
+
+	/**
+	 * A budget in a store shared by every instance, as {@link #shared(ProxyManager, int, int)}.
+	 * @param proxyManager the store (its own clock refills the shared bucket)
+	 * @param requestsPerMinute the most requests in any minute, for all instances together
+	 * @param burst the most permits held at once
+	 * @param clock the clock of the fallback bucket used while the store fails
+	 * @return the budget
+	 */
+	public static WithingsRateBudget shared(ProxyManager<String> proxyManager, int requestsPerMinute, int burst,
+			Clock clock) {
+		Assert.notNull(proxyManager, "proxyManager cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
+		BucketConfiguration configuration = configuration(requestsPerMinute, burst);
+		Bucket bucket = proxyManager.builder()
+			.withOptimization(Optimizations.batching())
+			.build(KEY, () -> configuration);
+		try {
+			// a bucket stored with another budget (an earlier release, other settings) gets this one
+			proxyManager.getProxyConfiguration(KEY)
+				.filter((stored) -> !stored.equalsByContent(configuration))
+				.ifPresent((stored) -> {
+					bucket.replaceConfiguration(configuration, TokensInheritanceStrategy.PROPORTIONALLY);
+					logger.info("The shared Withings rate budget now allows " + requestsPerMinute + " requests a minute");
+				});
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not check the shared Withings rate budget's settings (" + ex.getClass().getSimpleName()
+					+ "); they are checked again at the next start");
+		}
+		return new WithingsRateBudget(bucket, localBucket(requestsPerMinute, burst, clock), requestsPerMinute,
+				refillPerMinute(requestsPerMinute, burst), true);
+	}
+
+	static BucketConfiguration configuration(int requestsPerMinute, int burst) {
+		Assert.isTrue(requestsPerMinute > 0, "requestsPerMinute must be positive");
+		Assert.isTrue(burst > 0, "burst must be positive");
+		int capacity = effectiveBurst(requestsPerMinute, burst);
+		long refill = refillPerMinute(requestsPerMinute, burst);
+		return BucketConfiguration.builder()
+			.addLimit(Bandwidth.builder()
+				.capacity(capacity)
+				.refillGreedy(refill, Duration.ofMinutes(1))
+				.initialTokens(capacity)
+				.build())
+			.build();
+	}
+
+	/** The burst, at most a tenth of the budget (at least one). */
+	static int effectiveBurst(int requestsPerMinute, int burst) {
+		return Math.max(1, Math.min(burst, requestsPerMinute / 10));
+	}
+
+	/** What the bucket refills a minute: the budget less the burst (so no minute sees more). */
+	static long refillPerMinute(int requestsPerMinute, int burst) {
+		return Math.max(1, requestsPerMinute - effectiveBurst(requestsPerMinute, burst));
+	}
+
+	private static TimeMeter timeMeter(Clock clock) {
+		return new TimeMeter() {
+
+			@Override
+			public long currentTimeNanos() {
+				java.time.Instant now = clock.instant();
+				return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+			}
+
+			@Override
+			public boolean isWallClockBased() {
+				return true;
+			}
+
+		};
+	}
+
+	/**
+	 * A Bucket4j clock over a {@link Clock}, for a shared store's {@code ClientSideConfig}.
+	 * @param clock the clock
+	 * @return the time meter
+	 */
+	public static TimeMeter clientClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		return timeMeter(clock);
+	}
+
+	/**
+	 * Reserve the next permit for an interactive call.
+	 * @param maxWait the longest wait accepted
+	 * @return nanoseconds to wait before using it (0: at once), or {@code -1} when none comes
+	 * within {@code maxWait} (nothing is reserved then)
+	 */
+	public long reserve(Duration maxWait) {
+		Assert.notNull(maxWait, "maxWait cannot be null");
+		long[] wait = { 0 };
+		BlockingStrategy noPark = (nanos) -> wait[0] = nanos;
+		try {
+			if (!reserve(maxWait.toNanos(), noPark)) {
+				this.counts.get(Outcome.REFUSED).increment();
+				return -1;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+		this.counts.get(Outcome.INTERACTIVE).increment();
+		return wait[0];
+	}
+
+	/**
+	 * Take a permit that is free now, for a background call.
+	 * @return 0 when taken; otherwise no permit is taken and this is the nanoseconds until one
+	 * may be free (more than 0)
+	 */
+	public long tryTake() {
+		ConsumptionProbe probe = onBucket((bucket) -> bucket.tryConsumeAndReturnRemaining(1));
+		if (probe.isConsumed()) {
+			this.counts.get(Outcome.BACKGROUND).increment();
+			return 0;
+		}
+		return Math.max(1, probe.getNanosToWaitForRefill());
+	}
+
+	/**
+	 * Count a background call that got no permit in time (its caller gave up waiting).
+	 */
+	public void backgroundRefused() {
+		this.counts.get(Outcome.REFUSED).increment();
+	}
+
+	/**
+	 * Wait for a permit of a call of this priority, on this thread.
+	 * @param priority who waits for the call
+	 * @param maxWait the longest wait
+	 * @throws WithingsRateLimitException when no permit comes within {@code maxWait}
+	 */
+	public void acquire(WithingsRatePriority priority, Duration maxWait) {
+		Assert.notNull(priority, "priority cannot be null");
+		try {
+			if (priority == WithingsRatePriority.INTERACTIVE) {
+				long wait = reserve(maxWait);
+				if (wait < 0) {
+					throw refused(maxWait);
+				}
+				if (wait > 0) {
+					this.sleeper.sleep(Duration.ofNanos(wait));
+				}
+				return;
+			}
+			long left = maxWait.toNanos();
+			for (long wait = tryTake(); wait > 0; wait = tryTake()) {
+				if (wait > left) {
+					backgroundRefused();
+					throw refused(maxWait);
+				}
+				this.sleeper.sleep(Duration.ofNanos(wait));
+				left -= wait;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WithingsRateLimitException("Interrupted while waiting for a permit", maxWait);
+		}
+	}
+
+	/**
+	 * The error of a call that got no permit in time.
+	 * @param maxWait the wait it was given
+	 * @return the error
+	 */
+	public static WithingsRateLimitException refused(Duration maxWait) {
+		return new WithingsRateLimitException("Client-side rate limit reached: no permit within " + maxWait, maxWait);
+	}
+
+	/**
+	 * Withings answered 601: hold every call of every instance sharing the budget for
+	 * {@code wait} (at most 10 minutes), by emptying the bucket and putting it in debt. A 601 for
+	 * sending the same arguments twice within 10 seconds is about one request, not the budget:
+	 * give {@code error} so that it is told apart.
+	 * @param wait Withings' {@code wait_seconds}
+	 * @param error Withings' error text, may be {@code null}
+	 * @return whether the budget was paused
+	 */
+	public boolean onTooManyRequests(Duration wait, String error) {
+		if (error != null && error.toLowerCase(Locale.ROOT).contains("same arguments")) {
+			return false;
+		}
+		pause(wait);
+		return true;
+	}
+
+	/**
+	 * Hold every call of every instance sharing the budget for {@code wait} (at most 10 minutes).
+	 * @param wait the pause
+	 */
+	public void pause(Duration wait) {
+		Assert.notNull(wait, "wait cannot be null");
+		Duration pause = (wait.compareTo(MAX_PAUSE) > 0) ? MAX_PAUSE : wait;
+		if (pause.isNegative() || pause.isZero()) {
+			return;
+		}
+		this.counts.get(Outcome.PAUSED).increment();
+		long debt = (long) Math.ceil(pause.toNanos() * this.permitsPerNano);
+		onBucket((bucket) -> {
+			bucket.tryConsumeAsMuchAsPossible();
+			return (debt > 0) ? bucket.consumeIgnoringRateLimits(debt) : 0L;
+		});
+		logger.warn("Withings answered 601 (too many requests): every call " + (this.shared ? "of the cluster " : "")
+				+ "waits " + pause.toSeconds() + " s");
+	}
+
+	/**
+	 * Permits free now (negative: the debt of reservations or of a pause).
+	 * @return the permits
+	 */
+	public long getAvailablePermits() {
+		return onBucket(Bucket::getAvailableTokens);
+	}
+
+	private boolean reserve(long maxWaitNanos, BlockingStrategy noPark) throws InterruptedException {
+		if (maxWaitNanos <= 0) {
+			return onBucket((bucket) -> bucket.tryConsume(1)); // no wait: a permit free now, or none
+		}
+		try {
+			return this.bucket.asBlocking().tryConsume(1, maxWaitNanos, noPark);
+		}
+		catch (RuntimeException ex) {
+			if (this.fallback == null) {
+				throw ex;
+			}
+			fellBack(ex);
+			return this.fallback.asBlocking().tryConsume(1, maxWaitNanos, noPark);
+		}
+	}
+
+	/** An operation on the shared bucket, on the fallback while the store fails. */
+	private <T> T onBucket(java.util.function.Function<Bucket, T> operation) {
+		try {
+			return operation.apply(this.bucket);
+		}
+		catch (RuntimeException ex) {
+			if (this.fallback == null) {
+				throw ex;
+			}
+			fellBack(ex);
+			return operation.apply(this.fallback);
+		}
+	}
+
+	private void fellBack(RuntimeException ex) {
+		this.counts.get(Outcome.STORE_FAILED).increment();
+		long now = System.nanoTime();
+		if (this.lastFallbackWarning == Long.MIN_VALUE || now - this.lastFallbackWarning > TimeUnit.MINUTES.toNanos(1)) {
+			this.lastFallbackWarning = now;
+			logger.warn("The shared Withings rate budget cannot be read (" + ex.getClass().getSimpleName()
+					+ "); this instance uses a budget of its own until it can");
+		}
+	}
+
+	/**
+	 * The most requests in any minute.
+	 * @return the budget
+	 */
+	public int getRequestsPerMinute() {
+		return this.requestsPerMinute;
+	}
+
+	/**
+	 * Whether the budget is shared by the instances through a store.
+	 * @return {@code true} for {@link #shared}
+	 */
+	public boolean isShared() {
+		return this.shared;
+	}
+
+	/**
+	 * How many permits had that outcome in this instance since the start.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long count(Outcome outcome) {
+		return this.counts.get(outcome).sum();
+	}
+
+	/**
+	 * Sets how waits are made ({@link Sleeper#THREAD} by default).
+	 * @param sleeper the sleeper
+	 */
+	public void setSleeper(Sleeper sleeper) {
+		Assert.notNull(sleeper, "sleeper cannot be null");
+		this.sleeper = sleeper;
+	}
+
+	/**
+	 * What a request for a permit got, counted per instance.
+	 */
+	public enum Outcome {
+
+		/** Permits of interactive calls (at once or after a wait). */
+		INTERACTIVE,
+
+		/** Permits of background calls (at once or after a wait). */
+		BACKGROUND,
+
+		/** No permit within the wait: the call was not sent. */
+		REFUSED,
+
+		/** Pauses after a 601. */
+		PAUSED,
+
+		/** Operations of a shared budget that fell back to this instance's bucket (the store failed). */
+		STORE_FAILED
+
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.github.springwithings.oauth2.client.endpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+
+import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.simulator.SimulatorClock;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WithingsNoncePrefetcher} with the signed token clients, against the simulator (which
+ * refuses a nonce used twice or older than 30 minutes, as Withings does); the nonces fetched ahead
+ * are fetched when the test runs the queued work, so that it sees what the caller's own call
+ * cost: a refresh and a code exchange cost one call to Withings when a nonce is ready; a nonce is
+ * never handed out twice; an old one is replaced, not handed out; one Withings refuses is replaced
+ * and the request sent again; idle, a nonce is fetched every 25 minutes.
+ */
+class WithingsNoncePrefetcherTests {
+
+	private final SimulatorClock clock = new SimulatorClock(Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC));
+
+	private final Queue<Runnable> queued = new ArrayDeque<>();
+
+	private final Executor later = this.queued::add;
+
+	private WithingsSimulator simulator;
+
+	private ClientRegistration registration;
+
+	private WithingsNoncePrefetcher prefetcher;
+
+	private WithingsAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshClient;
+
+	private WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
+
+	@BeforeEach
+	void start() {
+		this.simulator = WithingsSimulator.start();
+		this.registration = TestClientRegistrations.withings(this.simulator).build();
+		this.prefetcher = new WithingsNoncePrefetcher(new WithingsNonceClient(RestClient.create()),
+				() -> List.of(this.registration), this.later);
+		this.prefetcher.setClock(this.clock);
+		WithingsClientRegistrations withings = WithingsClientRegistrations.withIds(List.of("withings"));
+		this.refreshClient = WithingsAccessTokenResponseClient.refreshToken(withings, WithingsClientAuthentication.SIGNATURE,
+				RestClient.builder());
+		this.refreshClient.setNoncePrefetcher(this.prefetcher);
+		this.codeClient = WithingsAccessTokenResponseClient.authorizationCode(withings,
+				WithingsClientAuthentication.SIGNATURE, RestClient.builder());
+		this.codeClient.setNoncePrefetcher(this.prefetcher);
+	}
+
+	@AfterEach
+	void stop() {
+		this.simulator.stop();
+	}
+
+	private void runQueued() {
+		while (!this.queued.isEmpty()) {
+			this.queued.poll().run();
+		}
+	}
+
+	private OAuth2AccessTokenResponse signIn() {
+		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
+				"user.metrics");
+		return this.codeClient.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
+	}
+
+	private OAuth2AccessTokenResponse refresh(OAuth2AccessTokenResponse tokens) {
+		OAuth2AccessToken accessToken = tokens.getAccessToken();
+		return this.refreshClient.getTokenResponse(
+				new OAuth2RefreshTokenGrantRequest(this.registration, accessToken, tokens.getRefreshToken()));
+	}
+
+	@Test
+	void getTokenResponseWhenANonceIsReadyThenOneCallToWithingsAndTheNextNonceFetchedAhead() {
+		this.prefetcher.refreshStale();
+		runQueued();
+		assertThat(this.simulator.counters().nonceRequests()).isOne();
+		assertThat(this.prefetcher.isReady(this.registration)).isTrue();
+
+		OAuth2AccessTokenResponse signedIn = signIn();
+
+		assertThat(this.simulator.counters().nonceRequests()).as("the code exchange made no nonce request").isOne();
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isOne();
+		assertThat(this.queued).as("the next nonce, fetched off the caller's thread").hasSize(1);
+		runQueued();
+
+		OAuth2AccessTokenResponse refreshed = refresh(signedIn);
+
+		assertThat(refreshed.getRefreshToken().getTokenValue()).isNotEqualTo(signedIn.getRefreshToken().getTokenValue());
+		assertThat(this.simulator.counters().nonceRequests()).as("nor did the refresh").isEqualTo(2);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.SERVED_READY)).isEqualTo(2);
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).isZero();
+	}
+
+	@Test
+	void getTokenResponseWhenCallsComeBeforeTheNextNonceIsFetchedThenEachGetsOneNeverTheSame() {
+		this.prefetcher.refreshStale();
+		runQueued();
+
+		OAuth2AccessTokenResponse alice = signIn();
+		OAuth2AccessTokenResponse bob = signIn();
+		refresh(alice);
+
+		// Withings refuses a nonce used twice: three answers, three nonces
+		assertThat(this.simulator.counters().nonceRequests()).isEqualTo(3);
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.SERVED_READY)).isOne();
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).isEqualTo(2);
+		assertThat(this.queued).as("one fetch ahead at a time").hasSize(1);
+		assertThat(bob.getAccessToken().getTokenValue()).isNotEqualTo(alice.getAccessToken().getTokenValue());
+	}
+
+	@Test
+	void takeWhenTheReadyNonceIsOlderThanTheMaximumAgeThenNotHandedOutAndReplaced() {
+		this.prefetcher.refreshStale();
+		runQueued();
+		this.clock.advance(Duration.ofMinutes(26));
+		this.simulator.clock().advance(Duration.ofMinutes(26));
+
+		signIn();
+
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.EXPIRED)).isOne();
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).isOne();
+		assertThat(this.simulator.counters().nonceRequests()).isEqualTo(2);
+		runQueued();
+		assertThat(this.prefetcher.isReady(this.registration)).isTrue();
+	}
+
+	@Test
+	void getTokenResponseWhenWithingsRefusesTheReadyNonceThenANewOneAndTheRequestOnceMore() {
+		OAuth2AccessTokenResponse signedIn = signIn();
+		runQueued();
+		// Withings' clock is 31 minutes ahead: it has forgotten the nonce the application thinks fresh
+		this.simulator.clock().advance(Duration.ofMinutes(31));
+		int nonces = this.simulator.counters().nonceRequests();
+
+		OAuth2AccessTokenResponse refreshed = refresh(signedIn);
+
+		assertThat(refreshed.getAccessToken().getTokenValue()).isNotEqualTo(signedIn.getAccessToken().getTokenValue());
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.DISCARDED)).isZero();
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).as("the second attempt")
+			.isEqualTo(2);
+		assertThat(this.simulator.counters().nonceRequests()).isEqualTo(nonces + 1);
+		assertThat(this.simulator.counters().refreshTokenGrants()).as("refused, then sent again").isEqualTo(2);
+	}
+
+	@Test
+	void refreshStaleWhenIdleForTwoHoursThenANonceEveryTwentyFiveMinutes() {
+		for (int minute = 0; minute < 120; minute++) {
+			this.prefetcher.refreshStale();
+			runQueued();
+			this.clock.advance(Duration.ofMinutes(1));
+		}
+
+		// at 0, 25, 50, 75 and 100 minutes: 2.4 an hour
+		assertThat(this.simulator.counters().nonceRequests()).isEqualTo(5);
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.REPLACED)).isEqualTo(4);
+	}
+
+	@Test
+	void refreshStaleWhenNonceRequestsFailThenCountedAndTheCallerFetchesItsOwn() {
+		this.simulator.injectFault(io.github.springwithings.simulator.SimulatorEndpoint.SIGNATURE,
+				io.github.springwithings.simulator.SimulatorFault.httpStatus(502));
+		this.prefetcher.refreshStale();
+		runQueued();
+
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.PREFETCH_FAILED)).isOne();
+		assertThat(this.prefetcher.isReady(this.registration)).isFalse();
+		signIn();
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).isOne();
+	}
+
+}

@@ -1,0 +1,186 @@
+package io.github.springwithings.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.simulator.SimulatorClock;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@link WithingsRateBudget} in memory, on a clock the test moves (waits move it instead of
+ * sleeping): a burst, then the rest of the budget, never more in any minute; interactive calls
+ * before background work; a 601 pauses every call.
+ */
+class WithingsRateBudgetTests {
+
+	static final Instant T0 = Instant.parse("2026-12-01T08:00:00Z");
+
+	/** One permit of a 120-a-minute budget with a burst of 6: a minute / 114. */
+	static final Duration INTERVAL = Duration.ofNanos(Duration.ofMinutes(1).toNanos() / 114);
+
+	private final SimulatorClock clock = new SimulatorClock(Clock.fixed(T0, ZoneOffset.UTC));
+
+	private WithingsRateBudget budget(int requestsPerMinute) {
+		WithingsRateBudget budget = WithingsRateBudget.local(requestsPerMinute, 6, this.clock);
+		budget.setSleeper(this.clock::advance);
+		return budget;
+	}
+
+	@Test
+	void acquireWhenCalledAsFastAsPossibleThenABurstThenTheRestOfTheBudgetAndNoMinuteAboveIt() {
+		WithingsRateBudget budget = budget(120);
+		List<Instant> granted = new ArrayList<>();
+
+		for (int i = 0; i < 600; i++) {
+			budget.acquire(WithingsRatePriority.BACKGROUND, Duration.ofMinutes(1));
+			granted.add(this.clock.instant());
+		}
+
+		assertThat(granted.subList(0, 6)).containsOnly(T0);
+		assertThat(mostInAnyMinute(granted)).as("never more than the budget, nearly all of it").isBetween(118, 120);
+		// 594 after the burst at 114 a minute: 5.21 minutes
+		assertThat(Duration.between(T0, granted.get(599))).isBetween(INTERVAL.multipliedBy(593),
+				INTERVAL.multipliedBy(595));
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isEqualTo(600);
+	}
+
+	@Test
+	void reserveWhenBackgroundTookEveryFreePermitThenInteractiveGetsTheNextOneBeforeBackground() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			assertThat(budget.tryTake()).isZero();
+		}
+		assertThat(budget.tryTake()).as("background: nothing free").isPositive();
+
+		long interactiveWait = budget.reserve(Duration.ofSeconds(30));
+
+		assertThat(Duration.ofNanos(interactiveWait)).isBetween(INTERVAL.minusMillis(1), INTERVAL.plusMillis(1));
+		this.clock.advance(Duration.ofNanos(interactiveWait));
+		assertThat(budget.tryTake()).as("the refilled permit is the interactive call's").isPositive();
+		this.clock.advance(INTERVAL.plusMillis(1));
+		assertThat(budget.tryTake()).as("the next one is free").isZero();
+	}
+
+	@Test
+	void reserveWhenInteractiveCallsQueueThenEachWaitsLongerAndBeyondTheMaxWaitNothingIsReserved() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			assertThat(budget.reserve(Duration.ZERO)).isZero();
+		}
+		List<Long> waits = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			waits.add(budget.reserve(INTERVAL.multipliedBy(10).plusMillis(1)));
+		}
+
+		assertThat(waits).isSorted().doesNotHaveDuplicates().allMatch((wait) -> wait > 0);
+		assertThat(budget.reserve(INTERVAL.multipliedBy(10).plusMillis(1))).as("the 11th is beyond the wait").isEqualTo(-1);
+		assertThat(budget.reserve(INTERVAL.multipliedBy(11).plusMillis(1))).as("nothing was reserved by the refusal")
+			.isBetween(INTERVAL.multipliedBy(11).minusMillis(1).toNanos(), INTERVAL.multipliedBy(11).plusMillis(1).toNanos());
+		assertThat(budget.count(WithingsRateBudget.Outcome.REFUSED)).isOne();
+	}
+
+	@Test
+	void acquireWhenNoPermitWithinTheMaxWaitThenRefusedAtOncePerPriority() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			budget.tryTake();
+		}
+		for (WithingsRatePriority priority : WithingsRatePriority.values()) {
+			Instant before = this.clock.instant();
+			assertThatExceptionOfType(WithingsRateLimitException.class)
+				.isThrownBy(() -> budget.acquire(priority, INTERVAL.dividedBy(2)))
+				.withMessageContaining("no permit within");
+			assertThat(this.clock.instant()).as("no wait for a permit that cannot come in time").isEqualTo(before);
+		}
+	}
+
+	@Test
+	void onTooManyRequestsWhenWithingsAnswers601ThenEveryCallWaitsForTheWait() {
+		WithingsRateBudget budget = budget(120);
+
+		assertThat(budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests")).isTrue();
+
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(31));
+		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(1)))).isBetween(Duration.ofSeconds(30),
+				Duration.ofSeconds(31));
+		assertThat(budget.getAvailablePermits()).isNegative();
+		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+	}
+
+	@Test
+	void onTooManyRequestsWhenTheSameArgumentsWereSentTwiceThenTheBudgetIsNotPaused() {
+		WithingsRateBudget budget = budget(120);
+
+		assertThat(budget.onTooManyRequests(Duration.ofSeconds(188), "Same arguments in less than 10 seconds")).isFalse();
+
+		assertThat(budget.tryTake()).isZero();
+		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isZero();
+	}
+
+	@Test
+	void pauseWhenLongerThanTenMinutesThenTenMinutes() {
+		WithingsRateBudget budget = budget(120);
+
+		budget.pause(Duration.ofHours(2));
+
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofMinutes(10), Duration.ofMinutes(10).plusSeconds(1));
+	}
+
+	@Test
+	void localWhenTheBudgetIsSmallThenTheBurstIsATenthOfItAtMost() {
+		assertThat(WithingsRateBudget.effectiveBurst(120, 6)).isEqualTo(6);
+		assertThat(WithingsRateBudget.refillPerMinute(120, 6)).isEqualTo(114);
+		assertThat(WithingsRateBudget.effectiveBurst(30, 6)).isEqualTo(3);
+		assertThat(WithingsRateBudget.refillPerMinute(30, 6)).isEqualTo(27);
+		assertThat(WithingsRateBudget.effectiveBurst(5, 6)).isOne();
+		assertThat(WithingsRateBudget.refillPerMinute(1, 6)).isOne();
+		WithingsRateBudget budget = budget(30);
+		int atOnce = 0;
+		while (budget.tryTake() == 0) {
+			atOnce++;
+		}
+		assertThat(atOnce).isEqualTo(3);
+	}
+
+	@Test
+	void currentWhenSetForAThreadThenThatElseBackgroundOutsideARequest() {
+		assertThat(WithingsRatePriority.current()).isEqualTo(WithingsRatePriority.BACKGROUND);
+		assertThat(WithingsRatePriority.INTERACTIVE.callAs(WithingsRatePriority::current))
+			.isEqualTo(WithingsRatePriority.INTERACTIVE);
+		assertThat(WithingsRatePriority.INTERACTIVE.callAs(
+				() -> WithingsRatePriority.BACKGROUND.callAs(WithingsRatePriority::current)))
+			.isEqualTo(WithingsRatePriority.BACKGROUND);
+		assertThat(WithingsRatePriority.current()).isEqualTo(WithingsRatePriority.BACKGROUND);
+		org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+				new org.springframework.web.context.request.ServletRequestAttributes(
+						new org.springframework.mock.web.MockHttpServletRequest()));
+		try {
+			assertThat(WithingsRatePriority.current()).as("serving a request").isEqualTo(WithingsRatePriority.INTERACTIVE);
+		}
+		finally {
+			org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+		}
+	}
+
+	/** The most grants within any 60 seconds. */
+	static int mostInAnyMinute(List<Instant> granted) {
+		int most = 0;
+		int first = 0;
+		for (int last = 0; last < granted.size(); last++) {
+			while (!granted.get(first).plus(Duration.ofMinutes(1)).isAfter(granted.get(last))) {
+				first++;
+			}
+			most = Math.max(most, last - first + 1);
+		}
+		return most;
+	}
+
+}
