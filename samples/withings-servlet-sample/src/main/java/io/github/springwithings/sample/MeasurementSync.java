@@ -17,7 +17,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The background sync: every {@code sample.sync.interval}, pulls the last 30 days of weights of
- * every linked user through the starter's outside-a-request API and stores them.
+ * every linked user through the starter's outside-a-request API and stores them. With
+ * notifications on, new weights come at once ({@link NotificationListener}); this job stays as
+ * the fallback for what a notification missed (notifications off, a fetch that failed, an
+ * instance that was down).
  */
 @Component
 class MeasurementSync {
