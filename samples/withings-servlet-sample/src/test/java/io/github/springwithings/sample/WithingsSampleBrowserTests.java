@@ -247,11 +247,24 @@ class WithingsSampleBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector("#notification-list tbody tr"))).hasSize(2);
 		assertThat(output).doesNotContain("Access Denied").doesNotContain("response is already committed");
 
-		// the background sync is still scheduled, the fallback for a notification missed
+		// Withings fails the listener's fetch: the notification is listed all the same, the page
+		// reloads (and reads Withings itself), and the background sync, still scheduled, stores the weight
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
+		page = this.browser.findElement(By.tagName("html"));
+		this.simulator.stepOnScale(userId, 79.9);
+		this.wait.until(ExpectedConditions.stalenessOf(page));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 3));
+		assertThat(this.browser.findElement(By.cssSelector("#notification-list tbody tr td.fetched")).getText())
+			.startsWith("nothing yet");
+		assertThat(weightRows()).hasSize(33);
+		assertThat(storedKilograms(userId)).hasSize(2);
 		assertThat(this.scheduledTasks.getScheduledTasks())
 			.anySatisfy((task) -> assertThat(task.toString()).contains("MeasurementSync.sync"));
 		this.sync.sync();
-		assertThat(storedKilograms(userId)).hasSize(32);
+		assertThat(storedKilograms(userId)).hasSize(33)
+			.usingElementComparator(BigDecimal::compareTo)
+			.contains(stepped, new BigDecimal("80.4"), new BigDecimal("79.9"));
+		screenshot("12-fetch-failed-sync-fallback");
 	}
 
 	private String app(String path) {
