@@ -1,9 +1,13 @@
 package io.github.springwithings.sample;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
@@ -15,14 +19,19 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The pages: home (sign in), dashboard (who you are, your tokens, your weight), signed out.
+ * The pages: home (sign in), dashboard (who you are, your tokens, your weight, your
+ * notifications, updated live), signed out; and the embedded simulator's controls.
  */
 @Controller
 class DashboardController {
@@ -35,15 +44,25 @@ class DashboardController {
 
 	private final MeasurementSync sync;
 
+	private final LatestNotifications notifications;
+
+	private final NotificationSubscriptions subscriptions;
+
+	private final DashboardUpdates updates;
+
 	private final ObjectProvider<WithingsSimulator> simulator;
 
 	DashboardController(WithingsApi withingsApi, WithingsAuthorizedClients withingsAuthorizedClients,
 			WithingsAuthorizedClientService authorizedClientService, MeasurementSync sync,
+			LatestNotifications notifications, NotificationSubscriptions subscriptions, DashboardUpdates updates,
 			ObjectProvider<WithingsSimulator> simulator) {
 		this.withingsApi = withingsApi;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
 		this.sync = sync;
+		this.notifications = notifications;
+		this.subscriptions = subscriptions;
+		this.updates = updates;
 		this.simulator = simulator;
 	}
 
@@ -60,13 +79,9 @@ class DashboardController {
 	String dashboard(Authentication authentication, Model model) {
 		String registrationId = this.withingsAuthorizedClients.getDefaultRegistrationId();
 		Instant now = Instant.now();
-		List<WeightChart.Weight> weights = this.withingsApi.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
-			.groups()
-			.stream()
-			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT)
-				.map((measure) -> new WeightChart.Weight(group.date(), measure.value()))
-				.stream())
-			.toList();
+		// before the data call: a notification handled after it makes the page reload
+		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
+		List<WeightChart.Weight> weights = lastMonth();
 		WithingsAuthorizedClient client = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
 				authentication.getName());
 		model.addAttribute("principal", authentication.getName());
@@ -81,8 +96,43 @@ class DashboardController {
 		model.addAttribute("width", WeightChart.WIDTH);
 		model.addAttribute("height", WeightChart.HEIGHT);
 		model.addAttribute("lastSync", this.sync.lastSync());
+		// after the data call: a refresh it made is used here
+		model.addAttribute("subscription", this.subscriptions.status(authentication.getName()));
+		model.addAttribute("notifications", notifications);
+		model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
 		model.addAttribute("embedded", this.simulator.getIfAvailable() != null);
 		return "dashboard";
+	}
+
+	/**
+	 * The dashboard's live updates (Server-Sent Events), for the signed-in user only.
+	 * @param after the newest notification the page shows
+	 */
+	@GetMapping(path = "/dashboard/updates", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@ResponseBody
+	SseEmitter updates(Authentication authentication, @RequestParam(defaultValue = "0") long after) {
+		return this.updates.open(authentication.getName(), after);
+	}
+
+	/** The signed-in user's weights of the last 30 days. */
+	private List<WeightChart.Weight> lastMonth() {
+		Instant now = withingsNow();
+		return this.withingsApi.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
+			.groups()
+			.stream()
+			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT)
+				.map((measure) -> new WeightChart.Weight(group.date(), measure.value()))
+				.stream())
+			.toList();
+	}
+
+	/**
+	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
+	 * weighings are dated by.
+	 */
+	private Instant withingsNow() {
+		WithingsSimulator embedded = this.simulator.getIfAvailable();
+		return (embedded != null) ? embedded.clock().instant() : Instant.now();
 	}
 
 	private static String age(Duration age) {
@@ -96,6 +146,29 @@ class DashboardController {
 			embedded.clock().advance(Duration.ofHours(3).plusMinutes(5));
 		}
 		return "redirect:/dashboard";
+	}
+
+	/**
+	 * The signed-in user steps on the embedded simulator's scale: a weight near the last one is
+	 * recorded, and the simulator notifies every subscribed callback, as Withings does.
+	 */
+	@PostMapping("/simulator/step-on-scale")
+	String stepOnScale(Authentication authentication) {
+		WithingsSimulator embedded = this.simulator.getIfAvailable();
+		if (embedded != null) {
+			embedded.stepOnScale(authentication.getName(), nextWeight(lastMonth()));
+		}
+		return "redirect:/dashboard";
+	}
+
+	/** A tenth to half a kilogram up or down from the last weight, to a tenth. */
+	static double nextWeight(List<WeightChart.Weight> weights) {
+		BigDecimal last = weights.stream()
+			.max(Comparator.comparing(WeightChart.Weight::date))
+			.map(WeightChart.Weight::kilograms)
+			.orElse(BigDecimal.valueOf(70));
+		int tenths = ThreadLocalRandom.current().nextInt(1, 6) * (ThreadLocalRandom.current().nextBoolean() ? 1 : -1);
+		return last.add(BigDecimal.valueOf(tenths, 1)).setScale(1, RoundingMode.HALF_UP).doubleValue();
 	}
 
 	@PostMapping("/disconnect")

@@ -1,27 +1,26 @@
 package io.github.springwithings.sample;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
-import io.github.springwithings.api.WithingsMeasureGroup;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * The background sync: every {@code sample.sync.interval}, pulls the last 30 days of weights of
- * every linked user through the starter's outside-a-request API and stores them.
+ * every linked user through the starter's outside-a-request API and stores them. With
+ * notifications on, new weights come at once ({@link NotificationListener}); this job stays as
+ * the fallback for what a notification missed (notifications off, a fetch that failed, an
+ * instance that was down).
  */
 @Component
 class MeasurementSync {
@@ -32,14 +31,14 @@ class MeasurementSync {
 
 	private final WithingsApi withingsApi;
 
-	private final JdbcTemplate jdbc;
+	private final MeasurementStore store;
 
 	private final AtomicReference<Instant> lastSync = new AtomicReference<>();
 
-	MeasurementSync(WithingsLinkedUsers linkedUsers, WithingsApi withingsApi, JdbcTemplate jdbc) {
+	MeasurementSync(WithingsLinkedUsers linkedUsers, WithingsApi withingsApi, MeasurementStore store) {
 		this.linkedUsers = linkedUsers;
 		this.withingsApi = withingsApi;
-		this.jdbc = jdbc;
+		this.store = store;
 	}
 
 	@Scheduled(initialDelayString = "${sample.sync.initial-delay:PT20S}", fixedDelayString = "${sample.sync.interval:PT5M}")
@@ -49,7 +48,7 @@ class MeasurementSync {
 		try (Stream<WithingsLinkedUser> linked = this.linkedUsers.stream()) {
 			for (WithingsLinkedUser user : (Iterable<WithingsLinkedUser>) linked::iterator) {
 				try {
-					store(user.principalName(), this.withingsApi.forPrincipal(user.principalName())
+					this.store.store(user.principalName(), this.withingsApi.forPrincipal(user.principalName())
 						.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
 						.groups());
 					users++;
@@ -62,14 +61,6 @@ class MeasurementSync {
 		}
 		this.lastSync.set(now);
 		logger.info("Synced the weights of " + users + " users");
-	}
-
-	private void store(String principalName, List<WithingsMeasureGroup> groups) {
-		for (WithingsMeasureGroup group : groups) {
-			group.measure(WithingsMeasure.WEIGHT).ifPresent((weight) -> this.jdbc.update(
-					"MERGE INTO sample_measurement (principal_name, group_id, measured_at, kilograms) KEY (principal_name, group_id) VALUES (?, ?, ?, ?)",
-					principalName, group.id(), Timestamp.from(group.date()), weight.value()));
-		}
 	}
 
 	Instant lastSync() {

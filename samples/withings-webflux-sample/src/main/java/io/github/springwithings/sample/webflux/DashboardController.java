@@ -1,10 +1,14 @@
 package io.github.springwithings.sample.webflux;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasures;
@@ -12,9 +16,13 @@ import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.simulator.WithingsSimulator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
@@ -23,14 +31,18 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * The pages: home (sign in), dashboard (who you are, your tokens, your weight), signed out. Every
- * handler returns a {@link Mono} and none blocks: the weight comes from the starter's
- * {@link WithingsReactiveApi} (the signed-in user's token, refreshed when Withings refuses it),
- * the token details from Spring's reactive authorized-client service, and disconnect goes through
+ * The pages: home (sign in), dashboard (who you are, your tokens, your weight, your
+ * notifications, updated live), signed out; and the embedded simulator's controls. Every handler
+ * returns a {@link Mono} (the live updates a {@link Flux}) and none blocks: the weight comes from
+ * the starter's {@link WithingsReactiveApi} (the signed-in user's token, refreshed when Withings
+ * refuses it), the token details from Spring's reactive authorized-client service, the
+ * subscription from {@link NotificationSubscriptions}, and disconnect goes through
  * {@link WithingsReactiveAuthorizedClients}.
  */
 @Controller
@@ -46,14 +58,25 @@ class DashboardController {
 
 	private final String store;
 
+	private final LatestNotifications notifications;
+
+	private final NotificationSubscriptions subscriptions;
+
+	private final DashboardUpdates updates;
+
 	private final ObjectProvider<WithingsSimulator> simulator;
 
 	DashboardController(WithingsReactiveApi withingsApi, WithingsReactiveAuthorizedClients withingsAuthorizedClients,
-			ReactiveOAuth2AuthorizedClientService authorizedClientService, ObjectProvider<WithingsSimulator> simulator) {
+			ReactiveOAuth2AuthorizedClientService authorizedClientService, LatestNotifications notifications,
+			NotificationSubscriptions subscriptions, DashboardUpdates updates,
+			ObjectProvider<WithingsSimulator> simulator) {
 		this.withingsApi = withingsApi;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
 		this.store = store(authorizedClientService);
+		this.notifications = notifications;
+		this.subscriptions = subscriptions;
+		this.updates = updates;
 		this.simulator = simulator;
 	}
 
@@ -73,9 +96,9 @@ class DashboardController {
 	@GetMapping("/dashboard")
 	Mono<String> dashboard(Authentication authentication, Model model) {
 		Instant now = Instant.now();
-		Mono<List<WeightChart.Weight>> weights = this.withingsApi
-			.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
-			.map(DashboardController::weights);
+		// before the data call: a notification handled after it makes the page reload
+		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
+		Mono<List<WeightChart.Weight>> weights = lastMonth();
 		// after the data call: a refresh it made is then already stored
 		Mono<Optional<OAuth2AuthorizedClient>> client = Mono.defer(() -> this.authorizedClientService
 			.<OAuth2AuthorizedClient>loadAuthorizedClient(REGISTRATION_ID, authentication.getName())
@@ -95,9 +118,43 @@ class DashboardController {
 			model.addAttribute("width", WeightChart.WIDTH);
 			model.addAttribute("height", WeightChart.HEIGHT);
 			model.addAttribute("store", this.store);
+			model.addAttribute("notifications", notifications);
+			model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
 			model.addAttribute("embedded", embedded());
 			return "dashboard";
+		})
+			// after the data call too: a refresh it made is used here
+			.flatMap((view) -> this.subscriptions.status(authentication.getName())
+				.doOnNext((status) -> model.addAttribute("subscription", status))
+				.thenReturn(view));
+	}
+
+	/**
+	 * The dashboard's live updates (Server-Sent Events), for the signed-in user only.
+	 * @param after the newest notification the page shows
+	 */
+	@GetMapping(path = "/dashboard/updates", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@ResponseBody
+	Flux<ServerSentEvent<String>> updates(Authentication authentication, @RequestParam(defaultValue = "0") long after) {
+		return this.updates.stream(authentication.getName(), after);
+	}
+
+	/** The signed-in user's weights of the last 30 days. */
+	private Mono<List<WeightChart.Weight>> lastMonth() {
+		return Mono.defer(() -> {
+			Instant now = withingsNow();
+			return this.withingsApi.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
+				.map(DashboardController::weights);
 		});
+	}
+
+	/**
+	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
+	 * weighings are dated by.
+	 */
+	private Instant withingsNow() {
+		WithingsSimulator embedded = this.simulator.getIfAvailable();
+		return (embedded != null) ? embedded.clock().instant() : Instant.now();
 	}
 
 	private static List<WeightChart.Weight> weights(WithingsMeasures measures) {
@@ -121,6 +178,33 @@ class DashboardController {
 			embedded.clock().advance(Duration.ofHours(3).plusMinutes(5));
 		}
 		return Mono.just("redirect:/dashboard");
+	}
+
+	/**
+	 * The signed-in user steps on the embedded simulator's scale: a weight near the last one is
+	 * recorded, and the simulator notifies every subscribed callback, as Withings does (off the
+	 * event loop: the simulator stands for a remote Withings).
+	 */
+	@PostMapping("/simulator/step-on-scale")
+	Mono<String> stepOnScale(Authentication authentication) {
+		WithingsSimulator embedded = this.simulator.getIfAvailable();
+		if (embedded == null) {
+			return Mono.just("redirect:/dashboard");
+		}
+		return lastMonth().map(DashboardController::nextWeight)
+			.flatMap((kilograms) -> Mono.fromCallable(() -> embedded.stepOnScale(authentication.getName(), kilograms))
+				.subscribeOn(Schedulers.boundedElastic()))
+			.thenReturn("redirect:/dashboard");
+	}
+
+	/** A tenth to half a kilogram up or down from the last weight, to a tenth. */
+	static double nextWeight(List<WeightChart.Weight> weights) {
+		BigDecimal last = weights.stream()
+			.max(Comparator.comparing(WeightChart.Weight::date))
+			.map(WeightChart.Weight::kilograms)
+			.orElse(BigDecimal.valueOf(70));
+		int tenths = ThreadLocalRandom.current().nextInt(1, 6) * (ThreadLocalRandom.current().nextBoolean() ? 1 : -1);
+		return last.add(BigDecimal.valueOf(tenths, 1)).setScale(1, RoundingMode.HALF_UP).doubleValue();
 	}
 
 	/** Revokes the user at Withings, removes the link, then signs the user out. */

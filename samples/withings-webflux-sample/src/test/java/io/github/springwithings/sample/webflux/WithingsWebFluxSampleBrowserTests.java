@@ -2,16 +2,23 @@ package io.github.springwithings.sample.webflux;
 
 import java.io.File;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
+import io.github.springwithings.notify.WithingsNotifications;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
+import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -33,6 +41,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
@@ -47,13 +57,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Debian's chromedriver): sign in through the embedded Withings' consent page, see the chart and
  * the table, fast-forward the simulator's clock past the token's expiry and load the data again
  * (Withings refuses the old token, the starter refreshes), disconnect; the link's row in the
- * R2DBC store's table appears, rotates and goes away. Only explicit waits on
- * conditions, no sleeps. Screenshots go to {@code target/screenshots}. Without Chromium the test
+ * R2DBC store's table appears, rotates and goes away; step on the scale and see the dashboard
+ * update by itself from Withings' notification (fetched with WithingsReactiveApi, pushed as
+ * Server-Sent Events). BlockHound fails any blocking call on an event loop. Only explicit waits
+ * on conditions, no sleeps. Screenshots go to {@code target/screenshots}. Without Chromium the test
  * is skipped, except in CI ({@code CI=true}), where it must run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.r2dbc.url=r2dbc:h2:file:///./target/test-db/webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+@ExtendWith(OutputCaptureExtension.class)
 class WithingsWebFluxSampleBrowserTests {
 
 	private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -74,6 +87,9 @@ class WithingsWebFluxSampleBrowserTests {
 
 	@Autowired
 	ConnectionFactory connectionFactory;
+
+	@Autowired
+	WithingsNotifications notifications;
 
 	private WebDriver browser;
 
@@ -142,6 +158,8 @@ class WithingsWebFluxSampleBrowserTests {
 		Map<String, Object> link = storedLink(userId);
 		assertThat(link).containsEntry("withings_user_id", userId);
 		screenshot("3-dashboard");
+		// subscribe-on-link is done before the clock moves: its calls do not count below
+		awaitSubscribed(userId);
 
 		// the access token expires at Withings: the dashboard's data call is refused, the starter
 		// refreshes (single flight, stored before use) and the call succeeds on the new token
@@ -211,6 +229,70 @@ class WithingsWebFluxSampleBrowserTests {
 		screenshot("9-signed-in-again-after-revocation");
 	}
 
+	@Test
+	void sampleWhenTheUserStepsOnTheScaleThenTheDashboardUpdatesFromTheNotification(CapturedOutput output)
+			throws IOException {
+		this.browser.get(app("/"));
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		String userId = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
+
+		// signed in: the starter subscribes the user in the background, to this application's callback
+		assertThat(this.notifications.getCallbackUrl())
+			.startsWith("http://localhost:" + this.port + "/withings/notifications/");
+		awaitSubscribed(userId);
+		this.browser.navigate().refresh();
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("subscription"))).getText())
+			.isEqualTo("Subscribed to appli 1, 46 at this application's callback URL");
+		awaitLive();
+		assertThat(this.browser.findElements(By.id("no-notifications"))).hasSize(1);
+		assertThat(weightRows()).hasSize(30);
+		screenshot("10-notifications-subscribed");
+
+		// "Step on the scale": the simulator records a weight and notifies the application, whose
+		// listener fetches it (WithingsReactiveApi) and tells the page, which reloads
+		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
+		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
+		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight (1)");
+		String fetched = first.findElement(By.cssSelector("td.fetched")).getText();
+		assertThat(fetched).matches("\\d+\\.\\d kg");
+		BigDecimal stepped = new BigDecimal(fetched.replace(" kg", ""));
+		assertThat(weightRows()).hasSize(31);
+		assertThat(newestWeight()).isEqualByComparingTo(stepped);
+		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(31);
+		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(1);
+		screenshot("11-after-step-on-scale");
+
+		// the user steps on the scale at home, the page open: it updates by itself
+		awaitLive();
+		WebElement page = this.browser.findElement(By.tagName("html"));
+		this.simulator.stepOnScale(userId, 80.4);
+		this.wait.until(ExpectedConditions.stalenessOf(page));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 2));
+		assertThat(this.browser.findElement(By.cssSelector("#notification-list tbody tr td.fetched")).getText())
+			.isEqualTo("80.4 kg");
+		assertThat(weightRows()).hasSize(32);
+		assertThat(tableWeights()).usingElementComparator(BigDecimal::compareTo).contains(new BigDecimal("80.4"));
+		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(2);
+		awaitLive();
+		screenshot("12-updated-live");
+
+		// Withings fails the listener's fetch: the notification is listed all the same, the page reloads
+		// and reads Withings itself
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
+		page = this.browser.findElement(By.tagName("html"));
+		this.simulator.stepOnScale(userId, 79.9);
+		this.wait.until(ExpectedConditions.stalenessOf(page));
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 3));
+		assertThat(this.browser.findElement(By.cssSelector("#notification-list tbody tr td.fetched")).getText())
+			.startsWith("nothing yet");
+		assertThat(weightRows()).hasSize(33);
+		assertThat(output).contains("Fetching the weights notified for '" + userId + "' failed");
+		// the listener, its failure, the fetch and the stream ran with BlockHound installed: nothing
+		// blocked an event loop
+		assertThat(output).doesNotContain("Blocking call").doesNotContain("BlockingOperationError");
+	}
+
 	private String app(String path) {
 		return "http://localhost:" + this.port + path;
 	}
@@ -226,6 +308,50 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until(ExpectedConditions.stalenessOf(page));
 		this.wait.until((driver) -> path.equals(URI.create(driver.getCurrentUrl()).getPath())
 				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/** Waits until the simulator shows the user subscribed to appli 1 and 46 at the application's callback. */
+	private void awaitSubscribed(String userId) {
+		String callbackUrl = this.notifications.getCallbackUrl();
+		this.wait.until((driver) -> {
+			Set<Integer> appli = new TreeSet<>();
+			for (SimulatorSubscription subscription : this.simulator.subscriptions(userId)) {
+				if (callbackUrl.equals(subscription.callbackUrl())) {
+					appli.add(subscription.appli());
+				}
+			}
+			return appli.equals(Set.of(1, 46));
+		});
+	}
+
+	/** Waits until the page's Server-Sent Events stream is open. */
+	private void awaitLive() {
+		this.wait.until(ExpectedConditions.attributeToBe(By.id("notifications"), "data-live", "open"));
+	}
+
+	private List<WebElement> weightRows() {
+		return this.browser.findElements(By.cssSelector("#weights tbody tr"));
+	}
+
+	/** The table's weights, oldest first. */
+	private List<BigDecimal> tableWeights() {
+		return weightRows().stream().map((row) -> new BigDecimal(row.findElement(By.xpath("td[2]")).getText())).toList();
+	}
+
+	/** The table's last row: the newest weight. */
+	private BigDecimal newestWeight() {
+		List<BigDecimal> weights = tableWeights();
+		return weights.get(weights.size() - 1);
+	}
+
+	private long acknowledgedWeightNotifications(String userId) {
+		String callbackUrl = this.notifications.getCallbackUrl();
+		return this.simulator.deliveries()
+			.stream()
+			.filter((delivery) -> delivery.userId().equals(userId) && delivery.appli() == 1
+					&& delivery.callbackUrl().equals(callbackUrl))
+			.filter(SimulatorDelivery::acknowledged)
+			.count();
 	}
 
 	/** The link's row in the store's table, {@code null} when there is none. */

@@ -1,0 +1,70 @@
+package io.github.springwithings.sample.webflux;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.springwithings.notify.WithingsAppli;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The latest notifications received for each user, newest first, with the weights fetched for
+ * them, in this instance's memory (a sample's choice: they are gone on restart; Withings keeps
+ * the weights). Never blocks: notifications may be added on an event loop.
+ */
+@Component
+class LatestNotifications {
+
+	static final int KEPT = 10;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Map<String, List<ReceivedNotification>> byPrincipal = new ConcurrentHashMap<>();
+
+	/**
+	 * Remembers a notification.
+	 * @param principalName the user
+	 * @param appli the category
+	 * @param appliCode the category's code
+	 * @param fetched what was fetched for it
+	 * @return the notification as remembered
+	 */
+	ReceivedNotification add(String principalName, WithingsAppli appli, int appliCode, String fetched) {
+		ReceivedNotification received = new ReceivedNotification(this.sequence.incrementAndGet(),
+				Instant.now().truncatedTo(ChronoUnit.SECONDS), appli, appliCode, fetched);
+		this.byPrincipal.compute(principalName, (name, kept) -> {
+			List<ReceivedNotification> newest = new ArrayList<>(KEPT);
+			newest.add(received);
+			if (kept != null) {
+				newest.addAll(kept.subList(0, Math.min(kept.size(), KEPT - 1)));
+			}
+			return List.copyOf(newest);
+		});
+		return received;
+	}
+
+	/**
+	 * A user's latest notifications.
+	 * @param principalName the user
+	 * @return them, newest first
+	 */
+	List<ReceivedNotification> of(String principalName) {
+		return this.byPrincipal.getOrDefault(principalName, List.of());
+	}
+
+	/**
+	 * A user's newest notification.
+	 * @param principalName the user
+	 * @return it, if any
+	 */
+	Optional<ReceivedNotification> newest(String principalName) {
+		return of(principalName).stream().findFirst();
+	}
+
+}
