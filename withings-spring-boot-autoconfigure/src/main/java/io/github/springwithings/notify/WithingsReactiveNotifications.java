@@ -98,6 +98,32 @@ public final class WithingsReactiveNotifications {
 		return on(() -> this.notifications.revoke(principalOrUserId, appliCodes));
 	}
 
+	/**
+	 * The Withings registration whose users this manages, as
+	 * {@link WithingsNotifications#getRegistrationId()}.
+	 * @return the registration id
+	 */
+	public String getRegistrationId() {
+		return this.notifications.getRegistrationId();
+	}
+
+	/**
+	 * The callback URL subscriptions are made to, as {@link WithingsNotifications#getCallbackUrl()}.
+	 * @return the URL
+	 */
+	public String getCallbackUrl() {
+		return this.notifications.getCallbackUrl();
+	}
+
+	/**
+	 * The categories {@link #subscribe(String)} subscribes, as
+	 * {@link WithingsNotifications#getDefaultAppli()}.
+	 * @return the {@code appli} codes
+	 */
+	public List<Integer> getDefaultAppli() {
+		return this.notifications.getDefaultAppli();
+	}
+
 	private <T> Mono<T> on(java.util.concurrent.Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(this.scheduler);
 	}

@@ -216,12 +216,24 @@ public final class WithingsSubscribeOnLink
 	}
 
 	private void giveUp(WithingsLinkedUser user, List<Integer> codes, RuntimeException cause, int attempt) {
+		if (this.stopped) {
+			// the application is stopping: the failure may be the shutdown itself, and the
+			// context that would deliver the event is closing
+			record(Outcome.DROPPED);
+			logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed to appli "
+					+ codes + " (" + describe(cause) + ")");
+			return;
+		}
 		record(Outcome.FAILED);
 		logger.warn("Withings notifications: '" + user.principalName() + "' (userid " + user.userId()
 				+ ") is not subscribed to appli " + codes + " after " + (attempt + 1) + " attempts: " + describe(cause)
 				+ "; the link works, these notifications will not come");
 		try {
 			this.publisher.publishEvent(new WithingsSubscriptionFailedEvent(user, codes, cause, attempt + 1));
+		}
+		catch (IllegalStateException ex) {
+			// a context closed meanwhile refuses events
+			logger.warn("WithingsSubscriptionFailedEvent for '" + user.principalName() + "' not delivered: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A listener of WithingsSubscriptionFailedEvent failed", ex);

@@ -17,6 +17,9 @@ final class TestCallbackServer implements AutoCloseable {
 
 	private volatile int headStatus = 200;
 
+	private volatile Runnable onProbe = () -> {
+	};
+
 	final AtomicInteger probes = new AtomicInteger();
 
 	private TestCallbackServer(HttpServer server) {
@@ -30,6 +33,7 @@ final class TestCallbackServer implements AutoCloseable {
 			server.createContext("/", (exchange) -> {
 				if ("HEAD".equals(exchange.getRequestMethod())) {
 					callback.probes.incrementAndGet();
+					callback.onProbe.run();
 				}
 				exchange.sendResponseHeaders(callback.headStatus, -1);
 				exchange.close();
@@ -49,6 +53,11 @@ final class TestCallbackServer implements AutoCloseable {
 
 	void setHeadStatus(int headStatus) {
 		this.headStatus = headStatus;
+	}
+
+	/** Runs on each probe, before it is answered. */
+	void onProbe(Runnable onProbe) {
+		this.onProbe = onProbe;
 	}
 
 	@Override

@@ -87,6 +87,13 @@ class WithingsReactiveNotificationsBlockHoundTests {
 	}
 
 	@Test
+	void gettersWhenCalledThenTheCoreSettings() {
+		assertThat(this.notifications.getRegistrationId()).isEqualTo("withings");
+		assertThat(this.notifications.getCallbackUrl()).isEqualTo(this.callback.url("/notify/s3cr3t"));
+		assertThat(this.notifications.getDefaultAppli()).containsExactly(1, 46);
+	}
+
+	@Test
 	void subscribeWhenNoLinkOrCallbackUnreachableThenErrorSignals() {
 		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
 			.isThrownBy(() -> onParallel(this.notifications.subscribe("nobody")));

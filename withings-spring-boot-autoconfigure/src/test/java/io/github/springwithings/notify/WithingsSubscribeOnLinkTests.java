@@ -152,6 +152,23 @@ class WithingsSubscribeOnLinkTests {
 	}
 
 	@Test
+	void onLinkedWhenTheApplicationStopsDuringAnAttemptThenDroppedWithNoEvent() {
+		this.callback.setHeadStatus(404);
+		this.callback.onProbe(this.subscribeOnLink::destroy);
+		this.subscribeOnLink.onLinked(linked(ALICE, ALICE));
+
+		assertThat(this.scheduler.runDue()).isOne();
+		Thread.interrupted(); // stopping interrupts the attempt, here run on the test's thread
+
+		assertThat(this.callback.probes).as("stopped while Withings probed the callback").hasPositiveValue();
+		assertThat(this.subscribeOnLink.count(Outcome.DROPPED)).isOne();
+		assertThat(this.subscribeOnLink.count(Outcome.FAILED)).isZero();
+		assertThat(this.subscribeOnLink.count(Outcome.RETRY)).isZero();
+		assertThat(this.scheduler.scheduled()).isEmpty();
+		assertThat(this.events).as("no event into a closing context").isEmpty();
+	}
+
+	@Test
 	void onLinkedWhenAScopeIsMissingThenThatCategoryGivenUpAtOnceAndTheOthersSubscribed() {
 		this.fixture.linkWithScope(ALICE, ALICE, "user.activity");
 		this.subscribeOnLink.onLinked(new WithingsUserLinkedEvent(
