@@ -86,15 +86,19 @@ public final class WithingsApiClientAutoConfiguration {
 		@ConditionalOnMissingBean(name = "withingsWebClient")
 		WebClient withingsWebClient(ObjectProvider<WebClient.Builder> webClientBuilder,
 				WithingsExchangeFilterFunction filter, WithingsProperties properties) {
-			WithingsProperties.Http http = properties.getHttp();
+			return webClientBuilder.getIfAvailable(WebClient::builder)
+				.baseUrl(properties.getApiBaseUri())
+				.clientConnector(connector(properties.getHttp()))
+				.filter(filter)
+				.build();
+		}
+
+		/** A connector with the {@code withings.http} connect and read timeouts. */
+		static JdkClientHttpConnector connector(WithingsProperties.Http http) {
 			JdkClientHttpConnector connector = new JdkClientHttpConnector(
 					HttpClient.newBuilder().connectTimeout(http.getConnectTimeout()).build());
 			connector.setReadTimeout(http.getReadTimeout());
-			return webClientBuilder.getIfAvailable(WebClient::builder)
-				.baseUrl(properties.getApiBaseUri())
-				.clientConnector(connector)
-				.filter(filter)
-				.build();
+			return connector;
 		}
 
 		@Bean

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -60,17 +61,36 @@ public final class WithingsRestClientBuilders {
 	 * @return the builder
 	 */
 	public RestClient.Builder create(Consumer<RestClient.Builder> configurer) {
-		WithingsProperties.Http http = this.properties.getHttp();
-		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(
-				HttpClient.newBuilder().connectTimeout(http.getConnectTimeout()).build());
-		requestFactory.setReadTimeout(http.getReadTimeout());
 		RestClient.Builder builder = this.restClientBuilder.getIfAvailable(RestClient::builder)
-			.requestFactory(requestFactory);
+			.requestFactory(requestFactory());
+		return configure(builder, configurer);
+	}
+
+	/**
+	 * Add {@code configurer}'s interceptors, then the rate limit (the innermost), to a builder
+	 * made elsewhere (an HTTP service group's).
+	 * @param builder the builder
+	 * @param configurer adds interceptors
+	 * @return the builder
+	 */
+	public RestClient.Builder configure(RestClient.Builder builder, Consumer<RestClient.Builder> configurer) {
 		configurer.accept(builder);
 		if (this.rateLimitInterceptor != null) {
 			builder.requestInterceptor(this.rateLimitInterceptor);
 		}
 		return builder;
+	}
+
+	/**
+	 * A request factory with the {@code withings.http} connect and read timeouts.
+	 * @return the request factory
+	 */
+	public ClientHttpRequestFactory requestFactory() {
+		WithingsProperties.Http http = this.properties.getHttp();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(
+				HttpClient.newBuilder().connectTimeout(http.getConnectTimeout()).build());
+		requestFactory.setReadTimeout(http.getReadTimeout());
+		return requestFactory;
 	}
 
 }
