@@ -27,6 +27,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.boot.r2dbc.init.R2dbcScriptDatabaseInitializer;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.security.oauth2.client.autoconfigure.ConditionalOnOAuth2ClientRegistrationProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
@@ -95,6 +96,7 @@ public final class WithingsAuthorizedClientServiceAutoConfiguration {
 	@ConditionalOnBean(DataSource.class)
 	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "jdbc", matchIfMissing = true)
 	@EnableConfigurationProperties(WithingsStoreProperties.class)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class JdbcStoreConfiguration {
 
 		@Bean

@@ -345,9 +345,11 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcOperations")
 		@ConditionalOnBean(name = "jdbcWithingsAuthorizedClientService")
+		@org.springframework.context.annotation.Import(org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer.class)
 		static class JdbcRateBudgetStoreConfiguration {
 
 			@Bean(WITHINGS_RATE_BUDGET_STORE)
+			@org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization
 			@ConditionalOnMissingBean(name = WITHINGS_RATE_BUDGET_STORE)
 			JdbcWithingsRateBudgetStore withingsRateBudgetStore(javax.sql.DataSource dataSource) {
 				return new JdbcWithingsRateBudgetStore(dataSource);
@@ -362,6 +364,7 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		static class R2dbcRateBudgetStoreConfiguration {
 
 			@Bean(WITHINGS_RATE_BUDGET_STORE)
+			@org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization
 			@ConditionalOnMissingBean(name = WITHINGS_RATE_BUDGET_STORE)
 			R2dbcWithingsRateBudgetStore withingsRateBudgetStore(io.r2dbc.spi.ConnectionFactory connectionFactory) {
 				return new R2dbcWithingsRateBudgetStore(connectionFactory);

@@ -299,6 +299,20 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 	}
 
 	@Test
+	void rateBudgetStoreWhenJdbcStoreThenMadeAfterTheSchemaIsApplied() {
+		// the budget reads its table as it starts: never before the store's schema exists (an
+		// ahead-of-time processed application keeps no other order)
+		this.withDataSource.run((context) -> {
+			String[] dependsOn = context.getBeanFactory()
+				.getBeanDefinition(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+				.getDependsOn();
+			assertThat(dependsOn).isNotNull();
+			assertThat(java.util.Arrays.stream(dependsOn).map(context::getType))
+				.anySatisfy((type) -> assertThat(type).isAssignableTo(WithingsStoreSchemaInitializer.class));
+		});
+	}
+
+	@Test
 	void rateBudgetWhenScopeInstanceOrMemoryStoreThenInThisInstancesMemory() {
 		this.withDataSource.withPropertyValues("withings.rate-limit.scope=instance")
 			.run((context) -> assertThat(context.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class)

@@ -10,6 +10,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
@@ -55,6 +56,15 @@ public final class EmbeddedWithings implements ApplicationContextInitializer<Con
 			String callbackUrl = environment.getProperty("WITHINGS_CALLBACK_URL");
 			if (!callbackSet && StringUtils.hasText(callbackUrl)) {
 				properties.put(CALLBACK_URL, callbackUrl.trim());
+			}
+		}
+		else if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+			// ahead-of-time processing at build time: the same choices, no simulator to start
+			// (this runs again when the processed application starts)
+			properties.put(REGISTRATION + "client-id", WithingsSimulator.DEFAULT_CLIENT_ID);
+			properties.put(REGISTRATION + "client-secret", WithingsSimulator.DEFAULT_CLIENT_SECRET);
+			if (!callbackSet) {
+				properties.put(CALLBACK_URL, "http://localhost:0/withings/notifications/aot");
 			}
 		}
 		else {

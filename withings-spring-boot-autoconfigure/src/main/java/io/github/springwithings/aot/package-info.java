@@ -1,0 +1,4 @@
+/**
+ * Ahead-of-time processing and native images: the starter's runtime hints.
+ */
+package io.github.springwithings.aot;
