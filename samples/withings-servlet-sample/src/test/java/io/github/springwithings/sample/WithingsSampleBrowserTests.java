@@ -139,13 +139,18 @@ class WithingsSampleBrowserTests {
 		awaitSubscribed(this.browser.findElement(By.id("user-id")).getText());
 
 		this.sync.sync();
+		int rejected = this.simulator.counters().rejectedTokenRequests();
 		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
 		this.browser.navigate().refresh();
 
 		assertThat(this.browser.getCurrentUrl()).endsWith("/dashboard");
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
 		assertThat(this.browser.findElement(By.id("last-sync")).getText()).isNotEqualTo("not yet");
-		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
+		// one refresh; the nonce fetched ahead is 3 hours old for Withings after the fast-forward, so
+		// Withings may refuse it once and the starter retries with a new one
+		int refused = this.simulator.counters().rejectedTokenRequests() - rejected;
+		assertThat(refused).isBetween(0, 1);
+		assertThat(this.simulator.counters().refreshTokenGrants() - refused).isEqualTo(1);
 		screenshot("3-after-fast-forward");
 
 		clickAndWaitForPath(By.id("disconnect"), "/signed-out");
