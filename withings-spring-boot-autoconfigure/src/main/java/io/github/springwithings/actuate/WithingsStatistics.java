@@ -79,7 +79,7 @@ public final class WithingsStatistics {
 
 	private final List<String> registrationIds;
 
-	private Duration inDoubtDelay = Duration.ofMinutes(5);
+	private Duration inDoubtDelay = Duration.ofMinutes(1);
 
 	private WithingsKeepAlive keepAlive;
 
@@ -230,8 +230,8 @@ public final class WithingsStatistics {
 	}
 
 	/**
-	 * The refresh marks older than this are refreshes in doubt (the in-doubt retry delay, 5
-	 * minutes by default).
+	 * The refresh marks older than this are refreshes in doubt (the in-doubt retry delay, 1
+	 * minute by default).
 	 * @param inDoubtDelay the delay
 	 */
 	public void setInDoubtDelay(Duration inDoubtDelay) {
