@@ -95,6 +95,8 @@ public final class WithingsNotificationReceiver {
 
 	private volatile List<IpAddressMatcher> allowedSources = List.of();
 
+	private volatile Instant lastReceived;
+
 	private Duration duplicateWindow = Duration.ofHours(6);
 
 	private int maxRemembered = 10_000;
@@ -212,6 +214,14 @@ public final class WithingsNotificationReceiver {
 	}
 
 	/**
+	 * When the last notification was received (a valid one, a retry included), by this instance.
+	 * @return the time, or {@code null} when none came since the start
+	 */
+	public Instant getLastReceived() {
+		return this.lastReceived;
+	}
+
+	/**
 	 * Judge a request before its body is read.
 	 * @param method the HTTP method
 	 * @param remoteAddress the caller's IP address
@@ -258,6 +268,7 @@ public final class WithingsNotificationReceiver {
 		catch (IllegalArgumentException ex) {
 			return reject(Outcome.INVALID, 400, ex.getMessage());
 		}
+		this.lastReceived = this.clock.instant();
 		if (!firstSeen(notification.key())) {
 			count(Outcome.DUPLICATE, notification.appli());
 			logger.debug("Withings notification callback " + this.maskedPath + ": " + notification

@@ -72,15 +72,18 @@ public final class WithingsRateBudget {
 
 	private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
 
+	private final WithingsRateHistory history;
+
 	private Sleeper sleeper = Sleeper.THREAD;
 
 	private WithingsRateBudget(Bucket bucket, Bucket fallback, int requestsPerMinute, long refillPerMinute,
-			boolean shared) {
+			boolean shared, Clock clock) {
 		this.bucket = bucket;
 		this.fallback = fallback;
 		this.requestsPerMinute = requestsPerMinute;
 		this.permitsPerNano = refillPerMinute / (double) TimeUnit.MINUTES.toNanos(1);
 		this.shared = shared;
+		this.history = new WithingsRateHistory(clock);
 		for (Outcome outcome : Outcome.values()) {
 			this.counts.put(outcome, new LongAdder());
 		}
@@ -96,7 +99,7 @@ public final class WithingsRateBudget {
 	public static WithingsRateBudget local(int requestsPerMinute, int burst, Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		return new WithingsRateBudget(localBucket(requestsPerMinute, burst, clock), null, requestsPerMinute,
-				refillPerMinute(requestsPerMinute, burst), false);
+				refillPerMinute(requestsPerMinute, burst), false, clock);
 	}
 
 	private static Bucket localBucket(int requestsPerMinute, int burst, Clock clock) {
@@ -150,7 +153,7 @@ public final class WithingsRateBudget {
 					+ "); they are checked again at the next start");
 		}
 		return new WithingsRateBudget(bucket, localBucket(requestsPerMinute, burst, clock), requestsPerMinute,
-				refillPerMinute(requestsPerMinute, burst), true);
+				refillPerMinute(requestsPerMinute, burst), true, clock);
 	}
 
 	static BucketConfiguration configuration(int requestsPerMinute, int burst) {
@@ -216,7 +219,7 @@ public final class WithingsRateBudget {
 		BlockingStrategy noPark = (nanos) -> wait[0] = nanos;
 		try {
 			if (!reserve(maxWait.toNanos(), noPark)) {
-				this.counts.get(Outcome.REFUSED).increment();
+				counted(Outcome.REFUSED);
 				return -1;
 			}
 		}
@@ -224,7 +227,7 @@ public final class WithingsRateBudget {
 			Thread.currentThread().interrupt();
 			return -1;
 		}
-		this.counts.get(Outcome.INTERACTIVE).increment();
+		counted(Outcome.INTERACTIVE);
 		return wait[0];
 	}
 
@@ -236,7 +239,7 @@ public final class WithingsRateBudget {
 	public long tryTake() {
 		ConsumptionProbe probe = onBucket((bucket) -> bucket.tryConsumeAndReturnRemaining(1));
 		if (probe.isConsumed()) {
-			this.counts.get(Outcome.BACKGROUND).increment();
+			counted(Outcome.BACKGROUND);
 			return 0;
 		}
 		return Math.max(1, probe.getNanosToWaitForRefill());
@@ -246,7 +249,7 @@ public final class WithingsRateBudget {
 	 * Count a background call that got no permit in time (its caller gave up waiting).
 	 */
 	public void backgroundRefused() {
-		this.counts.get(Outcome.REFUSED).increment();
+		counted(Outcome.REFUSED);
 	}
 
 	/**
@@ -303,6 +306,7 @@ public final class WithingsRateBudget {
 	 * @return whether the budget was paused
 	 */
 	public boolean onTooManyRequests(Duration wait, String error) {
+		counted(Outcome.TOO_MANY_REQUESTS);
 		if (error != null && error.toLowerCase(Locale.ROOT).contains("same arguments")) {
 			return false;
 		}
@@ -320,7 +324,7 @@ public final class WithingsRateBudget {
 		if (pause.isNegative() || pause.isZero()) {
 			return;
 		}
-		this.counts.get(Outcome.PAUSED).increment();
+		counted(Outcome.PAUSED);
 		long debt = (long) Math.ceil(pause.toNanos() * this.permitsPerNano);
 		onBucket((bucket) -> {
 			bucket.tryConsumeAsMuchAsPossible();
@@ -369,7 +373,7 @@ public final class WithingsRateBudget {
 	}
 
 	private void fellBack(RuntimeException ex) {
-		this.counts.get(Outcome.STORE_FAILED).increment();
+		counted(Outcome.STORE_FAILED);
 		long now = System.nanoTime();
 		if (this.lastFallbackWarning == Long.MIN_VALUE || now - this.lastFallbackWarning > TimeUnit.MINUTES.toNanos(1)) {
 			this.lastFallbackWarning = now;
@@ -404,6 +408,22 @@ public final class WithingsRateBudget {
 	}
 
 	/**
+	 * How many permits had that outcome in this instance in the last hour (the current minute and
+	 * the 59 before it, by the budget's clock).
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long countLastHour(Outcome outcome) {
+		Assert.notNull(outcome, "outcome cannot be null");
+		return this.history.lastHour(outcome);
+	}
+
+	private void counted(Outcome outcome) {
+		this.counts.get(outcome).increment();
+		this.history.record(outcome);
+	}
+
+	/**
 	 * Sets how waits are made ({@link Sleeper#THREAD} by default).
 	 * @param sleeper the sleeper
 	 */
@@ -430,7 +450,13 @@ public final class WithingsRateBudget {
 		PAUSED,
 
 		/** Operations of a shared budget that fell back to this instance's bucket (the store failed). */
-		STORE_FAILED
+		STORE_FAILED,
+
+		/**
+		 * Answers 601 (too many requests) reported through {@link #onTooManyRequests}, whether they
+		 * paused the budget or not (same arguments twice within 10 seconds).
+		 */
+		TOO_MANY_REQUESTS
 
 	}
 

@@ -233,6 +233,20 @@ class WithingsNotificationReceiverTests {
 	}
 
 	@Test
+	void getLastReceivedWhenNotificationsAndRetriesThenTheLastValidOneOnly() {
+		assertThat(this.receiver.getLastReceived()).isNull();
+		post("userid=363&appli=1&startdate=1&enddate=2");
+		Instant first = this.now;
+		this.now = this.now.plus(Duration.ofMinutes(5));
+		post("appli=1");
+		assertThat(this.receiver.getLastReceived()).as("an invalid body is no notification").isEqualTo(first);
+
+		post("userid=363&appli=1&startdate=1&enddate=2");
+
+		assertThat(this.receiver.getLastReceived()).as("a retry is a callback too").isEqualTo(this.now);
+	}
+
+	@Test
 	void maskWhenPathThenLastSegmentHidden() {
 		assertThat(WithingsNotificationReceiver.mask("/withings/notify/s3cret")).isEqualTo("/withings/notify/****");
 		assertThat(WithingsNotificationReceiver.mask("/s3cret")).isEqualTo("/****");

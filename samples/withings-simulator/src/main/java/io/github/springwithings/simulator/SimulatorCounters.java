@@ -43,6 +43,8 @@ public final class SimulatorCounters {
 
 	final AtomicInteger notificationsAbandoned = new AtomicInteger();
 
+	final AtomicInteger actionlessRequests = new AtomicInteger();
+
 	/** Nonces handed out by {@code /v2/signature}. */
 	public int nonceRequests() {
 		return this.nonceRequests.get();
@@ -118,6 +120,11 @@ public final class SimulatorCounters {
 		return this.notificationsAbandoned.get();
 	}
 
+	/** {@code /v2/oauth2} requests without {@code action} (e.g. a health check's reachability probe). */
+	public int actionlessRequests() {
+		return this.actionlessRequests.get();
+	}
+
 	/** Data API calls, successful or not. */
 	public int dataRequests() {
 		return this.dataRequests.get();
@@ -148,6 +155,7 @@ public final class SimulatorCounters {
 		counters.put("notificationAttempts", notificationAttempts());
 		counters.put("notificationsAcknowledged", notificationsAcknowledged());
 		counters.put("notificationsAbandoned", notificationsAbandoned());
+		counters.put("actionlessRequests", actionlessRequests());
 		return counters;
 	}
 
@@ -156,7 +164,7 @@ public final class SimulatorCounters {
 				this.refreshTokenGrants, this.deadChainUses, this.tooManyRequests, this.rejectedTokenRequests,
 				this.dataRequests, this.revocations, this.recoveries, this.unauthorizedDataRequests, this.notifyRequests,
 				this.callbackProbes, this.refusedCallbacks, this.notificationsSent, this.notificationAttempts,
-				this.notificationsAcknowledged, this.notificationsAbandoned }) {
+				this.notificationsAcknowledged, this.notificationsAbandoned, this.actionlessRequests }) {
 			counter.set(0);
 		}
 	}

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * "counters":{"nonceRequests":0,"authorizationCodeGrants":1,"refreshTokenGrants":0,"deadChainUses":0,
  * "tooManyRequests":0,"rejectedTokenRequests":0,"revocations":0,"recoveries":0,"dataRequests":2,
  * "unauthorizedDataRequests":0,"notifyRequests":0,"callbackProbes":0,"refusedCallbacks":0,
- * "notificationsSent":0,"notificationAttempts":0,"notificationsAcknowledged":0,"notificationsAbandoned":0},
+ * "notificationsSent":0,"notificationAttempts":0,"notificationsAcknowledged":0,"notificationsAbandoned":0,"actionlessRequests":0},
  * "faults":{"MEASURE":1},"consent":{"mode":"account","account":"alice","userId":"6..","deny":false,"page":true,
  * "accounts":{"alice":"6.."}},"notifications":{"subscriptions":1,"pendingAttempts":0}}}</dd>
  * <dt>{@code POST /__admin/withings/clock/advance}</dt>

@@ -412,6 +412,12 @@ final class WithingsBackend {
 
 	synchronized SimulatorResponse oauth2(Map<String, String> form) {
 		String action = form.get("action");
+		if (action == null || action.isEmpty()) {
+			// Withings answers its envelope to a request without an action, with no credentials
+			// checked: what a health check can call without a user's token or the app's secret
+			this.counters.actionlessRequests.incrementAndGet();
+			return SimulatorResponse.envelope(503, Map.of(), "Invalid Params: invalid action");
+		}
 		if ("requesttoken".equals(action)) {
 			if ("refresh_token".equals(form.get("grant_type"))) {
 				this.counters.refreshTokenGrants.incrementAndGet();

@@ -171,6 +171,20 @@ class WithingsSimulatorTests {
 	}
 
 	@Test
+	void oauth2WhenNoActionThenEnvelope503WithoutCredentialsCheckedAndNever601() throws Exception {
+		for (int i = 0; i < 3; i++) {
+			Map<String, Object> answer = post("/v2/oauth2", Map.of());
+
+			assertThat(answer).containsEntry("status", 503).containsEntry("error", "Invalid Params: invalid action");
+		}
+		assertThat(post("/v2/oauth2", Map.of("client_id", "unknown"))).containsEntry("status", 503)
+			.containsEntry("error", "Invalid Params: invalid action");
+		assertThat(this.simulator.counters().actionlessRequests()).isEqualTo(4);
+		assertThat(this.simulator.counters().rejectedTokenRequests()).isZero();
+		assertThat(this.simulator.counters().tooManyRequests()).isZero();
+	}
+
+	@Test
 	void requestTokenWhenSameArgumentsWithin10SecondsThen601WithWaitSeconds() throws Exception {
 		String refresh = (String) body(post("/v2/oauth2", secretCodeExchange(newCode(), REDIRECT_URI)))
 			.get("refresh_token");

@@ -196,6 +196,17 @@ public final class InMemoryWithingsAuthorizedClientService
 			.toList();
 	}
 
+	@Override
+	public WithingsLinkCounts countLinks(String registrationId, List<Instant> issuedBefore,
+			Instant refreshStartedBefore) {
+		LinkCounter counter = new LinkCounter(issuedBefore, refreshStartedBefore);
+		this.clients.values()
+			.stream()
+			.filter((client) -> client.getRegistrationId().equals(registrationId))
+			.forEach(counter::add);
+		return counter.counts();
+	}
+
 	/**
 	 * Set where {@link WithingsUserLinkedEvent} and {@link WithingsUserLostEvent} are published
 	 * (set by the application context when this store is a bean).

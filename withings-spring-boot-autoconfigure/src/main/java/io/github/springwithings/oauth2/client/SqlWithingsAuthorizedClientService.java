@@ -314,6 +314,44 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		return page;
 	}
 
+	/** One aggregate query: the table is never read row by row, and no token leaves the database. */
+	@Override
+	public WithingsLinkCounts countLinks(String registrationId, List<Instant> issuedBefore,
+			Instant refreshStartedBefore) {
+		LinkCounter.check(issuedBefore, refreshStartedBefore);
+		StringBuilder sql = new StringBuilder("SELECT COUNT(*) AS linked, ")
+			.append("COALESCE(SUM(CASE WHEN refresh_token_issued_at IS NULL THEN 1 ELSE 0 END), 0) AS unknown_age, ")
+			.append("COALESCE(SUM(CASE WHEN refresh_started_at < ? THEN 1 ELSE 0 END), 0) AS in_doubt");
+		List<Object> args = new ArrayList<>();
+		args.add(time(refreshStartedBefore));
+		for (int i = 0; i <= issuedBefore.size(); i++) {
+			List<String> conditions = new ArrayList<>();
+			if (i > 0) {
+				conditions.add("refresh_token_issued_at < ?");
+				args.add(time(issuedBefore.get(i - 1)));
+			}
+			if (i < issuedBefore.size()) {
+				conditions.add("refresh_token_issued_at >= ?");
+				args.add(time(issuedBefore.get(i)));
+			}
+			if (conditions.isEmpty()) {
+				conditions.add("refresh_token_issued_at IS NOT NULL");
+			}
+			sql.append(", COALESCE(SUM(CASE WHEN ").append(String.join(" AND ", conditions))
+				.append(" THEN 1 ELSE 0 END), 0) AS age_").append(i);
+		}
+		sql.append(" FROM ").append(TABLE).append(" WHERE client_registration_id = ?");
+		args.add(registrationId);
+		int buckets = issuedBefore.size() + 1;
+		return this.database.query(sql.toString(), (row) -> {
+			List<Long> byAge = new ArrayList<>();
+			for (int i = 0; i < buckets; i++) {
+				byAge.add(row.number("age_" + i));
+			}
+			return new WithingsLinkCounts(row.number("linked"), byAge, row.number("unknown_age"), row.number("in_doubt"));
+		}, args.toArray()).get(0);
+	}
+
 	/**
 	 * Set where {@link WithingsUserLinkedEvent} and {@link WithingsUserLostEvent} are published
 	 * (set by the application context when this store is a bean).

@@ -165,6 +165,32 @@ public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientS
 	List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size);
 
 	/**
+	 * Count the clients of a registration by the issue time of their refresh token, and those
+	 * whose refresh is in doubt, reading no token: in the relational stores one aggregate query,
+	 * whatever the number of users. The default pages through {@link #findPage}.
+	 * @param registrationId the registration id
+	 * @param issuedBefore issue-time bounds, newest first: count {@code i} of
+	 * {@link WithingsLinkCounts#byRefreshTokenAge()} holds the clients whose refresh token was
+	 * issued before bound {@code i - 1} (for {@code i > 0}) and at or after bound {@code i} (for
+	 * {@code i} less than the number of bounds)
+	 * @param refreshStartedBefore refreshes started before this and never finished are in doubt
+	 * @return the counts
+	 */
+	default WithingsLinkCounts countLinks(String registrationId, List<Instant> issuedBefore,
+			Instant refreshStartedBefore) {
+		LinkCounter counter = new LinkCounter(issuedBefore, refreshStartedBefore);
+		String after = null;
+		List<WithingsAuthorizedClient> page;
+		do {
+			page = findPage(registrationId, after, 500);
+			page.forEach(counter::add);
+			after = page.isEmpty() ? after : page.get(page.size() - 1).getPrincipalName();
+		}
+		while (page.size() == 500);
+		return counter.counts();
+	}
+
+	/**
 	 * Spring's {@link OAuth2AuthorizedClient} of a stored one.
 	 * @param client the stored client, may be {@code null}
 	 * @param <T> the client type

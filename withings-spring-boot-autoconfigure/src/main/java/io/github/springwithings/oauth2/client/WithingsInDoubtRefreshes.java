@@ -171,6 +171,22 @@ public final class WithingsInDoubtRefreshes {
 		return Outcome.FAILED;
 	}
 
+	/**
+	 * How old a refresh mark must be to be in doubt.
+	 * @return the delay
+	 */
+	public Duration getDelay() {
+		return this.delay;
+	}
+
+	/**
+	 * The registrations whose refreshes are followed.
+	 * @return the registration ids
+	 */
+	public Collection<String> getRegistrationIds() {
+		return this.registrationIds;
+	}
+
 	/** At most this many clients per registration and run (100 by default). */
 	public void setBatchSize(int batchSize) {
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");

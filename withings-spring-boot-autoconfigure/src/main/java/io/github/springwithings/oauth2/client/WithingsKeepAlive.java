@@ -194,6 +194,23 @@ public final class WithingsKeepAlive {
 		}
 	}
 
+	/**
+	 * When the last sweep started, in this instance or another (as the {@link WithingsSweepLog}
+	 * tells).
+	 * @return the start, or {@code null} when none ever started
+	 */
+	public Instant getLastSweepStart() {
+		return this.sweepLog.lastStart(SWEEP_NAME);
+	}
+
+	/**
+	 * Time between two sweeps of the cluster.
+	 * @return the interval
+	 */
+	public Duration getInterval() {
+		return this.interval;
+	}
+
 	/** Where the last sweep's start is kept (in memory by default; the JDBC store's table with it). */
 	public void setSweepLog(WithingsSweepLog sweepLog) {
 		Assert.notNull(sweepLog, "sweepLog cannot be null");

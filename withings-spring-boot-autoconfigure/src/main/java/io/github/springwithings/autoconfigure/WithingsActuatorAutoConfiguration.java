@@ -1,0 +1,123 @@
+package io.github.springwithings.autoconfigure;
+
+import io.github.springwithings.actuate.WithingsEndpoint;
+import io.github.springwithings.actuate.WithingsHealthIndicator;
+import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.WithingsStatistics;
+import io.github.springwithings.notify.WithingsNotificationReceiver;
+import io.github.springwithings.notify.WithingsSubscribeOnLink;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
+import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
+ * the starter's Spring Boot Actuator support, when Actuator is present and the starter has a
+ * store of authorized clients: the {@code withings} health contributor (switched by
+ * {@code management.health.withings.enabled}), the {@code withings} endpoint (available when
+ * exposed, as Boot's own: {@code management.endpoints.web.exposure.include=health,withings}) and
+ * the {@code withings.*} metrics (with a {@link MeterRegistry}). Each backs off when the
+ * application defines its own.
+ */
+@AutoConfiguration(
+		after = { WithingsAuthorizedClientServiceAutoConfiguration.class,
+				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+				WithingsOAuth2ClientAutoConfiguration.class, WithingsReactiveOAuth2ClientAutoConfiguration.class,
+				WithingsApiClientAutoConfiguration.class, WithingsNotificationsAutoConfiguration.class,
+				WithingsRedirectUriProbeAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@ConditionalOnBean({ WithingsAuthorizedClientService.class, WithingsClientRegistrations.class })
+@EnableConfigurationProperties(WithingsHealthProperties.class)
+public final class WithingsActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	WithingsStatistics withingsStatistics(WithingsAuthorizedClientService authorizedClientService,
+			WithingsClientRegistrations registrations, ObjectProvider<WithingsKeepAlive> keepAlive,
+			ObjectProvider<WithingsInDoubtRefreshes> inDoubtRefreshes, ObjectProvider<WithingsRateBudget> rateBudget,
+			ObjectProvider<WithingsNotificationReceiver> notificationReceiver,
+			ObjectProvider<WithingsSubscribeOnLink> subscribeOnLink) {
+		WithingsStatistics statistics = new WithingsStatistics(authorizedClientService,
+				registrations.getRegistrationIds());
+		inDoubtRefreshes.ifUnique(statistics::setInDoubtRefreshes);
+		keepAlive.ifUnique(statistics::setKeepAlive);
+		rateBudget.ifUnique(statistics::setRateBudget);
+		notificationReceiver.ifUnique(statistics::setNotificationReceiver);
+		subscribeOnLink.ifUnique(statistics::setSubscribeOnLink);
+		return statistics;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+	@ConditionalOnEnabledHealthIndicator("withings")
+	static class HealthConfiguration {
+
+		/**
+		 * Reaches Withings without the rate limit's interceptor: the indicator takes a permit
+		 * free now itself, never waiting for one.
+		 */
+		@Bean
+		@ConditionalOnBean(ClientRegistrationRepository.class)
+		@ConditionalOnMissingBean(name = { "withingsHealthIndicator", "withingsHealthContributor" })
+		WithingsHealthIndicator withingsHealthIndicator(WithingsRestClientBuilders restClientBuilders,
+				ClientRegistrationRepository clientRegistrationRepository, WithingsClientRegistrations registrations,
+				WithingsAuthorizedClientService authorizedClientService, ObjectProvider<WithingsRateBudget> rateBudget,
+				WithingsHealthProperties properties) {
+			WithingsHealthIndicator indicator = new WithingsHealthIndicator(restClientBuilders.create()
+				.requestInterceptors((interceptors) -> interceptors
+					.removeIf(WithingsRateLimitInterceptor.class::isInstance))
+				.build(), clientRegistrationRepository, registrations.getRegistrationIds(), authorizedClientService);
+			rateBudget.ifUnique(indicator::setRateBudget);
+			indicator.setCache(properties.getCache());
+			return indicator;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		WithingsEndpoint withingsEndpoint(WithingsStatistics statistics) {
+			return new WithingsEndpoint(statistics);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WithingsMetrics withingsMetrics(WithingsStatistics statistics) {
+			return new WithingsMetrics(statistics);
+		}
+
+	}
+
+}

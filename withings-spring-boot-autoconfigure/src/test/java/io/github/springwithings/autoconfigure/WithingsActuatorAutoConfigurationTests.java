@@ -1,0 +1,192 @@
+package io.github.springwithings.autoconfigure;
+
+import io.github.springwithings.actuate.WithingsEndpoint;
+import io.github.springwithings.actuate.WithingsHealthIndicator;
+import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.WithingsStatistics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
+import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WithingsActuatorAutoConfiguration}: the health contributor, the endpoint (only when
+ * exposed) and the metrics, with Actuator and without.
+ */
+class WithingsActuatorAutoConfigurationTests {
+
+	private static final String REGISTRATION = "spring.security.oauth2.client.registration.";
+
+	private static final AutoConfigurations WITHINGS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
+			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
+			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+			WithingsReactiveOAuth2ClientAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
+			WithingsApiClientAutoConfiguration.class, WithingsNotificationsAutoConfiguration.class,
+			WithingsActuatorAutoConfiguration.class);
+
+	private static final AutoConfigurations ACTUATOR = AutoConfigurations.of(EndpointAutoConfiguration.class,
+			WebEndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+			HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class);
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+			.postProcessEnvironment(context.getEnvironment(), null))
+		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+				"withings.store.type=memory")
+		.withConfiguration(WITHINGS)
+		.withConfiguration(ACTUATOR);
+
+	@Test
+	void autoConfigurationWhenActuatorThenHealthContributorAndMetricsButNoEndpointUntilExposed() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsStatistics.class)
+				.hasSingleBean(WithingsHealthIndicator.class)
+				.hasSingleBean(WithingsMetrics.class)
+				.doesNotHaveBean(WithingsEndpoint.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("withings"))
+				.isSameAs(context.getBean(WithingsHealthIndicator.class));
+			assertThat(context.getBean(MeterRegistry.class).find("withings.users.linked").tag("registration", "withings")
+				.gauge()).isNotNull();
+			assertThat(context.getBean(MeterRegistry.class).find("withings.rate.budget.last.hour")
+				.tag("outcome", "tooManyRequests")
+				.gauge()).isNotNull();
+			assertThat(context.getBean(WithingsHealthProperties.class).getCache()).hasMinutes(1);
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenExposedOverTheWebThenEndpoint() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health,withings")
+			.run((context) -> assertThat(context).hasSingleBean(WithingsEndpoint.class));
+	}
+
+	@Test
+	void autoConfigurationWhenExposedButAccessNoneThenNoEndpoint() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=withings",
+					"management.endpoint.withings.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(WithingsEndpoint.class));
+	}
+
+	@Test
+	void autoConfigurationWhenHealthIndicatorDisabledThenNone() {
+		this.contextRunner.withPropertyValues("management.health.withings.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsHealthIndicator.class)
+				.hasSingleBean(WithingsMetrics.class));
+	}
+
+	@Test
+	void autoConfigurationWhenHealthCacheSetThenBound() {
+		this.contextRunner.withPropertyValues("withings.health.cache=5m")
+			.run((context) -> assertThat(context.getBean(WithingsHealthProperties.class).getCache()).hasMinutes(5));
+	}
+
+	@Test
+	void autoConfigurationWhenTheApplicationHasItsOwnIndicatorThenItsOwnIsKept() {
+		this.contextRunner.withUserConfiguration(OwnIndicator.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(WithingsHealthIndicator.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("withings"))
+				.isSameAs(context.getBean("withingsHealthIndicator"));
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenNoActuatorThenNothingOfIt() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsStatistics.class)
+				.doesNotHaveBean(WithingsHealthIndicator.class)
+				.doesNotHaveBean(WithingsMetrics.class)
+				.doesNotHaveBean(WithingsEndpoint.class));
+	}
+
+	@Test
+	void autoConfigurationWhenNoHealthModuleThenNoIndicatorButMetrics() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsHealthIndicator.class)
+				.hasSingleBean(WithingsMetrics.class));
+	}
+
+	@Test
+	void autoConfigurationWhenNoMeterRegistryThenNoMetrics() {
+		new WebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+					"withings.store.type=memory")
+			.withConfiguration(WITHINGS)
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+					HealthEndpointAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(WithingsHealthIndicator.class)
+				.doesNotHaveBean(WithingsMetrics.class));
+	}
+
+	@Test
+	void autoConfigurationWhenNoWithingsRegistrationThenNothingOfIt() {
+		new WebApplicationContextRunner().withConfiguration(WITHINGS)
+			.withConfiguration(ACTUATOR)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsStatistics.class)
+				.doesNotHaveBean(WithingsHealthIndicator.class));
+	}
+
+	@Test
+	void autoConfigurationWhenWebFluxThenIndicatorEndpointAndMetrics() {
+		new ReactiveWebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
+					"withings.store.type=memory", "management.endpoints.web.exposure.include=withings")
+			.withConfiguration(WITHINGS)
+			.withConfiguration(ACTUATOR)
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(WithingsHealthIndicator.class)
+					.hasSingleBean(WithingsEndpoint.class)
+					.hasSingleBean(WithingsMetrics.class);
+				// Boot's reactive health endpoint runs blocking contributors on boundedElastic
+				assertThat(context.getBean(HealthContributorRegistry.class).getContributor("withings"))
+					.isSameAs(context.getBean(WithingsHealthIndicator.class));
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnIndicator {
+
+		@Bean
+		HealthIndicator withingsHealthIndicator() {
+			return () -> Health.up().build();
+		}
+
+	}
+
+}

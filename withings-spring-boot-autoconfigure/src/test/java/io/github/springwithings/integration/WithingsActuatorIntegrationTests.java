@@ -1,0 +1,118 @@
+package io.github.springwithings.integration;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end on Tomcat with Actuator: a user signs in through the simulator, then
+ * {@code /actuator/health} shows the {@code withings} contributor UP (DOWN once Withings is gone)
+ * and {@code /actuator/withings}, exposed, counts the linked user, with no token, secret or user id.
+ */
+@SpringBootTest(classes = WithingsTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=health,withings",
+				"management.endpoint.health.show-details=always", "withings.health.cache=0s" })
+@Import(WithingsActuatorIntegrationTests.SimulatorClockConfiguration.class)
+class WithingsActuatorIntegrationTests {
+
+	static final WithingsSimulator simulator = AbstractWithingsLoginIntegrationTests.startSimulator();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	OAuth2AuthorizedClientService authorizedClientService;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		AbstractWithingsLoginIntegrationTests.simulatorProperties(registry, simulator, "signature");
+	}
+
+	@AfterAll
+	static void stopSimulator() {
+		simulator.stop();
+	}
+
+	@Test
+	void actuatorWhenAUserSignedInThenHealthUpAndTheEndpointCountsWithoutSecretsThenDownWithoutWithings()
+			throws Exception {
+		BrowserLikeClient browser = new BrowserLikeClient("localhost", Map.of());
+		String userId = AbstractWithingsLoginIntegrationTests.USER_ID;
+		browser.get(app("/me"));
+		assertThat(browser.get(app("/oauth2/authorization/withings")).body()).startsWith(userId + " ");
+		OAuth2AuthorizedClient client = this.authorizedClientService.loadAuthorizedClient("withings", userId);
+		assertThat(client).isNotNull();
+
+		HttpResponse<String> health = browser.get(app("/actuator/health"));
+		assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+		JsonNode withingsHealth = this.json.readTree(health.body()).at("/components/withings");
+		assertThat(withingsHealth.at("/status").asString()).isEqualTo("UP");
+		assertThat(withingsHealth.at("/details/withings").asString()).isEqualTo("UP");
+		assertThat(withingsHealth.at("/details/store").asString()).isEqualTo("UP");
+		assertThat(simulator.counters().actionlessRequests()).isOne();
+
+		HttpResponse<String> endpoint = browser.get(app("/actuator/withings"));
+		assertThat(endpoint.statusCode()).as(endpoint.body()).isEqualTo(200);
+		JsonNode withings = this.json.readTree(endpoint.body());
+		assertThat(withings.at("/registrations/withings/linkedUsers").asLong()).isOne();
+		assertThat(withings.at("/registrations/withings/refreshTokenAge/lessThan30Days").asLong()).isOne();
+		assertThat(withings.at("/registrations/withings/refreshesInDoubt").asLong()).isZero();
+		assertThat(withings.at("/rateBudget/requestsPerMinute").asInt()).isEqualTo(60000);
+		assertThat(withings.at("/rateBudget/lastHour/interactive").asLong()).as("the sign-in's calls").isPositive();
+		Set<String> secrets = WithingsLogSecrecyIntegrationTests.secretsSeenBySimulator(simulator);
+		assertThat(secrets).isNotEmpty();
+		for (String body : new String[] { health.body(), endpoint.body() }) {
+			assertThat(body).doesNotContain(userId, client.getAccessToken().getTokenValue(),
+					client.getRefreshToken().getTokenValue(), WithingsSimulator.DEFAULT_CLIENT_SECRET);
+			for (String secret : secrets) {
+				assertThat(body).doesNotContain(secret);
+			}
+		}
+
+		simulator.stop();
+		HttpResponse<String> down = browser.get(app("/actuator/health"));
+
+		assertThat(down.statusCode()).isEqualTo(503);
+		JsonNode downHealth = this.json.readTree(down.body()).at("/components/withings");
+		assertThat(downHealth.at("/status").asString()).isEqualTo("DOWN");
+		assertThat(downHealth.at("/details/withings").asString()).isEqualTo("DOWN");
+		assertThat(downHealth.at("/details/store").asString()).isEqualTo("UP");
+	}
+
+	private String app(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SimulatorClockConfiguration {
+
+		@Bean
+		Clock clock() {
+			return simulator.clock();
+		}
+
+	}
+
+}
