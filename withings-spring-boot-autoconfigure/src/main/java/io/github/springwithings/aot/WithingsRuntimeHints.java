@@ -1,5 +1,6 @@
 package io.github.springwithings.aot;
 
+import io.github.springwithings.autoconfigure.WithingsHealthProperties;
 import io.github.springwithings.autoconfigure.WithingsNotificationProperties;
 import io.github.springwithings.autoconfigure.WithingsOAuth2ClientEnvironmentPostProcessor;
 import io.github.springwithings.autoconfigure.WithingsProperties;
@@ -31,6 +32,7 @@ public final class WithingsRuntimeHints implements RuntimeHintsRegistrar {
 			.registerPattern(SCHEMA_LOCATION + "/withings-changelog.xml");
 		BindableRuntimeHintsRegistrar
 			.forTypes(WithingsProperties.class, WithingsStoreProperties.class, WithingsNotificationProperties.class,
+					WithingsHealthProperties.class,
 					OAuth2ClientProperties.Registration.class)
 			.registerHints(hints, classLoader);
 		hints.reflection()

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
+import io.github.springwithings.autoconfigure.WithingsHealthProperties;
 import io.github.springwithings.autoconfigure.WithingsNotificationProperties;
 import io.github.springwithings.autoconfigure.WithingsProperties;
 import io.github.springwithings.autoconfigure.WithingsStoreProperties;
@@ -65,7 +66,7 @@ class WithingsRuntimeHintsTests {
 	void registerHintsWhenPropertiesThenTheyAndTheirNestedTypesCanBeBound() {
 		for (Class<?> type : List.of(WithingsProperties.class, WithingsProperties.Http.class,
 				WithingsProperties.RateLimit.class, WithingsProperties.KeepAlive.class, WithingsStoreProperties.class,
-				WithingsNotificationProperties.class, OAuth2ClientProperties.Registration.class)) {
+				WithingsNotificationProperties.class, WithingsHealthProperties.class, OAuth2ClientProperties.Registration.class)) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(this.hints);
 		}
 	}
