@@ -64,6 +64,11 @@ final class WithingsSimulatorContextCustomizer implements ContextCustomizer {
 			context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties(simulator.baseUrl())));
+			// moving the simulator's clock ages a nonce fetched ahead past Withings' 30 minutes, and
+			// each refusal would count as a token request: off unless the test turns it on
+			context.getEnvironment()
+				.getPropertySources()
+				.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME + "Defaults", Map.of("withings.nonce.prefetch", "false")));
 		}
 		catch (RuntimeException ex) {
 			simulator.stop();

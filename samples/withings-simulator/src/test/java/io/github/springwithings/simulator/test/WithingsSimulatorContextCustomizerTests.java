@@ -68,6 +68,25 @@ class WithingsSimulatorContextCustomizerTests {
 	}
 
 	@Test
+	void customizeContextWhenAppliedThenNoncePrefetchOffUnlessTheTestTurnsItOn() {
+		WithingsSimulatorContextCustomizer customizer = new WithingsSimulatorContextCustomizer("withings", 0);
+		GenericApplicationContext off = new GenericApplicationContext();
+		customizer.customizeContext(off, null);
+		GenericApplicationContext on = new GenericApplicationContext();
+		on.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("test", Map.of("withings.nonce.prefetch", "true")));
+		customizer.customizeContext(on, null);
+		off.refresh();
+		on.refresh();
+
+		assertThat(off.getEnvironment().getProperty("withings.nonce.prefetch")).isEqualTo("false");
+		assertThat(on.getEnvironment().getProperty("withings.nonce.prefetch")).isEqualTo("true");
+		off.close();
+		on.close();
+	}
+
+	@Test
 	void customizeContextWhenContextFailsToRefreshThenSimulatorStopped() {
 		GenericApplicationContext context = new GenericApplicationContext();
 		context.registerBean("broken", Object.class, () -> {
