@@ -69,7 +69,8 @@ import org.springframework.web.client.RestClient;
  * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test},
  * then {@code M=withings-spring-boot-autoconfigure; java -cp $M/target/test-classes:$M/target/classes:$(cat $M/target/test-classpath.txt) io.github.springwithings.benchmark.KeepAliveSweepBenchmark}
  * (with {@code -Dwithings.test.postgres.url=... -Dwithings.test.postgres.username=... -Dwithings.test.postgres.password=...}
- * for PostgreSQL). It prints Markdown tables: printing is its purpose, hence standard output.
+ * for PostgreSQL; the tables of that database are emptied). It prints Markdown tables: printing is
+ * its purpose, hence standard output.
  */
 public final class KeepAliveSweepBenchmark {
 
