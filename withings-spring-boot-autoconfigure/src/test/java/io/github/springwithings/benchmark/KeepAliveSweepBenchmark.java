@@ -96,8 +96,8 @@ public final class KeepAliveSweepBenchmark {
 			simulator(args[1]);
 			return;
 		}
-		Path h2 = Files.createTempDirectory("keep-alive-benchmark").resolve("store");
-		String url = TestDatabases.postgres() ? TestDatabases.url("") : "jdbc:h2:file:" + h2;
+		String url = TestDatabases.postgres() ? TestDatabases.url("")
+				: "jdbc:h2:file:" + Files.createTempDirectory("keep-alive-benchmark").resolve("store");
 		Process child = startSimulator(url);
 		try {
 			String baseUrl = awaitReady(child);
