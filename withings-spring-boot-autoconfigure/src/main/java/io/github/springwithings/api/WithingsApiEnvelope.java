@@ -136,18 +136,18 @@ public final class WithingsApiEnvelope {
 		}
 	}
 
-	/** The Withings status. */
+	/** {@return the Withings status} */
 	public int status() {
 		return this.status;
 	}
 
-	/** The Withings error text, or {@code null}. */
+	/** {@return the Withings error text, or {@code null}} */
 	public String error() {
 		JsonNode error = this.root.path("error");
 		return (error.isMissingNode() || error.isNull()) ? null : error.asString();
 	}
 
-	/** {@code body.wait_seconds} of a 601, 10 when absent or not a whole number of seconds. */
+	/** {@return {@code body.wait_seconds} of a 601, 10 when absent or not a whole number of seconds} */
 	public int waitSeconds() {
 		JsonNode wait = this.root.path("body").path("wait_seconds");
 		if (!wait.isNumber()) {
@@ -160,7 +160,7 @@ public final class WithingsApiEnvelope {
 		return (seconds != null && seconds >= 0) ? seconds : 10;
 	}
 
-	/** The {@code body}, as JSON bytes ({@code {}} when absent). */
+	/** {@return the {@code body}, as JSON bytes ({@code {}} when absent)} */
 	public byte[] bodyBytes() {
 		JsonNode body = this.root.path("body");
 		return json.writeValueAsBytes(body.isMissingNode() ? json.createObjectNode() : body);

@@ -7,10 +7,13 @@ package io.github.springwithings.api;
  */
 public class WithingsApiException extends RuntimeException {
 
+	/** The Withings status, {@code null} when the answer was not an envelope. */
 	private final Integer status;
 
+	/** The family of the status. */
 	private final WithingsStatusFamily family;
 
+	/** The Withings error text, or {@code null}. */
 	private final String error;
 
 	/**
@@ -38,16 +41,17 @@ public class WithingsApiException extends RuntimeException {
 		this.error = null;
 	}
 
-	/** The Withings status, or {@code null} when the answer was not an envelope. */
+	/** {@return the Withings status, or {@code null} when the answer was not an envelope} */
 	public Integer getStatus() {
 		return this.status;
 	}
 
+	/** {@return the family of the status ({@code ERROR} when the answer was not an envelope)} */
 	public WithingsStatusFamily getFamily() {
 		return this.family;
 	}
 
-	/** The Withings error text, or {@code null}. */
+	/** {@return the Withings error text, or {@code null}} */
 	public String getError() {
 		return this.error;
 	}

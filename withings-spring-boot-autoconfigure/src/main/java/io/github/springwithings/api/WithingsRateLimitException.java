@@ -8,14 +8,19 @@ import java.time.Duration;
  */
 public final class WithingsRateLimitException extends WithingsApiException {
 
+	/** How long Withings asked to wait. */
 	private final Duration wait;
 
+	/**
+	 * @param error the Withings error text, may be {@code null}
+	 * @param wait how long Withings asked to wait
+	 */
 	public WithingsRateLimitException(String error, Duration wait) {
 		super(601, error);
 		this.wait = wait;
 	}
 
-	/** How long Withings asked to wait ({@code body.wait_seconds}). */
+	/** {@return how long Withings asked to wait ({@code body.wait_seconds})} */
 	public Duration getWait() {
 		return this.wait;
 	}

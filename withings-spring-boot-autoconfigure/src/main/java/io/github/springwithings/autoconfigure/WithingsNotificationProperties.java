@@ -62,58 +62,72 @@ public class WithingsNotificationProperties {
 	 */
 	private List<String> allowedSources = new ArrayList<>();
 
+	/** {@return the {@code withings.notifications.callback-url} property} */
 	public String getCallbackUrl() {
 		return this.callbackUrl;
 	}
 
+	/** @param callbackUrl the {@code withings.notifications.callback-url} property */
 	public void setCallbackUrl(String callbackUrl) {
 		this.callbackUrl = callbackUrl;
 	}
 
+	/** {@return the {@code withings.notifications.path} property} */
 	public String getPath() {
 		return this.path;
 	}
 
+	/** @param path the {@code withings.notifications.path} property */
 	public void setPath(String path) {
 		this.path = path;
 	}
 
+	/** {@return the {@code withings.notifications.appli} property} */
 	public List<Integer> getAppli() {
 		return this.appli;
 	}
 
+	/** @param appli the {@code withings.notifications.appli} property */
 	public void setAppli(List<Integer> appli) {
 		this.appli = appli;
 	}
 
+	/** {@return the {@code withings.notifications.subscribe-on-link} property} */
 	public boolean isSubscribeOnLink() {
 		return this.subscribeOnLink;
 	}
 
+	/** @param subscribeOnLink the {@code withings.notifications.subscribe-on-link} property */
 	public void setSubscribeOnLink(boolean subscribeOnLink) {
 		this.subscribeOnLink = subscribeOnLink;
 	}
 
+	/** {@return the {@code withings.notifications.subscribe-spacing} property} */
 	public Duration getSubscribeSpacing() {
 		return this.subscribeSpacing;
 	}
 
+	/** @param subscribeSpacing the {@code withings.notifications.subscribe-spacing} property */
 	public void setSubscribeSpacing(Duration subscribeSpacing) {
 		this.subscribeSpacing = subscribeSpacing;
 	}
 
+	/** {@return the {@code withings.notifications.subscribe-retry-delays} property} */
 	public List<Duration> getSubscribeRetryDelays() {
 		return this.subscribeRetryDelays;
 	}
 
+	/** @param subscribeRetryDelays the {@code withings.notifications.subscribe-retry-delays} property */
 	public void setSubscribeRetryDelays(List<Duration> subscribeRetryDelays) {
 		this.subscribeRetryDelays = subscribeRetryDelays;
 	}
 
+	/** {@return the {@code withings.notifications.allowed-sources} property} */
 	public List<String> getAllowedSources() {
 		return this.allowedSources;
 	}
 
+	/** @param allowedSources the {@code withings.notifications.allowed-sources} property */
 	public void setAllowedSources(List<String> allowedSources) {
 		this.allowedSources = allowedSources;
 	}

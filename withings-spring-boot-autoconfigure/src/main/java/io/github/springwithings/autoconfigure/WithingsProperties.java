@@ -48,62 +48,77 @@ public class WithingsProperties {
 
 	private final KeepAlive keepAlive = new KeepAlive();
 
+	/** {@return the {@code withings.api-base-uri} property} */
 	public String getApiBaseUri() {
 		return this.apiBaseUri;
 	}
 
+	/** @param apiBaseUri the {@code withings.api-base-uri} property */
 	public void setApiBaseUri(String apiBaseUri) {
 		this.apiBaseUri = apiBaseUri;
 	}
 
+	/** {@return the {@code withings.account-base-uri} property} */
 	public String getAccountBaseUri() {
 		return this.accountBaseUri;
 	}
 
+	/** @param accountBaseUri the {@code withings.account-base-uri} property */
 	public void setAccountBaseUri(String accountBaseUri) {
 		this.accountBaseUri = accountBaseUri;
 	}
 
+	/** {@return the {@code withings.client-authentication} property} */
 	public WithingsClientAuthentication getClientAuthentication() {
 		return this.clientAuthentication;
 	}
 
+	/** @param clientAuthentication the {@code withings.client-authentication} property */
 	public void setClientAuthentication(WithingsClientAuthentication clientAuthentication) {
 		this.clientAuthentication = clientAuthentication;
 	}
 
+	/** {@return the {@code withings.nonce.*} properties} */
 	public Nonce getNonce() {
 		return this.nonce;
 	}
 
+	/** {@return the {@code withings.refresh.*} properties} */
 	public Refresh getRefresh() {
 		return this.refresh;
 	}
 
+	/** {@return the {@code withings.http.*} properties} */
 	public Http getHttp() {
 		return this.http;
 	}
 
+	/** {@return the {@code withings.rate-limit.*} properties} */
 	public RateLimit getRateLimit() {
 		return this.rateLimit;
 	}
 
+	/** {@return the {@code withings.api.*} properties} */
 	public Api getApi() {
 		return this.api;
 	}
 
+	/** {@return the {@code withings.recovery.*} properties} */
 	public Recovery getRecovery() {
 		return this.recovery;
 	}
 
+	/** {@return the {@code withings.keep-alive.*} properties} */
 	public KeepAlive getKeepAlive() {
 		return this.keepAlive;
 	}
 
+	/** {@return the {@code withings.demo-mode} property} */
 	public boolean isDemoMode() {
 		return this.demoMode;
 	}
 
+	/** @param demoMode the {@code withings.demo-mode} property */
 	public void setDemoMode(boolean demoMode) {
 		this.demoMode = demoMode;
 	}
@@ -125,18 +140,22 @@ public class WithingsProperties {
 		 */
 		private Duration maxAge = Duration.ofMinutes(25);
 
+		/** {@return the {@code withings.nonce.prefetch} property} */
 		public boolean isPrefetch() {
 			return this.prefetch;
 		}
 
+		/** @param prefetch the {@code withings.nonce.prefetch} property */
 		public void setPrefetch(boolean prefetch) {
 			this.prefetch = prefetch;
 		}
 
+		/** {@return the {@code withings.nonce.max-age} property} */
 		public Duration getMaxAge() {
 			return this.maxAge;
 		}
 
+		/** @param maxAge the {@code withings.nonce.max-age} property */
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
 		}
@@ -167,26 +186,32 @@ public class WithingsProperties {
 		 */
 		private Duration lockTimeout = Duration.ofSeconds(10);
 
+		/** {@return the {@code withings.refresh.max-rate-limit-wait} property} */
 		public Duration getMaxRateLimitWait() {
 			return this.maxRateLimitWait;
 		}
 
+		/** @param maxRateLimitWait the {@code withings.refresh.max-rate-limit-wait} property */
 		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 			this.maxRateLimitWait = maxRateLimitWait;
 		}
 
+		/** {@return the {@code withings.refresh.in-doubt-retry-delay} property} */
 		public Duration getInDoubtRetryDelay() {
 			return this.inDoubtRetryDelay;
 		}
 
+		/** @param inDoubtRetryDelay the {@code withings.refresh.in-doubt-retry-delay} property */
 		public void setInDoubtRetryDelay(Duration inDoubtRetryDelay) {
 			this.inDoubtRetryDelay = inDoubtRetryDelay;
 		}
 
+		/** {@return the {@code withings.refresh.lock-timeout} property} */
 		public Duration getLockTimeout() {
 			return this.lockTimeout;
 		}
 
+		/** @param lockTimeout the {@code withings.refresh.lock-timeout} property */
 		public void setLockTimeout(Duration lockTimeout) {
 			this.lockTimeout = lockTimeout;
 		}
@@ -211,18 +236,22 @@ public class WithingsProperties {
 		 */
 		private String redirectUri;
 
+		/** {@return the {@code withings.recovery.enabled} property} */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/** @param enabled the {@code withings.recovery.enabled} property */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/** {@return the {@code withings.recovery.redirect-uri} property} */
 		public String getRedirectUri() {
 			return this.redirectUri;
 		}
 
+		/** @param redirectUri the {@code withings.recovery.redirect-uri} property */
 		public void setRedirectUri(String redirectUri) {
 			this.redirectUri = redirectUri;
 		}
@@ -268,50 +297,62 @@ public class WithingsProperties {
 		 */
 		private int pageSize = 100;
 
+		/** {@return the {@code withings.keep-alive.enabled} property} */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/** @param enabled the {@code withings.keep-alive.enabled} property */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/** {@return the {@code withings.keep-alive.max-refresh-token-age} property} */
 		public Duration getMaxRefreshTokenAge() {
 			return this.maxRefreshTokenAge;
 		}
 
+		/** @param maxRefreshTokenAge the {@code withings.keep-alive.max-refresh-token-age} property */
 		public void setMaxRefreshTokenAge(Duration maxRefreshTokenAge) {
 			this.maxRefreshTokenAge = maxRefreshTokenAge;
 		}
 
+		/** {@return the {@code withings.keep-alive.interval} property} */
 		public Duration getInterval() {
 			return this.interval;
 		}
 
+		/** @param interval the {@code withings.keep-alive.interval} property */
 		public void setInterval(Duration interval) {
 			this.interval = interval;
 		}
 
+		/** {@return the {@code withings.keep-alive.spacing} property} */
 		public Duration getSpacing() {
 			return this.spacing;
 		}
 
+		/** @param spacing the {@code withings.keep-alive.spacing} property */
 		public void setSpacing(Duration spacing) {
 			this.spacing = spacing;
 		}
 
+		/** {@return the {@code withings.keep-alive.budget-share} property} */
 		public double getBudgetShare() {
 			return this.budgetShare;
 		}
 
+		/** @param budgetShare the {@code withings.keep-alive.budget-share} property */
 		public void setBudgetShare(double budgetShare) {
 			this.budgetShare = budgetShare;
 		}
 
+		/** {@return the {@code withings.keep-alive.page-size} property} */
 		public int getPageSize() {
 			return this.pageSize;
 		}
 
+		/** @param pageSize the {@code withings.keep-alive.page-size} property */
 		public void setPageSize(int pageSize) {
 			this.pageSize = pageSize;
 		}
@@ -329,10 +370,12 @@ public class WithingsProperties {
 		 */
 		private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
+		/** {@return the {@code withings.api.max-rate-limit-wait} property} */
 		public Duration getMaxRateLimitWait() {
 			return this.maxRateLimitWait;
 		}
 
+		/** @param maxRateLimitWait the {@code withings.api.max-rate-limit-wait} property */
 		public void setMaxRateLimitWait(Duration maxRateLimitWait) {
 			this.maxRateLimitWait = maxRateLimitWait;
 		}
@@ -354,18 +397,22 @@ public class WithingsProperties {
 		 */
 		private Duration readTimeout = Duration.ofSeconds(20);
 
+		/** {@return the {@code withings.http.connect-timeout} property} */
 		public Duration getConnectTimeout() {
 			return this.connectTimeout;
 		}
 
+		/** @param connectTimeout the {@code withings.http.connect-timeout} property */
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
 		}
 
+		/** {@return the {@code withings.http.read-timeout} property} */
 		public Duration getReadTimeout() {
 			return this.readTimeout;
 		}
 
+		/** @param readTimeout the {@code withings.http.read-timeout} property */
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
 		}
@@ -406,42 +453,52 @@ public class WithingsProperties {
 		 */
 		private Duration maxWait = Duration.ofSeconds(30);
 
+		/** {@return the {@code withings.rate-limit.enabled} property} */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/** @param enabled the {@code withings.rate-limit.enabled} property */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/** {@return the {@code withings.rate-limit.requests-per-minute} property} */
 		public int getRequestsPerMinute() {
 			return this.requestsPerMinute;
 		}
 
+		/** @param requestsPerMinute the {@code withings.rate-limit.requests-per-minute} property */
 		public void setRequestsPerMinute(int requestsPerMinute) {
 			this.requestsPerMinute = requestsPerMinute;
 		}
 
+		/** {@return the {@code withings.rate-limit.max-wait} property} */
 		public Duration getMaxWait() {
 			return this.maxWait;
 		}
 
+		/** @param maxWait the {@code withings.rate-limit.max-wait} property */
 		public void setMaxWait(Duration maxWait) {
 			this.maxWait = maxWait;
 		}
 
+		/** {@return the {@code withings.rate-limit.scope} property} */
 		public Scope getScope() {
 			return this.scope;
 		}
 
+		/** @param scope the {@code withings.rate-limit.scope} property */
 		public void setScope(Scope scope) {
 			this.scope = scope;
 		}
 
+		/** {@return the {@code withings.rate-limit.burst} property} */
 		public int getBurst() {
 			return this.burst;
 		}
 
+		/** @param burst the {@code withings.rate-limit.burst} property */
 		public void setBurst(int burst) {
 			this.burst = burst;
 		}

@@ -51,54 +51,67 @@ public class WithingsStoreProperties {
 
 	private final Encryption encryption = new Encryption();
 
+	/** {@return the {@code withings.store.query-timeout} property} */
 	public Duration getQueryTimeout() {
 		return this.queryTimeout;
 	}
 
+	/** @param queryTimeout the {@code withings.store.query-timeout} property */
 	public void setQueryTimeout(Duration queryTimeout) {
 		this.queryTimeout = queryTimeout;
 	}
 
+	/** {@return the {@code withings.store.schema} property} */
 	public String getSchema() {
 		return this.schema;
 	}
 
+	/** @param schema the {@code withings.store.schema} property */
 	public void setSchema(String schema) {
 		this.schema = schema;
 	}
 
+	/** {@return the {@code withings.store.platform} property} */
 	public String getPlatform() {
 		return this.platform;
 	}
 
+	/** @param platform the {@code withings.store.platform} property */
 	public void setPlatform(String platform) {
 		this.platform = platform;
 	}
 
+	/** {@return the {@code withings.store.initialize-schema} property} */
 	public DatabaseInitializationMode getInitializeSchema() {
 		return this.initializeSchema;
 	}
 
+	/** @param initializeSchema the {@code withings.store.initialize-schema} property */
 	public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 		this.initializeSchema = initializeSchema;
 	}
 
+	/** {@return the {@code withings.store.continue-on-error} property} */
 	public boolean isContinueOnError() {
 		return this.continueOnError;
 	}
 
+	/** @param continueOnError the {@code withings.store.continue-on-error} property */
 	public void setContinueOnError(boolean continueOnError) {
 		this.continueOnError = continueOnError;
 	}
 
+	/** {@return the {@code withings.store.type} property} */
 	public StoreType getType() {
 		return this.type;
 	}
 
+	/** @param type the {@code withings.store.type} property */
 	public void setType(StoreType type) {
 		this.type = type;
 	}
 
+	/** {@return the {@code withings.store.encryption.*} properties} */
 	public Encryption getEncryption() {
 		return this.encryption;
 	}
@@ -134,18 +147,22 @@ public class WithingsStoreProperties {
 		 */
 		private String salt;
 
+		/** {@return the {@code withings.store.encryption.password} property} */
 		public String getPassword() {
 			return this.password;
 		}
 
+		/** @param password the {@code withings.store.encryption.password} property */
 		public void setPassword(String password) {
 			this.password = password;
 		}
 
+		/** {@return the {@code withings.store.encryption.salt} property} */
 		public String getSalt() {
 			return this.salt;
 		}
 
+		/** @param salt the {@code withings.store.encryption.salt} property */
 		public void setSalt(String salt) {
 			this.salt = salt;
 		}

@@ -28,6 +28,21 @@ public record WithingsNotificationEvent(String registrationId, String userId, St
 		WithingsAppli appli, int appliCode, Instant startDate, Instant endDate, Instant date, String deviceId,
 		String action) {
 
+	/**
+	 * Creates a notification; the registration id, user id and principal name cannot be empty.
+	 * @param registrationId the Withings registration the user is linked through
+	 * @param userId the Withings user id
+	 * @param principalName the principal the link is stored under
+	 * @param appli the category, {@link WithingsAppli#UNKNOWN} for a code this version does not know
+	 * @param appliCode the {@code appli} code as sent
+	 * @param startDate start of the new data's period ({@code startdate}), or {@code null}
+	 * @param endDate its end ({@code enddate}), or {@code null}
+	 * @param date when an event happened ({@code date}; a {@code YYYY-MM-DD} date is its start in
+	 * UTC), or {@code null}
+	 * @param deviceId the device ({@code deviceid}), or {@code null}
+	 * @param action the user action of {@link WithingsAppli#USER_ACTION} ({@code unlink},
+	 * {@code delete}, {@code update}), or {@code null}
+	 */
 	public WithingsNotificationEvent {
 		Assert.hasText(registrationId, "registrationId cannot be empty");
 		Assert.hasText(userId, "userId cannot be empty");

@@ -13,6 +13,13 @@ import org.springframework.util.Assert;
  */
 public record WithingsSubscription(WithingsAppli appli, int appliCode, String callbackUrl, String comment) {
 
+	/**
+	 * Creates a subscription; the callback URL cannot be empty.
+	 * @param appli the category, {@link WithingsAppli#UNKNOWN} for a code this version does not know
+	 * @param appliCode the {@code appli} code as Withings gave it
+	 * @param callbackUrl the URL Withings calls
+	 * @param comment the comment given when subscribing, or {@code null}
+	 */
 	public WithingsSubscription {
 		Assert.notNull(appli, "appli cannot be null");
 		Assert.hasText(callbackUrl, "callbackUrl cannot be empty");

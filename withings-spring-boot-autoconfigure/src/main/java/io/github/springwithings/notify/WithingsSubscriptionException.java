@@ -17,8 +17,10 @@ import io.github.springwithings.api.WithingsStatusFamily;
  */
 public final class WithingsSubscriptionException extends WithingsApiException {
 
+	/** What was subscribed all the same. */
 	private final List<WithingsSubscription> subscribed;
 
+	/** The failure of each appli code that could not be subscribed. */
 	private final Map<Integer, RuntimeException> failures;
 
 	/**

@@ -22,6 +22,13 @@ import org.springframework.util.Assert;
 public record WithingsSubscriptionFailedEvent(WithingsLinkedUser user, List<Integer> appliCodes, RuntimeException cause,
 		int attempts) {
 
+	/**
+	 * Creates the event (with a copy of the appli codes, at least one).
+	 * @param user the linked user
+	 * @param appliCodes the categories not subscribed
+	 * @param cause the last failure (a {@code WithingsApiException} with Withings' status and text)
+	 * @param attempts how many times it was tried
+	 */
 	public WithingsSubscriptionFailedEvent {
 		Assert.notNull(user, "user cannot be null");
 		Assert.notEmpty(appliCodes, "appliCodes cannot be empty");

@@ -40,6 +40,9 @@ public final class InMemoryWithingsAuthorizedClientService
 
 	private Clock clock = Clock.systemUTC();
 
+	/**
+	 * @param clientRegistrationRepository the registrations of the stored clients
+	 */
 	public InMemoryWithingsAuthorizedClientService(ClientRegistrationRepository clientRegistrationRepository) {
 		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
 		this.clientRegistrationRepository = clientRegistrationRepository;

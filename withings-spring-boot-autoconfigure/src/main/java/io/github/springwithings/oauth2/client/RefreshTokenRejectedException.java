@@ -19,7 +19,7 @@ public final class RefreshTokenRejectedException extends OAuth2AuthorizationExce
 		this.refreshTokenValue = refreshTokenValue;
 	}
 
-	/** The refresh token that failed. */
+	/** {@return the refresh token that failed} */
 	public String getRefreshTokenValue() {
 		return this.refreshTokenValue;
 	}

@@ -526,7 +526,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		this.inDoubtRetryDelay = inDoubtRetryDelay;
 	}
 
-	/** The delay after which an unfinished refresh is in doubt. */
+	/** {@return the delay after which an unfinished refresh is in doubt} */
 	public Duration getInDoubtRetryDelay() {
 		return this.inDoubtRetryDelay;
 	}
@@ -573,6 +573,11 @@ public final class SingleFlightRefreshTokenResponseClient
 		/** Waits with {@link Thread#sleep}. */
 		Sleeper THREAD = (duration) -> Thread.sleep(duration.toMillis());
 
+		/**
+		 * Waits for the given time.
+		 * @param duration how long to wait
+		 * @throws InterruptedException when the thread is interrupted while waiting
+		 */
 		void sleep(Duration duration) throws InterruptedException;
 
 	}

@@ -21,6 +21,10 @@ public final class UserIdRememberingTokenResponseClient
 
 	private final WithingsAuthorizedClientService authorizedClientService;
 
+	/**
+	 * @param delegate the client that exchanges the code
+	 * @param authorizedClientService where the Withings user id is kept
+	 */
 	public UserIdRememberingTokenResponseClient(OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> delegate,
 			WithingsAuthorizedClientService authorizedClientService) {
 		Assert.notNull(delegate, "delegate cannot be null");

@@ -54,28 +54,32 @@ public final class WithingsAuthorizedClient {
 		this.previousRefreshTokenHash = previousRefreshTokenHash;
 	}
 
+	/** {@return Spring Security's authorized client} */
 	public OAuth2AuthorizedClient getAuthorizedClient() {
 		return this.authorizedClient;
 	}
 
+	/** {@return the client registration id} */
 	public String getRegistrationId() {
 		return this.authorizedClient.getClientRegistration().getRegistrationId();
 	}
 
+	/** {@return the principal name} */
 	public String getPrincipalName() {
 		return this.authorizedClient.getPrincipalName();
 	}
 
-	/** The Withings user id, or {@code null} when not known yet. */
+	/** {@return the Withings user id, or {@code null} when not known yet} */
 	public String getUserId() {
 		return this.userId;
 	}
 
-	/** When the current refresh token was issued, or {@code null}. */
+	/** {@return when the current refresh token was issued, or {@code null}} */
 	public Instant getRefreshTokenIssuedAt() {
 		return this.refreshTokenIssuedAt;
 	}
 
+	/** {@return the version, {@code 0} for a client never rotated} */
 	public long getVersion() {
 		return this.version;
 	}
@@ -101,7 +105,7 @@ public final class WithingsAuthorizedClient {
 				this.authorizedClient.getAccessToken(), this.authorizedClient.getRefreshToken());
 	}
 
-	/** The current refresh token's value, or {@code null}. */
+	/** {@return the current refresh token's value, or {@code null}} */
 	public String getRefreshTokenValue() {
 		return (this.authorizedClient.getRefreshToken() != null)
 				? this.authorizedClient.getRefreshToken().getTokenValue() : null;

@@ -274,7 +274,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		}
 	}
 
-	/** The Withings registration used when none is named. */
+	/** {@return the Withings registration used when none is named} */
 	public String getDefaultRegistrationId() {
 		return this.defaultRegistrationId;
 	}

@@ -172,6 +172,7 @@ public final class WithingsInDoubtRefreshes {
 	}
 
 	/**
+<<<<<<< HEAD
 	 * How old a refresh mark must be to be in doubt.
 	 * @return the delay
 	 */
@@ -188,24 +189,38 @@ public final class WithingsInDoubtRefreshes {
 	}
 
 	/** At most this many clients per registration and run (100 by default). */
+=======
+	 * At most this many clients per registration and run (100 by default).
+	 * @param batchSize the most clients per registration and run
+	 */
+>>>>>>> publish
 	public void setBatchSize(int batchSize) {
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");
 		this.batchSize = batchSize;
 	}
 
-	/** Pause between two refreshes (4 s by default, as the keep-alive's). */
+	/**
+	 * Pause between two refreshes (4 s by default, as the keep-alive's).
+	 * @param spacing the pause between two refreshes
+	 */
 	public void setSpacing(Duration spacing) {
 		Assert.notNull(spacing, "spacing cannot be null");
 		this.spacing = spacing;
 	}
 
-	/** How pauses are made ({@link Thread#sleep} by default). */
+	/**
+	 * How pauses are made ({@link Thread#sleep} by default).
+	 * @param sleeper what makes the pauses
+	 */
 	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
 	}
 
-	/** The clock that ages refresh marks. */
+	/**
+	 * The clock that ages refresh marks.
+	 * @param clock the clock to use
+	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;

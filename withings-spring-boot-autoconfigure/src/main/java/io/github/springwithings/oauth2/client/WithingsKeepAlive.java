@@ -211,25 +211,37 @@ public final class WithingsKeepAlive {
 		return this.interval;
 	}
 
-	/** Where the last sweep's start is kept (in memory by default; the JDBC store's table with it). */
+	/**
+	 * Where the last sweep's start is kept (in memory by default; the JDBC store's table with it).
+	 * @param sweepLog where the last sweep's start is kept
+	 */
 	public void setSweepLog(WithingsSweepLog sweepLog) {
 		Assert.notNull(sweepLog, "sweepLog cannot be null");
 		this.sweepLog = sweepLog;
 	}
 
-	/** Time between two sweeps of the cluster (1 day by default). */
+	/**
+	 * Time between two sweeps of the cluster (1 day by default).
+	 * @param interval the time between two sweeps
+	 */
 	public void setInterval(Duration interval) {
 		Assert.notNull(interval, "interval cannot be null");
 		this.interval = interval;
 	}
 
-	/** Refresh clients whose refresh token is older than this (180 days by default). */
+	/**
+	 * Refresh clients whose refresh token is older than this (180 days by default).
+	 * @param maxRefreshTokenAge the age from which a refresh token is refreshed
+	 */
 	public void setMaxRefreshTokenAge(Duration maxRefreshTokenAge) {
 		Assert.notNull(maxRefreshTokenAge, "maxRefreshTokenAge cannot be null");
 		this.maxRefreshTokenAge = maxRefreshTokenAge;
 	}
 
-	/** How many clients are read at a time (100 by default). */
+	/**
+	 * How many clients are read at a time (100 by default).
+	 * @param pageSize how many clients are read at a time
+	 */
 	public void setPageSize(int pageSize) {
 		Assert.isTrue(pageSize > 0, "pageSize must be positive");
 		this.pageSize = pageSize;
@@ -238,19 +250,26 @@ public final class WithingsKeepAlive {
 	/**
 	 * Pause between two refreshes (4 s by default: in {@code signature} mode a refresh is two
 	 * requests, so 30 requests a minute, a quarter of Withings' 120).
+	 * @param spacing the pause between two refreshes
 	 */
 	public void setSpacing(Duration spacing) {
 		Assert.notNull(spacing, "spacing cannot be null");
 		this.spacing = spacing;
 	}
 
-	/** How pauses are made ({@link Thread#sleep} by default). */
+	/**
+	 * How pauses are made ({@link Thread#sleep} by default).
+	 * @param sleeper what makes the pauses
+	 */
 	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
 	}
 
-	/** The clock that ages refresh tokens and dates sweeps. */
+	/**
+	 * The clock that ages refresh tokens and dates sweeps.
+	 * @param clock the clock to use
+	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;

@@ -19,6 +19,14 @@ import org.springframework.util.Assert;
 public record WithingsLinkedUser(String registrationId, String principalName, String userId, Set<String> scopes,
 		Instant refreshTokenIssuedAt) {
 
+	/**
+	 * Creates a linked user (with a copy of the scopes, none when {@code null}).
+	 * @param registrationId the client registration id
+	 * @param principalName the principal name (the Withings user id for users who signed in with Withings)
+	 * @param userId the Withings user id, {@code null} when Withings did not say
+	 * @param scopes the granted scopes
+	 * @param refreshTokenIssuedAt when the current refresh token was issued, {@code null} when unknown
+	 */
 	public WithingsLinkedUser {
 		Assert.hasText(registrationId, "registrationId cannot be empty");
 		Assert.hasText(principalName, "principalName cannot be empty");

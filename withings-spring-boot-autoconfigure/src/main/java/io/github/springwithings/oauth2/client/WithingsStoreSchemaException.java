@@ -17,10 +17,13 @@ public final class WithingsStoreSchemaException extends IllegalStateException {
 
 	private static final String LIQUIBASE_CHANGELOG = "io/github/springwithings/db/withings-changelog.xml";
 
+	/** The missing tables and columns. */
 	private final List<String> missing;
 
+	/** The database product. */
 	private final String database;
 
+	/** The schema script to run. */
 	private final String script;
 
 	WithingsStoreSchemaException(List<String> missing, String database, String script, String databaseMessage) {

@@ -26,6 +26,10 @@ public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestI
 
 	private final SecurityContextHolderPrincipalResolver signedIn = new SecurityContextHolderPrincipalResolver();
 
+	/**
+	 * @param authorizedClientService the store of the authorized clients
+	 * @param clientRegistrationIdResolver resolves the registration of a request
+	 */
 	public WithingsPrincipalResolver(WithingsAuthorizedClientService authorizedClientService,
 			OAuth2ClientHttpRequestInterceptor.ClientRegistrationIdResolver clientRegistrationIdResolver) {
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");

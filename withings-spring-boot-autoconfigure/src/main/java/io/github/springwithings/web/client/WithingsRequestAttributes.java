@@ -27,22 +27,38 @@ public final class WithingsRequestAttributes {
 	private WithingsRequestAttributes() {
 	}
 
-	/** The call is made for this Withings user id. */
+	/**
+	 * The call is made for this Withings user id.
+	 * @param userId the Withings user id
+	 * @return the attributes consumer
+	 */
 	public static Consumer<Map<String, Object>> userId(String userId) {
 		return (attributes) -> attributes.put(USER_ID, userId);
 	}
 
-	/** The call's Withings {@code action}, named for its observation. */
+	/**
+	 * The call's Withings {@code action}, named for its observation.
+	 * @param action the Withings {@code action}
+	 * @return the attributes consumer
+	 */
 	public static Consumer<Map<String, Object>> action(String action) {
 		return (attributes) -> attributes.put(ACTION, action);
 	}
 
-	/** The call is made for this principal name. */
+	/**
+	 * The call is made for this principal name.
+	 * @param principalName the principal name
+	 * @return the attributes consumer
+	 */
 	public static Consumer<Map<String, Object>> principal(String principalName) {
 		return RequestAttributePrincipalResolver.principal(principalName);
 	}
 
-	/** The call uses this registration (the default Withings registration otherwise). */
+	/**
+	 * The call uses this registration (the default Withings registration otherwise).
+	 * @param registrationId the client registration id
+	 * @return the attributes consumer
+	 */
 	public static Consumer<Map<String, Object>> clientRegistrationId(String registrationId) {
 		return RequestAttributeClientRegistrationIdResolver.clientRegistrationId(registrationId);
 	}

@@ -36,6 +36,10 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 
 	private final OAuth2ClientHttpRequestInterceptor oauth2Interceptor;
 
+	/**
+	 * @param authorizedClients what authorizes (and refreshes) the calls' clients
+	 * @param authorizedClientService the store of the authorized clients
+	 */
 	public WithingsRestClientConfigurer(WithingsAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService) {
 		Assert.notNull(authorizedClients, "authorizedClients cannot be null");

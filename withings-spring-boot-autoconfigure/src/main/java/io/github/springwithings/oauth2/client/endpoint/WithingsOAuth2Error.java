@@ -27,8 +27,10 @@ public final class WithingsOAuth2Error extends OAuth2Error {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The Withings status. */
 	private final int status;
 
+	/** {@code body.wait_seconds} of a 601, or {@code null}. */
 	private final Integer waitSeconds;
 
 	private WithingsOAuth2Error(String errorCode, int status, String description, Integer waitSeconds) {
@@ -62,12 +64,12 @@ public final class WithingsOAuth2Error extends OAuth2Error {
 		return OAuth2ErrorCodes.SERVER_ERROR;
 	}
 
-	/** The Withings status. */
+	/** {@return the Withings status} */
 	public int getStatus() {
 		return this.status;
 	}
 
-	/** Seconds to wait before trying again ({@code body.wait_seconds} of a 601), or {@code null}. */
+	/** {@return seconds to wait before trying again ({@code body.wait_seconds} of a 601), or {@code null}} */
 	public Integer getWaitSeconds() {
 		return this.waitSeconds;
 	}

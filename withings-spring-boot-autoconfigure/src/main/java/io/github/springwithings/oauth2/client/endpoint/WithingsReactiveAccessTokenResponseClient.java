@@ -94,7 +94,13 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 		this.defaultClient = defaultClient;
 	}
 
-	/** A client for the authorization code grant. */
+	/**
+	 * A client for the authorization code grant.
+	 * @param withingsRegistrations which registrations are Withings ones
+	 * @param clientAuthentication signature or client secret
+	 * @param webClient the client used to call Withings
+	 * @return the client
+	 */
 	public static WithingsReactiveAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCode(
 			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
 			WebClient webClient) {
@@ -102,7 +108,13 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 				new WebClientReactiveAuthorizationCodeTokenResponseClient());
 	}
 
-	/** A client for the refresh token grant. */
+	/**
+	 * A client for the refresh token grant.
+	 * @param withingsRegistrations which registrations are Withings ones
+	 * @param clientAuthentication signature or client secret
+	 * @param webClient the client used to call Withings
+	 * @return the client
+	 */
 	public static WithingsReactiveAccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshToken(
 			Predicate<ClientRegistration> withingsRegistrations, WithingsClientAuthentication clientAuthentication,
 			WebClient webClient) {

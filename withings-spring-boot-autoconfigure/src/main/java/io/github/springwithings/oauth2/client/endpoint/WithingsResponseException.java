@@ -6,6 +6,9 @@ package io.github.springwithings.oauth2.client.endpoint;
  */
 public final class WithingsResponseException extends RuntimeException {
 
+	/**
+	 * @param message what is wrong with the answer's shape
+	 */
 	public WithingsResponseException(String message) {
 		super(message);
 	}

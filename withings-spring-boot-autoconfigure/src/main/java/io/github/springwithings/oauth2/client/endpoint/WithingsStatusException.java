@@ -6,10 +6,13 @@ package io.github.springwithings.oauth2.client.endpoint;
  */
 public final class WithingsStatusException extends RuntimeException {
 
+	/** The Withings status. */
 	private final int status;
 
+	/** The Withings error text, or {@code null}. */
 	private final String error;
 
+	/** {@code body.wait_seconds} of a 601, or {@code null}. */
 	private final Integer waitSeconds;
 
 	/**
@@ -24,14 +27,17 @@ public final class WithingsStatusException extends RuntimeException {
 		this.waitSeconds = waitSeconds;
 	}
 
+	/** {@return the Withings status} */
 	public int getStatus() {
 		return this.status;
 	}
 
+	/** {@return the Withings error text, or {@code null}} */
 	public String getError() {
 		return this.error;
 	}
 
+	/** {@return {@code body.wait_seconds} of a 601 answer, or {@code null}} */
 	public Integer getWaitSeconds() {
 		return this.waitSeconds;
 	}

@@ -12,6 +12,10 @@ import org.springframework.util.Assert;
  */
 public record WithingsUserDisconnectedEvent(WithingsLinkedUser user) implements WithingsLinkEvent {
 
+	/**
+	 * Creates the event.
+	 * @param user the user as stored before the removal
+	 */
 	public WithingsUserDisconnectedEvent {
 		Assert.notNull(user, "user cannot be null");
 	}

@@ -18,6 +18,11 @@ import org.springframework.util.Assert;
  */
 public record WithingsUserLinkedEvent(WithingsLinkedUser user, WithingsLinkedUser replaced) implements WithingsLinkEvent {
 
+	/**
+	 * Creates the event.
+	 * @param user the linked user
+	 * @param replaced the link the consent replaced, {@code null} when the principal had none
+	 */
 	public WithingsUserLinkedEvent {
 		Assert.notNull(user, "user cannot be null");
 	}

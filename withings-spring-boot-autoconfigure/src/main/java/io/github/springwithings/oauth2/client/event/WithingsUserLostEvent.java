@@ -15,6 +15,11 @@ import org.springframework.util.Assert;
  */
 public record WithingsUserLostEvent(WithingsLinkedUser user, Reason reason) implements WithingsLinkEvent {
 
+	/**
+	 * Creates the event.
+	 * @param user the user as stored before the removal
+	 * @param reason why the link was lost
+	 */
 	public WithingsUserLostEvent {
 		Assert.notNull(user, "user cannot be null");
 		Assert.notNull(reason, "reason cannot be null");

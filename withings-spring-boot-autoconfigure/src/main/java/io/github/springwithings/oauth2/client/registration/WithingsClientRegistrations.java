@@ -43,6 +43,7 @@ public final class WithingsClientRegistrations implements Predicate<ClientRegist
 		return this.registrationIds.contains(registrationId);
 	}
 
+	/** {@return the ids of the Withings registrations} */
 	public Set<String> getRegistrationIds() {
 		return this.registrationIds;
 	}

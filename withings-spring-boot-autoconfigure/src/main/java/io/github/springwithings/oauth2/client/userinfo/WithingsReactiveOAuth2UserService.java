@@ -24,6 +24,9 @@ public final class WithingsReactiveOAuth2UserService implements ReactiveOAuth2Us
 
 	private ReactiveOAuth2UserService<OAuth2UserRequest, OAuth2User> delegate = new DefaultReactiveOAuth2UserService();
 
+	/**
+	 * @param withingsRegistrations which registrations are Withings ones
+	 */
 	public WithingsReactiveOAuth2UserService(Predicate<ClientRegistration> withingsRegistrations) {
 		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
 		this.withingsRegistrations = withingsRegistrations;

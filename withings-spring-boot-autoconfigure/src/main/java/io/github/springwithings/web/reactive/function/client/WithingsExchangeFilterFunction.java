@@ -77,6 +77,10 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
+	/**
+	 * @param authorizedClients what authorizes (and refreshes) the calls' clients
+	 * @param authorizedClientService the store of the authorized clients
+	 */
 	public WithingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService) {
 		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
