@@ -172,7 +172,6 @@ public final class WithingsInDoubtRefreshes {
 	}
 
 	/**
-<<<<<<< HEAD
 	 * How old a refresh mark must be to be in doubt.
 	 * @return the delay
 	 */
@@ -188,12 +187,10 @@ public final class WithingsInDoubtRefreshes {
 		return this.registrationIds;
 	}
 
-	/** At most this many clients per registration and run (100 by default). */
-=======
+	/**
 	 * At most this many clients per registration and run (100 by default).
 	 * @param batchSize the most clients per registration and run
 	 */
->>>>>>> publish
 	public void setBatchSize(int batchSize) {
 		Assert.isTrue(batchSize > 0, "batchSize must be positive");
 		this.batchSize = batchSize;
