@@ -16,10 +16,15 @@ public class WithingsHealthProperties {
 	 */
 	private Duration cache = Duration.ofMinutes(1);
 
+	/** {@return the {@code withings.health.cache} property} */
 	public Duration getCache() {
 		return this.cache;
 	}
 
+	/**
+	 * Set the {@code withings.health.cache} property.
+	 * @param cache how long Withings' answer to the probe is kept
+	 */
 	public void setCache(Duration cache) {
 		this.cache = cache;
 	}

@@ -17,6 +17,13 @@ import org.springframework.util.Assert;
 public record WithingsLinkCounts(long linkedUsers, List<Long> byRefreshTokenAge, long unknownRefreshTokenAge,
 		long refreshesInDoubt) {
 
+	/**
+	 * Checks and copies the counts.
+	 * @param linkedUsers the stored clients of the registration
+	 * @param byRefreshTokenAge clients by refresh-token issue time, youngest first
+	 * @param unknownRefreshTokenAge clients whose refresh token's issue time is unknown
+	 * @param refreshesInDoubt clients whose refresh started before the bound and never finished
+	 */
 	public WithingsLinkCounts {
 		Assert.notNull(byRefreshTokenAge, "byRefreshTokenAge cannot be null");
 		byRefreshTokenAge = List.copyOf(byRefreshTokenAge);
