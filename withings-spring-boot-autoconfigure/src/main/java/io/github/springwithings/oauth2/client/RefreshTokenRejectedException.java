@@ -6,7 +6,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 /**
  * A refresh that Withings rejected, remembering which refresh token failed so that the stored
  * client is removed only if it still holds that token (compare before remove). The token is kept
- * out of the message and of serialization.
+ * out of the message, of serialization and of the public API.
  */
 public final class RefreshTokenRejectedException extends OAuth2AuthorizationException {
 
@@ -19,8 +19,8 @@ public final class RefreshTokenRejectedException extends OAuth2AuthorizationExce
 		this.refreshTokenValue = refreshTokenValue;
 	}
 
-	/** {@return the refresh token that failed} */
-	public String getRefreshTokenValue() {
+	/** The refresh token that failed, for the compare-before-remove of this package only. */
+	String getRefreshTokenValue() {
 		return this.refreshTokenValue;
 	}
 
