@@ -5,6 +5,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,7 +39,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
+	private final TimeoutOnceJdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
 
@@ -46,8 +47,8 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		Assert.notNull(dataSource, "dataSource cannot be null");
 		this.dataSource = new DelegatingDataSource((dataSource instanceof TransactionAwareDataSourceProxy proxy)
 				? Objects.requireNonNull(proxy.getTargetDataSource()) : dataSource);
-		this.jdbc = new JdbcTemplate(this.dataSource);
-		this.jdbc.setQueryTimeout(5);
+		this.jdbc = new TimeoutOnceJdbcTemplate(this.dataSource);
+		this.jdbc.setStatementTimeout(5);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -94,7 +95,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(timeout.toSeconds() > 0, "timeout must be at least one second");
-		this.jdbc.setQueryTimeout((int) timeout.toSeconds());
+		this.jdbc.setStatementTimeout((int) timeout.toSeconds());
 	}
 
 	private static Object[] parameters(Object[] args) {
@@ -105,6 +106,37 @@ final class JdbcStoreDatabase implements StoreDatabase {
 					: (arg instanceof Null) ? null : arg;
 		}
 		return parameters;
+	}
+
+	/**
+	 * Every statement runs with the query timeout, set only when the statement does not have it
+	 * yet. H2 keeps the timeout per session and runs {@code SET QUERY_TIMEOUT} at every
+	 * {@code setQueryTimeout}: setting it on every statement, as {@link JdbcTemplate} does, made
+	 * each read of the hot path cost a second command (several times the read itself). Drivers
+	 * that keep it per statement (PostgreSQL) still get it set on each.
+	 */
+	private static final class TimeoutOnceJdbcTemplate extends JdbcTemplate {
+
+		private volatile int statementTimeout;
+
+		TimeoutOnceJdbcTemplate(DataSource dataSource) {
+			super(dataSource);
+		}
+
+		/** The timeout in seconds ({@link JdbcTemplate}'s own stays unset). */
+		void setStatementTimeout(int seconds) {
+			this.statementTimeout = seconds;
+		}
+
+		@Override
+		protected void applyStatementSettings(Statement stmt) throws SQLException {
+			super.applyStatementSettings(stmt);
+			int timeout = this.statementTimeout;
+			if (timeout > 0 && stmt.getQueryTimeout() != timeout) {
+				stmt.setQueryTimeout(timeout);
+			}
+		}
+
 	}
 
 	/**
