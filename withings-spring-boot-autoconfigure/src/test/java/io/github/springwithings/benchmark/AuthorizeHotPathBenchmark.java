@@ -88,7 +88,7 @@ import org.springframework.web.client.RestClient;
  * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=AuthorizeHotPathBenchmark}
  * (or, with the modules installed, {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.github.springwithings.benchmark.AuthorizeHotPathBenchmark}).
  * Short settings: 1 fork, 3 warm-up iterations of 2 s, 5 measured iterations of 2 s per variant,
- * about 20 s each, under 2 minutes with H2 only. It prints a Markdown table: printing is its
+ * about 20 s each: under 2 minutes with the PostgreSQL pair. It prints a Markdown table: printing is its
  * purpose, hence standard output. A class JMH extends, hence not final.
  */
 @State(Scope.Benchmark)
