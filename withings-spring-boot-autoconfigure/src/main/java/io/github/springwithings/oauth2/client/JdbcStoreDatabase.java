@@ -4,11 +4,17 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -38,16 +44,18 @@ final class JdbcStoreDatabase implements StoreDatabase {
 
 	private final DataSource dataSource;
 
-	private final JdbcTemplate jdbc;
+	private final TimeoutOnceJdbcTemplate jdbc;
 
 	private final TransactionTemplate transactions;
+
+	private final Map<String, Map<String, Integer>> columnsByQuery = new ConcurrentHashMap<>();
 
 	JdbcStoreDatabase(DataSource dataSource) {
 		Assert.notNull(dataSource, "dataSource cannot be null");
 		this.dataSource = new DelegatingDataSource((dataSource instanceof TransactionAwareDataSourceProxy proxy)
 				? Objects.requireNonNull(proxy.getTargetDataSource()) : dataSource);
-		this.jdbc = new JdbcTemplate(this.dataSource);
-		this.jdbc.setQueryTimeout(5);
+		this.jdbc = new TimeoutOnceJdbcTemplate(this.dataSource);
+		this.jdbc.setStatementTimeout(5);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -56,7 +64,29 @@ final class JdbcStoreDatabase implements StoreDatabase {
 
 	@Override
 	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {
-		return this.jdbc.query(sql, (rs, rowNum) -> mapper.apply(new ResultSetRow(rs)), parameters(args));
+		return this.jdbc.query(sql, (rs, rowNum) -> mapper.apply(new ResultSetRow(rs, columns(sql, rs))),
+				parameters(args));
+	}
+
+	/**
+	 * The column positions of a query's result by lower-case name, learnt at its first run: a
+	 * driver's lookup by name (H2 upper-cases the name at every call) cost the hot path's read
+	 * more than its columns themselves.
+	 */
+	private Map<String, Integer> columns(String sql, ResultSet rs) throws SQLException {
+		Map<String, Integer> columns = this.columnsByQuery.get(sql);
+		if (columns == null) {
+			ResultSetMetaData metaData = rs.getMetaData();
+			Map<String, Integer> learnt = new HashMap<>();
+			for (int i = 1; i <= metaData.getColumnCount(); i++) {
+				learnt.putIfAbsent(metaData.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
+			}
+			columns = Map.copyOf(learnt);
+			if (this.columnsByQuery.size() < 100) {
+				this.columnsByQuery.put(sql, columns);
+			}
+		}
+		return columns;
 	}
 
 	@Override
@@ -94,7 +124,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(timeout.toSeconds() > 0, "timeout must be at least one second");
-		this.jdbc.setQueryTimeout((int) timeout.toSeconds());
+		this.jdbc.setStatementTimeout((int) timeout.toSeconds());
 	}
 
 	private static Object[] parameters(Object[] args) {
@@ -105,6 +135,37 @@ final class JdbcStoreDatabase implements StoreDatabase {
 					: (arg instanceof Null) ? null : arg;
 		}
 		return parameters;
+	}
+
+	/**
+	 * Every statement runs with the query timeout, set only when the statement does not have it
+	 * yet. H2 keeps the timeout per session and runs {@code SET QUERY_TIMEOUT} at every
+	 * {@code setQueryTimeout}: setting it on every statement, as {@link JdbcTemplate} does, made
+	 * each read of the hot path cost a second command (several times the read itself). Drivers
+	 * that keep it per statement (PostgreSQL) still get it set on each.
+	 */
+	private static final class TimeoutOnceJdbcTemplate extends JdbcTemplate {
+
+		private volatile int statementTimeout;
+
+		TimeoutOnceJdbcTemplate(DataSource dataSource) {
+			super(dataSource);
+		}
+
+		/** The timeout in seconds ({@link JdbcTemplate}'s own stays unset). */
+		void setStatementTimeout(int seconds) {
+			this.statementTimeout = seconds;
+		}
+
+		@Override
+		protected void applyStatementSettings(Statement stmt) throws SQLException {
+			super.applyStatementSettings(stmt);
+			int timeout = this.statementTimeout;
+			if (timeout > 0 && stmt.getQueryTimeout() != timeout) {
+				stmt.setQueryTimeout(timeout);
+			}
+		}
+
 	}
 
 	/**
@@ -126,12 +187,20 @@ final class JdbcStoreDatabase implements StoreDatabase {
 
 	}
 
-	private record ResultSetRow(ResultSet rs) implements Row {
+	private record ResultSetRow(ResultSet rs, Map<String, Integer> columns) implements Row {
+
+		private int index(String column) throws SQLException {
+			Integer index = this.columns.get(column);
+			if (index == null) {
+				index = this.columns.get(column.toLowerCase(Locale.ROOT));
+			}
+			return (index != null) ? index : this.rs.findColumn(column);
+		}
 
 		@Override
 		public String string(String column) {
 			try {
-				return this.rs.getString(column);
+				return this.rs.getString(index(column));
 			}
 			catch (SQLException ex) {
 				throw new DataRetrievalFailureException("Cannot read column " + column, ex);
@@ -141,7 +210,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		@Override
 		public long number(String column) {
 			try {
-				return this.rs.getLong(column);
+				return this.rs.getLong(index(column));
 			}
 			catch (SQLException ex) {
 				throw new DataRetrievalFailureException("Cannot read column " + column, ex);
@@ -151,7 +220,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		@Override
 		public OffsetDateTime time(String column) {
 			try {
-				return this.rs.getObject(column, OffsetDateTime.class);
+				return this.rs.getObject(index(column), OffsetDateTime.class);
 			}
 			catch (SQLException ex) {
 				throw new DataRetrievalFailureException("Cannot read column " + column, ex);

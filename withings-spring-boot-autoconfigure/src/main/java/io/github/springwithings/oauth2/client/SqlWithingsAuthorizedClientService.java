@@ -60,6 +60,11 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 
 	static final String TABLE = "withings_authorized_client";
 
+	/** What {@link #loadAuthorizedClient} reads. */
+	private static final String CLIENT_COLUMNS = "client_registration_id, principal_name, access_token_value, "
+			+ "access_token_issued_at, access_token_expires_at, access_token_scopes, refresh_token_value, "
+			+ "refresh_token_issued_at";
+
 	private static final String BY_KEY = "client_registration_id = ? AND principal_name = ?";
 
 	private static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE ";
@@ -102,9 +107,17 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		this.clientRegistrationRepository = clientRegistrationRepository;
 	}
 
+	/**
+	 * The read of every {@code authorize()}: one query of the columns an
+	 * {@link OAuth2AuthorizedClient} holds, as Spring's own JDBC store reads them, nothing else.
+	 */
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
-		return WithingsAuthorizedClientService.unwrap(loadWithingsAuthorizedClient(clientRegistrationId, principalName));
+		List<java.util.Optional<OAuth2AuthorizedClient>> clients = this.database.query(
+				"SELECT " + CLIENT_COLUMNS + " FROM " + TABLE + " WHERE " + BY_KEY, this::readClient,
+				clientRegistrationId, principalName);
+		return clients.isEmpty() ? null : (T) clients.get(0).orElse(null);
 	}
 
 	@Override
@@ -417,13 +430,44 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Withings authorized client of '" + principalName + "' cannot be read (a value encrypted "
-					+ "with another key?): skipped (" + ex.getClass().getSimpleName() + ")");
+			skipped(principalName, ex);
 			return new Row(principalName, version, null);
 		}
 	}
 
+	/** The client of a row of {@link #CLIENT_COLUMNS}; empty when it cannot be read, as in {@link #readRow}. */
+	private java.util.Optional<OAuth2AuthorizedClient> readClient(StoreDatabase.Row row) {
+		String principalName = row.string("principal_name");
+		ClientRegistration registration = this.clientRegistrationRepository
+			.findByRegistrationId(row.string("client_registration_id"));
+		if (registration == null) {
+			return java.util.Optional.empty();
+		}
+		try {
+			return java.util.Optional.of(authorizedClient(row, registration, principalName));
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			skipped(principalName, ex);
+			return java.util.Optional.empty();
+		}
+	}
+
+	private static void skipped(String principalName, RuntimeException ex) {
+		logger.warn("Withings authorized client of '" + principalName + "' cannot be read (a value encrypted "
+				+ "with another key?): skipped (" + ex.getClass().getSimpleName() + ")");
+	}
+
 	private WithingsAuthorizedClient mapRow(StoreDatabase.Row row, ClientRegistration registration,
+			String principalName) {
+		return new WithingsAuthorizedClient(authorizedClient(row, registration, principalName),
+				row.string("withings_user_id"), row.instant("refresh_token_issued_at"), row.number("version"),
+				row.instant("refresh_started_at"), row.string("previous_refresh_token_hash"));
+	}
+
+	private OAuth2AuthorizedClient authorizedClient(StoreDatabase.Row row, ClientRegistration registration,
 			String principalName) {
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
 				this.encryptor.decrypt(row.string("access_token_value")), row.instant("access_token_issued_at"),
@@ -433,10 +477,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		Instant refreshTokenIssuedAt = row.instant("refresh_token_issued_at");
 		OAuth2RefreshToken refreshToken = (refreshTokenValue != null)
 				? new OAuth2RefreshToken(this.encryptor.decrypt(refreshTokenValue), refreshTokenIssuedAt) : null;
-		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(registration, principalName, accessToken,
-				refreshToken);
-		return new WithingsAuthorizedClient(client, row.string("withings_user_id"), refreshTokenIssuedAt,
-				row.number("version"), row.instant("refresh_started_at"), row.string("previous_refresh_token_hash"));
+		return new OAuth2AuthorizedClient(registration, principalName, accessToken, refreshToken);
 	}
 
 	/** A stored row: its client is {@code null} when it cannot be read. */

@@ -1,0 +1,314 @@
+package io.github.springwithings.benchmark;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.JdbcOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.util.Assert;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The hot path of every API call: {@code authorize()} of a user whose access token is valid, the
+ * starter's stores against Spring's own, measured with JMH (average time and, with JMH's GC
+ * profiler, bytes allocated per call).
+ *
+ * <p>What is compared: on both sides Spring's {@link AuthorizedClientServiceOAuth2AuthorizedClientManager}
+ * with a refresh-token provider, the manager an application uses outside a web request. Spring's
+ * side is that manager on {@link InMemoryOAuth2AuthorizedClientService} or
+ * {@link JdbcOAuth2AuthorizedClientService} (its {@code oauth2_authorized_client} table); the
+ * starter's side is {@link WithingsAuthorizedClients#authorize(String)}, the same manager class on
+ * {@link InMemoryWithingsAuthorizedClientService} or {@link JdbcWithingsAuthorizedClientService}
+ * with the single-flight refresh client (which a valid token never reaches). Each call builds its
+ * {@link OAuth2AuthorizeRequest}, as an application does. The JDBC pairs run on the same database
+ * (an in-memory H2, and the PostgreSQL named by {@code -Dwithings.test.postgres.url},
+ * {@code .username}, {@code .password} when given) through the same Hikari pool settings. Each
+ * variant runs in a JVM of its own (one JMH fork), so that one variant's profile does not slow
+ * another.
+ *
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=AuthorizeHotPathBenchmark}
+ * (or, with the modules installed, {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.github.springwithings.benchmark.AuthorizeHotPathBenchmark}).
+ * Short settings: 1 fork, 3 warm-up iterations of 2 s, 5 measured iterations of 2 s per variant,
+ * about 20 s each: under 2 minutes with the PostgreSQL pair. It prints a Markdown table: printing is its
+ * purpose, hence standard output. A class JMH extends, hence not final.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class AuthorizeHotPathBenchmark {
+
+	static final String PRINCIPAL = "bench-hot-path";
+
+	private static final String POSTGRES_URL = "withings.test.postgres.url";
+
+	/** Which manager on which store (and database). */
+	@Param({ "SPRING_MEMORY", "STARTER_MEMORY", "SPRING_JDBC_H2", "STARTER_JDBC_H2" })
+	public Variant variant;
+
+	private HikariDataSource dataSource;
+
+	private AuthorizedClientServiceOAuth2AuthorizedClientManager springManager;
+
+	private WithingsAuthorizedClients starter;
+
+	@Setup
+	public void setUp() {
+		ClientRegistration registration = TestClientRegistrations.withings("http://localhost:1").build();
+		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
+		OAuth2AuthorizedClientService service = switch (this.variant) {
+			case SPRING_MEMORY -> new InMemoryOAuth2AuthorizedClientService(registrations);
+			case STARTER_MEMORY -> new InMemoryWithingsAuthorizedClientService(registrations);
+			case SPRING_JDBC_H2, SPRING_JDBC_POSTGRESQL -> new JdbcOAuth2AuthorizedClientService(
+					new JdbcTemplate(dataSource()), registrations);
+			case STARTER_JDBC_H2, STARTER_JDBC_POSTGRESQL -> new JdbcWithingsAuthorizedClientService(dataSource(),
+					registrations);
+		};
+		service.saveAuthorizedClient(validClient(registration), new TestingAuthenticationToken(PRINCIPAL, null));
+		if (service instanceof WithingsAuthorizedClientService store) {
+			WithingsClientRegistrations withings = WithingsClientRegistrations.withIds(List.of("withings"));
+			this.starter = new WithingsAuthorizedClients(registrations, store,
+					new SingleFlightRefreshTokenResponseClient(WithingsAccessTokenResponseClient.refreshToken(withings,
+							WithingsClientAuthentication.CLIENT_SECRET, RestClient.builder()), store, withings),
+					new WithingsRevocationClient(RestClient.create()), "withings");
+		}
+		else {
+			this.springManager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, service);
+			this.springManager.setAuthorizedClientProvider(
+					OAuth2AuthorizedClientProviderBuilder.builder().refreshToken().build());
+		}
+		Assert.state(authorize() != null, "the client is not stored");
+	}
+
+	@TearDown
+	public void tearDown() {
+		if (this.dataSource != null) {
+			this.dataSource.close();
+		}
+	}
+
+	@Benchmark
+	public OAuth2AuthorizedClient authorize() {
+		if (this.starter != null) {
+			return this.starter.authorize(PRINCIPAL);
+		}
+		return this.springManager
+			.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("withings").principal(PRINCIPAL).build());
+	}
+
+	/** A data source on the variant's database, both tables created, this benchmark's rows removed. */
+	private DataSource dataSource() {
+		boolean postgres = this.variant.postgres;
+		this.dataSource = dataSource(postgres);
+		String platform = postgres ? "postgresql" : "h2";
+		new ResourceDatabasePopulator(
+				new ClassPathResource("io/github/springwithings/db/" + platform + "/R__withings_schema.sql"))
+			.execute(this.dataSource);
+		// Spring's script has no IF NOT EXISTS: a PostgreSQL that has the table already keeps it
+		ResourceDatabasePopulator spring = new ResourceDatabasePopulator(new ClassPathResource(postgres
+				? "org/springframework/security/oauth2/client/oauth2-client-schema-postgres.sql"
+				: "org/springframework/security/oauth2/client/oauth2-client-schema.sql"));
+		spring.setContinueOnError(true);
+		spring.execute(this.dataSource);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		jdbc.update("DELETE FROM withings_authorized_client WHERE principal_name = ?", PRINCIPAL);
+		jdbc.update("DELETE FROM oauth2_authorized_client WHERE principal_name = ?", PRINCIPAL);
+		return this.dataSource;
+	}
+
+	static HikariDataSource dataSource(boolean postgres) {
+		HikariConfig config = new HikariConfig();
+		if (postgres) {
+			config.setJdbcUrl(System.getProperty(POSTGRES_URL));
+			config.setUsername(System.getProperty("withings.test.postgres.username", "postgres"));
+			config.setPassword(System.getProperty("withings.test.postgres.password", ""));
+		}
+		else {
+			config.setJdbcUrl("jdbc:h2:mem:hot-path;DB_CLOSE_DELAY=-1");
+			config.setUsername("sa");
+		}
+		config.setMaximumPoolSize(2);
+		return new HikariDataSource(config);
+	}
+
+	/** A client as Withings issues it: 40-hex-digit tokens, the access token valid for 3 hours. */
+	static OAuth2AuthorizedClient validClient(ClientRegistration registration) {
+		Instant now = Instant.now();
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, randomToken(), now,
+				now.plus(Duration.ofHours(3)), registration.getScopes());
+		return new OAuth2AuthorizedClient(registration, PRINCIPAL, accessToken,
+				new OAuth2RefreshToken(randomToken(), now));
+	}
+
+	private static String randomToken() {
+		byte[] bytes = new byte[20];
+		new SecureRandom().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	public static void main(String[] args) throws Exception {
+		List<String> variants = new ArrayList<>(List.of(Variant.SPRING_MEMORY.name(), Variant.STARTER_MEMORY.name(),
+				Variant.SPRING_JDBC_H2.name(), Variant.STARTER_JDBC_H2.name()));
+		OptionsBuilder options = new OptionsBuilder();
+		if (System.getProperty(POSTGRES_URL) != null) {
+			variants.addAll(List.of(Variant.SPRING_JDBC_POSTGRESQL.name(), Variant.STARTER_JDBC_POSTGRESQL.name()));
+			List<String> properties = new ArrayList<>();
+			for (String property : List.of(POSTGRES_URL, "withings.test.postgres.username",
+					"withings.test.postgres.password")) {
+				if (System.getProperty(property) != null) {
+					properties.add("-D" + property + "=" + System.getProperty(property));
+				}
+			}
+			options.jvmArgsAppend(properties.toArray(String[]::new));
+		}
+		useThisClasspathInForks();
+		options.include(AuthorizeHotPathBenchmark.class.getName() + ".authorize$")
+			.param("variant", variants.toArray(String[]::new))
+			.forks(1)
+			.threads(1)
+			.warmupIterations(3)
+			.warmupTime(TimeValue.seconds(2))
+			.measurementIterations(5)
+			.measurementTime(TimeValue.seconds(2))
+			.addProfiler(GCProfiler.class)
+			.shouldFailOnError(true)
+			// silent: JMH would print the forks' command lines, the database password among them
+			.verbosity(VerboseMode.SILENT);
+		Options built = options.build();
+		System.out.println("Running " + variants.size() + " variants, about 20 s each...");
+		Collection<RunResult> results = new Runner(built).run();
+		System.out.print(table(results));
+	}
+
+	private static String table(Collection<RunResult> results) {
+		Map<Variant, RunResult> byVariant = new LinkedHashMap<>();
+		for (RunResult result : results) {
+			byVariant.put(Variant.valueOf(result.getParams().getParam("variant")), result);
+		}
+		StringBuilder table = new StringBuilder();
+		table.append("| store | Spring ns/op | starter ns/op | ratio | Spring B/op | starter B/op |\n");
+		table.append("|---|---:|---:|---:|---:|---:|\n");
+		for (Variant spring : Variant.values()) {
+			if (!spring.spring || !byVariant.containsKey(spring)) {
+				continue;
+			}
+			Variant starter = Variant.valueOf(spring.name().replace("SPRING_", "STARTER_"));
+			RunResult springResult = byVariant.get(spring);
+			RunResult starterResult = byVariant.get(starter);
+			if (starterResult == null) {
+				continue;
+			}
+			Result<?> springTime = springResult.getPrimaryResult();
+			Result<?> starterTime = starterResult.getPrimaryResult();
+			table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx | %.0f | %.0f |%n", spring.store,
+					score(springTime), score(starterTime), starterTime.getScore() / springTime.getScore(),
+					allocated(springResult), allocated(starterResult)));
+		}
+		return table.toString();
+	}
+
+	private static String score(Result<?> result) {
+		double error = result.getScoreError();
+		return Double.isNaN(error) ? String.format(Locale.ROOT, "%.0f", result.getScore())
+				: String.format(Locale.ROOT, "%.0f ± %.0f", result.getScore(), error);
+	}
+
+	private static double allocated(RunResult result) {
+		Result<?> norm = result.getSecondaryResults().get("gc.alloc.rate.norm");
+		return (norm != null) ? norm.getScore() : Double.NaN;
+	}
+
+	/**
+	 * JMH starts its forks with {@code java.class.path}; under {@code exec:java} the benchmark's
+	 * classes are in a class loader of the plugin's, not on that path.
+	 */
+	static void useThisClasspathInForks() throws URISyntaxException {
+		if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+			List<String> entries = new ArrayList<>();
+			for (URL url : loader.getURLs()) {
+				entries.add(Path.of(url.toURI()).toString());
+			}
+			System.setProperty("java.class.path", String.join(File.pathSeparator, entries));
+		}
+	}
+
+	public enum Variant {
+
+		SPRING_MEMORY(true, false, "memory"), STARTER_MEMORY(false, false, "memory"),
+		SPRING_JDBC_H2(true, false, "JDBC, H2 (in memory)"), STARTER_JDBC_H2(false, false, "JDBC, H2 (in memory)"),
+		SPRING_JDBC_POSTGRESQL(true, true, "JDBC, PostgreSQL (local)"),
+		STARTER_JDBC_POSTGRESQL(false, true, "JDBC, PostgreSQL (local)");
+
+		final boolean spring;
+
+		final boolean postgres;
+
+		final String store;
+
+		Variant(boolean spring, boolean postgres, String store) {
+			this.spring = spring;
+			this.postgres = postgres;
+			this.store = store;
+		}
+
+	}
+
+}
