@@ -22,10 +22,17 @@ public final class SimulatorClock extends Clock {
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+	/**
+	 * A clock on the system's time (in UTC), not moved yet.
+	 */
 	public SimulatorClock() {
 		this(Clock.systemUTC());
 	}
 
+	/**
+	 * A clock on {@code base}'s instants (always in UTC), not moved yet.
+	 * @param base the clock the offset is added to
+	 */
 	public SimulatorClock(Clock base) {
 		this.base = base;
 	}

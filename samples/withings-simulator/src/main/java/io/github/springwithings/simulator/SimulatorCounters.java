@@ -45,92 +45,116 @@ public final class SimulatorCounters {
 
 	final AtomicInteger actionlessRequests = new AtomicInteger();
 
-	/** Nonces handed out by {@code /v2/signature}. */
+	/** {@return the number of nonces handed out by {@code /v2/signature}} */
 	public int nonceRequests() {
 		return this.nonceRequests.get();
 	}
 
-	/** {@code requesttoken} calls with {@code grant_type=authorization_code}, successful or not. */
+	/**
+	 * {@return the number of {@code requesttoken} calls with {@code grant_type=authorization_code},
+	 * successful or not}
+	 */
 	public int authorizationCodeGrants() {
 		return this.authorizationCodeGrants.get();
 	}
 
-	/** {@code requesttoken} calls with {@code grant_type=refresh_token}, successful or not. */
+	/**
+	 * {@return the number of {@code requesttoken} calls with {@code grant_type=refresh_token},
+	 * successful or not}
+	 */
 	public int refreshTokenGrants() {
 		return this.refreshTokenGrants.get();
 	}
 
-	/** Refreshes attempted with a refresh token that had already died through rotation. */
+	/**
+	 * {@return the number of refreshes attempted with a refresh token that had already died through
+	 * rotation}
+	 */
 	public int deadChainUses() {
 		return this.deadChainUses.get();
 	}
 
-	/** Requests answered with status 601. */
+	/** {@return the number of requests answered with status 601} */
 	public int tooManyRequests() {
 		return this.tooManyRequests.get();
 	}
 
-	/** Token or nonce requests answered with a non-zero status (601 included). */
+	/** {@return the number of token or nonce requests answered with a non-zero status (601 included)} */
 	public int rejectedTokenRequests() {
 		return this.rejectedTokenRequests.get();
 	}
 
-	/** Users revoked with {@code action=revoke}. */
+	/** {@return the number of users revoked with {@code action=revoke}} */
 	public int revocations() {
 		return this.revocations.get();
 	}
 
-	/** Codes handed out by {@code action=recoverauthorizationcode}. */
+	/** {@return the number of codes handed out by {@code action=recoverauthorizationcode}} */
 	public int recoveries() {
 		return this.recoveries.get();
 	}
 
-	/** {@code /notify} calls (subscription management), successful or not; also counted as data API calls. */
+	/**
+	 * {@return the number of {@code /notify} calls (subscription management), successful or not;
+	 * also counted as data API calls}
+	 */
 	public int notifyRequests() {
 		return this.notifyRequests.get();
 	}
 
-	/** {@code HEAD} requests sent to callback URLs on {@code subscribe} and {@code update}. */
+	/**
+	 * {@return the number of {@code HEAD} requests sent to callback URLs on {@code subscribe} and
+	 * {@code update}}
+	 */
 	public int callbackProbes() {
 		return this.callbackProbes.get();
 	}
 
-	/** Callback URLs refused on {@code subscribe} or {@code update} (status 293): a bad URL or a failed probe. */
+	/**
+	 * {@return the number of callback URLs refused on {@code subscribe} or {@code update} (status
+	 * 293): a bad URL or a failed probe}
+	 */
 	public int refusedCallbacks() {
 		return this.refusedCallbacks.get();
 	}
 
-	/** Notifications created: one per event and subscribed callback URL, whatever became of them. */
+	/**
+	 * {@return the number of notifications created: one per event and subscribed callback URL,
+	 * whatever became of them}
+	 */
 	public int notificationsSent() {
 		return this.notificationsSent.get();
 	}
 
-	/** HTTP attempts to deliver notifications (first tries and retries). */
+	/** {@return the number of HTTP attempts to deliver notifications (first tries and retries)} */
 	public int notificationAttempts() {
 		return this.notificationAttempts.get();
 	}
 
-	/** Notifications a callback acknowledged. */
+	/** {@return the number of notifications a callback acknowledged} */
 	public int notificationsAcknowledged() {
 		return this.notificationsAcknowledged.get();
 	}
 
-	/** Notifications given up after their last retry. */
+	/** {@return the number of notifications given up after their last retry} */
 	public int notificationsAbandoned() {
 		return this.notificationsAbandoned.get();
 	}
 
-	/** {@code /v2/oauth2} requests without {@code action} (e.g. a health check's reachability probe). */
+	/**
+	 * {@return the number of {@code /v2/oauth2} requests without {@code action} (e.g. a health check's
+	 * reachability probe)}
+	 */
 	public int actionlessRequests() {
 		return this.actionlessRequests.get();
 	}
 
-	/** Data API calls, successful or not. */
+	/** {@return the number of data API calls, successful or not} */
 	public int dataRequests() {
 		return this.dataRequests.get();
 	}
 
-	/** Data API calls answered with status 401. */
+	/** {@return the number of data API calls answered with status 401} */
 	public int unauthorizedDataRequests() {
 		return this.unauthorizedDataRequests.get();
 	}

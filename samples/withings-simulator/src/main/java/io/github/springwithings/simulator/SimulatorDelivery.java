@@ -28,7 +28,7 @@ public record SimulatorDelivery(long notificationId, int attempt, String clientI
 		int appli, Map<String, String> fields, Instant sentAt, Duration duration, int httpStatus, Outcome outcome,
 		String error) {
 
-	/** Whether the callback acknowledged this attempt: no retry follows it. */
+	/** {@return whether the callback acknowledged this attempt: no retry follows it} */
 	public boolean acknowledged() {
 		return this.outcome == Outcome.ACKNOWLEDGED;
 	}

@@ -38,6 +38,7 @@ public enum SimulatorEndpoint {
 		this.path = path;
 	}
 
+	/** {@return the path the endpoint answers on, e.g. {@code /v2/oauth2}} */
 	public String path() {
 		return this.path;
 	}

@@ -71,42 +71,72 @@ public final class SimulatorFault {
 		return new SimulatorFault(Kind.HOLD, Duration.ZERO, 0, null, null, true, processed, release);
 	}
 
-	/** The normal answer, but only after {@code delay}. */
+	/**
+	 * The normal answer, but only after {@code delay}.
+	 * @param delay how long to wait before answering
+	 * @return the fault
+	 */
 	public static SimulatorFault delay(Duration delay) {
 		return new SimulatorFault(Kind.DELAY, delay, 0, null, null);
 	}
 
-	/** An HTTP error status (e.g. 500) with an HTML body. */
+	/**
+	 * An HTTP error status (e.g. 500) with an HTML body.
+	 * @param httpStatus the HTTP status
+	 * @return the fault
+	 */
 	public static SimulatorFault httpStatus(int httpStatus) {
 		return new SimulatorFault(Kind.HTTP_STATUS, Duration.ZERO, httpStatus, null, null);
 	}
 
-	/** HTTP 200 with an HTML body, as a proxy or maintenance page would send. */
+	/**
+	 * HTTP 200 with an HTML body, as a proxy or maintenance page would send.
+	 * @return the fault
+	 */
 	public static SimulatorFault nonJson() {
 		return new SimulatorFault(Kind.NON_JSON, Duration.ZERO, 0, null, null);
 	}
 
-	/** HTTP 200 with an empty JSON body. */
+	/**
+	 * HTTP 200 with an empty JSON body.
+	 * @return the fault
+	 */
 	public static SimulatorFault emptyBody() {
 		return new SimulatorFault(Kind.EMPTY_BODY, Duration.ZERO, 0, null, null);
 	}
 
-	/** HTTP 200 with a JSON envelope cut in the middle. */
+	/**
+	 * HTTP 200 with a JSON envelope cut in the middle.
+	 * @return the fault
+	 */
 	public static SimulatorFault truncatedBody() {
 		return new SimulatorFault(Kind.TRUNCATED_BODY, Duration.ZERO, 0, null, null);
 	}
 
-	/** The connection is reset before any answer. */
+	/**
+	 * The connection is reset before any answer.
+	 * @return the fault
+	 */
 	public static SimulatorFault connectionReset() {
 		return new SimulatorFault(Kind.CONNECTION_RESET, Duration.ZERO, 0, null, null);
 	}
 
-	/** HTTP 200 with {@code {"status":status,"body":{},"error":error}}. */
+	/**
+	 * HTTP 200 with {@code {"status":status,"body":{},"error":error}}.
+	 * @param status the Withings status of the envelope
+	 * @param error the envelope's {@code error} message
+	 * @return the fault
+	 */
 	public static SimulatorFault withingsStatus(int status, String error) {
 		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, status, error, null);
 	}
 
-	/** HTTP 200 with a 601 envelope whose body carries {@code wait_seconds}. */
+	/**
+	 * HTTP 200 with a 601 envelope ({@code "Same arguments in less than 10 seconds"}) whose body
+	 * carries {@code wait_seconds}.
+	 * @param waitSeconds the wait Withings asks for
+	 * @return the fault
+	 */
 	public static SimulatorFault tooManyRequests(int waitSeconds) {
 		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, 601, "Same arguments in less than 10 seconds",
 				waitSeconds);

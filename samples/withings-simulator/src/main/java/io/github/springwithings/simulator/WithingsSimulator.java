@@ -192,12 +192,15 @@ public final class WithingsSimulator implements AutoCloseable {
 		this.backend.registerClient(clientId, clientSecret);
 	}
 
-	/** The clock every expiry rule of the simulator uses; move it with {@link SimulatorClock#advance}. */
+	/**
+	 * {@return the clock every expiry rule of the simulator uses; move it with
+	 * {@link SimulatorClock#advance}}
+	 */
 	public SimulatorClock clock() {
 		return this.clock;
 	}
 
-	/** Counters of what the simulator has seen. */
+	/** {@return the counters of what the simulator has seen} */
 	public SimulatorCounters counters() {
 		return this.counters;
 	}
@@ -250,12 +253,18 @@ public final class WithingsSimulator implements AutoCloseable {
 		this.backend.setConsentPage(consentPage);
 	}
 
-	/** Whether {@code userid} is sent as a JSON string (Withings does both); a number by default. */
+	/**
+	 * Whether {@code userid} is sent as a JSON string (Withings does both); a number by default.
+	 * @param userIdAsString whether to send {@code userid} as a string
+	 */
 	public void setUserIdAsString(boolean userIdAsString) {
 		this.backend.setUserIdAsString(userIdAsString);
 	}
 
-	/** Whether the user denies consent ({@code error=access_denied} is sent back to the app). */
+	/**
+	 * Whether the user denies consent ({@code error=access_denied} is sent back to the app).
+	 * @param denyConsent whether to deny consent
+	 */
 	public void setDenyConsent(boolean denyConsent) {
 		this.backend.setDenyConsent(denyConsent);
 	}
@@ -263,6 +272,7 @@ public final class WithingsSimulator implements AutoCloseable {
 	/**
 	 * Whether {@code recoverauthorizationcode} is allowed (Withings allows it to partners with a
 	 * contract); allowed by default. Recovered codes are not bound to a redirect URI.
+	 * @param recoveryAllowed whether to allow it
 	 */
 	public void setRecoveryAllowed(boolean recoveryAllowed) {
 		this.backend.setRecoveryAllowed(recoveryAllowed);
@@ -279,7 +289,10 @@ public final class WithingsSimulator implements AutoCloseable {
 		this.backend.setRateLimit(requests, window);
 	}
 
-	/** Latency added to every answer. */
+	/**
+	 * Latency added to every answer.
+	 * @param latency the latency
+	 */
 	public void setLatency(Duration latency) {
 		this.transformer.setLatency(latency);
 	}
@@ -618,25 +631,30 @@ public final class WithingsSimulator implements AutoCloseable {
 		return Urls.splitQueryFromUrl(response.location).get("code").firstValue();
 	}
 
-	/** What the simulator thinks of a refresh token it issued. */
+	/**
+	 * What the simulator thinks of a refresh token it issued.
+	 * @param refreshToken the refresh token
+	 * @return its state
+	 */
 	public RefreshTokenState refreshTokenState(String refreshToken) {
 		return this.backend.refreshTokenState(refreshToken);
 	}
 
 	/**
 	 * Make an access token expire now, as a revocation or clock drift would.
+	 * @param accessToken the access token
 	 * @return whether the token was known
 	 */
 	public boolean expireAccessToken(String accessToken) {
 		return this.backend.expireAccessToken(accessToken);
 	}
 
-	/** The underlying WireMock server, for its request journal. */
+	/** {@return the underlying WireMock server, for its request journal} */
 	public WireMockServer wireMock() {
 		return this.server;
 	}
 
-	/** Whether the simulator is still serving. */
+	/** {@return whether the simulator is still serving} */
 	public boolean isRunning() {
 		return this.server.isRunning();
 	}
