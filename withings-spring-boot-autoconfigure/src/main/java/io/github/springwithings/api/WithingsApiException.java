@@ -7,6 +7,8 @@ package io.github.springwithings.api;
  */
 public class WithingsApiException extends RuntimeException {
 
+	private static final long serialVersionUID = 1L;
+
 	/** The Withings status, {@code null} when the answer was not an envelope. */
 	private final Integer status;
 

@@ -8,6 +8,8 @@ import java.time.Duration;
  */
 public final class WithingsRateLimitException extends WithingsApiException {
 
+	private static final long serialVersionUID = 1L;
+
 	/** How long Withings asked to wait. */
 	private final Duration wait;
 

@@ -17,6 +17,8 @@ import io.github.springwithings.api.WithingsStatusFamily;
  */
 public final class WithingsSubscriptionException extends WithingsApiException {
 
+	private static final long serialVersionUID = 1L;
+
 	/** What was subscribed all the same. */
 	private final List<WithingsSubscription> subscribed;
 

@@ -6,6 +6,8 @@ package io.github.springwithings.oauth2.client.endpoint;
  */
 public final class WithingsResponseException extends RuntimeException {
 
+	private static final long serialVersionUID = 1L;
+
 	/**
 	 * @param message what is wrong with the answer's shape
 	 */

@@ -6,6 +6,8 @@ package io.github.springwithings.oauth2.client.endpoint;
  */
 public final class WithingsStatusException extends RuntimeException {
 
+	private static final long serialVersionUID = 1L;
+
 	/** The Withings status. */
 	private final int status;
 
