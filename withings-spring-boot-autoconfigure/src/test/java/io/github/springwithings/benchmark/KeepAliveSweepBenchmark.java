@@ -17,10 +17,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariConfig;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
@@ -73,6 +76,8 @@ import org.springframework.web.client.RestClient;
  * its purpose, hence standard output.
  */
 public final class KeepAliveSweepBenchmark {
+
+	private static final Log logger = LogFactory.getLog(KeepAliveSweepBenchmark.class);
 
 	private static final int USERS = Integer.getInteger("withings.bench.users", 100_000);
 
@@ -298,8 +303,8 @@ public final class KeepAliveSweepBenchmark {
 						int done = linked.incrementAndGet();
 						if (done % 10_000 == 0) {
 							simulator.wireMock().resetRequests(); // WireMock's journal: not the simulator's state
-							System.err.printf(Locale.ROOT, "linked %,d users in %d s%n", done,
-									TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+							logger.info(String.format(Locale.ROOT, "linked %,d users in %d s", done,
+									TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
 						}
 					}
 					return null;
@@ -312,23 +317,17 @@ public final class KeepAliveSweepBenchmark {
 			// every refresh token 200 days old: all due (max age 180 days)
 			int aged = jdbc.update("UPDATE withings_authorized_client SET refresh_token_issued_at = ?",
 					Timestamp.from(Instant.now().minus(Duration.ofDays(200))));
-			System.err.printf(Locale.ROOT, "linked and aged %,d users in %d s%n", aged,
-					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+			logger.info(String.format(Locale.ROOT, "linked and aged %,d users in %d s", aged,
+					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
 		}
 		simulator.wireMock().resetRequests();
-		Thread journal = new Thread(() -> {
-			while (!Thread.currentThread().isInterrupted()) {
-				try {
-					Thread.sleep(10_000);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				simulator.wireMock().resetRequests();
-			}
-		}, "journal-reset");
-		journal.setDaemon(true);
-		journal.start();
+		// WireMock's request journal (not the simulator's state) emptied every 10 s: the heap measured is the sweep's
+		ScheduledExecutorService journal = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "journal-reset");
+			thread.setDaemon(true);
+			return thread;
+		});
+		journal.scheduleWithFixedDelay(() -> simulator.wireMock().resetRequests(), 10, 10, TimeUnit.SECONDS);
 		simulator.setRateLimit(REQUESTS_PER_MINUTE, Duration.ofMinutes(1));
 		System.out.println(READY + simulator.baseUrl());
 		System.out.flush();

@@ -24,6 +24,7 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.WithingsSimulator;
+import org.awaitility.Awaitility;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -277,11 +278,10 @@ public final class RefreshLatencyBenchmark {
 			if (this.prefetcher == null) {
 				return;
 			}
-			long deadline = System.nanoTime() + LATENCY.multipliedBy(10).toNanos();
-			while (!this.prefetcher.isReady(this.registration)) {
-				Assert.state(System.nanoTime() < deadline, "no nonce ready");
-				Thread.sleep(2);
-			}
+			Awaitility.await("a nonce ready")
+				.atMost(LATENCY.multipliedBy(10))
+				.pollInterval(Duration.ofMillis(2))
+				.until(() -> this.prefetcher.isReady(this.registration));
 		}
 
 		/** Token calls, and the nonce calls a request waits for (none fetched ahead). */
