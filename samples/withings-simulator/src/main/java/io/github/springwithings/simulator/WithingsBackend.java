@@ -745,9 +745,18 @@ final class WithingsBackend {
 	 * @return the group's date (Unix seconds) and its id
 	 */
 	synchronized long[] recordGroup(String userId, List<SimulatorMeasure> measures) {
+		return recordGroup(userId, 1, measures);
+	}
+
+	/**
+	 * A measure group of a category (1 a real measure, 2 a user objective) dated now.
+	 * @return the group's date (Unix seconds) and its id
+	 */
+	synchronized long[] recordGroup(String userId, int category, List<SimulatorMeasure> measures) {
 		long date = this.clock.instant().getEpochSecond();
 		long groupId = this.nextRecordedGroupId++;
 		Map<String, Object> group = measureGroup(groupId, date, measures);
+		group.put("category", category);
 		this.recordedGroups.computeIfAbsent(userId, (key) -> new ArrayList<>()).add(group);
 		return new long[] { date, groupId };
 	}
@@ -774,6 +783,7 @@ final class WithingsBackend {
 		long start = range ? SimulatorData.optionalLongOr(form, "startdate", Long.MIN_VALUE) : Long.MIN_VALUE;
 		long end = range ? SimulatorData.optionalLongOr(form, "enddate", Long.MAX_VALUE) : Long.MAX_VALUE;
 		Set<Integer> types = measureTypes(form);
+		Integer category = category(form);
 		long seed = SimulatorData.seed(userId);
 		List<Map<String, Object>> groups = new ArrayList<>();
 		for (int day = 0; day < 60; day++) {
@@ -785,8 +795,8 @@ final class WithingsBackend {
 		List<Map<String, Object>> selected = new ArrayList<>();
 		for (Map<String, Object> group : groups) {
 			long date = (Long) group.get("date");
-			boolean inWindow = (lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
-					: date >= start && date <= end;
+			boolean inWindow = ((lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
+					: date >= start && date <= end) && (category == null || category.equals(group.get("category")));
 			Map<String, Object> typed = inWindow ? withTypes(group, types) : null;
 			if (typed != null) {
 				selected.add(typed);
@@ -798,6 +808,21 @@ final class WithingsBackend {
 		head.put("updatetime", this.clock.instant().getEpochSecond());
 		head.put("timezone", "Europe/Paris");
 		return SimulatorData.page(action, selected, form, this.pageSize, head);
+	}
+
+	/**
+	 * {@code category}: 1 (real measures) or 2 (user objectives); {@code null} (absent) for both,
+	 * as Withings answers.
+	 */
+	private static Integer category(Map<String, String> form) {
+		String category = form.get("category");
+		if (category == null) {
+			return null;
+		}
+		if (!"1".equals(category) && !"2".equals(category)) {
+			throw new SimulatorData.InvalidParams("category");
+		}
+		return Integer.valueOf(category);
 	}
 
 	/** {@code meastype} or {@code meastypes} (comma-separated), empty for all. */
