@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,7 +32,12 @@ final class WithingsJson {
 			return null;
 		}
 		if (node.isNumber()) {
-			return node.decimalValue();
+			try {
+				return node.decimalValue();
+			}
+			catch (JacksonException | NumberFormatException ex) {
+				return null; // a double read as such: NaN or infinite
+			}
 		}
 		if (!node.isString()) {
 			return null;

@@ -371,6 +371,47 @@ class WithingsRealAnswersTests {
 		assertThat(WithingsJson.whole(body.path("profiles").path(1).path("expires"))).isEqualTo(2147483647L);
 	}
 
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void callWhenSleepGetSeriesIsAnArrayOfMapsKeyedByEpochStringsThenRead(Stack stack) {
+		Map<String, String> night = Map.of("startdate", "1764630000", "enddate", "1764633000", "data_fields", "hr,rr");
+		JsonNode own = call(stack, (api) -> api.call("/v2/sleep", "get", night, JsonNode.class),
+				(api) -> api.call("/v2/sleep", "get", night, JsonNode.class));
+		assertThat(own.path("series").isArray()).isTrue();
+		assertThat(own.path("series").path(0).path("hr").propertyNames()).allMatch((key) -> key.matches("\\d+"));
+		assertThat(own.path("series").path(0).has("snoring")).isFalse();
+		replay(SimulatorEndpoint.SLEEP, "sleep-get-series-array.json");
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> body = call(stack, (api) -> api.call("/v2/sleep", "get", night, Map.class),
+				(api) -> api.call("/v2/sleep", "get", night, Map.class));
+
+		assertThat(body.get("series")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.hasSize(3)
+			.first()
+			.satisfies((segment) -> assertThat(((Map<?, ?>) segment).get("hr"))
+				.isEqualTo(Map.of("1764630000", 61, "1764630300", 60)));
+		assertThat(((Map<?, ?>) ((List<?>) body.get("series")).get(2)).containsKey("hr")).isFalse();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void callWhenHeartGetSignalIsAStringThenReadAsSent(Stack stack) {
+		Map<String, String> signal = Map.of("signalid", "7001234");
+		JsonNode own = call(stack, (api) -> api.call("/v2/heart", "get", signal, JsonNode.class),
+				(api) -> api.call("/v2/heart", "get", signal, JsonNode.class));
+		assertThat(own.path("signal").isArray()).isTrue();
+		replay(SimulatorEndpoint.HEART, "heart-get-signal-string.json");
+
+		JsonNode body = call(stack, (api) -> api.call("/v2/heart", "get", signal, JsonNode.class),
+				(api) -> api.call("/v2/heart", "get", signal, JsonNode.class));
+
+		assertThat(body.path("signal").isString()).isTrue();
+		assertThat(body.path("signal").asString()).isEqualTo("[12,-4,33,0,7]");
+		assertThat(WithingsJson.number(body.path("signal"))).isNull();
+		assertThat(WithingsJson.integer(body.path("sampling_frequency"))).isEqualTo(300);
+	}
+
 	// --- envelopes ----------------------------------------------------------------------------
 
 	@ParameterizedTest

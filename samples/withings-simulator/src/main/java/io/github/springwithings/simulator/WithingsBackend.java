@@ -658,7 +658,7 @@ final class WithingsBackend {
 
 	/**
 	 * The data actions ({@code /measure getmeas}, {@code /v2/measure getactivity} and
-	 * {@code getworkouts}, {@code /v2/sleep getsummary}, {@code /v2/heart list},
+	 * {@code getworkouts}, {@code /v2/sleep getsummary} and {@code get}, {@code /v2/heart list} and {@code get},
 	 * {@code /v2/user getdevice}): a live access token (401), an action played here (2554), the
 	 * action's scope (214), valid parameters (503), then one page of the user's data.
 	 */
@@ -694,11 +694,12 @@ final class WithingsBackend {
 					? SimulatorData.activities(userId, now, SimulatorData.DayWindow.of(form))
 					: SimulatorData.workouts(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
 					Map.of());
-			case SLEEP -> SimulatorData.page(action,
-					SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
-					Map.of());
-			case HEART -> SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form,
-					this.pageSize, Map.of());
+			case SLEEP -> "get".equals(form.get("action")) ? SimulatorData.sleepSeries(userId, form)
+					: SimulatorData.page(action, SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)),
+							form, this.pageSize, Map.of());
+			case HEART -> "get".equals(form.get("action")) ? SimulatorData.heartSignal(userId, form)
+					: SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form, this.pageSize,
+							Map.of());
 			case USER -> Map.of("devices", SimulatorData.devices(userId, now));
 			default -> throw new IllegalStateException("Unexpected endpoint " + endpoint);
 		};
