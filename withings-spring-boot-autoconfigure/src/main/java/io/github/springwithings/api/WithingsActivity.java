@@ -37,8 +37,9 @@ public record WithingsActivity(LocalDate date, String timezone, String deviceId,
 
 	/**
 	 * Any numeric field of the row, by its Withings name, e.g. {@code hr_average}, {@code soft}.
+	 * Never an exception: a {@code null}, absent or non-numeric field is empty.
 	 * @param field the field name
-	 * @return its value, exactly, if present
+	 * @return its value, exactly, if it is a number
 	 */
 	public Optional<BigDecimal> value(String field) {
 		return WithingsJson.value(this.raw, field);

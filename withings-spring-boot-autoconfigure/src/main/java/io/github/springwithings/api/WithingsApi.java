@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
@@ -21,7 +23,11 @@ import org.springframework.web.client.RestClient;
  * ({@code withingsRestClient}: base URL, bearer token, envelope handling): measures, activity,
  * sleep summaries, workouts, ECG recordings and devices, each read to its last page
  * ({@code more}/{@code offset}, at most {@link #MAX_PAGES}), by period or, for incremental sync,
- * {@code lastupdate}. A notification's {@code startDate()} and {@code endDate()} can be passed
+ * {@code lastupdate}. When Withings' paging cannot be followed to its end (it says {@code more}
+ * with an offset that does not advance, or still after {@link #MAX_PAGES} pages), the rows
+ * received are returned marked incomplete ({@code isComplete()} is {@code false}), with a
+ * {@code WARN} and the {@code withings.api.pages.incomplete} count: nothing Withings sent is
+ * discarded. A notification's {@code startDate()} and {@code endDate()} can be passed
  * straight to them. {@link #call} covers any other action.
  *
  * <pre class="code">
@@ -32,9 +38,9 @@ import org.springframework.web.client.RestClient;
 public final class WithingsApi {
 
 	/**
-	 * The most pages a typed call reads ({@code more}/{@code offset}) before giving up with a
-	 * {@link WithingsApiException}, so that a server that keeps answering {@code more} cannot hold
-	 * a caller forever: 100.
+	 * The most pages a typed call reads ({@code more}/{@code offset}), so that a server that keeps
+	 * answering {@code more} cannot hold a caller forever: 100. The rows of those pages are
+	 * returned, marked incomplete ({@link WithingsRows#isComplete()}, {@link WithingsMeasures#isComplete()}).
 	 */
 	public static final int MAX_PAGES = 100;
 
@@ -42,18 +48,34 @@ public final class WithingsApi {
 
 	private final Consumer<Map<String, Object>> attributes;
 
+	private final AtomicReference<ObservationRegistry> observationRegistry;
+
 	/**
 	 * @param restClient a client with the starter's interceptors (the {@code withingsRestClient} bean)
 	 */
 	public WithingsApi(RestClient restClient) {
 		this(restClient, (attributes) -> {
-		});
+		}, new AtomicReference<>(ObservationRegistry.NOOP));
 	}
 
-	private WithingsApi(RestClient restClient, Consumer<Map<String, Object>> attributes) {
+	private WithingsApi(RestClient restClient, Consumer<Map<String, Object>> attributes,
+			AtomicReference<ObservationRegistry> observationRegistry) {
 		Assert.notNull(restClient, "restClient cannot be null");
 		this.restClient = restClient;
 		this.attributes = attributes;
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Where answers returned incomplete are counted: the {@code withings.api.pages} observation,
+	 * tagged {@code action}, whose {@code incomplete} event Micrometer's meter handler counts as
+	 * {@code withings.api.pages.incomplete} ({@link ObservationRegistry#NOOP} by default). Shared
+	 * with the APIs of {@link #forUser} and {@link #forPrincipal}.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry.set(observationRegistry);
 	}
 
 	/**
@@ -62,7 +84,7 @@ public final class WithingsApi {
 	 * @return the API for that user
 	 */
 	public WithingsApi forUser(String userId) {
-		return new WithingsApi(this.restClient, WithingsRequestAttributes.userId(userId));
+		return new WithingsApi(this.restClient, WithingsRequestAttributes.userId(userId), this.observationRegistry);
 	}
 
 	/**
@@ -71,7 +93,8 @@ public final class WithingsApi {
 	 * @return the API for that principal
 	 */
 	public WithingsApi forPrincipal(String principalName) {
-		return new WithingsApi(this.restClient, WithingsRequestAttributes.principal(principalName));
+		return new WithingsApi(this.restClient, WithingsRequestAttributes.principal(principalName),
+				this.observationRegistry);
 	}
 
 	/**
@@ -80,7 +103,8 @@ public final class WithingsApi {
 	 * @param startDate the first instant (inclusive), e.g. a notification's {@code startDate()}
 	 * @param endDate the last instant (inclusive), e.g. a notification's {@code endDate()}
 	 * @param measureTypes the measure types, all when empty
-	 * @return the measures
+	 * @return the measures,
+	 * {@link WithingsMeasures#isComplete() incomplete} when the paging could not be followed to its end
 	 */
 	public WithingsMeasures getMeasures(Instant startDate, Instant endDate, int... measureTypes) {
 		return fetch(WithingsDataCalls.measures(startDate, endDate, measureTypes));
@@ -92,7 +116,8 @@ public final class WithingsApi {
 	 * every page read and merged, at most {@link #MAX_PAGES} pages.
 	 * @param lastUpdate the instant after which groups were created or changed
 	 * @param measureTypes the measure types, all when empty
-	 * @return the measures
+	 * @return the measures,
+	 * {@link WithingsMeasures#isComplete() incomplete} when the paging could not be followed to its end
 	 */
 	public WithingsMeasures getMeasuresUpdatedSince(Instant lastUpdate, int... measureTypes) {
 		return fetch(WithingsDataCalls.measuresSince(lastUpdate, measureTypes));
@@ -103,9 +128,10 @@ public final class WithingsApi {
 	 * every page read.
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsActivity> getActivity(LocalDate startDate, LocalDate endDate) {
+	public WithingsRows<WithingsActivity> getActivity(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.activity(startDate, endDate));
 	}
 
@@ -115,18 +141,20 @@ public final class WithingsApi {
 	 * {@code endDate()}, every page read.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsActivity> getActivity(Instant startDate, Instant endDate) {
+	public WithingsRows<WithingsActivity> getActivity(Instant startDate, Instant endDate) {
 		return getActivity(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/measure/getactivity} of the days changed after {@code lastUpdate}, every page read.
 	 * @param lastUpdate the instant after which days were changed
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsActivity> getActivityUpdatedSince(Instant lastUpdate) {
+	public WithingsRows<WithingsActivity> getActivityUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.activitySince(lastUpdate));
 	}
 
@@ -136,9 +164,10 @@ public final class WithingsApi {
 	 * pages are asked with {@code offset} as for the other actions).
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsSleepSummary> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
+	public WithingsRows<WithingsSleepSummary> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.sleepSummaries(startDate, endDate));
 	}
 
@@ -147,18 +176,20 @@ public final class WithingsApi {
 	 * notification's {@code startDate()} and {@code endDate()}.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsSleepSummary> getSleepSummaries(Instant startDate, Instant endDate) {
+	public WithingsRows<WithingsSleepSummary> getSleepSummaries(Instant startDate, Instant endDate) {
 		return getSleepSummaries(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/sleep/getsummary} of the nights changed after {@code lastUpdate}.
 	 * @param lastUpdate the instant after which nights were changed
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsSleepSummary> getSleepSummariesUpdatedSince(Instant lastUpdate) {
+	public WithingsRows<WithingsSleepSummary> getSleepSummariesUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.sleepSummariesSince(lastUpdate));
 	}
 
@@ -166,9 +197,10 @@ public final class WithingsApi {
 	 * {@code v2/measure/getworkouts} between two days, every page read.
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsWorkout> getWorkouts(LocalDate startDate, LocalDate endDate) {
+	public WithingsRows<WithingsWorkout> getWorkouts(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.workouts(startDate, endDate));
 	}
 
@@ -177,18 +209,20 @@ public final class WithingsApi {
 	 * notification's {@code startDate()} and {@code endDate()}.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsWorkout> getWorkouts(Instant startDate, Instant endDate) {
+	public WithingsRows<WithingsWorkout> getWorkouts(Instant startDate, Instant endDate) {
 		return getWorkouts(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/measure/getworkouts} changed after {@code lastUpdate}, every page read.
 	 * @param lastUpdate the instant after which workouts were changed
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsWorkout> getWorkoutsUpdatedSince(Instant lastUpdate) {
+	public WithingsRows<WithingsWorkout> getWorkoutsUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.workoutsSince(lastUpdate));
 	}
 
@@ -196,9 +230,10 @@ public final class WithingsApi {
 	 * {@code v2/heart/list}: the ECG recordings between two instants, every page read.
 	 * @param startDate the first instant, e.g. a notification's {@code startDate()}
 	 * @param endDate the last instant, e.g. a notification's {@code endDate()}
-	 * @return the recordings
+	 * @return the recordings,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public List<WithingsHeartRecording> getHeartRecordings(Instant startDate, Instant endDate) {
+	public WithingsRows<WithingsHeartRecording> getHeartRecordings(Instant startDate, Instant endDate) {
 		return fetch(WithingsDataCalls.heartRecordings(startDate, endDate));
 	}
 
@@ -206,21 +241,24 @@ public final class WithingsApi {
 	 * {@code v2/user/getdevice}: the user's devices.
 	 * @return the devices
 	 */
-	public List<WithingsDevice> getDevices() {
+	public WithingsRows<WithingsDevice> getDevices() {
 		return fetch(WithingsDataCalls.devices());
 	}
 
-	/** Every page of a typed call, merged. */
+	/** Every page of a typed call, merged; the rows received when the paging stops short. */
 	private <T> T fetch(WithingsDataCalls.Call<T> call) {
 		List<JsonNode> pages = new ArrayList<>();
-		Integer offset = 0;
-		while (offset != null) {
+		int offset = 0;
+		while (true) {
 			JsonNode page = WithingsDataCalls.Call.page(call(call.path(), call.action(), call.parameters(offset),
 					String.class));
 			pages.add(page);
-			offset = call.nextOffset(page, pages.size(), offset);
+			WithingsDataCalls.Paging paging = call.paging(page, pages.size(), offset);
+			if (paging.next() == null) {
+				return call.result(pages, paging, this.observationRegistry.get());
+			}
+			offset = paging.next();
 		}
-		return call.result(pages);
 	}
 
 	/** The form of an action. */

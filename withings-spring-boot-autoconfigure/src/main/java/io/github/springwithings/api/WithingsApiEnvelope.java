@@ -16,8 +16,10 @@ import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 
 /**
- * One answer of the Withings data API, read: HTTP 200 and JSON with a numeric {@code status}, or
- * a {@link WithingsApiException} saying what else it was (never quoting the body).
+ * One answer of the Withings data API, read: HTTP 200 and JSON with a numeric {@code status}
+ * ({@code body} may be absent or {@code null}, {@code error} may be just the number), or a
+ * {@link WithingsApiException} saying what else it was (never quoting the body; the
+ * {@code {"errors":[{"message":...}]}} shape keeps Withings' messages as its error text).
  */
 public final class WithingsApiEnvelope {
 
@@ -96,6 +98,9 @@ public final class WithingsApiEnvelope {
 	}
 
 	private static WithingsApiEnvelope envelope(JsonNode root) {
+		if (root != null && !root.path("status").isNumber() && root.path("errors").isArray()) {
+			throw errorsPage(root.path("errors"));
+		}
 		if (root == null || !root.path("status").isNumber()) {
 			throw new WithingsApiException("Withings answered without a numeric 'status'", null);
 		}
@@ -106,6 +111,23 @@ public final class WithingsApiEnvelope {
 					"Withings answered with a 'status' that is not a whole number in the 32-bit range", null);
 		}
 		return new WithingsApiEnvelope(root, status);
+	}
+
+	/**
+	 * {@code {"errors":[{"message":...}]}}: the shape of Withings' authorize page and legacy token
+	 * endpoint, not a status envelope. The messages are Withings' text.
+	 */
+	private static WithingsApiException errorsPage(JsonNode errors) {
+		StringBuilder text = new StringBuilder();
+		for (JsonNode error : errors) {
+			String message = WithingsJson.text(error.isObject() ? error.path("message") : error);
+			if (message != null && !message.isBlank()) {
+				text.append((text.length() > 0) ? "; " : "").append(message);
+			}
+		}
+		String error = (text.length() > 0) ? text.toString() : null;
+		return new WithingsApiException("Withings answered with an error list ('errors'), not a status envelope"
+				+ ((error != null) ? ": " + error : ""), error, null);
 	}
 
 	private static WithingsApiException notJson() {
@@ -141,10 +163,17 @@ public final class WithingsApiEnvelope {
 		return this.status;
 	}
 
-	/** {@return the Withings error text, or {@code null}} */
+	/**
+	 * The Withings error text: text as sent (sometimes just the status number, {@code "246"}), a
+	 * number as its digits, an array or an object as JSON.
+	 * @return the error text, or {@code null} when absent
+	 */
 	public String error() {
 		JsonNode error = this.root.path("error");
-		return (error.isMissingNode() || error.isNull()) ? null : error.asString();
+		if (!WithingsJson.present(error)) {
+			return null;
+		}
+		return error.isValueNode() ? error.asString() : error.toString();
 	}
 
 	/** {@return {@code body.wait_seconds} of a 601, 10 when absent or not a whole number of seconds} */
@@ -160,10 +189,10 @@ public final class WithingsApiEnvelope {
 		return (seconds != null && seconds >= 0) ? seconds : 10;
 	}
 
-	/** {@return the {@code body}, as JSON bytes ({@code {}} when absent)} */
+	/** {@return the {@code body}, as JSON bytes ({@code {}} when absent or {@code null})} */
 	public byte[] bodyBytes() {
 		JsonNode body = this.root.path("body");
-		return json.writeValueAsBytes(body.isMissingNode() ? json.createObjectNode() : body);
+		return json.writeValueAsBytes(WithingsJson.present(body) ? body : json.createObjectNode());
 	}
 
 	/** Reads at most {@code maxBytes}, and fails (remembering why) on the byte after. */

@@ -43,6 +43,19 @@ public class WithingsApiException extends RuntimeException {
 		this.error = null;
 	}
 
+	/**
+	 * An answer that is not an envelope but carries Withings' text (the {@code errors[]} shape).
+	 * @param message what was wrong
+	 * @param error Withings' text, may be {@code null}
+	 * @param cause the cause, may be {@code null}
+	 */
+	WithingsApiException(String message, String error, Throwable cause) {
+		super(message, cause);
+		this.status = null;
+		this.family = WithingsStatusFamily.ERROR;
+		this.error = error;
+	}
+
 	/** {@return the Withings status, or {@code null} when the answer was not an envelope} */
 	public Integer getStatus() {
 		return this.status;

@@ -8,9 +8,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +37,15 @@ final class WithingsDataCalls {
 	/** The latest offset from UTC: the last local day an instant can fall on. */
 	private static final ZoneOffset LATEST = ZoneOffset.ofHours(14);
 
+	private static final Log logger = LogFactory.getLog(WithingsDataCalls.class);
+
+	/** The observation of an answer whose paging stopped short; its event counts it. */
+	static final String PAGES_OBSERVATION = "withings.api.pages";
+
+	/** With Micrometer's meter handler: the {@code withings.api.pages.incomplete} counter. */
+	private static final Observation.Event INCOMPLETE = Observation.Event.of("incomplete",
+			"A paged answer returned incomplete: Withings' paging could not be followed to its end");
+
 	private static final JsonMapper EXACT = JsonMapper.builder()
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.build();
@@ -45,11 +59,13 @@ final class WithingsDataCalls {
 	 * @param action the action
 	 * @param parameters the form, without {@code action} and {@code offset}
 	 * @param paged whether Withings pages the answer ({@code more}, {@code offset})
-	 * @param result how the bodies of the pages, in order, become the answer
+	 * @param rowsKey the key of the rows in a page body
+	 * @param result how the bodies of the pages, in order, and whether they are complete, become
+	 * the answer
 	 * @param <T> the answer
 	 */
-	record Call<T>(String path, String action, Map<String, String> parameters, boolean paged,
-			Function<List<JsonNode>, T> result) {
+	record Call<T>(String path, String action, Map<String, String> parameters, boolean paged, String rowsKey,
+			BiFunction<List<JsonNode>, Boolean, T> result) {
 
 		/** The form of the page at {@code offset} (0: the first page, sent without an offset). */
 		Map<String, String> parameters(int offset) {
@@ -78,33 +94,84 @@ final class WithingsDataCalls {
 		}
 
 		/**
-		 * The offset of the next page, or {@code null} when {@code body} was the last one.
+		 * What follows a page: the next page, the end, or a stop short of the end (Withings says
+		 * {@code more} with an offset that does not advance, or after {@link WithingsApi#MAX_PAGES}
+		 * pages), never an exception.
 		 * @param body the page just read
 		 * @param pagesRead how many pages were read, that one included
 		 * @param offset the offset that page was asked with
-		 * @throws WithingsApiException when Withings says {@code more} with an offset that does not
-		 * advance, or after {@link WithingsApi#MAX_PAGES} pages
+		 * @return the paging step
 		 */
-		Integer nextOffset(JsonNode body, int pagesRead, int offset) {
+		Paging paging(JsonNode body, int pagesRead, int offset) {
 			if (!this.paged || !WithingsJson.more(body.path("more"))) {
-				return null;
+				return Paging.END;
 			}
 			Integer next = WithingsJson.integer(body.path("offset"));
 			if (next == null || next <= offset) {
-				throw new WithingsApiException("Withings answered " + this.action + " with more data but an offset ("
-						+ body.path("offset") + ") that does not advance past " + offset, null);
+				String sent = WithingsJson.text(body.path("offset"));
+				return new Paging(null, "more data but " + ((sent != null) ? "an offset (" + sent + ")" : "no offset")
+						+ " that does not advance past " + offset);
 			}
 			if (pagesRead >= WithingsApi.MAX_PAGES) {
-				throw new WithingsApiException("Withings answered " + this.action + " with more data after "
-						+ WithingsApi.MAX_PAGES + " pages; narrow the period", null);
+				return new Paging(null, "more data after " + WithingsApi.MAX_PAGES + " pages");
 			}
-			return next;
+			return new Paging(next, null);
 		}
 
-		T result(List<JsonNode> pages) {
-			return this.result.apply(pages);
+		/**
+		 * The answer of the pages read: the rows received, marked incomplete (with a WARN and the
+		 * observation's {@code incomplete} event) when {@code last} stopped short of the end.
+		 * @param pages the page bodies, in order
+		 * @param last the paging step of the last page
+		 * @param observationRegistry where the incomplete answer is counted
+		 * @return the answer
+		 */
+		T result(List<JsonNode> pages, Paging last, ObservationRegistry observationRegistry) {
+			if (!last.isComplete()) {
+				incomplete(this.action, last.incomplete(), rowCount(pages, this.rowsKey), pages.size(), observationRegistry);
+			}
+			return this.result.apply(pages, last.isComplete());
 		}
 
+	}
+
+	/**
+	 * What follows a page.
+	 * @param next the offset of the next page, {@code null} when no page follows
+	 * @param incomplete why the paging stopped short of the end, {@code null} when it did not
+	 */
+	record Paging(Integer next, String incomplete) {
+
+		static final Paging END = new Paging(null, null);
+
+		boolean isComplete() {
+			return this.incomplete == null;
+		}
+
+	}
+
+	/** The rows under {@code key} of every page. */
+	private static int rowCount(List<JsonNode> pages, String key) {
+		int rows = 0;
+		for (JsonNode page : pages) {
+			JsonNode list = page.path(key);
+			rows += list.isArray() ? list.size() : 0;
+		}
+		return rows;
+	}
+
+	/** A WARN (the action and the counts, nothing of the user or the token) and a count. */
+	private static void incomplete(String action, String why, int rows, int pages,
+			ObservationRegistry observationRegistry) {
+		logger.warn("Withings answered " + action + " with " + why + "; returning the " + rows
+				+ " rows received in " + pages + ((pages == 1) ? " page" : " pages")
+				+ ", marked incomplete (isComplete() is false)");
+		Observation observation = Observation.createNotStarted(PAGES_OBSERVATION, observationRegistry)
+			.contextualName("withings " + action + " paging")
+			.lowCardinalityKeyValue("action", action)
+			.start();
+		observation.event(INCOMPLETE);
+		observation.stop();
 	}
 
 	// --- measure getmeas ---------------------------------------------------------------------
@@ -126,15 +193,24 @@ final class WithingsDataCalls {
 	}
 
 	private static Call<WithingsMeasures> measures(Map<String, String> parameters, int... measureTypes) {
+		// real measures: without it Withings mixes in the user's objectives (category 2)
+		parameters.put("category", "1");
 		if (measureTypes.length > 0) {
 			parameters.put("meastypes",
 					Arrays.stream(measureTypes).mapToObj(Integer::toString).collect(Collectors.joining(",")));
 		}
-		return new Call<>("/measure", "getmeas", Map.copyOf(parameters), true, WithingsDataCalls::measures);
+		return new Call<>("/measure", "getmeas", Map.copyOf(parameters), true, "measuregrps",
+				WithingsDataCalls::measures);
 	}
 
-	/** The pages of a {@code getmeas} answer, merged. */
-	static WithingsMeasures measures(List<JsonNode> pages) {
+	/**
+	 * The pages of a {@code getmeas} answer, merged: every group of every page, in order,
+	 * duplicates included.
+	 * @param pages the page bodies
+	 * @param complete whether the paging was followed to its end
+	 * @return the measures, {@code more} (with Withings' last {@code offset}) when incomplete
+	 */
+	static WithingsMeasures measures(List<JsonNode> pages, boolean complete) {
 		List<WithingsMeasureGroup> groups = new ArrayList<>();
 		for (JsonNode page : pages) {
 			for (JsonNode group : page.path("measuregrps")) {
@@ -143,34 +219,34 @@ final class WithingsDataCalls {
 		}
 		JsonNode first = pages.get(0);
 		JsonNode last = pages.get(pages.size() - 1);
-		return new WithingsMeasures(List.copyOf(groups), WithingsJson.more(last.path("more")),
-				last.path("offset").asInt(), WithingsJson.text(first.path("timezone")),
-				Instant.ofEpochSecond(first.path("updatetime").asLong()));
+		Integer offset = WithingsJson.integer(last.path("offset"));
+		return new WithingsMeasures(List.copyOf(groups), !complete, (!complete && offset != null) ? offset : 0,
+				WithingsJson.text(first.path("timezone")), WithingsJson.instant(first.path("updatetime")));
 	}
 
 	// --- v2 actions by day or lastupdate ------------------------------------------------------
 
-	static Call<List<WithingsActivity>> activity(LocalDate startDate, LocalDate endDate) {
+	static Call<WithingsRows<WithingsActivity>> activity(LocalDate startDate, LocalDate endDate) {
 		return rows("/v2/measure", "getactivity", days(startDate, endDate), "activities", WithingsActivity::of);
 	}
 
-	static Call<List<WithingsActivity>> activitySince(Instant lastUpdate) {
+	static Call<WithingsRows<WithingsActivity>> activitySince(Instant lastUpdate) {
 		return rows("/v2/measure", "getactivity", since(lastUpdate), "activities", WithingsActivity::of);
 	}
 
-	static Call<List<WithingsSleepSummary>> sleepSummaries(LocalDate startDate, LocalDate endDate) {
+	static Call<WithingsRows<WithingsSleepSummary>> sleepSummaries(LocalDate startDate, LocalDate endDate) {
 		return rows("/v2/sleep", "getsummary", days(startDate, endDate), "series", WithingsSleepSummary::of);
 	}
 
-	static Call<List<WithingsSleepSummary>> sleepSummariesSince(Instant lastUpdate) {
+	static Call<WithingsRows<WithingsSleepSummary>> sleepSummariesSince(Instant lastUpdate) {
 		return rows("/v2/sleep", "getsummary", since(lastUpdate), "series", WithingsSleepSummary::of);
 	}
 
-	static Call<List<WithingsWorkout>> workouts(LocalDate startDate, LocalDate endDate) {
+	static Call<WithingsRows<WithingsWorkout>> workouts(LocalDate startDate, LocalDate endDate) {
 		return rows("/v2/measure", "getworkouts", days(startDate, endDate), "series", WithingsWorkout::of);
 	}
 
-	static Call<List<WithingsWorkout>> workoutsSince(Instant lastUpdate) {
+	static Call<WithingsRows<WithingsWorkout>> workoutsSince(Instant lastUpdate) {
 		return rows("/v2/measure", "getworkouts", since(lastUpdate), "series", WithingsWorkout::of);
 	}
 
@@ -199,32 +275,33 @@ final class WithingsDataCalls {
 
 	// --- heart list, user getdevice ------------------------------------------------------------
 
-	static Call<List<WithingsHeartRecording>> heartRecordings(Instant startDate, Instant endDate) {
+	static Call<WithingsRows<WithingsHeartRecording>> heartRecordings(Instant startDate, Instant endDate) {
 		Assert.notNull(startDate, "startDate cannot be null");
 		Assert.notNull(endDate, "endDate cannot be null");
 		return rows("/v2/heart", "list", Map.of("startdate", Long.toString(startDate.getEpochSecond()), "enddate",
 				Long.toString(endDate.getEpochSecond())), "series", WithingsHeartRecording::of);
 	}
 
-	static Call<List<WithingsDevice>> devices() {
-		return new Call<>("/v2/user", "getdevice", Map.of(), false,
-				(pages) -> rows(pages, "devices", WithingsDevice::of));
+	static Call<WithingsRows<WithingsDevice>> devices() {
+		return new Call<>("/v2/user", "getdevice", Map.of(), false, "devices",
+				(pages, complete) -> rows(pages, complete, "devices", WithingsDevice::of));
 	}
 
-	private static <R> Call<List<R>> rows(String path, String action, Map<String, String> parameters, String key,
+	private static <R> Call<WithingsRows<R>> rows(String path, String action, Map<String, String> parameters,
+			String key, Function<JsonNode, R> row) {
+		return new Call<>(path, action, parameters, true, key, (pages, complete) -> rows(pages, complete, key, row));
+	}
+
+	/** The rows under {@code key} of every page, in order, duplicates included. */
+	private static <R> WithingsRows<R> rows(List<JsonNode> pages, boolean complete, String key,
 			Function<JsonNode, R> row) {
-		return new Call<>(path, action, parameters, true, (pages) -> rows(pages, key, row));
-	}
-
-	/** The rows under {@code key} of every page, in order. */
-	private static <R> List<R> rows(List<JsonNode> pages, String key, Function<JsonNode, R> row) {
 		List<R> rows = new ArrayList<>();
 		for (JsonNode page : pages) {
 			for (JsonNode value : page.path(key)) {
 				rows.add(row.apply(value));
 			}
 		}
-		return List.copyOf(rows);
+		return new WithingsRows<>(rows, complete);
 	}
 
 }

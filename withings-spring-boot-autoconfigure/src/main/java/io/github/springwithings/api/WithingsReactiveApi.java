@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -22,7 +24,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * single-flight refresh, envelope handling, the shared rate limit), for WebFlux handlers and
  * reactive background work. Nothing blocks the subscribing thread. The typed calls are those of
  * {@link WithingsApi}, with the same paging ({@code more}/{@code offset}, at most
- * {@link WithingsApi#MAX_PAGES} pages, one after the other) and the same answers.
+ * {@link WithingsApi#MAX_PAGES} pages, one after the other) and the same answers: when the
+ * paging cannot be followed to its end, the rows received, marked incomplete
+ * ({@code isComplete()} is {@code false}), with a {@code WARN} and the
+ * {@code withings.api.pages.incomplete} count.
  *
  * <pre class="code">
  * Mono&lt;WithingsMeasures&gt; lastMonth = withingsReactiveApi.getMeasures(Instant.now().minus(30, DAYS), Instant.now(), WithingsMeasure.WEIGHT);
@@ -35,18 +40,33 @@ public final class WithingsReactiveApi {
 
 	private final Consumer<Map<String, Object>> attributes;
 
+	private final AtomicReference<ObservationRegistry> observationRegistry;
+
 	/**
 	 * @param webClient a client with the starter's filter (the {@code withingsWebClient} bean)
 	 */
 	public WithingsReactiveApi(WebClient webClient) {
 		this(webClient, (attributes) -> {
-		});
+		}, new AtomicReference<>(ObservationRegistry.NOOP));
 	}
 
-	private WithingsReactiveApi(WebClient webClient, Consumer<Map<String, Object>> attributes) {
+	private WithingsReactiveApi(WebClient webClient, Consumer<Map<String, Object>> attributes,
+			AtomicReference<ObservationRegistry> observationRegistry) {
 		Assert.notNull(webClient, "webClient cannot be null");
 		this.webClient = webClient;
 		this.attributes = attributes;
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Where answers returned incomplete are counted, as {@link WithingsApi#setObservationRegistry}
+	 * ({@link ObservationRegistry#NOOP} by default). Shared with the APIs of {@link #forUser} and
+	 * {@link #forPrincipal}.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
+		this.observationRegistry.set(observationRegistry);
 	}
 
 	/**
@@ -55,7 +75,8 @@ public final class WithingsReactiveApi {
 	 * @return the API for that user
 	 */
 	public WithingsReactiveApi forUser(String userId) {
-		return new WithingsReactiveApi(this.webClient, WithingsRequestAttributes.userId(userId));
+		return new WithingsReactiveApi(this.webClient, WithingsRequestAttributes.userId(userId),
+				this.observationRegistry);
 	}
 
 	/**
@@ -64,7 +85,8 @@ public final class WithingsReactiveApi {
 	 * @return the API for that principal
 	 */
 	public WithingsReactiveApi forPrincipal(String principalName) {
-		return new WithingsReactiveApi(this.webClient, WithingsRequestAttributes.principal(principalName));
+		return new WithingsReactiveApi(this.webClient, WithingsRequestAttributes.principal(principalName),
+				this.observationRegistry);
 	}
 
 	/**
@@ -73,7 +95,8 @@ public final class WithingsReactiveApi {
 	 * @param startDate the first instant (inclusive), e.g. a notification's {@code startDate()}
 	 * @param endDate the last instant (inclusive), e.g. a notification's {@code endDate()}
 	 * @param measureTypes the measure types, all when empty
-	 * @return the measures
+	 * @return the measures,
+	 * {@link WithingsMeasures#isComplete() incomplete} when the paging could not be followed to its end
 	 */
 	public Mono<WithingsMeasures> getMeasures(Instant startDate, Instant endDate, int... measureTypes) {
 		return fetch(WithingsDataCalls.measures(startDate, endDate, measureTypes));
@@ -85,7 +108,8 @@ public final class WithingsReactiveApi {
 	 * every page read and merged, at most {@link WithingsApi#MAX_PAGES} pages.
 	 * @param lastUpdate the instant after which groups were created or changed
 	 * @param measureTypes the measure types, all when empty
-	 * @return the measures
+	 * @return the measures,
+	 * {@link WithingsMeasures#isComplete() incomplete} when the paging could not be followed to its end
 	 */
 	public Mono<WithingsMeasures> getMeasuresUpdatedSince(Instant lastUpdate, int... measureTypes) {
 		return fetch(WithingsDataCalls.measuresSince(lastUpdate, measureTypes));
@@ -96,9 +120,10 @@ public final class WithingsReactiveApi {
 	 * every page read.
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsActivity>> getActivity(LocalDate startDate, LocalDate endDate) {
+	public Mono<WithingsRows<WithingsActivity>> getActivity(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.activity(startDate, endDate));
 	}
 
@@ -108,18 +133,20 @@ public final class WithingsReactiveApi {
 	 * {@code endDate()}, every page read.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsActivity>> getActivity(Instant startDate, Instant endDate) {
+	public Mono<WithingsRows<WithingsActivity>> getActivity(Instant startDate, Instant endDate) {
 		return getActivity(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/measure/getactivity} of the days changed after {@code lastUpdate}, every page read.
 	 * @param lastUpdate the instant after which days were changed
-	 * @return a row a day
+	 * @return a row a day,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsActivity>> getActivityUpdatedSince(Instant lastUpdate) {
+	public Mono<WithingsRows<WithingsActivity>> getActivityUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.activitySince(lastUpdate));
 	}
 
@@ -129,9 +156,10 @@ public final class WithingsReactiveApi {
 	 * pages are asked with {@code offset} as for the other actions).
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsSleepSummary>> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
+	public Mono<WithingsRows<WithingsSleepSummary>> getSleepSummaries(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.sleepSummaries(startDate, endDate));
 	}
 
@@ -140,18 +168,20 @@ public final class WithingsReactiveApi {
 	 * notification's {@code startDate()} and {@code endDate()}.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsSleepSummary>> getSleepSummaries(Instant startDate, Instant endDate) {
+	public Mono<WithingsRows<WithingsSleepSummary>> getSleepSummaries(Instant startDate, Instant endDate) {
 		return getSleepSummaries(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/sleep/getsummary} of the nights changed after {@code lastUpdate}.
 	 * @param lastUpdate the instant after which nights were changed
-	 * @return a summary a night
+	 * @return a summary a night,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsSleepSummary>> getSleepSummariesUpdatedSince(Instant lastUpdate) {
+	public Mono<WithingsRows<WithingsSleepSummary>> getSleepSummariesUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.sleepSummariesSince(lastUpdate));
 	}
 
@@ -159,9 +189,10 @@ public final class WithingsReactiveApi {
 	 * {@code v2/measure/getworkouts} between two days, every page read.
 	 * @param startDate the first day (inclusive)
 	 * @param endDate the last day (inclusive)
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsWorkout>> getWorkouts(LocalDate startDate, LocalDate endDate) {
+	public Mono<WithingsRows<WithingsWorkout>> getWorkouts(LocalDate startDate, LocalDate endDate) {
 		return fetch(WithingsDataCalls.workouts(startDate, endDate));
 	}
 
@@ -170,18 +201,20 @@ public final class WithingsReactiveApi {
 	 * notification's {@code startDate()} and {@code endDate()}.
 	 * @param startDate the first instant
 	 * @param endDate the last instant
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsWorkout>> getWorkouts(Instant startDate, Instant endDate) {
+	public Mono<WithingsRows<WithingsWorkout>> getWorkouts(Instant startDate, Instant endDate) {
 		return getWorkouts(WithingsDataCalls.firstDay(startDate), WithingsDataCalls.lastDay(endDate));
 	}
 
 	/**
 	 * {@code v2/measure/getworkouts} changed after {@code lastUpdate}, every page read.
 	 * @param lastUpdate the instant after which workouts were changed
-	 * @return the workouts
+	 * @return the workouts,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsWorkout>> getWorkoutsUpdatedSince(Instant lastUpdate) {
+	public Mono<WithingsRows<WithingsWorkout>> getWorkoutsUpdatedSince(Instant lastUpdate) {
 		return fetch(WithingsDataCalls.workoutsSince(lastUpdate));
 	}
 
@@ -189,9 +222,10 @@ public final class WithingsReactiveApi {
 	 * {@code v2/heart/list}: the ECG recordings between two instants, every page read.
 	 * @param startDate the first instant, e.g. a notification's {@code startDate()}
 	 * @param endDate the last instant, e.g. a notification's {@code endDate()}
-	 * @return the recordings
+	 * @return the recordings,
+	 * {@link WithingsRows#isComplete() incomplete} when the paging could not be followed to its end
 	 */
-	public Mono<List<WithingsHeartRecording>> getHeartRecordings(Instant startDate, Instant endDate) {
+	public Mono<WithingsRows<WithingsHeartRecording>> getHeartRecordings(Instant startDate, Instant endDate) {
 		return fetch(WithingsDataCalls.heartRecordings(startDate, endDate));
 	}
 
@@ -199,22 +233,23 @@ public final class WithingsReactiveApi {
 	 * {@code v2/user/getdevice}: the user's devices.
 	 * @return the devices
 	 */
-	public Mono<List<WithingsDevice>> getDevices() {
+	public Mono<WithingsRows<WithingsDevice>> getDevices() {
 		return fetch(WithingsDataCalls.devices());
 	}
 
-	/** Every page of a typed call, merged. */
+	/** Every page of a typed call, merged; the rows received when the paging stops short. */
 	private <T> Mono<T> fetch(WithingsDataCalls.Call<T> call) {
-		return Mono.defer(() -> pages(call, 0, new ArrayList<>())).map(call::result);
+		return Mono.defer(() -> pages(call, 0, new ArrayList<>()));
 	}
 
-	private Mono<List<JsonNode>> pages(WithingsDataCalls.Call<?> call, int offset, List<JsonNode> pages) {
+	private <T> Mono<T> pages(WithingsDataCalls.Call<T> call, int offset, List<JsonNode> pages) {
 		return call(call.path(), call.action(), call.parameters(offset), String.class).defaultIfEmpty("")
 			.map(WithingsDataCalls.Call::page)
 			.flatMap((page) -> {
 				pages.add(page);
-				Integer next = call.nextOffset(page, pages.size(), offset);
-				return (next != null) ? pages(call, next, pages) : Mono.just(pages);
+				WithingsDataCalls.Paging paging = call.paging(page, pages.size(), offset);
+				return (paging.next() != null) ? pages(call, paging.next(), pages)
+						: Mono.fromSupplier(() -> call.result(pages, paging, this.observationRegistry.get()));
 			});
 	}
 

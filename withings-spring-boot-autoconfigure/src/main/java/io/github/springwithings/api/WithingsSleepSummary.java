@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
  * with {@link #value(String)}; which ones are present depends on the device, the region and the
  * {@code data_fields} asked for. Nothing Withings sent is dropped: {@link #raw()} is the whole row.
  *
- * @param id the summary id
- * @param date the day the night is attributed to
+ * @param id the summary id (0 when absent)
+ * @param date the day the night is attributed to (two nights may share one)
  * @param startDate when the night started
  * @param endDate when it ended
  * @param timezone the user's time zone
@@ -27,7 +27,8 @@ public record WithingsSleepSummary(long id, LocalDate date, Instant startDate, I
 		Integer model, Instant modified, JsonNode data, JsonNode raw) {
 
 	static WithingsSleepSummary of(JsonNode row) {
-		return new WithingsSleepSummary(row.path("id").asLong(), WithingsJson.date(row.path("date")),
+		Long id = WithingsJson.whole(row.path("id"));
+		return new WithingsSleepSummary((id != null) ? id : 0, WithingsJson.date(row.path("date")),
 				WithingsJson.instant(row.path("startdate")), WithingsJson.instant(row.path("enddate")),
 				WithingsJson.text(row.path("timezone")), WithingsJson.integer(row.path("model")),
 				WithingsJson.instant(row.path("modified")), row.path("data"), row);
@@ -35,8 +36,10 @@ public record WithingsSleepSummary(long id, LocalDate date, Instant startDate, I
 
 	/**
 	 * A metric of {@link #data()}, by its Withings name, e.g. {@code total_sleep_time} (seconds).
+	 * Never an exception: a field that is {@code null}, absent, text that is not a number, an
+	 * array or an object (such as {@code night_events}, read it from {@link #data()}) is empty.
 	 * @param field the field name
-	 * @return its value, exactly, if present
+	 * @return its value, exactly, if it is a number
 	 */
 	public Optional<BigDecimal> value(String field) {
 		return WithingsJson.value(this.data, field);

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
  * their Withings names ({@code calories}, {@code steps}, {@code distance}, {@code hr_average},
  * ...), read with {@link #value(String)}; {@link #raw()} is the whole row.
  *
- * @param id the workout id
- * @param category the workout category (Withings' code, kept as sent: 1 walk, 2 run, ...)
+ * @param id the workout id (0 when absent), not unique: one page may repeat it
+ * @param category the workout category (Withings' code, kept as sent: 1 walk, 2 run, ...; 0 when absent)
  * @param date the day
  * @param startDate when it started
  * @param endDate when it ended
@@ -27,7 +27,9 @@ public record WithingsWorkout(long id, int category, LocalDate date, Instant sta
 		String timezone, String deviceId, Instant modified, JsonNode data, JsonNode raw) {
 
 	static WithingsWorkout of(JsonNode row) {
-		return new WithingsWorkout(row.path("id").asLong(), row.path("category").asInt(),
+		Long id = WithingsJson.whole(row.path("id"));
+		Integer category = WithingsJson.integer(row.path("category"));
+		return new WithingsWorkout((id != null) ? id : 0, (category != null) ? category : 0,
 				WithingsJson.date(row.path("date")), WithingsJson.instant(row.path("startdate")),
 				WithingsJson.instant(row.path("enddate")), WithingsJson.text(row.path("timezone")),
 				WithingsJson.text(row.path("deviceid")), WithingsJson.instant(row.path("modified")), row.path("data"),
@@ -35,9 +37,10 @@ public record WithingsWorkout(long id, int category, LocalDate date, Instant sta
 	}
 
 	/**
-	 * A metric of {@link #data()}, by its Withings name, e.g. {@code calories} (kcal).
+	 * A metric of {@link #data()}, by its Withings name, e.g. {@code calories} (kcal). Never an
+	 * exception: a {@code null}, absent or non-numeric field is empty.
 	 * @param field the field name
-	 * @return its value, exactly, if present
+	 * @return its value, exactly, if it is a number
 	 */
 	public Optional<BigDecimal> value(String field) {
 		return WithingsJson.value(this.data, field);

@@ -109,16 +109,22 @@ public final class WithingsApiClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WithingsReactiveApi withingsReactiveApi(@Qualifier("withingsWebClient") WebClient withingsWebClient) {
-			return new WithingsReactiveApi(withingsWebClient);
+		WithingsReactiveApi withingsReactiveApi(@Qualifier("withingsWebClient") WebClient withingsWebClient,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
+			WithingsReactiveApi api = new WithingsReactiveApi(withingsWebClient);
+			api.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+			return api;
 		}
 
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WithingsApi withingsApi(@Qualifier("withingsRestClient") RestClient withingsRestClient) {
-		return new WithingsApi(withingsRestClient);
+	WithingsApi withingsApi(@Qualifier("withingsRestClient") RestClient withingsRestClient,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		WithingsApi api = new WithingsApi(withingsRestClient);
+		api.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return api;
 	}
 
 }

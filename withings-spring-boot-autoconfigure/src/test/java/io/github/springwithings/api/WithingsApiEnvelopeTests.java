@@ -45,6 +45,43 @@ class WithingsApiEnvelopeTests {
 	}
 
 	@Test
+	void readWhenNoBodyOrNullBodyThenStatusAndErrorAndEmptyBody() {
+		WithingsApiEnvelope numberAsText = read("{\"status\":246,\"error\":\"246\"}");
+		assertThat(numberAsText.status()).isEqualTo(246);
+		assertThat(numberAsText.error()).isEqualTo("246");
+		WithingsApiEnvelope notImplemented = read("{\"status\":2554,\"error\":\"Not implemented\"}");
+		assertThat(notImplemented.error()).isEqualTo("Not implemented");
+		assertThat(new String(notImplemented.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo("{}");
+		assertThat(new String(read("{\"status\":0,\"body\":null}").bodyBytes(), StandardCharsets.UTF_8))
+			.isEqualTo("{}");
+		assertThat(read("{\"status\":0,\"body\":{},\"error\":null}").error()).isNull();
+	}
+
+	@Test
+	void errorWhenNumberArrayOrObjectThenTextNeverAnException() {
+		assertThat(read("{\"status\":503,\"error\":503}").error()).isEqualTo("503");
+		assertThat(read("{\"status\":503,\"error\":[\"Invalid Params\"]}").error()).isEqualTo("[\"Invalid Params\"]");
+		assertThat(read("{\"status\":503,\"error\":{\"message\":\"x\"}}").error()).isEqualTo("{\"message\":\"x\"}");
+	}
+
+	@Test
+	void readWhenErrorsListThenWithingsApiExceptionWithWithingsTextAndNoStatus() {
+		assertThatExceptionOfType(WithingsApiException.class)
+			.isThrownBy(() -> read("{\"errors\":[{\"message\":\"redirect_uri_mismatch: not registered\"},"
+					+ "{\"message\":\"second\"},{\"code\":1}]}"))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatus()).isNull();
+				assertThat(ex.getFamily()).isEqualTo(WithingsStatusFamily.ERROR);
+				assertThat(ex.getError()).isEqualTo("redirect_uri_mismatch: not registered; second");
+				assertThat(ex.getMessage()).isEqualTo("Withings answered with an error list ('errors'), not a status "
+						+ "envelope: redirect_uri_mismatch: not registered; second");
+			});
+		assertThatExceptionOfType(WithingsApiException.class).isThrownBy(() -> read("{\"errors\":[]}"))
+			.withMessage("Withings answered with an error list ('errors'), not a status envelope")
+			.satisfies((ex) -> assertThat(ex.getError()).isNull());
+	}
+
+	@Test
 	void waitSecondsWhenBeyondIntRangeThenLongestWaitNotTruncated() {
 		assertThat(read("{\"status\":601,\"body\":{\"wait_seconds\":4294967299}}").waitSeconds())
 			.isEqualTo(Integer.MAX_VALUE);

@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The typed calls' shared rules: forms, the paging rule and its bounds, merging, widening instants
@@ -28,45 +30,67 @@ class WithingsDataCallsTests {
 		WithingsDataCalls.Call<WithingsMeasures> call = WithingsDataCalls.measures(Instant.ofEpochSecond(10),
 				Instant.ofEpochSecond(20), 1, 6);
 
-		assertThat(call.parameters(0)).containsOnlyKeys("startdate", "enddate", "meastypes")
+		assertThat(call.parameters(0)).containsOnlyKeys("startdate", "enddate", "meastypes", "category")
 			.containsEntry("meastypes", "1,6");
 		assertThat(call.parameters(200)).containsEntry("offset", "200");
 	}
 
 	@Test
-	void nextOffsetWhenMoreAsNumberOrBooleanThenTheOffsetAndWhenNoMoreThenNull() {
+	void parametersWhenMeasuresThenRealMeasuresOnlyCategoryOne() {
+		assertThat(WithingsDataCalls.measures(Instant.EPOCH, Instant.EPOCH).parameters(0)).containsEntry("category",
+				"1");
+		assertThat(WithingsDataCalls.measuresSince(Instant.EPOCH).parameters(0)).containsEntry("category", "1");
+	}
+
+	@Test
+	void pagingWhenMoreAsNumberBooleanOrTextThenTheOffsetAndWhenNoMoreThenEnd() {
 		WithingsDataCalls.Call<?> call = WithingsDataCalls.activitySince(Instant.EPOCH);
 
-		assertThat(call.nextOffset(body("{\"more\":1,\"offset\":3}"), 1, 0)).isEqualTo(3);
-		assertThat(call.nextOffset(body("{\"more\":true,\"offset\":6}"), 2, 3)).isEqualTo(6);
-		assertThat(call.nextOffset(body("{\"more\":false,\"offset\":0}"), 3, 6)).isNull();
-		assertThat(call.nextOffset(body("{}"), 1, 0)).isNull();
+		assertThat(call.paging(body("{\"more\":1,\"offset\":3}"), 1, 0).next()).isEqualTo(3);
+		assertThat(call.paging(body("{\"more\":true,\"offset\":6}"), 2, 3).next()).isEqualTo(6);
+		assertThat(call.paging(body("{\"more\":\"true\",\"offset\":\"9\"}"), 3, 6).next()).isEqualTo(9);
+		assertThat(call.paging(body("{\"more\":false,\"offset\":0}"), 3, 6)).isEqualTo(WithingsDataCalls.Paging.END);
+		assertThat(call.paging(body("{\"more\":0,\"offset\":0}"), 3, 6)).isEqualTo(WithingsDataCalls.Paging.END);
+		assertThat(call.paging(body("{}"), 1, 0)).isEqualTo(WithingsDataCalls.Paging.END);
 	}
 
 	@Test
-	void nextOffsetWhenMoreButOffsetDoesNotAdvanceThenWithingsApiException() {
+	void pagingWhenMoreFalseWithAnOffsetThenEndAndComplete() {
+		WithingsDataCalls.Call<?> call = WithingsDataCalls.activitySince(Instant.EPOCH);
+
+		assertThat(call.paging(body("{\"more\":false,\"offset\":200}"), 1, 0)).isEqualTo(WithingsDataCalls.Paging.END);
+	}
+
+	@Test
+	void pagingWhenMoreButOffsetDoesNotAdvanceThenStopIncompleteNeverAnException() {
 		WithingsDataCalls.Call<?> call = WithingsDataCalls.workoutsSince(Instant.EPOCH);
 
-		assertThatExceptionOfType(WithingsApiException.class)
-			.isThrownBy(() -> call.nextOffset(body("{\"more\":true,\"offset\":3}"), 2, 3))
-			.withMessageContaining("does not advance");
-		assertThatExceptionOfType(WithingsApiException.class)
-			.isThrownBy(() -> call.nextOffset(body("{\"more\":true}"), 1, 0));
+		WithingsDataCalls.Paging stuck = call.paging(body("{\"more\":true,\"offset\":3}"), 2, 3);
+		assertThat(stuck.next()).isNull();
+		assertThat(stuck.isComplete()).isFalse();
+		assertThat(stuck.incomplete()).isEqualTo("more data but an offset (3) that does not advance past 3");
+		assertThat(call.paging(body("{\"more\":1,\"offset\":0}"), 1, 0).incomplete())
+			.isEqualTo("more data but an offset (0) that does not advance past 0");
+		assertThat(call.paging(body("{\"more\":true}"), 1, 0).incomplete())
+			.isEqualTo("more data but no offset that does not advance past 0");
+		assertThat(call.paging(body("{\"more\":true,\"offset\":[1]}"), 1, 0).isComplete()).isFalse();
 	}
 
 	@Test
-	void nextOffsetWhenMoreAfterMaxPagesThenWithingsApiException() {
+	void pagingWhenMoreAfterMaxPagesThenStopIncomplete() {
 		WithingsDataCalls.Call<?> call = WithingsDataCalls.heartRecordings(Instant.EPOCH, Instant.now());
 
-		assertThat(call.nextOffset(body("{\"more\":true,\"offset\":99}"), WithingsApi.MAX_PAGES - 1, 98)).isEqualTo(99);
-		assertThatExceptionOfType(WithingsApiException.class)
-			.isThrownBy(() -> call.nextOffset(body("{\"more\":true,\"offset\":100}"), WithingsApi.MAX_PAGES, 99))
-			.withMessageContaining("100 pages");
+		assertThat(call.paging(body("{\"more\":true,\"offset\":99}"), WithingsApi.MAX_PAGES - 1, 98).next())
+			.isEqualTo(99);
+		WithingsDataCalls.Paging last = call.paging(body("{\"more\":true,\"offset\":100}"), WithingsApi.MAX_PAGES, 99);
+		assertThat(last.next()).isNull();
+		assertThat(last.incomplete()).isEqualTo("more data after 100 pages");
 	}
 
 	@Test
-	void nextOffsetWhenNotPagedThenNull() {
-		assertThat(WithingsDataCalls.devices().nextOffset(body("{\"more\":true,\"offset\":1}"), 1, 0)).isNull();
+	void pagingWhenNotPagedThenEnd() {
+		assertThat(WithingsDataCalls.devices().paging(body("{\"more\":true,\"offset\":1}"), 1, 0))
+			.isEqualTo(WithingsDataCalls.Paging.END);
 	}
 
 	@Test
@@ -76,13 +100,37 @@ class WithingsDataCallsTests {
 					+ "\"measuregrps\":[{\"grpid\":2,\"date\":20,\"modified\":21,\"category\":1,"
 					+ "\"measures\":[{\"value\":65750,\"type\":1,\"unit\":-3}]}]}"),
 					body("{\"more\":0,\"offset\":0,\"measuregrps\":[{\"grpid\":1,\"date\":10,\"category\":1,"
-							+ "\"measures\":[{\"value\":7,\"type\":4242,\"unit\":1}]}]}")));
+							+ "\"measures\":[{\"value\":7,\"type\":4242,\"unit\":1}]}]}")),
+					WithingsDataCalls.Paging.END, ObservationRegistry.NOOP);
 
 		assertThat(measures.groups()).map(WithingsMeasureGroup::id).containsExactly(2L, 1L);
 		assertThat(measures.groups().get(1).measure(4242).orElseThrow().value()).isEqualByComparingTo("70");
 		assertThat(measures.more()).isFalse();
+		assertThat(measures.isComplete()).isTrue();
 		assertThat(measures.updatedAt()).isEqualTo(Instant.ofEpochSecond(5));
 		assertThat(measures.lastModified()).contains(Instant.ofEpochSecond(21));
+	}
+
+	@Test
+	void resultWhenStoppedShortThenEveryRowReceivedMarkedIncompleteAndCounted() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		WithingsDataCalls.Call<WithingsMeasures> call = WithingsDataCalls.measuresSince(Instant.EPOCH);
+		JsonNode page = body("{\"updatetime\":\"1700000000\",\"more\":1,\"offset\":0,\"measuregrps\":["
+				+ "{\"grpid\":7,\"date\":20,\"category\":1,\"measures\":[{\"value\":80,\"type\":1,\"unit\":0}]},"
+				+ "{\"grpid\":7,\"date\":19,\"category\":1,\"measures\":[{\"value\":81,\"type\":1,\"unit\":0}]}]}");
+
+		WithingsMeasures measures = call.result(List.of(page), call.paging(page, 1, 0), registry);
+
+		assertThat(measures.groups()).map(WithingsMeasureGroup::id).containsExactly(7L, 7L);
+		assertThat(measures.isComplete()).isFalse();
+		assertThat(measures.more()).isTrue();
+		assertThat(measures.updatedAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_000));
+		TestObservationRegistryAssert.assertThat(registry)
+			.hasObservationWithNameEqualTo("withings.api.pages")
+			.that()
+			.hasLowCardinalityKeyValue("action", "getmeas")
+			.hasEvent("incomplete")
+			.hasBeenStopped();
 	}
 
 	@Test

@@ -150,6 +150,20 @@ class WithingsReactiveApiBlockHoundTests {
 	}
 
 	@Test
+	void getMeasuresWhenThePagingCannotAdvanceThenTheGroupsReceivedMarkedIncompleteWithoutBlocking() {
+		this.fixture.link("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.answer("{\"status\":0,\"body\":{"
+				+ "\"updatetime\":1764921600,\"timezone\":\"Europe/Berlin\",\"more\":1,\"offset\":0,\"measuregrps\":["
+				+ "{\"grpid\":11,\"date\":1764900000,\"category\":1,\"measures\":[{\"value\":70,\"type\":1,\"unit\":0}]},"
+				+ "{\"grpid\":12,\"date\":1764800000,\"category\":1,\"measures\":[{\"value\":71,\"type\":1,\"unit\":0}]}]}}"));
+
+		WithingsMeasures measures = asSignedIn("363", this.api.getMeasures(FROM, TO)).block(Duration.ofSeconds(30));
+
+		assertThat(measures.groups()).map(WithingsMeasureGroup::id).containsExactly(11L, 12L);
+		assertThat(measures.isComplete()).isFalse();
+	}
+
+	@Test
 	void getMeasuresWhenTheSharedRateLimitHasNoPermitThenRefusedWithoutCallingWithings() {
 		this.fixture.link("363", "363");
 		int dataRequests = this.simulator.counters().dataRequests();

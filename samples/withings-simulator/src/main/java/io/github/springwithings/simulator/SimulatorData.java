@@ -49,7 +49,9 @@ final class SimulatorData {
 			case "MEASURE_V2 getactivity" -> new Action("user.activity", true, false, "activities");
 			case "MEASURE_V2 getworkouts" -> new Action("user.activity", true, false, "series");
 			case "SLEEP getsummary" -> new Action("user.activity", true, false, "series");
+			case "SLEEP get" -> new Action("user.activity", false, false, "series");
 			case "HEART list" -> new Action("user.activity", true, false, "series");
+			case "HEART get" -> new Action("user.activity", false, false, "signal");
 			case "USER getdevice" -> new Action("user.activity", false, false, "devices");
 			default -> null;
 		};
@@ -304,6 +306,69 @@ final class SimulatorData {
 			row.put("timezone", ZONE.getId());
 			return row;
 		});
+	}
+
+	/**
+	 * {@code v2/sleep get}: the sleep states between {@code startdate} and {@code enddate} (at most
+	 * 24 hours), one segment every 30 minutes, as Withings answers it: {@code series} an
+	 * <em>array</em> (the OpenAPI document says an object), each segment's {@code model} a string
+	 * and {@code model_id} a number, and for each {@code data_fields} asked ({@code hr}, {@code rr},
+	 * {@code snoring}) a map keyed by Unix seconds as <em>strings</em>; nothing of a field not asked.
+	 */
+	static Map<String, Object> sleepSeries(String userId, Map<String, String> form) {
+		if (!form.containsKey("startdate") || !form.containsKey("enddate")) {
+			throw new InvalidParams("startdate and enddate are required");
+		}
+		long from = longParameter(form, "startdate");
+		long to = longParameter(form, "enddate");
+		if (to < from || to - from > 86_400) {
+			throw new InvalidParams("enddate must follow startdate by at most 24 hours");
+		}
+		List<String> fields = form.containsKey("data_fields") ? List.of(form.get("data_fields").split(","))
+				: List.of();
+		long seed = seed(userId);
+		List<Map<String, Object>> series = new ArrayList<>();
+		for (long start = from; start + 1_800 <= to; start += 1_800) {
+			long n = start / 1_800 + seed;
+			Map<String, Object> segment = new LinkedHashMap<>();
+			segment.put("startdate", start);
+			segment.put("enddate", start + 1_800);
+			segment.put("state", (int) Math.floorMod(n, 4));
+			segment.put("model", "Aura Sensor V2");
+			segment.put("model_id", 63);
+			for (String field : List.of("hr", "rr", "snoring")) {
+				if (fields.contains(field)) {
+					Map<String, Object> values = new LinkedHashMap<>();
+					values.put(Long.toString(start), (field.equals("hr") ? 55 : field.equals("rr") ? 13 : 0)
+							+ Math.floorMod(n, 5));
+					values.put(Long.toString(start + 900), (field.equals("hr") ? 56 : field.equals("rr") ? 14 : 0)
+							+ Math.floorMod(n, 5));
+					segment.put(field, values);
+				}
+			}
+			series.add(segment);
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("series", series);
+		body.put("model", 32);
+		return body;
+	}
+
+	/** {@code v2/heart get}: the ECG signal of {@code signalid}, 300 Hz, as an integer array. */
+	static Map<String, Object> heartSignal(String userId, Map<String, String> form) {
+		if (!form.containsKey("signalid")) {
+			throw new InvalidParams("signalid is required");
+		}
+		long n = longParameter(form, "signalid") + seed(userId);
+		List<Integer> signal = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			signal.add((int) Math.floorMod(n * 31 + i * 7L, 200) - 100);
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("signal", signal);
+		body.put("sampling_frequency", 300);
+		body.put("wearposition", 0);
+		return body;
 	}
 
 	/** {@code v2/user getdevice}: a scale and a watch. */

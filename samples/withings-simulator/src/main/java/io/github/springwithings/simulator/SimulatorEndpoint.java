@@ -20,10 +20,10 @@ public enum SimulatorEndpoint {
 	/** {@code POST /v2/measure} ({@code getactivity}, {@code getworkouts}). */
 	MEASURE_V2("/v2/measure"),
 
-	/** {@code POST /v2/sleep} ({@code getsummary}). */
+	/** {@code POST /v2/sleep} ({@code getsummary}, {@code get}). */
 	SLEEP("/v2/sleep"),
 
-	/** {@code POST /v2/heart} ({@code list}). */
+	/** {@code POST /v2/heart} ({@code list}, {@code get}). */
 	HEART("/v2/heart"),
 
 	/** {@code POST /v2/user} ({@code getdevice}). */

@@ -13,7 +13,7 @@ public final class SimulatorFault {
 
 	enum Kind {
 
-		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS, HOLD
+		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS, HOLD, ANSWER
 
 	}
 
@@ -153,6 +153,22 @@ public final class SimulatorFault {
 		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, 601, "Too many requests", waitSeconds);
 	}
 
+	/**
+	 * A whole answer as Withings may send it, played verbatim (HTTP 200, {@code application/json})
+	 * instead of the simulator's own, to replay a real answer's shape: {@code more} as 1, an
+	 * {@code offset} that does not advance, no {@code body}, an {@code error} that is just the
+	 * number, the {@code {"errors":[...]}} shape. The request is checked first as always (access
+	 * token, action, scope, parameters): a request the simulator refuses gets its refusal instead.
+	 * @param json the answer's body, e.g. {@code {"status":0,"body":{...}}}
+	 * @return the fault
+	 */
+	public static SimulatorFault answer(String json) {
+		if (json == null) {
+			throw new IllegalArgumentException("json cannot be null");
+		}
+		return new SimulatorFault(Kind.ANSWER, Duration.ZERO, 0, json, null);
+	}
+
 	boolean isAfterProcessing() {
 		return this.afterProcessing;
 	}
@@ -180,6 +196,7 @@ public final class SimulatorFault {
 		return this.status;
 	}
 
+	/** The envelope's {@code error} of a {@code WITHINGS_STATUS} fault, the whole body of an {@code ANSWER}. */
 	String error() {
 		return this.error;
 	}

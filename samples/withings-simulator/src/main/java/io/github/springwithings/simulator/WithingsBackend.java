@@ -658,7 +658,7 @@ final class WithingsBackend {
 
 	/**
 	 * The data actions ({@code /measure getmeas}, {@code /v2/measure getactivity} and
-	 * {@code getworkouts}, {@code /v2/sleep getsummary}, {@code /v2/heart list},
+	 * {@code getworkouts}, {@code /v2/sleep getsummary} and {@code get}, {@code /v2/heart list} and {@code get},
 	 * {@code /v2/user getdevice}): a live access token (401), an action played here (2554), the
 	 * action's scope (214), valid parameters (503), then one page of the user's data.
 	 */
@@ -694,11 +694,12 @@ final class WithingsBackend {
 					? SimulatorData.activities(userId, now, SimulatorData.DayWindow.of(form))
 					: SimulatorData.workouts(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
 					Map.of());
-			case SLEEP -> SimulatorData.page(action,
-					SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
-					Map.of());
-			case HEART -> SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form,
-					this.pageSize, Map.of());
+			case SLEEP -> "get".equals(form.get("action")) ? SimulatorData.sleepSeries(userId, form)
+					: SimulatorData.page(action, SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)),
+							form, this.pageSize, Map.of());
+			case HEART -> "get".equals(form.get("action")) ? SimulatorData.heartSignal(userId, form)
+					: SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form, this.pageSize,
+							Map.of());
 			case USER -> Map.of("devices", SimulatorData.devices(userId, now));
 			default -> throw new IllegalStateException("Unexpected endpoint " + endpoint);
 		};
@@ -745,9 +746,18 @@ final class WithingsBackend {
 	 * @return the group's date (Unix seconds) and its id
 	 */
 	synchronized long[] recordGroup(String userId, List<SimulatorMeasure> measures) {
+		return recordGroup(userId, 1, measures);
+	}
+
+	/**
+	 * A measure group of a category (1 a real measure, 2 a user objective) dated now.
+	 * @return the group's date (Unix seconds) and its id
+	 */
+	synchronized long[] recordGroup(String userId, int category, List<SimulatorMeasure> measures) {
 		long date = this.clock.instant().getEpochSecond();
 		long groupId = this.nextRecordedGroupId++;
 		Map<String, Object> group = measureGroup(groupId, date, measures);
+		group.put("category", category);
 		this.recordedGroups.computeIfAbsent(userId, (key) -> new ArrayList<>()).add(group);
 		return new long[] { date, groupId };
 	}
@@ -774,6 +784,7 @@ final class WithingsBackend {
 		long start = range ? SimulatorData.optionalLongOr(form, "startdate", Long.MIN_VALUE) : Long.MIN_VALUE;
 		long end = range ? SimulatorData.optionalLongOr(form, "enddate", Long.MAX_VALUE) : Long.MAX_VALUE;
 		Set<Integer> types = measureTypes(form);
+		Integer category = category(form);
 		long seed = SimulatorData.seed(userId);
 		List<Map<String, Object>> groups = new ArrayList<>();
 		for (int day = 0; day < 60; day++) {
@@ -785,8 +796,8 @@ final class WithingsBackend {
 		List<Map<String, Object>> selected = new ArrayList<>();
 		for (Map<String, Object> group : groups) {
 			long date = (Long) group.get("date");
-			boolean inWindow = (lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
-					: date >= start && date <= end;
+			boolean inWindow = ((lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
+					: date >= start && date <= end) && (category == null || category.equals(group.get("category")));
 			Map<String, Object> typed = inWindow ? withTypes(group, types) : null;
 			if (typed != null) {
 				selected.add(typed);
@@ -798,6 +809,21 @@ final class WithingsBackend {
 		head.put("updatetime", this.clock.instant().getEpochSecond());
 		head.put("timezone", "Europe/Paris");
 		return SimulatorData.page(action, selected, form, this.pageSize, head);
+	}
+
+	/**
+	 * {@code category}: 1 (real measures) or 2 (user objectives); {@code null} (absent) for both,
+	 * as Withings answers.
+	 */
+	private static Integer category(Map<String, String> form) {
+		String category = form.get("category");
+		if (category == null) {
+			return null;
+		}
+		if (!"1".equals(category) && !"2".equals(category)) {
+			throw new SimulatorData.InvalidParams("category");
+		}
+		return Integer.valueOf(category);
 	}
 
 	/** {@code meastype} or {@code meastypes} (comma-separated), empty for all. */

@@ -394,6 +394,23 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * A user objective (a measure group of category 2, e.g. a target weight), dated, created and
+	 * modified now: {@code getmeas} returns it with {@code category=2}, or without a
+	 * {@code category} (as Withings mixes objectives into the real measures then), never with
+	 * {@code category=1}.
+	 * @param userId the Withings user id (numeric)
+	 * @param measures the objective's measures
+	 * @return the group's id ({@code grpid})
+	 */
+	public long recordObjective(String userId, SimulatorMeasure... measures) {
+		requireUserId(userId);
+		if (measures.length == 0) {
+			throw new IllegalArgumentException("measures must not be empty");
+		}
+		return this.backend.recordGroup(userId, 2, List.of(measures))[1];
+	}
+
+	/**
 	 * Rows per page of the paged data actions ({@code getmeas}, {@code getactivity},
 	 * {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list}): a page ends with
 	 * {@code more} 1 (or {@code true}) and the next {@code offset}. Large by default (nothing

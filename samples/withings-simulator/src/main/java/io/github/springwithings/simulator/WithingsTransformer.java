@@ -87,6 +87,11 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 			delay = delay.plus(fault.delay());
 			fault = null;
 		}
+		if (fault != null && fault.kind() == SimulatorFault.Kind.ANSWER) {
+			// the request is checked as always: only an answer the simulator would give is replaced
+			SimulatorResponse answer = handle(endpoint, request);
+			return Integer.valueOf(0).equals(answer.withingsStatus()) ? renderFault(fault, delay) : render(answer, delay);
+		}
 		if (fault != null && fault.isAfterProcessing()) {
 			SimulatorResponse answer = handle(endpoint, request);
 			if (fault.kind() == SimulatorFault.Kind.HOLD) {
@@ -191,6 +196,9 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"status\":0,\"body\":{\"userid\":\"1\",\"expires_in\":108");
 			case CONNECTION_RESET -> builder.withFault(Fault.CONNECTION_RESET_BY_PEER);
+			case ANSWER -> builder.withStatus(200)
+				.withHeader("Content-Type", "application/json; charset=utf-8")
+				.withBody(fault.error());
 			case WITHINGS_STATUS -> {
 				Map<String, Object> body = (fault.waitSeconds() != null) ? Map.of("wait_seconds", fault.waitSeconds())
 						: Map.of();

@@ -256,6 +256,57 @@ class WithingsSimulatorTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
+	void getmeasWhenObjectiveRecordedThenOnlyWithCategoryTwoOrNoCategory() throws Exception {
+		String accessToken = accessToken("user.metrics");
+		long lastUpdate = this.simulator.clock().instant().getEpochSecond();
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+		long measured = this.simulator.recordMeasures("363", new SimulatorMeasure(1, 70100, -3));
+		long objective = this.simulator.recordObjective("363", new SimulatorMeasure(1, 65000, -3));
+		String since = Long.toString(lastUpdate);
+
+		List<Map<String, Object>> real = (List<Map<String, Object>>) body(
+				getmeas(accessToken, Map.of("lastupdate", since, "category", "1"))).get("measuregrps");
+		List<Map<String, Object>> objectives = (List<Map<String, Object>>) body(
+				getmeas(accessToken, Map.of("lastupdate", since, "category", "2"))).get("measuregrps");
+		List<Map<String, Object>> both = (List<Map<String, Object>>) body(getmeas(accessToken, Map.of("lastupdate", since)))
+			.get("measuregrps");
+
+		assertThat(real).singleElement().satisfies((group) -> {
+			assertThat(((Number) group.get("grpid")).longValue()).isEqualTo(measured);
+			assertThat(group.get("category")).isEqualTo(1);
+		});
+		assertThat(objectives).singleElement().satisfies((group) -> {
+			assertThat(((Number) group.get("grpid")).longValue()).isEqualTo(objective);
+			assertThat(group.get("category")).isEqualTo(2);
+		});
+		assertThat(both).hasSize(2);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void sleepGetWhenDataFieldsThenSeriesAnArrayWithMapsKeyedByEpochStrings() throws Exception {
+		String accessToken = accessToken("user.activity");
+
+		Map<String, Object> withHr = body(data("/v2/sleep", accessToken,
+				Map.of("action", "get", "startdate", "1764630000", "enddate", "1764633600", "data_fields", "hr")));
+		Map<String, Object> without = body(data("/v2/sleep", accessToken,
+				Map.of("action", "get", "startdate", "1764630000", "enddate", "1764633600")));
+
+		assertThat((List<Map<String, Object>>) withHr.get("series")).hasSize(2).allSatisfy((segment) -> {
+			assertThat(segment.get("model")).isInstanceOf(String.class);
+			assertThat(segment.get("model_id")).isEqualTo(63);
+			assertThat((Map<String, Object>) segment.get("hr")).containsKey(segment.get("startdate").toString());
+			assertThat(segment).doesNotContainKeys("rr", "snoring");
+		});
+		assertThat((List<Map<String, Object>>) without.get("series")).allSatisfy(
+				(segment) -> assertThat(segment).doesNotContainKeys("hr", "rr", "snoring"));
+		assertThat(body(data("/v2/heart", accessToken, Map.of("action", "get", "signalid", "7"))).get("signal"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.hasSize(30);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
 	void dataWhenV2ActionsThenRowsPagedWithBooleanMore() throws Exception {
 		String accessToken = accessToken("user.activity");
 		this.simulator.setPageSize(5);
@@ -295,6 +346,11 @@ class WithingsSimulatorTests {
 		}
 		assertThat(getmeas(accessToken, Map.of("startdate", "0", "lastupdate", "0"))).containsEntry("status", 503);
 		assertThat(getmeas(accessToken, Map.of("meastypes", "1,weight"))).containsEntry("status", 503);
+		assertThat(getmeas(accessToken, Map.of("category", "3"))).containsEntry("status", 503);
+		assertThat(data("/v2/sleep", accessToken, Map.of("action", "get", "startdate", "0"))).containsEntry("status", 503);
+		assertThat(data("/v2/sleep", accessToken, Map.of("action", "get", "startdate", "0", "enddate", "90000")))
+			.containsEntry("status", 503);
+		assertThat(data("/v2/heart", accessToken, Map.of("action", "get"))).containsEntry("status", 503);
 	}
 
 	@Test
@@ -306,7 +362,7 @@ class WithingsSimulatorTests {
 			.containsEntry("status", 214);
 		assertThat(data("/v2/user", metricsOnly, Map.of("action", "getdevice"))).containsEntry("status", 214);
 		assertThat(getmeas(activityOnly)).containsEntry("status", 214);
-		assertThat(data("/v2/heart", activityOnly, Map.of("action", "get"))).containsEntry("status", 2554);
+		assertThat(data("/v2/heart", activityOnly, Map.of("action", "getecg"))).containsEntry("status", 2554);
 		assertThat(data("/v2/heart", "not-a-token", Map.of("action", "list"))).containsEntry("status", 401);
 	}
 
