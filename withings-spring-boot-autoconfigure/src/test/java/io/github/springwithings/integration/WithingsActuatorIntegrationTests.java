@@ -3,10 +3,13 @@ package io.github.springwithings.integration;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+
+import javax.sql.DataSource;
 import java.util.Map;
 import java.util.Set;
 
 import io.github.springwithings.actuate.WithingsHealthIndicator;
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +23,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * {@code /actuator/health} shows the {@code withings} contributor UP and
  * {@code /actuator/withings}, exposed, counts the linked user, with no token, secret or user id.
  * Once Withings is gone, {@code /actuator/health} stays 200 with Withings DOWN in the details, the
- * endpoint and the metric; only a strict contributor answers 503.
+ * endpoint and the metric; only a strict contributor answers 503, and the application's own store
+ * failing does.
  */
 @SpringBootTest(classes = WithingsTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,withings",
@@ -54,6 +59,9 @@ class WithingsActuatorIntegrationTests {
 
 	@Autowired
 	MeterRegistry meterRegistry;
+
+	@Autowired
+	DataSource dataSource;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -132,6 +140,22 @@ class WithingsActuatorIntegrationTests {
 		}
 		finally {
 			this.healthIndicator.setStrict(false);
+		}
+
+		// the application's own store failing still takes it out
+		assertThat(this.authorizedClientService).isInstanceOf(JdbcWithingsAuthorizedClientService.class);
+		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
+		jdbc.execute("ALTER TABLE withings_authorized_client RENAME TO withings_authorized_client_away");
+		try {
+			HttpResponse<String> storeDown = browser.get(app("/actuator/health"));
+			assertThat(storeDown.statusCode()).as(storeDown.body()).isEqualTo(503);
+			JsonNode storeDownHealth = this.json.readTree(storeDown.body()).at("/components/withings");
+			assertThat(storeDownHealth.at("/status").asString()).isEqualTo("DOWN");
+			assertThat(storeDownHealth.at("/details/store").asString()).isEqualTo("DOWN");
+			assertThat(storeDownHealth.at("/details/storeError").asString()).isNotBlank();
+		}
+		finally {
+			jdbc.execute("ALTER TABLE withings_authorized_client_away RENAME TO withings_authorized_client");
 		}
 	}
 
