@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
@@ -492,11 +493,10 @@ class WithingsFaultInjectionTests {
 		WithingsTestFixture fixture = fixture(store, null);
 		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		this.simulator.wireMock()
-			.stubFor(com.github.tomakehurst.wiremock.client.WireMock
-				.post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v2/oauth2"))
-				.withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("grant_type=refresh_token"))
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v2/oauth2"))
+				.withRequestBody(WireMock.containing("grant_type=refresh_token"))
 				.atPriority(1)
-				.willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+				.willReturn(WireMock.aResponse()
 					.withStatus(400)
 					.withHeader("Content-Type", "application/json")
 					.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"refused by the gateway\"}")));
@@ -514,8 +514,7 @@ class WithingsFaultInjectionTests {
 
 	private int tokenRequests() {
 		return this.simulator.wireMock()
-			.findAll(com.github.tomakehurst.wiremock.client.WireMock
-				.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v2/oauth2")))
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v2/oauth2")))
 			.size();
 	}
 
