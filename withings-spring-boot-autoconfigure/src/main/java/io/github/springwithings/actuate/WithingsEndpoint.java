@@ -13,7 +13,8 @@ import org.springframework.util.Assert;
  * The {@code withings} endpoint, read-only: linked users per registration by refresh-token age
  * (how many are close to the one-year limit), refreshes in doubt, the keep-alive's last and next
  * sweep, the rate budget's use and 601s in the last hour, notification subscriptions and the last
- * callback. Counts and times only: never a token, a secret, a principal name or a Withings user
+ * callback, and whether Withings answers ({@code withings}: UP, DOWN or UNKNOWN, the error kind and
+ * when it was checked; a read never waits for Withings). Counts and times only: never a token, a secret, a principal name or a Withings user
  * id. Like Boot's own endpoints other than {@code health}, it is exposed only when
  * {@code management.endpoints.web.exposure.include} names it.
  *
@@ -38,20 +39,22 @@ public final class WithingsEndpoint {
 	 */
 	@ReadOperation
 	public WithingsDescriptor withings() {
-		return new WithingsDescriptor(this.statistics.registrations(), this.statistics.keepAlive(),
-				this.statistics.rateBudget(), this.statistics.notifications());
+		return new WithingsDescriptor(this.statistics.reachability(), this.statistics.registrations(),
+				this.statistics.keepAlive(), this.statistics.rateBudget(), this.statistics.notifications());
 	}
 
 	/**
 	 * The endpoint's answer.
 	 *
+	 * @param withings whether Withings answers, {@code null} without a reachability probe
 	 * @param registrations linked users by registration id
 	 * @param keepAlive the keep-alive's sweeps, {@code null} when it is off
 	 * @param rateBudget the rate budget's use, {@code null} without a budget
 	 * @param notifications subscriptions and callbacks, {@code null} when notifications are off
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record WithingsDescriptor(Map<String, WithingsStatistics.Registration> registrations,
+	public record WithingsDescriptor(WithingsReachability.Reachability withings,
+			Map<String, WithingsStatistics.Registration> registrations,
 			WithingsStatistics.KeepAlive keepAlive, WithingsStatistics.RateBudget rateBudget,
 			WithingsStatistics.Notifications notifications) implements OperationResponseBody {
 	}

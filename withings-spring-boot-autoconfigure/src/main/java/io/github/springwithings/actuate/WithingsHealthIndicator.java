@@ -1,14 +1,10 @@
 package io.github.springwithings.actuate;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Executor;
 
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
@@ -18,57 +14,42 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.util.Assert;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientResponseException;
 
 /**
- * The {@code withings} health contributor: UP when Withings answers and the store answers, DOWN
- * when either does not, with a detail naming which. Users are never looked at: one user's dead
- * link never makes the application unhealthy.
+ * The {@code withings} health contributor: DOWN when the application's own store cannot be read;
+ * otherwise UP, with Withings' state in the details ({@code withings}: UP, DOWN or UNKNOWN,
+ * {@code withingsError}, {@code withingsCheckedAt}). A Withings outage or slowness never makes the
+ * contributor, and so {@code /actuator/health}, DOWN unless {@link #setStrict strict}: a
+ * third-party outage must not take every instance out of a load balancer. Users are never looked
+ * at: one user's dead link never makes the application unhealthy.
  *
- * <p><b>Withings.</b> A request to each registration's OAuth2 endpoint (its token URI) without an
- * {@code action}, without a token or a secret: Withings answers it with its JSON envelope (status
- * 503, "Invalid Params"). Any envelope is UP; an HTTP error status, a body that is not an
- * envelope, a timeout or a connection failure is DOWN. The answer is kept for a while (1 minute
- * by default), so that frequent probes do not call Withings each time; the request takes a
- * background permit of the rate budget, only one that is free now:
- * when none is, Withings is not called and the last answer stands (UNKNOWN before the first).
+ * <p><b>Withings</b> is read from a {@link WithingsReachability}: {@link #health()} never waits
+ * for Withings, never holds a lock across an HTTP call; concurrent calls all get the last answer
+ * at once, and a stale one starts a single probe in the background.
  *
- * <p><b>The store.</b> One page of one user of the first registration, read at each probe (one
- * query by primary key in the relational stores).
+ * <p><b>The store</b> is checked at each call with one aggregate query of the relational stores
+ * ({@link WithingsAuthorizedClientService#countLinks}), whatever the table holds: no token is
+ * read or decrypted, so rows written with another encryption key cost nothing.
  *
- * <p>Details are statuses and the type of a failure only: never a token, a secret, a URL's
- * query or a user.
+ * <p>Details are statuses and the type of a failure only: never a token, a secret, a URL's query
+ * or a user.
  */
 public final class WithingsHealthIndicator implements HealthIndicator {
 
 	private static final Log logger = LogFactory.getLog(WithingsHealthIndicator.class);
 
-	private static final ParameterizedTypeReference<Map<String, Object>> ENVELOPE = new ParameterizedTypeReference<>() {
-	};
-
-	private final RestClient restClient;
-
-	private final ClientRegistrationRepository clientRegistrationRepository;
+	private final WithingsReachability reachability;
 
 	private final List<String> registrationIds;
 
 	private final WithingsAuthorizedClientService store;
 
-	private WithingsRateBudget rateBudget;
-
-	private Duration cache = Duration.ofMinutes(1);
+	private volatile boolean strict;
 
 	private Clock clock = Clock.systemUTC();
-
-	private Probe lastProbe;
 
 	/**
 	 * @param restClient the client Withings is called with; it must read JSON into a {@code Map}
@@ -80,28 +61,40 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 	 */
 	public WithingsHealthIndicator(RestClient restClient, ClientRegistrationRepository clientRegistrationRepository,
 			Collection<String> registrationIds, WithingsAuthorizedClientService store) {
-		Assert.notNull(restClient, "restClient cannot be null");
-		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
+		this(new WithingsReachability(restClient, clientRegistrationRepository, registrationIds), registrationIds,
+				store);
+	}
+
+	/**
+	 * @param reachability what is known of Withings
+	 * @param registrationIds the Withings registrations
+	 * @param store the store of authorized clients
+	 */
+	public WithingsHealthIndicator(WithingsReachability reachability, Collection<String> registrationIds,
+			WithingsAuthorizedClientService store) {
+		Assert.notNull(reachability, "reachability cannot be null");
 		Assert.notEmpty(registrationIds, "registrationIds cannot be empty");
 		Assert.notNull(store, "store cannot be null");
-		this.restClient = restClient;
-		this.clientRegistrationRepository = clientRegistrationRepository;
+		this.reachability = reachability;
 		this.registrationIds = List.copyOf(registrationIds);
 		this.store = store;
 	}
 
 	@Override
 	public Health health() {
-		Probe withings = withings();
+		WithingsReachability.Reachability withings = this.reachability.check();
 		String storeFailure = storeFailure();
-		boolean up = withings.status != Status.DOWN && storeFailure == null;
-		Health.Builder health = up ? Health.up() : Health.down();
-		health.withDetail("withings", withings.status.getCode());
-		if (withings.failure != null) {
-			health.withDetail("withingsError", withings.failure);
+		boolean down = storeFailure != null || (this.strict && withings.status() == WithingsReachability.State.DOWN);
+		Health.Builder health = down ? Health.down() : Health.up();
+		health.withDetail("withings", withings.status().name());
+		if (withings.error() != null) {
+			health.withDetail("withingsError", withings.error());
 		}
-		if (withings.at != null) {
-			health.withDetail("withingsCheckedAt", withings.at.toString());
+		if (withings.checkedAt() != null) {
+			health.withDetail("withingsCheckedAt", withings.checkedAt().toString());
+		}
+		if (withings.lastStatus() != null) {
+			health.withDetail("withingsLastStatus", withings.lastStatus().name());
 		}
 		health.withDetail("store", (storeFailure == null) ? Status.UP.getCode() : Status.DOWN.getCode());
 		if (storeFailure != null) {
@@ -110,9 +103,10 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 		return health.build();
 	}
 
+	/** One aggregate query, never a row read: bounded whatever the table holds. */
 	private String storeFailure() {
 		try {
-			this.store.findPage(this.registrationIds.get(0), null, 1);
+			this.store.countLinks(this.registrationIds.get(0), List.of(), this.clock.instant());
 			return null;
 		}
 		catch (RuntimeException ex) {
@@ -121,59 +115,30 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 		}
 	}
 
-	/** Withings' answer, as last seen within the cache time, else asked now. */
-	private synchronized Probe withings() {
-		Instant now = this.clock.instant();
-		if (this.lastProbe != null && this.lastProbe.at != null && now.isBefore(this.lastProbe.at.plus(this.cache))) {
-			return this.lastProbe;
-		}
-		if (this.rateBudget != null && this.rateBudget.tryTake() > 0) {
-			// no permit free now: the budget is busy with real calls, Withings is not asked
-			return (this.lastProbe != null) ? this.lastProbe : new Probe(Status.UNKNOWN, "no rate-budget permit free", null);
-		}
-		this.lastProbe = probe(now);
-		return this.lastProbe;
+	/**
+	 * What is known of Withings, as this contributor reads it.
+	 * @return the reachability
+	 */
+	public WithingsReachability getReachability() {
+		return this.reachability;
 	}
 
-	private Probe probe(Instant now) {
-		for (URI uri : tokenUris()) {
-			String failure = failure(uri);
-			if (failure != null) {
-				logger.debug("Withings health: Withings did not answer (" + failure + ")");
-				return new Probe(Status.DOWN, failure, now);
-			}
-		}
-		return new Probe(Status.UP, null, now);
+	/**
+	 * Whether a Withings outage makes this contributor DOWN.
+	 * @return {@code true} when strict
+	 */
+	public boolean isStrict() {
+		return this.strict;
 	}
 
-	private String failure(URI uri) {
-		try {
-			ResponseEntity<Map<String, Object>> answer = this.restClient.post()
-				.uri(uri)
-				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.body(new LinkedMultiValueMap<String, String>())
-				.retrieve()
-				.toEntity(ENVELOPE);
-			Map<String, Object> envelope = answer.getBody();
-			return (envelope != null && envelope.get("status") instanceof Number) ? null : "not a Withings answer";
-		}
-		catch (RestClientResponseException ex) {
-			return "HTTP " + ex.getStatusCode().value();
-		}
-		catch (RuntimeException ex) {
-			return ex.getClass().getSimpleName();
-		}
-	}
-
-	private Set<URI> tokenUris() {
-		Set<URI> uris = new LinkedHashSet<>();
-		for (String registrationId : this.registrationIds) {
-			ClientRegistration registration = this.clientRegistrationRepository.findByRegistrationId(registrationId);
-			if (registration != null) {
-				uris.add(URI.create(registration.getProviderDetails().getTokenUri()));
-			}
-		}
-		return uris;
+	/**
+	 * Make a Withings outage DOWN (and {@code /actuator/health} 503) when {@code true}; by
+	 * default ({@code false}) it shows in the details only, and only the store makes this
+	 * contributor DOWN. An UNKNOWN Withings is never DOWN.
+	 * @param strict whether Withings DOWN makes this contributor DOWN
+	 */
+	public void setStrict(boolean strict) {
+		this.strict = strict;
 	}
 
 	/**
@@ -182,18 +147,32 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 	 * @param rateBudget the budget
 	 */
 	public void setRateBudget(WithingsRateBudget rateBudget) {
-		Assert.notNull(rateBudget, "rateBudget cannot be null");
-		this.rateBudget = rateBudget;
+		this.reachability.setRateBudget(rateBudget);
 	}
 
 	/**
 	 * Keep Withings' answer this long (1 minute by default); {@link Duration#ZERO} asks at every
-	 * probe.
+	 * probe (one at a time).
 	 * @param cache the time
 	 */
 	public void setCache(Duration cache) {
-		Assert.isTrue(cache != null && !cache.isNegative(), "cache must not be negative");
-		this.cache = cache;
+		this.reachability.setCache(cache);
+	}
+
+	/**
+	 * Read a Withings answer older than this as UNKNOWN (5 minutes by default).
+	 * @param maxAge the age
+	 */
+	public void setMaxAge(Duration maxAge) {
+		this.reachability.setMaxAge(maxAge);
+	}
+
+	/**
+	 * Run Withings probes on this executor (a thread of their own by default).
+	 * @param executor the executor
+	 */
+	public void setExecutor(Executor executor) {
+		this.reachability.setExecutor(executor);
 	}
 
 	/**
@@ -203,10 +182,7 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;
-	}
-
-	/** An answer of Withings: its status, what failed, when it was asked ({@code null}: never). */
-	private record Probe(Status status, String failure, Instant at) {
+		this.reachability.setClock(clock);
 	}
 
 }

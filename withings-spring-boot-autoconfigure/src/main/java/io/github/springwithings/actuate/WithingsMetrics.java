@@ -21,6 +21,9 @@ import org.springframework.util.Assert;
 /**
  * The {@code withings} endpoint's counts as Micrometer meters:
  * <ul>
+ * <li>{@code withings.reachable}: 1 when Withings answered the last probe, 0 when it did not,
+ * NaN when unknown (not asked yet, or the answer is too old); {@code withings.reachability.probes}
+ * (counter, tag {@code outcome}: {@code up}, {@code down});</li>
  * <li>{@code withings.users.linked}, {@code withings.refresh.tokens} (tag {@code age}) and
  * {@code withings.refreshes.in.doubt}, tagged {@code registration}: read from the store at most
  * once per {@link #setStoreCache store cache time} (1 minute by default), one aggregate query per
@@ -57,6 +60,22 @@ public final class WithingsMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		WithingsReachability reachability = this.statistics.getReachability();
+		if (reachability != null) {
+			Gauge.builder("withings.reachable", reachability, WithingsMetrics::reachable)
+				.description("Whether Withings answered the last probe (1), did not (0), or is unknown (NaN)")
+				.strongReference(true)
+				.register(registry);
+			FunctionCounter.builder("withings.reachability.probes", reachability,
+					(r) -> r.getProbes() - r.getFailedProbes())
+				.description("Probes of Withings by outcome")
+				.tag("outcome", "up")
+				.register(registry);
+			FunctionCounter.builder("withings.reachability.probes", reachability, WithingsReachability::getFailedProbes)
+				.description("Probes of Withings by outcome")
+				.tag("outcome", "down")
+				.register(registry);
+		}
 		for (String registrationId : this.statistics.getRegistrationIds()) {
 			gauge(registry, "withings.users.linked", "Users linked to Withings", (metrics) -> metrics
 				.registration(registrationId, WithingsStatistics.Registration::linkedUsers), "registration",
@@ -145,6 +164,14 @@ public final class WithingsMetrics implements MeterBinder {
 		WithingsStatistics.Registration registration = (registrations != null) ? registrations.get(registrationId) : null;
 		Long count = (registration != null) ? value.apply(registration) : null;
 		return (count != null) ? count : Double.NaN;
+	}
+
+	private static double reachable(WithingsReachability reachability) {
+		return switch (reachability.current().status()) {
+			case UP -> 1;
+			case DOWN -> 0;
+			case UNKNOWN -> Double.NaN;
+		};
 	}
 
 	private static double available(WithingsRateBudget budget) {

@@ -25,7 +25,7 @@ import org.springframework.util.Assert;
  * What the {@code withings} endpoint and metrics show, read from the starter's parts: linked
  * users per registration by refresh-token age (one aggregate query per registration, never a
  * token read), refreshes in doubt, the keep-alive's last and next sweep, the rate budget's use
- * and 601s in the last hour, notification subscriptions and callbacks. Counts and times only:
+ * and 601s in the last hour, notification subscriptions and callbacks, whether Withings answers. Counts and times only:
  * never a token, a secret, a principal name or a Withings user id.
  *
  * <p>The parts other than the store are optional: what is not set is left out.
@@ -89,6 +89,8 @@ public final class WithingsStatistics {
 
 	private WithingsSubscribeOnLink subscribeOnLink;
 
+	private WithingsReachability reachability;
+
 	private Clock clock = Clock.systemUTC();
 
 	/**
@@ -143,6 +145,15 @@ public final class WithingsStatistics {
 			registrations.put(registrationId, registration(registrationId));
 		}
 		return registrations;
+	}
+
+	/**
+	 * Whether Withings answers (a probe is started in the background when the last answer is
+	 * stale; never waited for).
+	 * @return the last answer, {@code null} without a reachability probe
+	 */
+	public WithingsReachability.Reachability reachability() {
+		return (this.reachability != null) ? this.reachability.check() : null;
 	}
 
 	/**
@@ -285,12 +296,25 @@ public final class WithingsStatistics {
 	}
 
 	/**
+	 * Show whether Withings answers.
+	 * @param reachability the probe of Withings
+	 */
+	public void setReachability(WithingsReachability reachability) {
+		Assert.notNull(reachability, "reachability cannot be null");
+		this.reachability = reachability;
+	}
+
+	/**
 	 * Set the clock refresh tokens and refresh marks are aged by.
 	 * @param clock the clock
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;
+	}
+
+	WithingsReachability getReachability() {
+		return this.reachability;
 	}
 
 	WithingsKeepAlive getKeepAlive() {

@@ -3,6 +3,7 @@ package io.github.springwithings.autoconfigure;
 import io.github.springwithings.actuate.WithingsEndpoint;
 import io.github.springwithings.actuate.WithingsHealthIndicator;
 import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.actuate.WithingsStatistics;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsSubscribeOnLink;
@@ -56,7 +57,7 @@ public final class WithingsActuatorAutoConfiguration {
 			WithingsClientRegistrations registrations, ObjectProvider<WithingsKeepAlive> keepAlive,
 			ObjectProvider<WithingsInDoubtRefreshes> inDoubtRefreshes, ObjectProvider<WithingsRateBudget> rateBudget,
 			ObjectProvider<WithingsNotificationReceiver> notificationReceiver,
-			ObjectProvider<WithingsSubscribeOnLink> subscribeOnLink) {
+			ObjectProvider<WithingsSubscribeOnLink> subscribeOnLink, ObjectProvider<WithingsReachability> reachability) {
 		WithingsStatistics statistics = new WithingsStatistics(authorizedClientService,
 				registrations.getRegistrationIds());
 		inDoubtRefreshes.ifUnique(statistics::setInDoubtRefreshes);
@@ -64,7 +65,28 @@ public final class WithingsActuatorAutoConfiguration {
 		rateBudget.ifUnique(statistics::setRateBudget);
 		notificationReceiver.ifUnique(statistics::setNotificationReceiver);
 		subscribeOnLink.ifUnique(statistics::setSubscribeOnLink);
+		reachability.ifUnique(statistics::setReachability);
 		return statistics;
+	}
+
+	/**
+	 * Probes Withings for the health contributor, the endpoint and the metrics, in the background,
+	 * without the rate limit's interceptor: it takes a permit free now itself, never waiting for
+	 * one.
+	 */
+	@Bean
+	@ConditionalOnBean(ClientRegistrationRepository.class)
+	@ConditionalOnMissingBean
+	WithingsReachability withingsReachability(WithingsRestClientBuilders restClientBuilders,
+			ClientRegistrationRepository clientRegistrationRepository, WithingsClientRegistrations registrations,
+			ObjectProvider<WithingsRateBudget> rateBudget, WithingsHealthProperties properties) {
+		WithingsReachability reachability = new WithingsReachability(restClientBuilders.create()
+			.requestInterceptors((interceptors) -> interceptors.removeIf(WithingsRateLimitInterceptor.class::isInstance))
+			.build(), clientRegistrationRepository, registrations.getRegistrationIds());
+		rateBudget.ifUnique(reachability::setRateBudget);
+		reachability.setCache(properties.getCache());
+		reachability.setMaxAge(properties.getMaxAge());
+		return reachability;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -73,22 +95,18 @@ public final class WithingsActuatorAutoConfiguration {
 	static class HealthConfiguration {
 
 		/**
-		 * Reaches Withings without the rate limit's interceptor: the indicator takes a permit
-		 * free now itself, never waiting for one.
+		 * Withings' state in the details; DOWN for a Withings outage only when
+		 * {@code withings.health.strict}.
 		 */
 		@Bean
 		@ConditionalOnBean(ClientRegistrationRepository.class)
 		@ConditionalOnMissingBean(name = { "withingsHealthIndicator", "withingsHealthContributor" })
-		WithingsHealthIndicator withingsHealthIndicator(WithingsRestClientBuilders restClientBuilders,
-				ClientRegistrationRepository clientRegistrationRepository, WithingsClientRegistrations registrations,
-				WithingsAuthorizedClientService authorizedClientService, ObjectProvider<WithingsRateBudget> rateBudget,
+		WithingsHealthIndicator withingsHealthIndicator(WithingsReachability reachability,
+				WithingsClientRegistrations registrations, WithingsAuthorizedClientService authorizedClientService,
 				WithingsHealthProperties properties) {
-			WithingsHealthIndicator indicator = new WithingsHealthIndicator(restClientBuilders.create()
-				.requestInterceptors((interceptors) -> interceptors
-					.removeIf(WithingsRateLimitInterceptor.class::isInstance))
-				.build(), clientRegistrationRepository, registrations.getRegistrationIds(), authorizedClientService);
-			rateBudget.ifUnique(indicator::setRateBudget);
-			indicator.setCache(properties.getCache());
+			WithingsHealthIndicator indicator = new WithingsHealthIndicator(reachability,
+					registrations.getRegistrationIds(), authorizedClientService);
+			indicator.setStrict(properties.isStrict());
 			return indicator;
 		}
 

@@ -3,10 +3,16 @@ package io.github.springwithings.actuate;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
+import io.github.springwithings.simulator.WithingsSimulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -84,6 +90,44 @@ class WithingsEndpointTests {
 			.containsEntry("365DaysOrMore", 2L);
 		assertThat(descriptor.keepAlive().nextSweep()).as("overdue: no sweep ran since")
 			.isBefore(this.fixture.clock.instant());
+	}
+
+	/**
+	 * Withings' state shows in the endpoint and in the {@code withings.reachable} metric: UP, then
+	 * DOWN with the error kind and when it was checked once the simulator is stopped.
+	 */
+	@Test
+	void withingsWhenWithingsStopsThenTheEndpointAndTheMetricShowItDown() throws Exception {
+		WithingsSimulator simulator = WithingsSimulator.start();
+		try {
+			WithingsReachability reachability = new WithingsReachability(RestClient.create(),
+					new InMemoryClientRegistrationRepository(TestClientRegistrations.withings(simulator).build()),
+					List.of("withings"));
+			reachability.setExecutor(Runnable::run);
+			reachability.setCache(Duration.ZERO);
+			reachability.setClock(this.fixture.clock);
+			WithingsStatistics statistics = new WithingsStatistics(this.fixture.store, List.of("withings"));
+			statistics.setReachability(reachability);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new WithingsMetrics(statistics).bindTo(registry);
+
+			JsonNode up = this.json.readTree(this.json.writeValueAsString(new WithingsEndpoint(statistics).withings()));
+			double reachableUp = registry.get("withings.reachable").gauge().value();
+			simulator.stop();
+			JsonNode down = this.json.readTree(this.json.writeValueAsString(new WithingsEndpoint(statistics).withings()));
+
+			assertThat(up.at("/withings/status").asString()).isEqualTo("UP");
+			assertThat(reachableUp).isOne();
+			assertThat(down.at("/withings/status").asString()).isEqualTo("DOWN");
+			assertThat(down.at("/withings/error").asString()).isEqualTo("ResourceAccessException");
+			assertThat(down.at("/withings/checkedAt").asString()).isEqualTo("2026-06-01T12:00:00Z");
+			assertThat(registry.get("withings.reachable").gauge().value()).isZero();
+			assertThat(registry.get("withings.reachability.probes").tag("outcome", "down").functionCounter().count())
+				.isOne();
+		}
+		finally {
+			simulator.stop();
+		}
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.springwithings.autoconfigure;
 import io.github.springwithings.actuate.WithingsEndpoint;
 import io.github.springwithings.actuate.WithingsHealthIndicator;
 import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.actuate.WithingsStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,24 @@ class WithingsActuatorAutoConfigurationTests {
 				.tag("outcome", "tooManyRequests")
 				.gauge()).isNotNull();
 			assertThat(context.getBean(WithingsHealthProperties.class).getCache()).hasMinutes(1);
+			assertThat(context.getBean(WithingsHealthProperties.class).getMaxAge()).hasMinutes(5);
+			assertThat(context.getBean(WithingsHealthIndicator.class).isStrict()).as("not strict by default").isFalse();
+			assertThat(context.getBean(WithingsHealthIndicator.class).getReachability())
+				.isSameAs(context.getBean(WithingsReachability.class));
+			assertThat(context.getBean(MeterRegistry.class).find("withings.reachable").gauge()).isNotNull();
+			assertThat(context.getBean(MeterRegistry.class).find("withings.reachable").gauge().value())
+				.as("not checked yet: unknown")
+				.isNaN();
 		});
+	}
+
+	@Test
+	void autoConfigurationWhenStrictThenAWithingsOutageMakesTheContributorDown() {
+		this.contextRunner.withPropertyValues("withings.health.strict=true", "withings.health.max-age=10m")
+			.run((context) -> {
+				assertThat(context.getBean(WithingsHealthIndicator.class).isStrict()).isTrue();
+				assertThat(context.getBean(WithingsHealthProperties.class).getMaxAge()).hasMinutes(10);
+			});
 	}
 
 	@Test

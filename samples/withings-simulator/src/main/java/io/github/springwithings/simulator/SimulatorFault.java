@@ -13,7 +13,8 @@ public final class SimulatorFault {
 
 	enum Kind {
 
-		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS, HOLD, ANSWER
+		DELAY, HTTP_STATUS, NON_JSON, EMPTY_BODY, TRUNCATED_BODY, CONNECTION_RESET, WITHINGS_STATUS,
+		WITHINGS_STATUS_WITHOUT_BODY, HOLD, ANSWER
 
 	}
 
@@ -129,6 +130,19 @@ public final class SimulatorFault {
 	 */
 	public static SimulatorFault withingsStatus(int status, String error) {
 		return new SimulatorFault(Kind.WITHINGS_STATUS, Duration.ZERO, status, error, null);
+	}
+
+	/**
+	 * HTTP 200 with {@code {"status":status,"error":error}} and no {@code body} at all, as Withings
+	 * answers a request with no or an unknown {@code action} ({@code {"status":2554,"error":"Not
+	 * implemented"}}) or an old error that carries its number as its text
+	 * ({@code {"status":246,"error":"246"}}).
+	 * @param status the Withings status of the envelope
+	 * @param error the envelope's {@code error} message
+	 * @return the fault
+	 */
+	public static SimulatorFault withingsStatusWithoutBody(int status, String error) {
+		return new SimulatorFault(Kind.WITHINGS_STATUS_WITHOUT_BODY, Duration.ZERO, status, error, null);
 	}
 
 	/**

@@ -205,6 +205,11 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 				SimulatorResponse response = SimulatorResponse.envelope(fault.status(), body, fault.error());
 				return render(response, delay);
 			}
+			case WITHINGS_STATUS_WITHOUT_BODY -> {
+				SimulatorResponse response = SimulatorResponse.envelope(fault.status(), Map.of(), fault.error());
+				response.envelope.remove("body");
+				return render(response, delay);
+			}
 			default -> throw new IllegalStateException("Unexpected fault " + fault.kind());
 		}
 		return builder.build();

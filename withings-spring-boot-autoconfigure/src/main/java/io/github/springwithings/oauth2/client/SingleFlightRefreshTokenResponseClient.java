@@ -314,11 +314,12 @@ public final class SingleFlightRefreshTokenResponseClient
 	}
 
 	/**
-	 * Answers after which Withings certainly did not rotate: throttled (601) or refused
-	 * credentials. Others (522 timeout, unmapped statuses) may hide a rotation: in doubt.
+	 * Answers after which Withings certainly did not rotate: throttled (601), refused
+	 * credentials, a request refused as such (2554, "invalid params"). Others (522 timeout,
+	 * unmapped statuses) may hide a rotation: in doubt.
 	 */
 	private static boolean provesNothingWasDone(WithingsOAuth2Error error) {
-		return error.getStatus() == 601 || OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
+		return error.provesNothingWasDone();
 	}
 
 	/** After a rejection: another caller may have rotated it meanwhile (a lease that ran over). */
@@ -353,12 +354,24 @@ public final class SingleFlightRefreshTokenResponseClient
 		logger.warn("Withings refresh of '" + stored.getPrincipalName() + "' has an unknown outcome (" + description
 				+ "): retried with the same refresh token (at once here, after " + this.inDoubtRetryDelay + " anywhere)");
 		if (ex instanceof RefreshTokenRejectedException rejected) {
-			OAuth2Error error = new OAuth2Error(rejected.getError().getErrorCode(), description
+			OAuth2Error error = new OAuth2Error(inDoubtErrorCode(rejected.getError()), description
 					+ "; the outcome is unknown, the refresh is retried with the same refresh token (at once here, after "
 					+ this.inDoubtRetryDelay + " anywhere)", null);
 			return new RefreshTokenRejectedException(error, rejected.getRefreshTokenValue(), rejected);
 		}
 		return ex;
+	}
+
+	/**
+	 * The code of an error in doubt: only a {@link WithingsOAuth2Error} may say that a token is
+	 * dead, so an {@code invalid_grant} or {@code invalid_token} of anything else (an HTTP 400
+	 * with an OAuth2 error body from a proxy or gateway) becomes {@code server_error}, and the
+	 * link it would remove is kept, with its mark.
+	 */
+	private static String inDoubtErrorCode(OAuth2Error error) {
+		String code = error.getErrorCode();
+		boolean saysDead = OAuth2ErrorCodes.INVALID_GRANT.equals(code) || OAuth2ErrorCodes.INVALID_TOKEN.equals(code);
+		return (saysDead && !(error instanceof WithingsOAuth2Error)) ? OAuth2ErrorCodes.SERVER_ERROR : code;
 	}
 
 	/**

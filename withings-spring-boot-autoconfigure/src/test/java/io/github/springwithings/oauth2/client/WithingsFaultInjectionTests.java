@@ -17,9 +17,11 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -440,6 +442,80 @@ class WithingsFaultInjectionTests {
 		assertThat(fixture.clients.authorize("363")).isNotNull();
 		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt()).isNull();
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	/**
+	 * Withings refuses the refresh as a request ({@code {"status":2554,"error":"Not implemented"}},
+	 * no {@code body}): a definite refusal, not in doubt. The caller gets the Withings status and
+	 * text, the mark is released, nothing is retried (here or by the in-doubt follow-up) and the
+	 * stored client is untouched.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenWithingsAnswers2554WithoutBodyThenADefiniteRefusalNotInDoubtAndNotRetried(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		WithingsAuthorizedClient before = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		int tokenRequests = tokenRequests();
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatusWithoutBody(2554, "Not implemented"));
+
+		OAuth2AuthorizationException refused = catchThrowableOfType(OAuth2AuthorizationException.class,
+				() -> fixture.clients.authorize("363"));
+
+		assertThat(refused.getError()).isInstanceOf(WithingsOAuth2Error.class);
+		assertThat(((WithingsOAuth2Error) refused.getError()).getStatus())
+			.isEqualTo(2554);
+		assertThat(refused.getError().getDescription()).startsWith("Withings status 2554: Not implemented");
+		assertThat(tokenRequests()).as("one request, no retry").isEqualTo(tokenRequests + 1);
+		WithingsAuthorizedClient after = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(after.getRefreshStartedAt()).as("the mark is released: not in doubt").isNull();
+		assertThat(after.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(after.getAuthorizedClient().getAccessToken().getTokenValue())
+			.isEqualTo(linked.getAccessToken().getTokenValue());
+		assertThat(after.getVersion()).isEqualTo(before.getVersion());
+		fixture.clock.advance(Duration.ofMinutes(2));
+		assertThat(fixture.service.findRefreshesInDoubt("withings", fixture.clock.instant(), 10)).isEmpty();
+		assertThat(fixture.inDoubt.retry().refreshed()).isZero();
+		assertThat(tokenRequests()).as("the in-doubt follow-up retries nothing").isEqualTo(tokenRequests + 1);
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
+	}
+
+	/**
+	 * A proxy or gateway answers the refresh with HTTP 400 and an OAuth2 {@code invalid_grant}
+	 * body: only Withings may say a token is dead, so the refresh is in doubt (not
+	 * {@code invalid_grant}) and the row is kept, with its mark.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void authorizeWhenAProxyAnswersHttp400InvalidGrantThenTheRowIsKeptWithItsMark(Store store) {
+		WithingsTestFixture fixture = fixture(store, null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		this.simulator.wireMock()
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo("/v2/oauth2"))
+				.withRequestBody(WireMock.containing("grant_type=refresh_token"))
+				.atPriority(1)
+				.willReturn(WireMock.aResponse()
+					.withStatus(400)
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"error\":\"invalid_grant\",\"error_description\":\"refused by the gateway\"}")));
+
+		OAuth2AuthorizationException failure = catchThrowableOfType(OAuth2AuthorizationException.class,
+				() -> fixture.clients.authorize("363"));
+
+		assertThat(failure.getError().getErrorCode()).isNotEqualTo(OAuth2ErrorCodes.INVALID_GRANT)
+			.isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
+		WithingsAuthorizedClient kept = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(kept).as("the link is kept").isNotNull();
+		assertThat(kept.getRefreshTokenValue()).isEqualTo(linked.getRefreshToken().getTokenValue());
+		assertThat(kept.getRefreshStartedAt()).as("in doubt: the mark stays").isNotNull();
+	}
+
+	private int tokenRequests() {
+		return this.simulator.wireMock()
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v2/oauth2")))
+			.size();
 	}
 
 	@ParameterizedTest

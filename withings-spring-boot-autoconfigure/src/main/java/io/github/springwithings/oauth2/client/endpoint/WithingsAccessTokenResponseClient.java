@@ -114,6 +114,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 						(translated.getError() instanceof WithingsOAuth2Error error)
 								? WithingsStatusFamily.of(error.getStatus()).name() : "NONE");
 			observation.error(translated);
+			WithingsTokenErrors.warnIfRequestRefused(translated, grant, registration.getRegistrationId());
 			if (logger.isDebugEnabled()) {
 				logger.debug("Withings " + grant + " for registration '" + registration.getRegistrationId()
 						+ "' failed in " + millis(started) + " ms: " + translated.getError());

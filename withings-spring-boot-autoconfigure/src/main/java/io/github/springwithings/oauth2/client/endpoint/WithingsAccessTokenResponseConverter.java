@@ -23,12 +23,25 @@ import org.springframework.util.Assert;
  * is thrown as {@link WithingsStatusException}; an answer without {@code access_token} or
  * {@code refresh_token}, or with an {@code expires_in} that is not a positive number of seconds
  * (fractions are rounded down), as {@link WithingsResponseException}.
+ *
+ * <p>A positive {@code expires_in} below {@value #MIN_EXPIRES_IN} seconds is raised to it: Spring's
+ * provider and the single flight count a token as expired 60 seconds (their clock skew) before
+ * its end, so such a token would be refreshed by every {@code authorize()}, a rotation per request.
+ * It is not refused: a refresh answer is a rotation Withings has done, and refusing it would
+ * drop the new pair. Raised, the token is used for a minute at least; should Withings refuse it
+ * earlier, its 401 renews it as any refused token.
  */
 public final class WithingsAccessTokenResponseConverter
 		implements Converter<Map<String, Object>, OAuth2AccessTokenResponse> {
 
 	/** The additional parameter holding the Withings user id. */
 	public static final String USER_ID = "userid";
+
+	/**
+	 * The shortest {@code expires_in} kept, in seconds: twice the 60-second clock skew by which
+	 * tokens are refreshed before they expire.
+	 */
+	public static final int MIN_EXPIRES_IN = 120;
 
 	private static final BigDecimal MAX_EXPIRES_IN = BigDecimal.valueOf(Integer.MAX_VALUE);
 
@@ -78,7 +91,7 @@ public final class WithingsAccessTokenResponseConverter
 		if (whole.compareTo(MAX_EXPIRES_IN) > 0) {
 			throw new WithingsResponseException("Withings token answer has an 'expires_in' that is too large");
 		}
-		return whole.toPlainString();
+		return whole.max(BigDecimal.valueOf(MIN_EXPIRES_IN)).toPlainString();
 	}
 
 	private static String plain(Object value) {

@@ -132,7 +132,9 @@ public final class WithingsReactiveAccessTokenResponseClient<T extends AbstractO
 		return Mono.defer(() -> form(grantRequest))
 			.flatMap((form) -> post(registration.getProviderDetails().getTokenUri(), form))
 			.map(this.responseConverter::convert)
-			.onErrorMap(this::translate);
+			.onErrorMap(this::translate)
+			.doOnError(OAuth2AuthorizationException.class, (ex) -> WithingsTokenErrors.warnIfRequestRefused(ex,
+					grantRequest.getGrantType().getValue(), registration.getRegistrationId()));
 	}
 
 	private Mono<MultiValueMap<String, String>> form(T grantRequest) {

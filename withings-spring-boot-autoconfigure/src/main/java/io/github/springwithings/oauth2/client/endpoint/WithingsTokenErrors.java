@@ -1,5 +1,9 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import io.github.springwithings.api.WithingsStatusFamily;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -17,7 +21,28 @@ final class WithingsTokenErrors {
 
 	static final String INVALID_TOKEN_RESPONSE = "invalid_token_response";
 
+	private static final Log logger = LogFactory.getLog(WithingsAccessTokenResponseClient.class);
+
 	private WithingsTokenErrors() {
+	}
+
+	/**
+	 * Log a request Withings refused as such ({@code 2554}, "invalid params":
+	 * {@link WithingsOAuth2Error#isRequestRefused()}) once, at WARN, as the configuration error or
+	 * bug it is: nothing was done at Withings and the same request would be refused again. The line
+	 * names the status and its family, never Withings' text (it could echo a request value).
+	 * @param ex the translated failure of one token call
+	 * @param grant the grant type
+	 * @param registrationId the registration
+	 */
+	static void warnIfRequestRefused(OAuth2AuthorizationException ex, String grant, String registrationId) {
+		if (ex.getError() instanceof WithingsOAuth2Error error && error.isRequestRefused()) {
+			logger.warn("Withings refused the " + grant + " request of registration '" + registrationId
+					+ "' as malformed (Withings status " + error.getStatus() + ", "
+					+ WithingsStatusFamily.of(error.getStatus()) + "): a configuration error (token URI, "
+					+ "client authentication) or a bug, not a user's state; nothing was done at Withings, "
+					+ "the stored tokens stay and the request is not retried");
+		}
 	}
 
 	static OAuth2AuthorizationException translate(RuntimeException ex) {

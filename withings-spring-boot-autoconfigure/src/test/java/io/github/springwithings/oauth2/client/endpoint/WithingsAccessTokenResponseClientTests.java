@@ -19,9 +19,13 @@ import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -36,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Tests for {@link WithingsAccessTokenResponseClient} against the Withings simulator.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WithingsAccessTokenResponseClientTests {
 
 	private static final String SCOPE = "user.metrics,user.activity";
@@ -233,13 +238,58 @@ class WithingsAccessTokenResponseClientTests {
 
 	@Test
 	void getTokenResponseWhenOtherStatusThenServerErrorWithStatusAndText() {
-		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatus(2554, "Not implemented"));
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
 
 		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
 			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
 				assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.SERVER_ERROR);
-				assertThat(error.getDescription()).isEqualTo("Withings status 2554: Not implemented");
+				assertThat(error.getDescription()).isEqualTo("Withings status 2555: An unknown error occurred");
 			});
+	}
+
+	/**
+	 * Real answers with no {@code body}: 2554 (what Withings sends for a missing or unknown
+	 * {@code action}) and an old error whose text is its number. The caller's error keeps the
+	 * status and text, on the code exchange and on the refresh, and one WARN names the status as
+	 * a configuration error, without Withings' text or any secret.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "2554|Not implemented", "246|246" })
+	void getTokenResponseWhenAnErrorWithoutBodyThenWithingsErrorWithStatusAndTextAndOneWarning(int status,
+			String text, CapturedOutput output) {
+		String code = newCode();
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatusWithoutBody(status, text));
+
+		Consumer<org.springframework.security.oauth2.core.OAuth2Error> refused = (error) -> {
+			assertThat(error).isInstanceOf(WithingsOAuth2Error.class);
+			assertThat(((WithingsOAuth2Error) error).getStatus()).isEqualTo(status);
+			assertThat(((WithingsOAuth2Error) error).provesNothingWasDone()).isTrue();
+			assertThat(error.getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_REQUEST);
+			assertThat(error.getDescription()).isEqualTo("Withings status " + status + ": " + text);
+		};
+		assertError(() -> authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)), refused);
+		assertThat(lastTokenResponseBody()).doesNotContain("body");
+		OAuth2AccessTokenResponse linked = authorizationCodeClient(WithingsClientAuthentication.SIGNATURE)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatusWithoutBody(status, text));
+		assertError(() -> refreshTokenClient(WithingsClientAuthentication.CLIENT_SECRET).getTokenResponse(
+				new OAuth2RefreshTokenGrantRequest(this.registration, linked.getAccessToken(), linked.getRefreshToken())),
+				refused);
+
+		List<String> warnings = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("WARN") && line.contains("Withings status " + status))
+			.toList();
+		assertThat(warnings).hasSize(2);
+		assertThat(warnings.get(0)).contains("authorization_code", "configuration error");
+		assertThat(warnings.get(1)).contains("refresh_token", "configuration error");
+		for (String warning : warnings) {
+			assertThat(warning).doesNotContain(code, linked.getRefreshToken().getTokenValue(),
+					WithingsSimulator.DEFAULT_CLIENT_SECRET);
+		}
+		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
 	}
 
 	@Test

@@ -93,6 +93,21 @@ class WithingsReactiveAccessTokenResponseClientTests {
 	}
 
 	@Test
+	void getTokenResponseWhen2554WithoutBodyThenWithingsErrorWithStatusAndTextNotInDoubt() {
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatusWithoutBody(2554, "Not implemented"));
+
+		assertError(codeClient(WithingsClientAuthentication.SIGNATURE)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())), (error) -> {
+				assertThat(error).isInstanceOf(WithingsOAuth2Error.class);
+				assertThat(((WithingsOAuth2Error) error).getStatus()).isEqualTo(2554);
+				assertThat(((WithingsOAuth2Error) error).provesNothingWasDone()).isTrue();
+				assertThat(error.getErrorCode()).isEqualTo("invalid_request");
+				assertThat(error.getDescription()).isEqualTo("Withings status 2554: Not implemented");
+			});
+	}
+
+	@Test
 	void getTokenResponseWhenTransportFailsThenInvalidTokenResponseWithAClearDescription() {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.httpStatus(500));
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.nonJson());

@@ -105,6 +105,42 @@ class WithingsTokenAnswerValidationTests {
 			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(10800));
 	}
 
+	/**
+	 * An {@code expires_in} within the 60-second clock skew (or barely above it) would make every
+	 * {@code authorize()} refresh: it is raised to two minutes, not refused (a refresh answer is
+	 * a rotation already done).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "1", "30", "60", "\"60\"", "119", "60.9" })
+	void getTokenResponseWhenExpiresInWithinTheClockSkewThenRaisedToTwoMinutes(String expiresIn) {
+		answerTokenRequests(answer("0", expiresIn, true));
+
+		OAuth2AccessTokenResponse response = codeClient(WithingsClientAuthentication.SIGNATURE)
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode()));
+
+		assertThat(response.getAccessToken().getExpiresAt())
+			.isEqualTo(response.getAccessToken().getIssuedAt().plusSeconds(WithingsAccessTokenResponseConverter.MIN_EXPIRES_IN));
+	}
+
+	@Test
+	void authorizeWhenRefreshAnswersExpiresIn30SecondsThenTheNextAuthorizeDoesNotRefreshAgain() {
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE,
+				null);
+		fixture.linkExpired("alice", "36000001");
+		answerRefreshRequests(answer("0", "30", true));
+
+		OAuth2AuthorizedClient refreshed = fixture.clients.authorize("alice");
+		OAuth2AuthorizedClient again = fixture.clients.authorize("alice");
+
+		assertThat(refreshed.getAccessToken().getTokenValue()).isEqualTo(ACCESS_TOKEN);
+		assertThat(again.getAccessToken().getTokenValue()).isEqualTo(ACCESS_TOKEN);
+		assertThat(this.simulator.wireMock()
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/v2/oauth2"))
+				.withRequestBody(WireMock.containing("grant_type=refresh_token"))))
+			.as("one refresh, not one per authorize()")
+			.hasSize(1);
+	}
+
 	@ParameterizedTest
 	@EnumSource(WithingsClientAuthentication.class)
 	void getTokenResponseWhenCodeExchangeAnswerHasNoRefreshTokenThenInvalidTokenResponse(
