@@ -3,8 +3,10 @@ package io.github.springwithings.notify;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,12 @@ class WithingsNotificationSecrecyTests {
 			.doesNotContain(SECRET);
 		assertThat(ex.getStatus()).isEqualTo(293);
 		assertThat(WithingsSubscriptionException.describe(failures.get(46))).isEqualTo("IllegalStateException");
+		assertThat(new WithingsSubscriptionFailedEvent(
+				new WithingsLinkedUser("withings", "alice", "36000501", Set.of("user.metrics"), null), List.of(1),
+				failures.get(1), 3))
+			.asString()
+			.contains("cause=status 293 (INVALID_PARAMS)")
+			.doesNotContain(SECRET);
 	}
 
 	@Test
