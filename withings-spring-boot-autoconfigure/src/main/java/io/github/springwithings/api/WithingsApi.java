@@ -263,10 +263,38 @@ public final class WithingsApi {
 
 	/** The form of an action. */
 	static MultiValueMap<String, String> form(String action, Map<String, String> parameters) {
-		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		MultiValueMap<String, String> form = new Form();
 		form.set("action", action);
 		parameters.forEach(form::set);
 		return form;
+	}
+
+	/**
+	 * A form whose {@code toString()}, what Spring's {@code RestClient} logs at DEBUG, shows a
+	 * {@code callbackurl} (notify subscribe, revoke) masked: the notification callback's last path
+	 * segment is its secret. What is sent is the form's entries, unchanged.
+	 */
+	private static final class Form extends LinkedMultiValueMap<String, String> {
+
+		private static final long serialVersionUID = 1L;
+
+		@Override
+		public String toString() {
+			List<String> callbackUrls = get("callbackurl");
+			if (callbackUrls == null) {
+				return super.toString();
+			}
+			LinkedMultiValueMap<String, String> shown = new LinkedMultiValueMap<>(this);
+			shown.put("callbackurl", callbackUrls.stream().map(Form::mask).toList());
+			return shown.toString();
+		}
+
+		private static String mask(String url) {
+			int slash = (url != null) ? url.lastIndexOf('/', url.endsWith("/") ? url.length() - 2 : url.length() - 1)
+					: -1;
+			return (slash < 0) ? "****" : url.substring(0, slash + 1) + "****";
+		}
+
 	}
 
 	/**

@@ -62,6 +62,17 @@ public class WithingsNotificationProperties {
 	 */
 	private List<String> allowedSources = new ArrayList<>();
 
+	/**
+	 * Where notifications are handed off from the callback (the request thread or the event
+	 * loop answers at once) to be looked up and published.
+	 */
+	private final NotificationExecutor executor = new NotificationExecutor();
+
+	/** {@return the {@code withings.notifications.executor.*} properties} */
+	public NotificationExecutor getExecutor() {
+		return this.executor;
+	}
+
 	/** {@return the {@code withings.notifications.callback-url} property} */
 	public String getCallbackUrl() {
 		return this.callbackUrl;
@@ -185,6 +196,70 @@ public class WithingsNotificationProperties {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
 		}
+	}
+
+
+	/**
+	 * The executor notifications are handed off to: by default the starter's own, bounded, which
+	 * rejects when full (the callback then answers 503 and Withings retries).
+	 */
+	public static class NotificationExecutor {
+
+		/**
+		 * Threads of the starter's notification executor (named withings-notification-N): they look
+		 * the user up, check an unlink with Withings and run the application's listeners.
+		 */
+		private int threads = 2;
+
+		/**
+		 * Notifications that may wait for a thread of the starter's executor; beyond them the
+		 * callback answers 503 and Withings retries later.
+		 */
+		private int queueCapacity = 1000;
+
+		/**
+		 * Whether to hand notifications to the application's task executor (the
+		 * applicationTaskExecutor bean) instead of the starter's own. That executor must reject
+		 * (RejectedExecutionException) when it is full, never block, and never grow without bound:
+		 * Spring Boot's default has an unbounded queue (the callback then never answers 503), and a
+		 * SimpleAsyncTaskExecutor with a concurrency limit blocks the request thread or the event
+		 * loop unless it rejects tasks when the limit is reached.
+		 */
+		private boolean useApplicationExecutor = false;
+
+		/** {@return the {@code withings.notifications.executor.threads} property} */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/** @param threads the {@code withings.notifications.executor.threads} property */
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		/** {@return the {@code withings.notifications.executor.queue-capacity} property} */
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		/** @param queueCapacity the {@code withings.notifications.executor.queue-capacity} property */
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		/** {@return the {@code withings.notifications.executor.use-application-executor} property} */
+		public boolean isUseApplicationExecutor() {
+			return this.useApplicationExecutor;
+		}
+
+		/**
+		 * @param useApplicationExecutor the
+		 * {@code withings.notifications.executor.use-application-executor} property
+		 */
+		public void setUseApplicationExecutor(boolean useApplicationExecutor) {
+			this.useApplicationExecutor = useApplicationExecutor;
+		}
+
 	}
 
 }

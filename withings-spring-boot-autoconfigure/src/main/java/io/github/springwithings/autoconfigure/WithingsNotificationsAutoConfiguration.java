@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.notify.WithingsNotificationFilter;
+import io.github.springwithings.notify.WithingsNotificationObservationFilter;
 import io.github.springwithings.notify.WithingsNotifications;
 import io.github.springwithings.notify.WithingsReactiveNotifications;
 import io.github.springwithings.notify.WithingsSubscribeOnLink;
@@ -23,6 +25,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,6 +42,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -46,8 +50,10 @@ import org.springframework.web.server.WebFilter;
  * Withings notifications, when {@code withings.notifications.callback-url} is set: in web
  * applications the callback (a servlet filter or a WebFlux web filter, before Spring Security's,
  * serving that exact path, so that Boot's default security chain and the application's own both
- * stay as they are); with the API clients the {@link WithingsNotifications} subscriptions client,
- * its reactive face, and subscribe-on-link.
+ * stay as they are), handing notifications off to a bounded executor of its own (or, with
+ * {@code withings.notifications.executor.use-application-executor}, to the application's), and an
+ * {@code ObservationFilter} that masks the callback's secret path; with the API clients the
+ * {@link WithingsNotifications} subscriptions client, its reactive face, and subscribe-on-link.
  */
 @AutoConfiguration(after = { WithingsAuthorizedClientServiceAutoConfiguration.class,
 		WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
@@ -102,13 +108,26 @@ public final class WithingsNotificationsAutoConfiguration {
 
 	}
 
+	/**
+	 * The starter's own notification executor (not an {@link Executor} bean, so that Boot's
+	 * {@code applicationTaskExecutor} is still made): bounded, rejecting when full.
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@ConditionalOnProperty(name = "withings.notifications.executor.use-application-executor", havingValue = "false",
+			matchIfMissing = true)
+	NotificationExecutor withingsNotificationExecutor(WithingsNotificationProperties properties) {
+		return new NotificationExecutor(properties.getExecutor().getThreads(),
+				properties.getExecutor().getQueueCapacity());
+	}
+
 	@Bean
 	@ConditionalOnWebApplication
 	@ConditionalOnMissingBean
 	WithingsNotificationReceiver withingsNotificationReceiver(WithingsNotificationProperties properties,
 			ObjectProvider<WithingsAuthorizedClientService> authorizedClientService,
 			ObjectProvider<WithingsClientRegistrations> registrations, Environment environment,
-			ApplicationEventPublisher publisher,
+			ApplicationEventPublisher publisher, ObjectProvider<NotificationExecutor> ownExecutor,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> applicationTaskExecutor,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WithingsAuthorizedClients> authorizedClients) {
@@ -123,27 +142,69 @@ public final class WithingsNotificationsAutoConfiguration {
 			.getRegistrationIds());
 		registrationIds.sort((a, b) -> "withings".equals(a) ? -1 : "withings".equals(b) ? 1 : a.compareTo(b));
 		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(properties.resolvePath(), store,
-				registrationIds, publisher, applicationTaskExecutor.getIfAvailable(
-						WithingsNotificationsAutoConfiguration::ownExecutor));
+				registrationIds, publisher, executor(properties, ownExecutor, applicationTaskExecutor));
 		receiver.setAllowedSources(properties.getAllowedSources());
 		receiver.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		authorizedClients.ifAvailable(receiver::setAuthorizedClients);
 		return receiver;
 	}
 
-	/** Without Boot's task executor: two daemon threads, a bounded queue (beyond it, 503). */
-	private static Executor ownExecutor() {
-		logger.debug("No applicationTaskExecutor: Withings notifications are handed to their own executor");
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000),
-				daemonThreads());
-		executor.allowCoreThreadTimeOut(true);
+	private static Executor executor(WithingsNotificationProperties properties,
+			ObjectProvider<NotificationExecutor> ownExecutor, ObjectProvider<Executor> applicationTaskExecutor) {
+		if (!properties.getExecutor().isUseApplicationExecutor()) {
+			return ownExecutor.getObject().executor;
+		}
+		Executor executor = applicationTaskExecutor.getIfAvailable();
+		if (executor == null) {
+			throw new IllegalStateException("withings.notifications.executor.use-application-executor is true, but "
+					+ "there is no " + TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME + " bean");
+		}
+		logger.debug("Withings notifications are handed to the application's task executor: it must reject, "
+				+ "not block, when full");
 		return executor;
 	}
 
-	private static CustomizableThreadFactory daemonThreads() {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("withings-notification-");
-		threads.setDaemon(true);
-		return threads;
+	/**
+	 * Masks the callback's secret path in every observation ({@code http.url} of the server
+	 * request observations, on either web stack).
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@ConditionalOnMissingBean
+	WithingsNotificationObservationFilter withingsNotificationObservationFilter(
+			WithingsNotificationProperties properties) {
+		return new WithingsNotificationObservationFilter(properties.resolvePath());
+	}
+
+	/**
+	 * The starter's notification executor: named daemon threads, a bounded queue, and
+	 * {@link ThreadPoolExecutor.AbortPolicy}: a full executor throws at once, never blocks the
+	 * request thread or the event loop, and the callback answers 503. Stopped with the context.
+	 */
+	static final class NotificationExecutor implements DisposableBean {
+
+		final ThreadPoolExecutor executor;
+
+		NotificationExecutor(int threads, int queueCapacity) {
+			Assert.isTrue(threads > 0, "withings.notifications.executor.threads must be positive");
+			Assert.isTrue(queueCapacity >= 0, "withings.notifications.executor.queue-capacity must not be negative");
+			CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("withings-notification-");
+			threadFactory.setDaemon(true);
+			this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+					(queueCapacity > 0) ? new LinkedBlockingQueue<>(queueCapacity) : new SynchronousQueue<>(),
+					threadFactory, new ThreadPoolExecutor.AbortPolicy());
+			this.executor.allowCoreThreadTimeOut(true);
+		}
+
+		@Override
+		public void destroy() {
+			int dropped = this.executor.shutdownNow().size();
+			if (dropped > 0) {
+				logger.info("Withings notifications: stopping with " + dropped + " acknowledged notifications not "
+						+ "handled (Withings does not send them again)");
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -45,7 +45,8 @@ import org.springframework.util.Assert;
  * the body (at most {@value #MAX_BODY_BYTES} bytes, 413; a form, 415; {@code userid} and
  * {@code appli} present and numeric, dates numeric or {@code YYYY-MM-DD}, 400), then whether it
  * was seen already (a Withings retry: acknowledged, not published again). It is then handed to
- * the executor and acknowledged with 200. On the executor the user is looked up in the store;
+ * the executor and acknowledged with 200; an executor that is full rejects it, and the callback
+ * answers 503 (the notification is forgotten, so Withings' retry is taken). On the executor the user is looked up in the store;
  * a user nobody linked is counted and dropped; an unlink or delete removes the stored link
  * (compare before remove, {@link WithingsUserLostEvent.Reason#UNLINKED}); then a
  * {@link WithingsNotificationEvent} is published.
@@ -110,7 +111,10 @@ public final class WithingsNotificationReceiver {
 	 * @param authorizedClientService the store that knows which user a Withings user id is
 	 * @param registrationIds the Withings registrations to look users up in, in this order
 	 * @param publisher where events go
-	 * @param executor where users are looked up and events published, never the request thread
+	 * @param executor where users are looked up and events published, never the request thread;
+	 * it must throw {@link RejectedExecutionException} when full, never block (the caller may be
+	 * a Netty event loop) nor queue without bound: a rejected notification is answered 503 and
+	 * Withings retries it
 	 */
 	public WithingsNotificationReceiver(String path, WithingsAuthorizedClientService authorizedClientService,
 			Collection<String> registrationIds, ApplicationEventPublisher publisher, Executor executor) {

@@ -166,7 +166,7 @@ public final class WithingsNotifications {
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Withings refused to subscribe '" + user.principalName() + "' to appli " + code + ": "
-						+ ex.getMessage());
+						+ WithingsSubscriptionException.describe(ex));
 				failures.put(code, ex);
 			}
 		}

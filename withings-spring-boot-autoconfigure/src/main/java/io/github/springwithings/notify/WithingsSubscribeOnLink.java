@@ -4,15 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.springwithings.api.WithingsApiException;
@@ -46,7 +47,10 @@ import org.springframework.util.Assert;
  * delays}, only for the categories that failed; a refusal a retry cannot mend (214: the user did
  * not grant the category's scope; an unknown category) is not. Each failure is logged; when a
  * category is given up, a {@link WithingsSubscriptionFailedEvent} is published. A user whose link
- * is gone meanwhile is dropped. Pending retries live in this instance's memory: they are lost when
+ * is gone meanwhile is dropped. A user who links again (possibly to another Withings account)
+ * while an attempt waits or runs: a waiting attempt of the older link is replaced by one for the
+ * new link, which takes its categories too; a retry or failure of the older link never replaces
+ * the new link's attempt, its categories are added to it and reported for the new link's user. Pending retries live in this instance's memory: they are lost when
  * it stops (subscribe is idempotent: a periodic job calling {@link WithingsNotifications#subscribe(String)}
  * for every linked user mends that).
  *
@@ -76,7 +80,10 @@ public final class WithingsSubscribeOnLink
 
 	private volatile boolean stopped;
 
-	private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+	// guarded by itself: the attempt of each principal that waits or runs
+	private final Map<String, Pending> pending = new HashMap<>();
+
+	private final AtomicLong links = new AtomicLong();
 
 	private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
 
@@ -125,10 +132,16 @@ public final class WithingsSubscribeOnLink
 					+ "': not subscribed (notifications are for '" + this.notifications.getRegistrationId() + "')");
 			return;
 		}
-		schedule(user, this.notifications.getDefaultAppli(), 0, Duration.ZERO);
+		schedule(user, this.notifications.getDefaultAppli(), 0, Duration.ZERO, this.links.incrementAndGet());
 	}
 
-	private void schedule(WithingsLinkedUser user, List<Integer> codes, int attempt, Duration delay) {
+	/**
+	 * Queue an attempt for a link ({@code link}: the number of the {@code onLinked} it comes from,
+	 * a newer link has a higher one). An attempt of an older link that waits is replaced, its
+	 * categories added to the new one; a retry never replaces an attempt of a newer link that
+	 * waits: its categories are added to it, to be subscribed for that link's user.
+	 */
+	private void schedule(WithingsLinkedUser user, List<Integer> codes, int attempt, Duration delay, long link) {
 		String key = user.registrationId() + "|" + user.principalName();
 		if (this.stopped) {
 			record(Outcome.DROPPED);
@@ -141,32 +154,84 @@ public final class WithingsSubscribeOnLink
 					+ user.principalName() + "' is not subscribed now (subscribe it later)");
 			return;
 		}
-		this.queued.incrementAndGet();
-		AtomicBoolean claimed = new AtomicBoolean();
-		Runnable task = () -> {
-			if (claimed.compareAndSet(false, true)) {
-				this.queued.decrementAndGet();
-				attempt(user, codes, attempt);
+		synchronized (this.pending) {
+			Pending previous = this.pending.get(key);
+			Set<Integer> merged = new LinkedHashSet<>(codes);
+			WithingsLinkedUser owner = user;
+			long ownerLink = link;
+			if (previous != null && previous.link >= link && !previous.claimed) {
+				// a newer link's attempt waits: it takes these categories too, for its own user
+				previous.codes.addAll(codes);
+				logger.debug("Withings notifications: appli " + codes + " of '" + user.principalName()
+						+ "' left to the attempt of their newer link");
+				return;
 			}
-		};
-		try {
-			ScheduledFuture<?> future = this.scheduler.schedule(task, this.clock.instant().plus(delay));
-			Pending previous = this.pending.put(key, new Pending(claimed, future));
-			this.pending.values().removeIf((waiting) -> waiting.claimed().get());
-			if (previous != null && previous.claimed().compareAndSet(false, true)) {
-				// linked again before a retry ran: the new attempt covers it
-				previous.future().cancel(false);
-				this.queued.decrementAndGet();
+			if (previous != null && previous.link > link) {
+				// a newer link's attempt runs: the retry is for that link (and its Withings user)
+				owner = previous.user;
+				ownerLink = previous.link;
 			}
-		}
-		catch (RejectedExecutionException ex) {
-			this.queued.decrementAndGet();
-			record(Outcome.DROPPED);
-			logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed");
+			if (previous != null && !previous.claimed) {
+				// linked again before an older link's attempt ran: the new attempt covers it
+				previous.claimed = true;
+				previous.future.cancel(false);
+				this.queued.decrementAndGet();
+				merged.addAll(previous.codes);
+			}
+			Pending entry = new Pending(ownerLink, owner, merged, attempt);
+			Runnable task = () -> run(key, entry);
+			this.queued.incrementAndGet();
+			try {
+				entry.future = this.scheduler.schedule(task, this.clock.instant().plus(delay));
+				this.pending.put(key, entry);
+			}
+			catch (RejectedExecutionException ex) {
+				this.queued.decrementAndGet();
+				record(Outcome.DROPPED);
+				logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed");
+			}
 		}
 	}
 
-	private void attempt(WithingsLinkedUser user, List<Integer> codes, int attempt) {
+	private void run(String key, Pending entry) {
+		List<Integer> codes;
+		synchronized (this.pending) {
+			if (entry.claimed) {
+				return;
+			}
+			entry.claimed = true;
+			codes = List.copyOf(entry.codes);
+		}
+		this.queued.decrementAndGet();
+		try {
+			attempt(entry.user, codes, entry.attempt, entry.link);
+		}
+		finally {
+			synchronized (this.pending) {
+				this.pending.remove(key, entry);
+			}
+		}
+	}
+
+	/**
+	 * Give failed categories to the attempt of a newer link of the same principal that waits:
+	 * it subscribes them for that link's user, and reports for it.
+	 * @return whether there was one
+	 */
+	private boolean handOver(WithingsLinkedUser user, List<Integer> codes, long link) {
+		synchronized (this.pending) {
+			Pending newer = this.pending.get(user.registrationId() + "|" + user.principalName());
+			if (newer == null || newer.link <= link || newer.claimed) {
+				return false;
+			}
+			newer.codes.addAll(codes);
+		}
+		logger.debug("Withings notifications: appli " + codes + " of '" + user.principalName()
+				+ "' failed, left to the attempt of their newer link");
+		return true;
+	}
+
+	private void attempt(WithingsLinkedUser user, List<Integer> codes, int attempt, long link) {
 		int[] appliCodes = codes.stream().mapToInt(Integer::intValue).toArray();
 		try {
 			List<WithingsSubscription> made = this.notifications.subscribe(user.principalName(), appliCodes);
@@ -180,6 +245,9 @@ public final class WithingsSubscribeOnLink
 			logger.info("Withings notifications: '" + user.principalName() + "' is no longer linked; not subscribed");
 		}
 		catch (WithingsSubscriptionException ex) {
+			if (handOver(user, List.copyOf(ex.getFailures().keySet()), link)) {
+				return;
+			}
 			List<Integer> retry = new ArrayList<>();
 			List<Integer> refused = new ArrayList<>();
 			for (Map.Entry<Integer, RuntimeException> failure : ex.getFailures().entrySet()) {
@@ -189,12 +257,15 @@ public final class WithingsSubscribeOnLink
 				giveUp(user, refused, ex.getFailures().get(refused.get(0)), attempt);
 			}
 			if (!retry.isEmpty()) {
-				retryOrGiveUp(user, retry, ex.getFailures().get(retry.get(0)), attempt);
+				retryOrGiveUp(user, retry, ex.getFailures().get(retry.get(0)), attempt, link);
 			}
 		}
 		catch (RuntimeException ex) {
+			if (handOver(user, codes, link)) {
+				return;
+			}
 			if (isRetryable(ex)) {
-				retryOrGiveUp(user, codes, ex, attempt);
+				retryOrGiveUp(user, codes, ex, attempt, link);
 			}
 			else {
 				giveUp(user, codes, ex, attempt);
@@ -202,14 +273,14 @@ public final class WithingsSubscribeOnLink
 		}
 	}
 
-	private void retryOrGiveUp(WithingsLinkedUser user, List<Integer> codes, RuntimeException cause,
-			int attempt) {
+	private void retryOrGiveUp(WithingsLinkedUser user, List<Integer> codes, RuntimeException cause, int attempt,
+			long link) {
 		if (attempt < this.retryDelays.size() && !this.stopped) {
 			Duration delay = this.retryDelays.get(attempt);
 			record(Outcome.RETRY);
 			logger.warn("Withings notifications: subscribing '" + user.principalName() + "' (userid " + user.userId()
 					+ ") to appli " + codes + " failed (" + describe(cause) + "); retrying in " + delay);
-			schedule(user, codes, attempt + 1, delay);
+			schedule(user, codes, attempt + 1, delay, link);
 			return;
 		}
 		giveUp(user, codes, cause, attempt);
@@ -258,8 +329,9 @@ public final class WithingsSubscribeOnLink
 		return true;
 	}
 
+	/** Status and family only: Withings' text could echo the callback URL and its secret. */
 	private static String describe(RuntimeException cause) {
-		return (cause instanceof WithingsApiException) ? cause.getMessage() : cause.getClass().getSimpleName();
+		return WithingsSubscriptionException.describe(cause);
 	}
 
 	private void record(Outcome outcome) {
@@ -348,15 +420,44 @@ public final class WithingsSubscribeOnLink
 	public void destroy() {
 		this.stopped = true;
 		int left = getPending();
-		this.pending.values().forEach((waiting) -> waiting.future().cancel(true));
+		synchronized (this.pending) {
+			this.pending.values().forEach((waiting) -> {
+				if (waiting.future != null) {
+					waiting.future.cancel(true);
+				}
+			});
+		}
 		this.ownScheduler.shutdown();
 		if (left > 0) {
 			logger.info("Withings notifications: stopping with " + left + " users not subscribed yet");
 		}
 	}
 
-	/** An attempt waiting to run; whoever claims it first runs or cancels it. */
-	private record Pending(AtomicBoolean claimed, Future<?> future) {
+	/**
+	 * An attempt waiting to run, or running; whoever claims it first runs or cancels it. Its
+	 * fields are guarded by the {@code pending} map.
+	 */
+	private static final class Pending {
+
+		final long link;
+
+		final WithingsLinkedUser user;
+
+		final Set<Integer> codes;
+
+		final int attempt;
+
+		boolean claimed;
+
+		Future<?> future;
+
+		Pending(long link, WithingsLinkedUser user, Set<Integer> codes, int attempt) {
+			this.link = link;
+			this.user = user;
+			this.codes = codes;
+			this.attempt = attempt;
+		}
+
 	}
 
 	/**

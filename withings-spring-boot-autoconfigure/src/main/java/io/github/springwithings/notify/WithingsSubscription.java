@@ -26,6 +26,23 @@ public record WithingsSubscription(WithingsAppli appli, int appliCode, String ca
 	}
 
 	/**
+	 * The subscription with its callback URL masked: the URL's last path segment is the
+	 * callback's secret.
+	 * @return a description naming no secret
+	 */
+	@Override
+	public String toString() {
+		return "WithingsSubscription[appli=" + this.appli + ", appliCode=" + this.appliCode + ", callbackUrl="
+				+ maskUrl(this.callbackUrl) + ", comment=" + this.comment + "]";
+	}
+
+	/** The URL with its last path segment (and anything after it) masked. */
+	static String maskUrl(String url) {
+		int slash = url.lastIndexOf('/', url.endsWith("/") ? url.length() - 2 : url.length() - 1);
+		return (slash < 0) ? "****" : url.substring(0, slash + 1) + "****";
+	}
+
+	/**
 	 * A subscription of a code to a URL.
 	 * @param appliCode the {@code appli} code
 	 * @param callbackUrl the URL

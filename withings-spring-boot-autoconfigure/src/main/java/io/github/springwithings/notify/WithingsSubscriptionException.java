@@ -13,7 +13,8 @@ import io.github.springwithings.api.WithingsStatusFamily;
  * {@link #getFailures()} says why for each ({@link WithingsApiException} with Withings' status
  * and text, e.g. 293 when Withings could not reach the callback URL, 214 when the user did not
  * grant the category's scope), {@link #getSubscribed()} what was subscribed all the same. The
- * status and text of this exception are those of the first failure.
+ * status of this exception is that of the first failure; its message names that status and its
+ * family only, never Withings' text (which could echo the callback URL and its secret).
  */
 public final class WithingsSubscriptionException extends WithingsApiException {
 
@@ -31,11 +32,24 @@ public final class WithingsSubscriptionException extends WithingsApiException {
 	 */
 	public WithingsSubscriptionException(List<WithingsSubscription> subscribed,
 			Map<Integer, RuntimeException> failures) {
-		super("Withings refused to subscribe appli " + failures.keySet() + ": " + first(failures).getMessage(),
+		super("Withings refused to subscribe appli " + failures.keySet() + ": " + describe(first(failures)),
 				first(failures));
 		this.subscribed = List.copyOf(subscribed);
 		this.failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
 		failures.values().stream().skip(1).forEach(this::addSuppressed);
+	}
+
+	/**
+	 * A failure named by Withings' status and its family only: Withings' text could echo the
+	 * callback URL, whose last path segment is a secret.
+	 * @param failure the failure
+	 * @return the description
+	 */
+	static String describe(RuntimeException failure) {
+		if (failure instanceof WithingsApiException api && api.getStatus() != null) {
+			return "status " + api.getStatus() + " (" + api.getFamily() + ")";
+		}
+		return failure.getClass().getSimpleName();
 	}
 
 	private static RuntimeException first(Map<Integer, RuntimeException> failures) {

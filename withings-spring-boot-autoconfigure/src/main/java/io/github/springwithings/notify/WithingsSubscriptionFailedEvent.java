@@ -36,4 +36,15 @@ public record WithingsSubscriptionFailedEvent(WithingsLinkedUser user, List<Inte
 		appliCodes = List.copyOf(appliCodes);
 	}
 
+	/**
+	 * The event with its cause named by Withings' status and family only: Withings' text could
+	 * echo the callback URL, whose last path segment is a secret.
+	 * @return a description naming no secret
+	 */
+	@Override
+	public String toString() {
+		return "WithingsSubscriptionFailedEvent[user=" + this.user + ", appliCodes=" + this.appliCodes + ", cause="
+				+ WithingsSubscriptionException.describe(this.cause) + ", attempts=" + this.attempts + "]";
+	}
+
 }

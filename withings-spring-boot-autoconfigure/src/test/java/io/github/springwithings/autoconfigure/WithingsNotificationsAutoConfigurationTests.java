@@ -1,9 +1,14 @@
 package io.github.springwithings.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.notify.WithingsNotificationFilter;
+import io.github.springwithings.notify.WithingsNotificationObservationFilter;
 import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationWebFilter;
 import io.github.springwithings.notify.WithingsNotifications;
@@ -23,8 +28,10 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class WithingsNotificationsAutoConfigurationTests {
@@ -133,6 +140,87 @@ class WithingsNotificationsAutoConfigurationTests {
 				.doesNotHaveBean("withingsNotificationFilterRegistration");
 			assertThat(context.getBean(WithingsNotificationWebFilter.class).getOrder()).isEqualTo(-101);
 		});
+	}
+
+	/**
+	 * Review #9: Boot's applicationTaskExecutor (an unbounded queue, shared with {@code @Async})
+	 * is never the hand-off by default; the starter's own is bounded, rejects when full, and Boot
+	 * still makes its executor.
+	 */
+	@Test
+	void autoConfigurationWhenBootsTaskExecutorThenHandedOffToTheStartersOwnBoundedRejectingExecutor() {
+		this.contextRunner.withPropertyValues(CALLBACK).run((context) -> {
+			assertThat(context).hasNotFailed().hasBean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME);
+			Object executor = ReflectionTestUtils.getField(context.getBean(WithingsNotificationReceiver.class), "executor");
+			assertThat(executor).isNotSameAs(context.getBean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME))
+				.isInstanceOfSatisfying(ThreadPoolExecutor.class, (pool) -> {
+					assertThat(pool.getMaximumPoolSize()).isEqualTo(2);
+					assertThat(pool.getQueue().remainingCapacity()).isEqualTo(1000);
+					assertThat(pool.getRejectedExecutionHandler()).isInstanceOf(ThreadPoolExecutor.AbortPolicy.class);
+				});
+			WithingsNotificationProperties properties = context.getBean(WithingsNotificationProperties.class);
+			assertThat(properties.getExecutor().getThreads()).isEqualTo(2);
+			assertThat(properties.getExecutor().getQueueCapacity()).isEqualTo(1000);
+			assertThat(properties.getExecutor().isUseApplicationExecutor()).isFalse();
+		});
+	}
+
+	@Test
+	void autoConfigurationWhenExecutorSizesSetThenFullMeansRejectedAndClosedWithTheContext() {
+		this.contextRunner
+			.withPropertyValues(CALLBACK, "withings.notifications.executor.threads=1",
+					"withings.notifications.executor.queue-capacity=1")
+			.run((context) -> {
+				ThreadPoolExecutor pool = (ThreadPoolExecutor) ReflectionTestUtils
+					.getField(context.getBean(WithingsNotificationReceiver.class), "executor");
+				CountDownLatch running = new CountDownLatch(1);
+				CountDownLatch release = new CountDownLatch(1);
+				try {
+					pool.execute(() -> {
+						running.countDown();
+						await(release);
+					});
+					assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+					assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+						.anyMatch((name) -> name.startsWith("withings-notification-"));
+					pool.execute(() -> {
+					});
+					assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.execute(() -> {
+					}));
+				}
+				finally {
+					release.countDown();
+				}
+				context.close();
+				assertThat(pool.isShutdown()).isTrue();
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenUseApplicationExecutorThenItsExecutorAndNoneOfTheStarters() {
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.executor.use-application-executor=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean("withingsNotificationExecutor");
+				assertThat(ReflectionTestUtils.getField(context.getBean(WithingsNotificationReceiver.class), "executor"))
+					.isSameAs(context.getBean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME));
+			});
+	}
+
+	@Test
+	void autoConfigurationWhenCallbackUrlThenObservationFilterMasksThePathOnBothStacks() {
+		this.contextRunner.withPropertyValues(CALLBACK)
+			.run((context) -> assertThat(context).hasSingleBean(WithingsNotificationObservationFilter.class));
+		this.reactiveRunner.withPropertyValues(CALLBACK)
+			.run((context) -> assertThat(context).hasSingleBean(WithingsNotificationObservationFilter.class));
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test

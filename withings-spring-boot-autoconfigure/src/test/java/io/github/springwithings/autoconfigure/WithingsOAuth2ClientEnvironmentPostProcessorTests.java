@@ -138,6 +138,18 @@ class WithingsOAuth2ClientEnvironmentPostProcessorTests {
 				LogLevel.INFO);
 	}
 
+	/** Tomcat logs the request line (the callback's secret path, a code's query) at DEBUG before any filter. */
+	@Test
+	void postProcessEnvironmentWhenLoggingNotConfiguredThenTomcatRequestLinesAreNotLogged() {
+		this.properties.put("logging.level.root", "trace");
+		this.properties.put("logging.level.org.apache.catalina.authenticator.AuthenticatorBase", "trace");
+		postProcess();
+
+		assertThat(loggingLevels()).containsEntry("org.apache.coyote.http11.Http11InputBuffer", LogLevel.INFO)
+			.as("the application's own setting wins")
+			.containsEntry("org.apache.catalina.authenticator.AuthenticatorBase", LogLevel.TRACE);
+	}
+
 	@Test
 	void postProcessEnvironmentWhenApplicationSetsTheRequestLoggerLevelThenItWins() {
 		this.properties.put("logging.level.org.springframework.web.server.adapter.HttpWebHandlerAdapter", "debug");

@@ -104,6 +104,9 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		registry.add("withings.notifications.subscribe-spacing", () -> "0s");
 		registry.add("withings.rate-limit.requests-per-minute", () -> "600");
 		registry.add("withings.notifications.subscribe-retry-delays", () -> "200ms,200ms");
+		// the starter's hand-off: one thread, two places in its queue
+		registry.add("withings.notifications.executor.threads", () -> "1");
+		registry.add("withings.notifications.executor.queue-capacity", () -> "2");
 	}
 
 	abstract WithingsSimulator simulator();
@@ -259,6 +262,49 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(nextEvent(WithingsNotificationEvent.class).userId()).isEqualTo(this.userId);
 	}
 
+	/**
+	 * Review #9: a stuck listener fills the starter's bounded executor (one thread, two queued):
+	 * the notifications within the bound are acknowledged (200), those past it answered 503 at
+	 * once (Withings retries them), and a retry is taken once a thread is free. The application's
+	 * own task executor is never used.
+	 */
+	@Test
+	void notificationsWhenTheListenerIsStuckThen200UpToTheBoundThen503AndTheRetryTakenLater() throws Exception {
+		this.listener.gate = new CountDownLatch(1);
+
+		assertThat(status(distinct(1))).isEqualTo(200);
+		assertThat(this.listener.entered.await(10, TimeUnit.SECONDS)).as("the one thread is held").isTrue();
+		assertThat(status(distinct(2))).isEqualTo(200);
+		assertThat(status(distinct(3))).isEqualTo(200);
+		assertThat(status(distinct(4))).as("past the bound").isEqualTo(503);
+		assertThat(status(distinct(5))).as("past the bound").isEqualTo(503);
+		assertThat(counted(Outcome.ACCEPTED)).isEqualTo(3);
+		assertThat(counted(Outcome.BUSY)).isEqualTo(2);
+
+		this.listener.gate.countDown();
+		for (int i = 0; i < 3; i++) {
+			assertThat(nextEvent(WithingsNotificationEvent.class).userId()).isEqualTo(this.userId);
+		}
+		assertThat(status(distinct(4))).as("Withings' retry").isEqualTo(200);
+		assertThat(nextEvent(WithingsNotificationEvent.class).startDate())
+			.isEqualTo(Instant.ofEpochSecond(1767225600 + 4));
+		assertThat(this.listener.threads).hasSize(4)
+			.allSatisfy((thread) -> assertThat(thread).startsWith("withings-notification-"));
+	}
+
+	/** A notification of the signed-in user that no other has. */
+	private String distinct(int n) {
+		return "userid=" + this.userId + "&appli=1&startdate=" + (1767225600 + n) + "&enddate=" + (1767225600 + n);
+	}
+
+	/** The status of a notification POST, a 5xx included. */
+	private int status(String form) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + PATH))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
 	@Test
 	void unlinkWhenSubscribedToUserActionsThenLinkRemovedAndAnnounced() throws Exception {
 
@@ -368,7 +414,7 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 			return new Listener();
 		}
 
-		/** An application task executor of its own: the hand-off goes to it. */
+		/** An application task executor of its own: the hand-off never goes to it (the starter's own does). */
 		@Bean(name = "applicationTaskExecutor")
 		Executor applicationTaskExecutor() {
 			return new SimpleAsyncTaskExecutor("notification-test-");

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
@@ -34,11 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and retries run by the test on a clock it moves: a link is only queued, then subscribed; a
  * callback Withings cannot reach is retried on the schedule and given up with an event; a
  * category the user did not grant is given up at once, the others subscribed; a link gone is
- * dropped; linking again replaces a pending retry.
+ * dropped; linking again replaces a pending retry, and a retry of the older link never replaces
+ * the new link's attempt.
  */
 class WithingsSubscribeOnLinkTests {
 
 	private static final String ALICE = "36000201";
+
+	private static final String BOB = "36000202";
 
 	private final SimulatorClock clock = new SimulatorClock(Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC));
 
@@ -227,6 +231,63 @@ class WithingsSubscribeOnLinkTests {
 		this.scheduler.runDue();
 		assertThat(this.simulator.subscriptions(ALICE)).hasSize(2);
 		assertThat(this.subscribeOnLink.getPending()).isZero();
+	}
+
+	/**
+	 * Review #14: the user links again (to another Withings account) while the first attempt runs,
+	 * and the first attempt fails for one category. Its retry must not replace the new link's
+	 * attempt: both categories are subscribed for the new account, at once.
+	 */
+	@Test
+	void onLinkedWhenAnOlderAttemptFailsWhileANewLinkWaitsThenTheNewLinkGetsEveryCategory() {
+		WithingsUserLinkedEvent first = linked(ALICE, ALICE);
+		AtomicInteger probes = new AtomicInteger();
+		this.callback.onProbe(() -> {
+			int probe = probes.incrementAndGet();
+			if (probe == 1) {
+				// during the first call of the first attempt: linked again, to another account
+				this.subscribeOnLink.onLinked(linked(ALICE, BOB));
+			}
+			this.callback.setHeadStatus((probe == 2) ? 503 : 200); // the first attempt fails for appli 46
+		});
+		this.subscribeOnLink.onLinked(first);
+
+		this.scheduler.runDue();
+
+		assertThat(this.simulator.subscriptions(BOB)).as("the new link, at once")
+			.extracting(SimulatorSubscription::appli)
+			.containsExactlyInAnyOrder(1, 46);
+		assertThat(this.simulator.subscriptions(ALICE)).extracting(SimulatorSubscription::appli).containsExactly(1);
+		assertThat(this.scheduler.scheduled()).as("no retry left of the older link").isEmpty();
+		assertThat(this.subscribeOnLink.getPending()).isZero();
+		assertThat(this.events).isEmpty();
+	}
+
+	/** The new link's attempt takes the older one's failures, and a final failure names the new link's user. */
+	@Test
+	void onLinkedWhenBothLinksFailThenOneEventNamingTheNewLinksUser() {
+		WithingsUserLinkedEvent first = linked(ALICE, ALICE);
+		AtomicInteger probes = new AtomicInteger();
+		this.callback.setHeadStatus(404);
+		this.callback.onProbe(() -> {
+			if (probes.incrementAndGet() == 1) {
+				this.subscribeOnLink.onLinked(linked(ALICE, BOB));
+			}
+		});
+		this.subscribeOnLink.onLinked(first);
+
+		this.scheduler.runDue();
+		this.clock.advance(Duration.ofMinutes(1));
+		this.scheduler.runDue();
+		this.clock.advance(Duration.ofMinutes(5));
+		this.scheduler.runDue();
+
+		assertThat(this.scheduler.scheduled()).isEmpty();
+		assertThat(this.events).singleElement().isInstanceOfSatisfying(WithingsSubscriptionFailedEvent.class, (failed) -> {
+			assertThat(failed.user().userId()).isEqualTo(BOB);
+			assertThat(failed.appliCodes()).containsExactly(1, 46);
+			assertThat(failed.attempts()).isEqualTo(3);
+		});
 	}
 
 	@Test

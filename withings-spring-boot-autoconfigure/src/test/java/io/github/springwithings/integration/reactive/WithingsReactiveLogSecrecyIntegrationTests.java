@@ -2,6 +2,7 @@ package io.github.springwithings.integration.reactive;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,12 @@ import java.util.Set;
 import com.github.tomakehurst.wiremock.common.Urls;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.github.springwithings.integration.RawHttp;
+import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,9 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,7 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is called (Spring's {@code ServerOAuth2AuthorizedClientExchangeFilterFunction},
  * {@code withingsWebClient}, {@code WithingsReactiveApi}) and the user disconnects: the starter's
  * DEBUG lines are there, and no access token, refresh token, client secret, nonce, authorization
- * code or signature is, anywhere. (The simulator's own logs are left out, and so are the lines
+ * code or signature is, anywhere. Notifications are on: the sign-in subscribes (notify list and
+ * subscribe, with the callback URL) and a notification is posted; the callback's secret segment
+ * is in no log line and in no key value of any observation (the server's {@code http.url}
+ * included). (The simulator's own logs are left out, and so are the lines
  * of the test's browser, whose JDK HTTP client logs into the same JVM: they are not the
  * application.)
  */
@@ -42,13 +53,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "logging.level.root=TRACE",
 				"logging.level.wiremock=INFO", "logging.level.com.github.tomakehurst=INFO" })
+@Import(WithingsReactiveLogSecrecyIntegrationTests.ObservationConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
 class WithingsReactiveLogSecrecyIntegrationTests {
 
 	static final WithingsSimulator simulator = WithingsSimulator.start();
 
+	/** The callback's last path segment: the secret of an unsigned webhook. */
+	static final String CALLBACK_SECRET = "Hs4Jd8Pq2Wz6Yn1Ke";
+
+	static final String CALLBACK_PATH = "/withings/notifications/" + CALLBACK_SECRET;
+
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	WithingsNotificationReceiver receiver;
+
+	@Autowired
+	RawHttp.KeyValueCollector observations;
 
 	@Autowired
 	WithingsAuthorizedClientService store;
@@ -80,6 +103,9 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 		registry.add("withings.client-authentication", () -> "signature");
 		// time is compressed here: hours pass between calls made milliseconds apart
 		registry.add("withings.rate-limit.requests-per-minute", () -> "60000");
+		// notifications on: every sign-in subscribes (notify list, subscribe) in the background
+		registry.add("withings.notifications.callback-url", () -> "http://127.0.0.1:0" + CALLBACK_PATH);
+		registry.add("withings.notifications.subscribe-spacing", () -> "0s");
 	}
 
 	@AfterAll
@@ -88,11 +114,16 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 	}
 
 	@Test
-	void logsWhenSignInRefreshApiCallsAndDisconnectAtTraceThenNoSecretAnywhere(CapturedOutput output) {
+	void logsWhenSignInRefreshApiCallsAndDisconnectAtTraceThenNoSecretAnywhere(CapturedOutput output) throws Exception {
 		simulator.consentAs("bob");
 		String userId = simulator.accountUserId("bob");
 		ReactiveAppBrowser browser = new ReactiveAppBrowser();
 		assertThat(browser.get(app("/me")).body()).isEqualTo(userId);
+		// subscribe-on-link: Withings probes the callback, and the user is subscribed
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(simulator.subscriptions(userId)).extracting(SimulatorSubscription::appli)
+				.containsExactlyInAnyOrder(1, 46));
 		for (String page : new String[] { "/measures", "/api/webclient", "/api/weights" }) {
 			assertThat(browser.get(app(page)).statusCode()).as(page).isEqualTo(200);
 		}
@@ -105,6 +136,19 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 		// two refreshes; hours pass for Withings before each, so the nonce fetched ahead is refused and
 		// the refresh sent once more with a new one: that path is in the captured logs too
 		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(4);
+		// Withings notifies: the callback answers, the notification is published
+		this.observations.seen.clear();
+		assertThat(RawHttp.postForm(this.port, CALLBACK_PATH,
+				"userid=" + userId + "&appli=1&startdate=1767225600&enddate=1767225600"))
+			.isEqualTo(200);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.receiver.count(WithingsNotificationReceiver.Outcome.PUBLISHED) == 1);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.observations.seen).as("the server's observation of the POST")
+				.contains("http.server.requests http.url=/withings/notifications/****"));
+		assertThat(this.observations.seen).as("observations").noneMatch((line) -> line.contains(CALLBACK_SECRET));
 		String[] csrf = browser.get(app("/csrf")).body().split(":", 2);
 		HttpResponse<String> disconnected = browser.post(app("/disconnect"), Map.of(csrf[0], csrf[1]));
 		assertThat(disconnected.statusCode()).isEqualTo(200);
@@ -123,6 +167,15 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 			.filter((line) -> !browser.wrote(line))
 			.toList();
 		assertThat(linesWithASecret).isEmpty();
+		assertThat(output.getAll()).as("the subscribe forms were logged, masked")
+			.contains("callbackurl=[http://127.0.0.1:" + this.port + "/withings/notifications/****]");
+		List<String> linesWithTheCallbackSecret = output.getAll()
+			.lines()
+			.filter((line) -> line.contains(CALLBACK_SECRET))
+			// Withings (the simulator, on WireMock's Jetty threads) probing the callback: not the application
+			.filter((line) -> !line.contains(" [qtp"))
+			.toList();
+		assertThat(linesWithTheCallbackSecret).isEmpty();
 	}
 
 	/**
@@ -165,6 +218,16 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 			}
 		}
 		return secrets;
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ObservationConfiguration {
+
+		@Bean
+		RawHttp.KeyValueCollector keyValueCollector() {
+			return new RawHttp.KeyValueCollector();
+		}
+
 	}
 
 	private String app(String path) {
