@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import org.apache.commons.logging.Log;
@@ -314,8 +313,10 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			// Withings keeps rejecting fresh tokens: more rotations would not help
 			return true;
 		}
+		boolean rotated = false;
 		try {
 			this.refreshTokenResponseClient.getTokenResponse(stored.refreshGrantRequest());
+			rotated = true;
 			return true;
 		}
 		catch (OAuth2AuthorizationException ex) {
@@ -330,6 +331,11 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 						+ ex.getError().getDescription() + ")");
 			}
 			return false;
+		}
+		finally {
+			if (!rotated) {
+				this.renewals.release(key); // only rotations count
+			}
 		}
 	}
 
@@ -387,7 +393,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	/**
 	 * The rotations {@link #renew} made per principal in the current window ({@code minRenewalAge}
-	 * from the first), at most {@value #MAX_RENEWALS} each. Bounded without a bypass: only
+	 * from the first), at most {@value #MAX_RENEWALS} each (taken before the refresh, given back
+	 * when it did not rotate). Bounded without a bypass: only
 	 * windows that ended are forgotten (oldest first: insertion order is window order, as a window
 	 * that restarts is moved to the end), never a live one to make room; when the bound is
 	 * reached with every window live, a principal with none is refused (fails closed) until one
@@ -423,6 +430,12 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			}
 			this.windows.put(key, new Renewals(now, 1));
 			return true;
+		}
+
+		/** Give back what {@link #tryAcquire} took: the attempt did not rotate. */
+		synchronized void release(String key) {
+			this.windows.computeIfPresent(key,
+					(ignored, recent) -> (recent.count() > 1) ? new Renewals(recent.since(), recent.count() - 1) : null);
 		}
 
 	}

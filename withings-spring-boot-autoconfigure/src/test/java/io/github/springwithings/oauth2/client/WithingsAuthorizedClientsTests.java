@@ -216,6 +216,22 @@ class WithingsAuthorizedClientsTests {
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
 	}
 
+	/** Refreshes that failed (Withings throttled them) rotated nothing: they do not count. */
+	@Test
+	void renewWhenRefreshesFailedThenTheyDoNotCountTowardsTheCap() {
+		this.fixture.link("alice", "36000042");
+		for (int call = 0; call < 3; call++) {
+			this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(30));
+			String current = this.fixture.stored("alice").getAccessToken().getTokenValue();
+			assertThatExceptionOfType(org.springframework.security.oauth2.core.OAuth2AuthorizationException.class)
+				.isThrownBy(() -> this.fixture.clients.renew("withings", "alice", "Bearer " + current));
+		}
+
+		renewRejected("alice");
+
+		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
+	}
+
 	private void renewRejected(String principalName) {
 		String current = this.fixture.stored(principalName).getAccessToken().getTokenValue();
 		this.simulator.expireAccessToken(current);
