@@ -132,6 +132,31 @@ class WithingsDeadLinkConsentIntegrationTests {
 			.isEqualTo(RefreshTokenState.ACTIVE);
 	}
 
+	/**
+	 * A signed-in user's page reads another principal's data ({@code forPrincipal("bob")}) and Bob
+	 * never linked: Bob's failure, not a redirect of the signed-in user to Withings' consent
+	 * (which would link their own account), and no call to Withings.
+	 */
+	@Test
+	void pageWhenItReadsAnotherPrincipalWithNoLinkThenAnErrorAndNoConsentForTheSignedInUser() throws Exception {
+		signIn(this.browser, USER_ID);
+		int from = this.browser.visited().size();
+		int codeGrants = simulator.counters().authorizationCodeGrants();
+		int dataRequests = simulator.counters().dataRequests();
+		int unauthorized = simulator.counters().unauthorizedDataRequests();
+
+		HttpResponse<String> response = this.browser.get(app("/api/weights/of?principal=bob"));
+
+		assertThat(this.browser.visited().subList(from, this.browser.visited().size()))
+			.noneSatisfy((uri) -> assertThat(uri.getPort()).isEqualTo(simulator.port()));
+		assertThat(response.statusCode()).isEqualTo(500);
+		assertThat(simulator.counters().authorizationCodeGrants()).isEqualTo(codeGrants);
+		assertThat(simulator.counters().dataRequests()).isEqualTo(dataRequests);
+		assertThat(simulator.counters().unauthorizedDataRequests()).isEqualTo(unauthorized);
+		assertThat(this.browser.get(app("/api/weights/of?principal=" + USER_ID)).body()).as("their own data")
+			.isEqualTo("60");
+	}
+
 	@Test
 	void authorizeWhenRevokedAtWithingsOutsideAWebRequestThenInvalidGrantWithWithingsStatusAndText() throws Exception {
 		signIn(this.browser, USER_ID);

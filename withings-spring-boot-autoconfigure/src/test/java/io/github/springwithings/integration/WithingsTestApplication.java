@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.client.web.reactive.function.client.S
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -111,6 +112,16 @@ public class WithingsTestApplication {
 				.stream()
 				.map((group) -> group.measure(WithingsMeasure.WEIGHT).orElseThrow().value().toPlainString())
 				.collect(Collectors.joining(","));
+		}
+
+		/** An admin's page: another principal's weights, through {@code forPrincipal}. */
+		@GetMapping("/api/weights/of")
+		String weightsOf(@RequestParam String principal) {
+			Instant now = Instant.now();
+			return String.valueOf(this.withingsApi.forPrincipal(principal)
+				.getMeasures(now.minus(Duration.ofDays(400)), now.plus(Duration.ofDays(400)), WithingsMeasure.WEIGHT)
+				.groups()
+				.size());
 		}
 
 		@GetMapping("/me")

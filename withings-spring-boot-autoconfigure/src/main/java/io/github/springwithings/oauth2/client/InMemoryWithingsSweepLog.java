@@ -23,6 +23,11 @@ public final class InMemoryWithingsSweepLog implements WithingsSweepLog {
 	}
 
 	@Override
+	public void stoppedEarly(String name, Instant start, Duration interval) {
+		this.starts.computeIfPresent(name, (key, last) -> last.equals(start) ? start.minus(interval) : last);
+	}
+
+	@Override
 	public Instant lastStart(String name) {
 		return this.starts.get(name);
 	}

@@ -1,6 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
 import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,7 +24,27 @@ final class LinkEvents {
 		this.publisher = publisher;
 	}
 
+	/** Threads on which the store's loss events are not published: they report the loss themselves. */
+	private static final ThreadLocal<Boolean> quiet = new ThreadLocal<>();
+
+	/**
+	 * Run {@code removal} without publishing the {@link WithingsUserLostEvent} of the stores on
+	 * this thread: {@code WithingsAuthorizedClients.disconnect} publishes its own event.
+	 */
+	static boolean withoutLossEvents(java.util.function.BooleanSupplier removal) {
+		quiet.set(Boolean.TRUE);
+		try {
+			return removal.getAsBoolean();
+		}
+		finally {
+			quiet.remove();
+		}
+	}
+
 	void publish(WithingsLinkEvent event) {
+		if (event instanceof WithingsUserLostEvent && quiet.get() != null) {
+			return;
+		}
 		try {
 			this.publisher.publishEvent(event);
 		}

@@ -39,6 +39,13 @@ abstract sealed class SqlWithingsSweepLog implements WithingsSweepLog permits Jd
 	}
 
 	@Override
+	public void stoppedEarly(String name, Instant start, Duration interval) {
+		Instant recorded = start.truncatedTo(ChronoUnit.MILLIS);
+		this.database.update("UPDATE withings_sweep SET started_at = ? WHERE name = ? AND started_at = ?",
+				StoreDatabase.time(recorded.minus(interval)), name, StoreDatabase.time(recorded));
+	}
+
+	@Override
 	public Instant lastStart(String name) {
 		List<Instant> starts = this.database.query("SELECT started_at FROM withings_sweep WHERE name = ?",
 				(row) -> row.instant("started_at"), name);

@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizationFailureHandler;
@@ -17,6 +18,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.RemoveAuthorizedClientOAuth2AuthorizationFailureHandler;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
@@ -43,7 +45,10 @@ import org.springframework.util.Assert;
  * Spring client made the call (the {@code RestClient} interceptor, the servlet {@code WebClient}
  * filter, {@code @RegisteredOAuth2AuthorizedClient}). The original failure (with Withings'
  * status and text, never a token) stays reachable as a suppressed exception. When the store still
- * holds a newer refresh token, the link is alive and the original failure propagates.
+ * holds a newer refresh token, the link is alive and the original failure propagates. Only the
+ * link of the signed-in user sends them to consent: a dead link of <em>another</em> principal
+ * (an admin page calling {@code withingsApi.forPrincipal("bob")}) propagates the original
+ * failure, since a consent given there would link the signed-in user's own Withings account.
  *
  * <p><b>Background</b> (no servlet request in the attributes, as with
  * {@code AuthorizedClientServiceOAuth2AuthorizedClientManager} and
@@ -93,6 +98,13 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	@Override
 	public void onAuthorizationFailure(OAuth2AuthorizationException authorizationException, Authentication principal,
 			Map<String, Object> attributes) {
+		onAuthorizationFailure(authorizationException, principal, attributes,
+				SecurityContextHolder.getContext().getAuthentication());
+	}
+
+	/** As {@link #onAuthorizationFailure(OAuth2AuthorizationException, Authentication, Map)}, with the request's user. */
+	void onAuthorizationFailure(OAuth2AuthorizationException authorizationException, Authentication principal,
+			Map<String, Object> attributes, Authentication signedIn) {
 		if (!(authorizationException instanceof ClientAuthorizationException clientException)) {
 			return;
 		}
@@ -116,6 +128,7 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 					+ authorizationException.getError().getDescription() + ")");
 		}
 		if ((attributes.get(SERVLET_REQUEST_ATTRIBUTE) != null || attributes.get(SERVER_WEB_EXCHANGE_ATTRIBUTE) != null)
+				&& isSignedInUser(principal.getName(), signedIn)
 				&& (removed || this.authorizedClientService.loadAuthorizedClient(registrationId,
 						principal.getName()) == null)) {
 			throw authorizationRequired(clientException);
@@ -170,15 +183,71 @@ public final class WithingsAuthorizationFailureHandler implements OAuth2Authoriz
 	 */
 	public static ClientAuthorizationException authorizationRequiredIfUnlinked(ClientAuthorizationException failure,
 			String principalName, OAuth2AuthorizedClientService authorizedClientService) {
+		return authorizationRequiredIfUnlinked(failure, principalName, authorizedClientService, null);
+	}
+
+	/**
+	 * As {@link #authorizationRequiredIfUnlinked(ClientAuthorizationException, String, OAuth2AuthorizedClientService)},
+	 * but only for the link of the request's user: when {@code signedIn} is another user,
+	 * {@code failure} itself, so that a dead link of another principal never sends the signed-in
+	 * user to consent (see {@link #isSignedInUser}).
+	 * @param failure the failure the manager threw
+	 * @param principalName the principal whose client failed
+	 * @param authorizedClientService the store
+	 * @param signedIn the request's user ({@code null} outside a web request)
+	 * @return the exception to throw
+	 */
+	public static ClientAuthorizationException authorizationRequiredIfUnlinked(ClientAuthorizationException failure,
+			String principalName, OAuth2AuthorizedClientService authorizedClientService, Authentication signedIn) {
 		Assert.notNull(failure, "failure cannot be null");
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
 		if (!OAuth2ErrorCodes.INVALID_GRANT.equals(failure.getError().getErrorCode()) || principalName == null
+				|| !isSignedInUser(principalName, signedIn)
 				|| authorizedClientService.loadAuthorizedClient(failure.getClientRegistrationId(),
 						principalName) != null) {
 			return failure;
 		}
 		return authorizationRequired(failure);
 	}
+
+	/**
+	 * How a caller reports that {@code principalName} has no working link (none stored, or
+	 * Withings refuses its tokens): a {@link ClientAuthorizationRequiredException}, which in a web
+	 * request sends the user to Withings' consent, when {@code principalName} is the request's
+	 * user or there is no user ({@code signedIn} {@code null}: outside a web request); otherwise
+	 * (another principal's link, from an admin page say) a plain
+	 * {@link ClientAuthorizationException} with the error code
+	 * {@value #CLIENT_AUTHORIZATION_REQUIRED}, which sends nobody to consent.
+	 * @param registrationId the registration id
+	 * @param principalName the principal whose link is missing or dead
+	 * @param signedIn the request's user ({@code null} outside a web request)
+	 * @return the exception to throw
+	 */
+	public static ClientAuthorizationException authorizationRequired(String registrationId, String principalName,
+			Authentication signedIn) {
+		Assert.hasText(registrationId, "registrationId cannot be empty");
+		if (principalName == null || isSignedInUser(principalName, signedIn)) {
+			return new ClientAuthorizationRequiredException(registrationId);
+		}
+		return new ClientAuthorizationException(new OAuth2Error(CLIENT_AUTHORIZATION_REQUIRED,
+				"The Withings link of '" + principalName + "' is missing or dead; only that user can consent again",
+				null), registrationId);
+	}
+
+	/**
+	 * Whether a dead link of {@code principalName} may send the request's user to consent: they
+	 * are that principal, or there is no request's user ({@code null}: outside a web request,
+	 * where nobody is redirected). Another user (anonymous included) is not.
+	 * @param principalName the principal whose link failed
+	 * @param signedIn the request's user, or {@code null}
+	 * @return whether to ask for consent
+	 */
+	public static boolean isSignedInUser(String principalName, Authentication signedIn) {
+		return signedIn == null || signedIn.getName().equals(principalName);
+	}
+
+	/** The error code of a consent that only the link's own user can give. */
+	public static final String CLIENT_AUTHORIZATION_REQUIRED = "client_authorization_required";
 
 	private static ClientAuthorizationRequiredException authorizationRequired(ClientAuthorizationException failure) {
 		ClientAuthorizationRequiredException authorizationRequired = new ClientAuthorizationRequiredException(

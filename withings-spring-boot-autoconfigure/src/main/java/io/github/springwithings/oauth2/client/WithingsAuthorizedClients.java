@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import org.apache.commons.logging.Log;
@@ -71,14 +69,13 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	private static final int MAX_RENEWALS = 3;
 
-	private final Map<String, Renewals> renewals = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+	/** Rotations, removals: a link that changes more often than this during a disconnect is left alone. */
+	private static final int MAX_REMOVAL_ATTEMPTS = 5;
 
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Renewals> eldest) {
-			return size() > 1_000;
-		}
+	/** Other principals' links of a revoked Withings user removed by one disconnect, at most. */
+	private static final int MAX_OTHER_LINKS = 100;
 
-	});
+	private final RenewalWindows renewals = new RenewalWindows(10_000);
 
 	/**
 	 * @param clientRegistrationRepository the registrations
@@ -159,44 +156,109 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		if (stored == null) {
 			return false;
 		}
-		Assert.state(stored.getUserId() != null, () -> "The Withings user id of '" + principalName
+		String userId = stored.getUserId();
+		Assert.state(userId != null, () -> "The Withings user id of '" + principalName
 				+ "' is unknown, so it cannot be revoked at Withings; the link is kept");
 		ClientRegistration registration = this.clientRegistrationRepository.findByRegistrationId(this.defaultRegistrationId);
+		// every token of that Withings user issued before this instant is dead once Withings revoked it
+		Instant revocationStarted = this.clock.instant();
 		try {
-			this.revocationClient.revoke(registration, stored.getUserId());
-			logger.debug("Disconnecting '" + principalName + "': Withings revoked the access of user " + stored.getUserId());
+			this.revocationClient.revoke(registration, userId);
+			logger.debug("Disconnecting '" + principalName + "': Withings revoked the access of user " + userId);
 		}
 		catch (WithingsStatusException ex) {
 			if (!isUnknownUser(ex)) {
 				logger.warn("Withings refused to revoke '" + principalName + "' (" + ex.getMessage() + "); the link is kept");
 				throw ex;
 			}
-			logger.debug("Disconnecting '" + principalName + "': Withings no longer knows user " + stored.getUserId()
+			logger.debug("Disconnecting '" + principalName + "': Withings no longer knows user " + userId
 					+ " (" + ex.getMessage() + ")");
 		}
-		// compare before remove: the link revoked, or a rotation of it, never a consent given meanwhile
-		WithingsAuthorizedClient now = this.authorizedClientService
-			.loadWithingsAuthorizedClient(this.defaultRegistrationId, principalName);
-		if (now == null) {
-			logger.debug("Disconnected '" + principalName + "': the link was already removed");
+		WithingsAuthorizedClient removed = removeRevoked(principalName, userId, stored, revocationStarted);
+		removeOtherLinksOfTheRevokedUser(principalName, userId, revocationStarted);
+		if (removed == null) {
 			return false;
 		}
-		if (!sameChain(stored, now)) {
-			logger.debug("Disconnecting '" + principalName + "': a new consent was stored meanwhile; it is kept");
-			return false;
-		}
-		this.authorizedClientService.removeAuthorizedClient(this.defaultRegistrationId, principalName);
 		logger.debug("Disconnected '" + principalName + "': link removed");
-		this.events.publish(new WithingsUserDisconnectedEvent(WithingsLinkedUser.of(now)));
+		this.events.publish(new WithingsUserDisconnectedEvent(WithingsLinkedUser.of(removed)));
 		return true;
 	}
 
-	/** {@code now} holds the refresh token of {@code revoked}, or the one that rotated from it. */
-	private static boolean sameChain(WithingsAuthorizedClient revoked, WithingsAuthorizedClient now) {
-		String revokedRefreshToken = revoked.getRefreshTokenValue();
-		return Objects.equals(revokedRefreshToken, now.getRefreshTokenValue())
-				|| (revokedRefreshToken != null
-						&& AuthorizedClientRules.hash(revokedRefreshToken).equals(now.getPreviousRefreshTokenHash()));
+	/**
+	 * Compare before remove, atomically: remove the principal's client only while it holds a
+	 * revoked grant (the revoked refresh token, or one of the same Withings user issued before
+	 * the revocation started), never a consent stored meanwhile; a change between the read and the
+	 * removal (a rotation, a consent) is read again and decided again.
+	 * @return the removed client, or {@code null} when none was removed
+	 */
+	private WithingsAuthorizedClient removeRevoked(String principalName, String userId, WithingsAuthorizedClient stored,
+			Instant revocationStarted) {
+		for (int attempt = 1;; attempt++) {
+			WithingsAuthorizedClient now = this.authorizedClientService
+				.loadWithingsAuthorizedClient(this.defaultRegistrationId, principalName);
+			if (now == null) {
+				logger.debug("Disconnected '" + principalName + "': the link was already removed");
+				return null;
+			}
+			if (!isRevoked(now, stored.getRefreshTokenValue(), userId, revocationStarted)) {
+				logger.debug("Disconnecting '" + principalName + "': a new consent was stored meanwhile; it is kept");
+				return null;
+			}
+			if (LinkEvents.withoutLossEvents(() -> this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+					this.defaultRegistrationId, principalName, now.getRefreshTokenValue()))) {
+				return now;
+			}
+			Assert.state(attempt < MAX_REMOVAL_ATTEMPTS, () -> "The link of '" + principalName
+					+ "' keeps changing while it is disconnected; revoked at Withings, but not removed");
+		}
+	}
+
+	/**
+	 * Withings revokes per Withings user: other principals that linked the same Withings account
+	 * (a family account, two accounts of one person) hold dead tokens now. Their links are removed
+	 * (compare before remove, {@link WithingsUserLostEvent} with
+	 * {@link WithingsUserLostEvent.Reason#REFRESH_TOKEN_DEAD}) with a warning, rather than left to
+	 * fail at their next refresh; a consent they gave since the revocation started is kept.
+	 */
+	private void removeOtherLinksOfTheRevokedUser(String principalName, String userId, Instant revocationStarted) {
+		try {
+			for (int attempt = 0; attempt < MAX_OTHER_LINKS; attempt++) {
+				WithingsAuthorizedClient other = this.authorizedClientService.loadByUserId(this.defaultRegistrationId,
+						userId);
+				if (other == null || other.getPrincipalName().equals(principalName)
+						|| !isRevoked(other, null, userId, revocationStarted)) {
+					return;
+				}
+				if (this.authorizedClientService.removeAuthorizedClientIfRefreshToken(this.defaultRegistrationId,
+						other.getPrincipalName(), other.getRefreshTokenValue(),
+						WithingsUserLostEvent.Reason.REFRESH_TOKEN_DEAD)) {
+					logger.warn("Disconnecting '" + principalName + "' revoked Withings user " + userId + ", which '"
+							+ other.getPrincipalName() + "' had linked too: that link is dead, and removed");
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Disconnecting '" + principalName + "': other links of Withings user " + userId
+					+ " could not be removed (" + ex.getClass().getSimpleName() + "); they go at their next refresh");
+		}
+	}
+
+	/**
+	 * {@code client} holds a grant the revocation killed: the revoked refresh token itself, or a
+	 * refresh token of the same Withings user issued before the revocation started (a rotation,
+	 * or a consent Withings then revoked). A refresh token issued since may be a consent given
+	 * after the revocation: alive, kept.
+	 */
+	private static boolean isRevoked(WithingsAuthorizedClient client, String revokedRefreshToken, String userId,
+			Instant revocationStarted) {
+		if (client.getRefreshTokenValue() == null) {
+			return false;
+		}
+		if (client.getRefreshTokenValue().equals(revokedRefreshToken)) {
+			return true;
+		}
+		return userId.equals(client.getUserId()) && client.getRefreshTokenIssuedAt() != null
+				&& client.getRefreshTokenIssuedAt().isBefore(revocationStarted);
 	}
 
 	/** Withings' answer to revoking a user it has no grant for: nothing left to revoke there. */
@@ -247,16 +309,14 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			return true;
 		}
 		String key = registrationId + ":" + principalName;
-		Instant now = this.clock.instant();
-		Renewals recent = this.renewals.get(key);
-		if (recent != null && now.isBefore(recent.since().plus(this.minRenewalAge)) && recent.count() >= MAX_RENEWALS) {
+		if (!this.renewals.tryAcquire(key, this.clock.instant(), this.minRenewalAge)) {
 			// Withings keeps rejecting fresh tokens: more rotations would not help
 			return true;
 		}
+		boolean rotated = false;
 		try {
 			this.refreshTokenResponseClient.getTokenResponse(stored.refreshGrantRequest());
-			this.renewals.put(key, (recent != null && now.isBefore(recent.since().plus(this.minRenewalAge)))
-					? new Renewals(recent.since(), recent.count() + 1) : new Renewals(now, 1));
+			rotated = true;
 			return true;
 		}
 		catch (OAuth2AuthorizationException ex) {
@@ -271,6 +331,11 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 						+ ex.getError().getDescription() + ")");
 			}
 			return false;
+		}
+		finally {
+			if (!rotated) {
+				this.renewals.release(key); // only rotations count
+			}
 		}
 	}
 
@@ -318,7 +383,61 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		this.minRenewalAge = minRenewalAge;
 	}
 
+	/** Setting the number of principals whose renewals are remembered (10,000 by default), for tests. */
+	void setMaxRenewalPrincipals(int maxPrincipals) {
+		this.renewals.maxPrincipals = maxPrincipals;
+	}
+
 	private record Renewals(Instant since, int count) {
+	}
+
+	/**
+	 * The rotations {@link #renew} made per principal in the current window ({@code minRenewalAge}
+	 * from the first), at most {@value #MAX_RENEWALS} each (taken before the refresh, given back
+	 * when it did not rotate). Bounded without a bypass: only
+	 * windows that ended are forgotten (oldest first: insertion order is window order, as a window
+	 * that restarts is moved to the end), never a live one to make room; when the bound is
+	 * reached with every window live, a principal with none is refused (fails closed) until one
+	 * ends. The rate budget keeps real refreshes far below 10,000 a minute.
+	 */
+	private static final class RenewalWindows {
+
+		private final LinkedHashMap<String, Renewals> windows = new LinkedHashMap<>();
+
+		private volatile int maxPrincipals;
+
+		RenewalWindows(int maxPrincipals) {
+			this.maxPrincipals = maxPrincipals;
+		}
+
+		synchronized boolean tryAcquire(String key, Instant now, Duration window) {
+			Iterator<Renewals> oldest = this.windows.values().iterator();
+			while (oldest.hasNext() && !now.isBefore(oldest.next().since().plus(window))) {
+				oldest.remove();
+			}
+			Renewals recent = this.windows.get(key);
+			if (recent != null) {
+				if (recent.count() >= MAX_RENEWALS) {
+					return false;
+				}
+				this.windows.put(key, new Renewals(recent.since(), recent.count() + 1));
+				return true;
+			}
+			if (this.windows.size() >= this.maxPrincipals) {
+				logger.warn("Withings renewals: " + this.windows.size()
+						+ " principals renewed within the window; more wait for it to end");
+				return false;
+			}
+			this.windows.put(key, new Renewals(now, 1));
+			return true;
+		}
+
+		/** Give back what {@link #tryAcquire} took: the attempt did not rotate. */
+		synchronized void release(String key) {
+			this.windows.computeIfPresent(key,
+					(ignored, recent) -> (recent.count() > 1) ? new Renewals(recent.since(), recent.count() - 1) : null);
+		}
+
 	}
 
 	/** A clock whose target can change after the manager captured it. */

@@ -151,8 +151,18 @@ public final class WithingsInDoubtRefreshes {
 		}
 		catch (RefreshTokenRejectedException ex) {
 			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
-				boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-						client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
+				boolean removed;
+				try {
+					removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+							client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
+				}
+				catch (RuntimeException removal) {
+					// this client only: the run goes on (its link goes at its next refresh)
+					logger.warn("Withings refresh in doubt of '" + client.getPrincipalName()
+							+ "': the refresh token is dead, but the link could not be removed ("
+							+ removal.getClass().getSimpleName() + ")");
+					return Outcome.FAILED;
+				}
 				logger.warn("Withings refresh in doubt of '" + client.getPrincipalName() + "': the refresh token is dead ("
 						+ ex.getError().getDescription() + ")" + (removed ? "; the link is removed" : "; a newer link is kept"));
 				return Outcome.REMOVED;

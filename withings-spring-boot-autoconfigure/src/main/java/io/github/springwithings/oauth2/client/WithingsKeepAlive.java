@@ -27,7 +27,10 @@ import org.springframework.util.Assert;
  *
  * <p>{@link #sweepIfDue} runs a sweep only when the {@link WithingsSweepLog} says the last one
  * (by any instance, before any restart) started at least an {@link #setInterval interval} ago:
- * schedule it often and the cluster sweeps once per interval, whatever its restarts.
+ * schedule it often and the cluster sweeps once per interval, whatever its restarts. A sweep that
+ * stops early (a shutdown) gives its start back ({@link WithingsSweepLog#stoppedEarly}), so the
+ * next check, here or on another instance, resumes it rather than an interval later. A store
+ * failure while removing a dead link fails that client only.
  */
 public final class WithingsKeepAlive {
 
@@ -79,10 +82,24 @@ public final class WithingsKeepAlive {
 	 * @return what was done, or {@code null} when no sweep was due
 	 */
 	public Summary sweepIfDue(BooleanSupplier carryOn) {
-		if (!this.sweepLog.tryStart(SWEEP_NAME, this.clock.instant(), this.interval)) {
+		Instant start = this.clock.instant();
+		if (!this.sweepLog.tryStart(SWEEP_NAME, start, this.interval)) {
 			return null;
 		}
-		return sweep(carryOn);
+		Counts counts = new Counts();
+		Summary summary = sweep(carryOn, counts);
+		if (counts.stoppedEarly) {
+			// a shutdown stopped it: due again at the next check (here or elsewhere), not an interval later
+			try {
+				this.sweepLog.stoppedEarly(SWEEP_NAME, start, this.interval);
+				logger.info("Withings keep-alive stopped early; it resumes at the next check");
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Withings keep-alive stopped early and could not say so in the sweep log ("
+						+ ex.getClass().getSimpleName() + "); it resumes an interval later");
+			}
+		}
+		return summary;
 	}
 
 	/**
@@ -99,9 +116,12 @@ public final class WithingsKeepAlive {
 	 * @return what was done
 	 */
 	public Summary sweep(BooleanSupplier carryOn) {
+		return sweep(carryOn, new Counts());
+	}
+
+	private Summary sweep(BooleanSupplier carryOn, Counts counts) {
 		Instant started = this.clock.instant();
 		Instant oldest = started.minus(this.maxRefreshTokenAge);
-		Counts counts = new Counts();
 		try {
 			for (String registrationId : this.registrationIds) {
 				sweep(registrationId, oldest, counts, carryOn);
@@ -109,6 +129,7 @@ public final class WithingsKeepAlive {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			counts.stoppedEarly = true;
 		}
 		Summary summary = new Summary(counts.checked, counts.refreshed, counts.failed,
 				Duration.between(started, this.clock.instant()));
@@ -133,6 +154,7 @@ public final class WithingsKeepAlive {
 			}
 			for (WithingsAuthorizedClient client : page) {
 				if (!carryOn.getAsBoolean()) {
+					counts.stoppedEarly = true;
 					return;
 				}
 				counts.checked++;
@@ -171,8 +193,18 @@ public final class WithingsKeepAlive {
 		catch (RefreshTokenRejectedException ex) {
 			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
 				// a dormant user revoked the app, or the chain broke: the link is dead (compare before remove)
-				boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-						client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
+				boolean removed;
+				try {
+					removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+							client.getRegistrationId(), client.getPrincipalName(), ex.getRefreshTokenValue());
+				}
+				catch (RuntimeException removal) {
+					// this client only: the sweep goes on (its link goes at its next refresh)
+					logger.warn("Withings keep-alive: the refresh token of '" + client.getPrincipalName() + "' (userid "
+							+ client.getUserId() + ") is dead, but the link could not be removed ("
+							+ removal.getClass().getSimpleName() + ")");
+					return false;
+				}
 				logger.warn("Withings keep-alive: the refresh token of '" + client.getPrincipalName() + "' (userid "
 						+ client.getUserId() + ") is dead (" + ex.getError().getDescription() + ")"
 						+ (removed ? "; the link is removed" : "; a newer link is kept"));
@@ -282,6 +314,8 @@ public final class WithingsKeepAlive {
 		int refreshed;
 
 		int failed;
+
+		boolean stoppedEarly;
 
 	}
 

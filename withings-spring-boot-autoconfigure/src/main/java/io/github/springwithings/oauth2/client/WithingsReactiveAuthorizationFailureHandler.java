@@ -1,12 +1,15 @@
 package io.github.springwithings.oauth2.client;
 
 import java.util.Map;
+import java.util.Optional;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizationFailureHandler;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.util.Assert;
@@ -37,9 +40,15 @@ public final class WithingsReactiveAuthorizationFailureHandler implements Reacti
 	@Override
 	public Mono<Void> onAuthorizationFailure(OAuth2AuthorizationException authorizationException,
 			Authentication principal, Map<String, Object> attributes) {
-		return Mono
-			.<Void>fromRunnable(() -> this.delegate.onAuthorizationFailure(authorizationException, principal, attributes))
-			.subscribeOn(this.scheduler);
+		// the exchange's user, read here: the store is called on another thread
+		return ReactiveSecurityContextHolder.getContext()
+			.mapNotNull(SecurityContext::getAuthentication)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((signedIn) -> Mono
+				.<Void>fromRunnable(() -> this.delegate.onAuthorizationFailure(authorizationException, principal,
+						attributes, signedIn.orElse(null)))
+				.subscribeOn(this.scheduler));
 	}
 
 	/**

@@ -27,4 +27,15 @@ public interface WithingsSweepLog {
 	 */
 	Instant lastStart(String name);
 
+	/**
+	 * Give back a start whose work stopped early (a shutdown): the work is due again at the next
+	 * check rather than an interval later, in whichever instance checks first. Only while the
+	 * recorded start is still {@code start} (no later start is undone). Does nothing by default.
+	 * @param name the work
+	 * @param start the start that {@link #tryStart} recorded
+	 * @param interval the interval it was started with
+	 */
+	default void stoppedEarly(String name, Instant start, Duration interval) {
+	}
+
 }

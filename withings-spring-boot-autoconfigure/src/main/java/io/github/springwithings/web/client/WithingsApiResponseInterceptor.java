@@ -11,6 +11,7 @@ import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -26,6 +27,7 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.util.Assert;
@@ -124,12 +126,14 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 			if (!this.authorizedClients.renew(registrationId, principal.getName(),
 					request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))) {
 				debug(action, principal.getName(), "the link is gone; consent required");
-				throw new ClientAuthorizationRequiredException(registrationId);
+				throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, principal.getName(),
+						SecurityContextHolder.getContext().getAuthentication());
 			}
 			envelope = call(request, body, execution);
 			if (envelope.status() == 401) {
 				debug(action, principal.getName(), "status 401 again after the refresh; consent required");
-				throw new ClientAuthorizationRequiredException(registrationId);
+				throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, principal.getName(),
+						SecurityContextHolder.getContext().getAuthentication());
 			}
 			retried = " after a refresh and a retry";
 		}

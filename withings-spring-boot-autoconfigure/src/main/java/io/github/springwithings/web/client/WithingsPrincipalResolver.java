@@ -1,10 +1,13 @@
 package io.github.springwithings.web.client;
 
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
 import org.springframework.security.oauth2.client.web.client.SecurityContextHolderPrincipalResolver;
@@ -14,7 +17,9 @@ import org.springframework.util.Assert;
 /**
  * Whose token a Withings API call uses: the Withings user id named with
  * {@link WithingsRequestAttributes#userId}, else the principal named with
- * {@link WithingsRequestAttributes#principal}, else the signed-in user.
+ * {@link WithingsRequestAttributes#principal}, else the signed-in user. A Withings user id
+ * resolves to the principal whose link holds it, else to the principal named as that id only
+ * when that principal's link has that user id or none (see {@link #principalNameOf}).
  */
 public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestInterceptor.PrincipalResolver {
 
@@ -42,13 +47,40 @@ public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestI
 	public Authentication resolve(HttpRequest request) {
 		Object userId = request.getAttributes().get(WithingsRequestAttributes.USER_ID);
 		if (userId != null) {
-			WithingsAuthorizedClient client = this.authorizedClientService
-				.loadByUserId(this.clientRegistrationIdResolver.resolve(request), userId.toString());
-			String principalName = (client != null) ? client.getPrincipalName() : userId.toString();
-			return new PreAuthenticatedAuthenticationToken(principalName, "n/a");
+			String registrationId = this.clientRegistrationIdResolver.resolve(request);
+			return new PreAuthenticatedAuthenticationToken(principalNameOf(this.authorizedClientService,
+					registrationId, userId.toString(), SecurityContextHolder.getContext().getAuthentication()), "n/a");
 		}
 		Authentication named = this.byAttribute.resolve(request);
 		return (named != null) ? named : this.signedIn.resolve(request);
+	}
+
+	/**
+	 * The principal whose link holds a Withings user id: the one stored with that user id, else
+	 * the principal named as the user id (as after {@code oauth2Login()}) when its link has that
+	 * user id or none; never a principal whose link is another Withings user's.
+	 * @param authorizedClientService the store
+	 * @param registrationId the registration id
+	 * @param userId the Withings user id
+	 * @param signedIn the request's user ({@code null} outside a web request)
+	 * @return the principal name
+	 * @throws ClientAuthorizationException when no link holds that user id (a
+	 * {@link org.springframework.security.oauth2.client.ClientAuthorizationRequiredException}
+	 * outside a web request or for the signed-in user, see
+	 * {@link WithingsAuthorizationFailureHandler#authorizationRequired})
+	 */
+	public static String principalNameOf(WithingsAuthorizedClientService authorizedClientService,
+			String registrationId, String userId, Authentication signedIn) {
+		WithingsAuthorizedClient client = authorizedClientService.loadByUserId(registrationId, userId);
+		if (client != null) {
+			return client.getPrincipalName();
+		}
+		WithingsAuthorizedClient named = authorizedClientService.loadWithingsAuthorizedClient(registrationId, userId);
+		if (named != null && (named.getUserId() == null || named.getUserId().equals(userId))) {
+			return userId;
+		}
+		// no link for that Withings user (any more); a principal named like it is someone else's
+		throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, userId, signedIn);
 	}
 
 }

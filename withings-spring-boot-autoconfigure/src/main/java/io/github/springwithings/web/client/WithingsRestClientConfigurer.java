@@ -8,8 +8,11 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandle
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
@@ -23,8 +26,12 @@ import org.springframework.web.client.RestClient;
  * the registration (request attribute, else the default Withings registration) and the principal
  * ({@link WithingsPrincipalResolver}) the same way. A dead link ({@code invalid_grant} on the
  * refresh of an expired access token, the client gone from the store) is reported as
- * {@link ClientAuthorizationRequiredException}, as a data call Withings answers with 401 is: in a web
- * request Spring then sends the user to Withings' consent and back.
+ * {@link ClientAuthorizationRequiredException}, as a data call Withings answers with 401 is, and as
+ * a principal with no stored link is (before any call is made): in a web request Spring then sends
+ * the user to Withings' consent and back. Only the signed-in user's own link does that: a missing
+ * or dead link of another principal (named with {@link WithingsRequestAttributes}) is reported as
+ * a plain {@link ClientAuthorizationException} (see
+ * {@link WithingsAuthorizationFailureHandler#authorizationRequired}).
  *
  * <pre class="code">
  * RestClient client = RestClient.builder().baseUrl(apiBaseUri).apply(configurer).build();
@@ -55,13 +62,22 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 				principalResolver);
 		OAuth2AuthorizedClientManager manager = authorizedClients.getAuthorizedClientManager();
 		this.oauth2Interceptor = new OAuth2ClientHttpRequestInterceptor((authorizeRequest) -> {
+			String principalName = authorizeRequest.getPrincipal().getName();
+			Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+			OAuth2AuthorizedClient client;
 			try {
-				return manager.authorize(authorizeRequest);
+				client = manager.authorize(authorizeRequest);
 			}
 			catch (ClientAuthorizationException ex) {
-				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex,
-						authorizeRequest.getPrincipal().getName(), authorizedClientService);
+				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex, principalName,
+						authorizedClientService, signedIn);
 			}
+			if (client == null) {
+				// no link (an unlink removed it, say): never a call without a token, or with a stale one
+				throw WithingsAuthorizationFailureHandler
+					.authorizationRequired(authorizeRequest.getClientRegistrationId(), principalName, signedIn);
+			}
+			return client;
 		});
 		this.oauth2Interceptor.setClientRegistrationIdResolver(registrationIdResolver);
 		this.oauth2Interceptor.setPrincipalResolver(principalResolver);

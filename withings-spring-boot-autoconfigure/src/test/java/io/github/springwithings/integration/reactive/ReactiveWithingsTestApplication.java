@@ -23,6 +23,7 @@ import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.annotation.RegisteredOAuth2AuthorizedClient;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -108,6 +109,15 @@ public class ReactiveWithingsTestApplication {
 					.stream()
 					.map((group) -> group.measure(WithingsMeasure.WEIGHT).orElseThrow().value().toPlainString())
 					.collect(Collectors.joining(",")));
+		}
+
+		/** An admin's page: another principal's weights, through {@code forPrincipal}. */
+		@GetMapping("/api/weights/of")
+		Mono<String> weightsOf(@RequestParam String principal) {
+			Instant now = Instant.now();
+			return this.withingsReactiveApi.forPrincipal(principal)
+				.getMeasures(now.minus(Duration.ofDays(400)), now.plus(Duration.ofDays(400)), WithingsMeasure.WEIGHT)
+				.map((measures) -> String.valueOf(measures.groups().size()));
 		}
 
 		/** Spring's {@code @RegisteredOAuth2AuthorizedClient} in a WebFlux controller: when its access token expires. */

@@ -325,6 +325,29 @@ class WithingsReactiveEndToEndTests {
 	}
 
 	/**
+	 * A signed-in user's page reads another principal's data ({@code forPrincipal("bob")}) and Bob
+	 * never linked: Bob's failure, not a redirect of the signed-in user to Withings' consent, and
+	 * no call to Withings.
+	 */
+	@Test
+	void pageWhenItReadsAnotherPrincipalWithNoLinkThenAnErrorAndNoConsentForTheSignedInUser() {
+		signIn();
+		int from = this.browser.visited().size();
+		int codeGrants = simulator.counters().authorizationCodeGrants();
+		int dataRequests = simulator.counters().dataRequests();
+		int unauthorized = simulator.counters().unauthorizedDataRequests();
+
+		HttpResponse<String> response = this.browser.get(app("/api/weights/of?principal=bob"));
+
+		assertThat(this.browser.visited().subList(from, this.browser.visited().size()))
+			.noneSatisfy((uri) -> assertThat(uri.getPort()).isEqualTo(simulator.port()));
+		assertThat(response.statusCode()).isEqualTo(500);
+		assertThat(simulator.counters().authorizationCodeGrants()).isEqualTo(codeGrants);
+		assertThat(simulator.counters().dataRequests()).isEqualTo(dataRequests);
+		assertThat(simulator.counters().unauthorizedDataRequests()).isEqualTo(unauthorized);
+	}
+
+	/**
 	 * One keep-alive connection: data calls (answered after the WebClient call, off the event
 	 * loop) alternate with a page answered at once on the event loop, the pattern that stalled
 	 * Reactor Netty 1.3.6; every request must be answered.

@@ -13,6 +13,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
@@ -181,6 +183,63 @@ class WithingsAuthorizationFailureHandlerTests {
 
 		assertThatNoException().isThrownBy(() -> this.handler.onAuthorizationFailure(failure, this.alice, webRequest()));
 		assertThat(stored()).isNotNull();
+	}
+
+	/** An admin's page uses Alice's link, which is dead: removed, but the admin is not sent to consent. */
+	@Test
+	void onAuthorizationFailureWhenWebRequestOfAnotherUserThenRemovedAndTheOriginalFailurePropagates() {
+		link(DEAD_REFRESH_TOKEN);
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
+		SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken("admin", null, "ROLE_ADMIN"));
+		try {
+			assertThatNoException()
+				.isThrownBy(() -> this.handler.onAuthorizationFailure(failure, this.alice, webRequest()));
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+		assertThat(stored()).isNull();
+	}
+
+	@Test
+	void onAuthorizationFailureWhenReactiveExchangeOfAnotherUserThenRemovedAndNoConsent() {
+		link(DEAD_REFRESH_TOKEN);
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
+		WithingsReactiveAuthorizationFailureHandler reactive = new WithingsReactiveAuthorizationFailureHandler(
+				this.handler);
+		Map<String, Object> exchange = Map.of("org.springframework.web.server.ServerWebExchange", new Object());
+
+		reactive.onAuthorizationFailure(failure, this.alice, exchange)
+			.contextWrite(ReactiveSecurityContextHolder
+				.withAuthentication(new TestingAuthenticationToken("admin", null, "ROLE_ADMIN")))
+			.block(Duration.ofSeconds(10));
+
+		assertThat(stored()).isNull();
+		link(DEAD_REFRESH_TOKEN);
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).as("Alice's own exchange: consent")
+			.isThrownBy(() -> reactive.onAuthorizationFailure(failure, this.alice, exchange)
+				.contextWrite(ReactiveSecurityContextHolder.withAuthentication(this.alice))
+				.block(Duration.ofSeconds(10)));
+	}
+
+	@Test
+	void authorizationRequiredWhenAnotherUserIsSignedInThenAPlainFailureElseConsent() {
+		Authentication admin = new TestingAuthenticationToken("admin", null, "ROLE_ADMIN");
+
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequired("withings", "alice", admin))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class)
+			.satisfies((ex) -> {
+				assertThat(ex.getClientRegistrationId()).isEqualTo("withings");
+				assertThat(ex.getError().getErrorCode())
+					.isEqualTo(WithingsAuthorizationFailureHandler.CLIENT_AUTHORIZATION_REQUIRED);
+			});
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequired("withings", "alice", this.alice))
+			.isInstanceOf(ClientAuthorizationRequiredException.class);
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequired("withings", "alice", null))
+			.as("outside a web request").isInstanceOf(ClientAuthorizationRequiredException.class);
+		ClientAuthorizationException failure = rejected(OAuth2ErrorCodes.INVALID_GRANT, DEAD_REFRESH_TOKEN);
+		assertThat(WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(failure, "alice", this.store,
+				admin)).isSameAs(failure);
 	}
 
 	@Test

@@ -541,6 +541,46 @@ class WithingsFaultInjectionTests {
 		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
 	}
 
+	/**
+	 * Two refreshes in doubt whose refresh tokens Withings says are dead; the store fails while
+	 * removing the first: that client alone counts as failed (its link goes at its next refresh),
+	 * the run goes on and removes the second.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void retryInDoubtWhenRemovingADeadLinkFailsThenThatClientFailsAloneAndTheRunGoesOn(Store store) {
+		java.util.concurrent.atomic.AtomicInteger removals = new java.util.concurrent.atomic.AtomicInteger();
+		WithingsTestFixture fixture = fixture(store, (service) -> new ForwardingWithingsAuthorizedClientService(service) {
+
+			@Override
+			public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+					String refreshTokenValue) {
+				if (removals.incrementAndGet() == 1) {
+					throw new org.springframework.dao.QueryTimeoutException("the database is slow");
+				}
+				return super.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+			}
+
+		});
+		for (String name : List.of("361", "362")) {
+			fixture.link(name, name);
+			assertThat(this.simulator.revokeUser(name)).isTrue();
+			WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", name);
+			assertThat(fixture.service.claimRefresh(stored, fixture.clock.instant(), fixture.clock.instant())).isTrue();
+		}
+		fixture.clock.advance(Duration.ofSeconds(61));
+
+		WithingsInDoubtRefreshes.Summary summary = fixture.inDoubt.retry();
+
+		assertThat(removals).hasValue(2);
+		assertThat(summary.failed()).isOne();
+		assertThat(summary.removed()).isOne();
+		assertThat(Stream.of("361", "362")
+			.map((name) -> fixture.service.loadWithingsAuthorizedClient("withings", name))
+			.filter(java.util.Objects::nonNull)).as("the one whose removal failed: it goes at its next refresh")
+			.hasSize(1);
+	}
+
 	private WithingsTestFixture fixture(Store store,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		if (store == Store.R2DBC) {

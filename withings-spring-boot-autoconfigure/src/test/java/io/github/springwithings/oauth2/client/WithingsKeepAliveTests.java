@@ -537,6 +537,111 @@ class WithingsKeepAliveTests {
 		}
 	}
 
+	/**
+	 * The store fails (a query timeout, a pool timeout) while removing the first dead link: that
+	 * client is counted as failed, and the sweep goes on to the next clients and logs its summary.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void sweepWhenRemovingADeadLinkFailsThenThatClientFailsAloneAndTheSweepGoesOn(Store store) {
+		AtomicInteger removals = new AtomicInteger();
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET,
+				(store == Store.JDBC) ? this.dataSource : null,
+				(service) -> new ForwardingWithingsAuthorizedClientService(service) {
+
+					@Override
+					public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
+							String refreshTokenValue) {
+						if (removals.incrementAndGet() == 1) {
+							throw new org.springframework.dao.QueryTimeoutException("the database is slow");
+						}
+						return super.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
+					}
+
+				});
+		fixture.link("a-dormant", "38710001");
+		fixture.link("b-dormant", "38710002");
+		fixture.link("c-active", "38710003");
+		assertThat(this.simulator.revokeUser("38710001")).isTrue();
+		assertThat(this.simulator.revokeUser("38710002")).isTrue();
+		fixture.advance(Duration.ofDays(181));
+		WithingsKeepAlive keepAlive = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
+		keepAlive.setClock(fixture.clock);
+		keepAlive.setSleeper((pause) -> {
+		});
+
+		WithingsKeepAlive.Summary summary = keepAlive.sweep();
+
+		assertThat(summary.checked()).isEqualTo(3);
+		assertThat(summary.failed()).isEqualTo(2);
+		assertThat(summary.refreshed()).isOne();
+		assertThat(removals).hasValue(2);
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "a-dormant")).as("its removal failed").isNotNull();
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "b-dormant")).isNull();
+		assertThat(this.simulator.refreshTokenState(
+				fixture.service.loadWithingsAuthorizedClient("withings", "c-active").getRefreshTokenValue()))
+			.isEqualTo(RefreshTokenState.ACTIVE);
+	}
+
+	/**
+	 * A shutdown stops a due sweep after three clients: the next check (here, or on another
+	 * instance sharing the log, or after the restart) resumes it, rather than an interval later;
+	 * a sweep that ran to its end is not started again before the interval.
+	 */
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void sweepIfDueWhenAShutdownStoppedTheSweepThenTheNextCheckResumesIt(Store sweepLogStore) {
+		AtomicInteger rotations = new AtomicInteger();
+		AtomicBoolean shuttingDown = new AtomicBoolean();
+		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET,
+				this.dataSource, (service) -> new ForwardingWithingsAuthorizedClientService(service) {
+
+					@Override
+					public WithingsAuthorizedClient saveRotation(WithingsAuthorizedClient current,
+							OAuth2AccessTokenResponse response) {
+						if (rotations.incrementAndGet() == 3) {
+							shuttingDown.set(true);
+						}
+						return super.saveRotation(current, response);
+					}
+
+				});
+		for (int i = 0; i < 8; i++) {
+			fixture.link("user-" + i, String.valueOf(38_720_000 + i));
+		}
+		// linked 200 days ago: due (a refresh dates its new token now, so the refreshed are not)
+		assertThat(this.jdbc.update("UPDATE withings_authorized_client SET refresh_token_issued_at = ?",
+				Timestamp.from(Instant.now().minus(Duration.ofDays(200))))).isEqualTo(8);
+		WithingsSweepLog sweepLog = (sweepLogStore == Store.JDBC) ? new JdbcWithingsSweepLog(this.dataSource)
+				: new InMemoryWithingsSweepLog();
+		WithingsKeepAlive keepAlive = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
+		keepAlive.setClock(fixture.clock);
+		keepAlive.setInterval(INTERVAL);
+		keepAlive.setSweepLog(sweepLog);
+		keepAlive.setPageSize(3);
+		keepAlive.setSleeper((pause) -> {
+		});
+
+		WithingsKeepAlive.Summary stopped = keepAlive.sweepIfDue(() -> !shuttingDown.get());
+
+		assertThat(stopped.refreshed()).isEqualTo(3);
+		fixture.clock.advance(TICK);
+		// the next instance to check (a new one, after the restart)
+		WithingsKeepAlive next = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
+		next.setClock(fixture.clock);
+		next.setInterval(INTERVAL);
+		next.setSweepLog(sweepLog);
+		next.setSleeper((pause) -> {
+		});
+		WithingsKeepAlive.Summary resumed = next.sweepIfDue(() -> true);
+		assertThat(resumed).as("resumed at the next check").isNotNull();
+		assertThat(resumed.refreshed()).isEqualTo(5);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(8);
+		fixture.clock.advance(TICK);
+		assertThat(next.sweepIfDue(() -> true)).as("a whole sweep waits for the interval").isNull();
+		assertThat(next.getLastSweepStart()).isAfter(fixture.clock.instant().minus(INTERVAL));
+	}
+
 	private static int busiestMinute(ConcurrentLinkedQueue<Instant> requests) {
 		List<Instant> sorted = requests.stream().sorted().toList();
 		int busiest = 0;

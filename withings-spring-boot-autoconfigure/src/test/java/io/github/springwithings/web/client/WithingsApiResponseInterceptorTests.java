@@ -220,10 +220,11 @@ class WithingsApiResponseInterceptorTests {
 	}
 
 	@Test
-	void callWhenUserNotLinkedThenAuthorizationRequired() {
+	void callWhenUserNotLinkedThenAuthorizationRequiredBeforeAnyCall() {
 		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
 			.isThrownBy(() -> this.api.call("/measure", "getmeas", Map.of(), Map.class));
-		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
+		assertThat(this.simulator.counters().dataRequests()).isZero();
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isZero();
 	}
 
 }

@@ -3,9 +3,11 @@ package io.github.springwithings.web.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
@@ -14,12 +16,17 @@ import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.AfterEach;
+import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -50,14 +57,20 @@ class WithingsClientsDeadLinkTests {
 
 	private WebClient webClient;
 
+	private RestClient restClient;
+
+	/** An administrator signed in to the application, who has no Withings link of their own. */
+	private final TestingAuthenticationToken admin = new TestingAuthenticationToken("admin", null, "ROLE_ADMIN");
+
 	@BeforeEach
 	void start() {
 		this.simulator = WithingsSimulator.start();
 		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, null);
-		this.api = new WithingsApi(RestClient.builder()
+		this.restClient = RestClient.builder()
 			.baseUrl(this.simulator.baseUrl())
 			.apply(new WithingsRestClientConfigurer(this.fixture.clients, this.fixture.service))
-			.build()).forUser(USER);
+			.build();
+		this.api = new WithingsApi(this.restClient).forUser(USER);
 		this.webClient = WebClient.builder()
 			.baseUrl(this.simulator.baseUrl())
 			.clientConnector(new JdkClientHttpConnector())
@@ -67,7 +80,96 @@ class WithingsClientsDeadLinkTests {
 
 	@AfterEach
 	void stop() {
+		SecurityContextHolder.clearContext();
 		this.simulator.stop();
+	}
+
+	/** A principal named as a Withings user id, linked to another Withings user: never read for that id. */
+	@Test
+	void getMeasuresWhenUserIdHasNoLinkButAPrincipalIsNamedLikeItThenAuthorizationRequiredAndNoDataRead() {
+		this.fixture.link("36000050", USER);
+		int dataRequests = this.simulator.counters().dataRequests();
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forUser("36000050")));
+
+		assertThat(this.simulator.counters().dataRequests()).isEqualTo(dataRequests);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(getMeasures(new WithingsApi(this.restClient).forPrincipal("36000050"))).isNotNull();
+	}
+
+	@Test
+	void exchangeWhenUserIdHasNoLinkButAPrincipalIsNamedLikeItThenAuthorizationRequiredAndNoDataRead() {
+		this.fixture.link("36000050", USER);
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> getmeas(WithingsRequestAttributes.userId("36000050"), null));
+
+		assertThat(this.simulator.counters().dataRequests()).isZero();
+		assertThat(getmeas(WithingsRequestAttributes.principal("36000050"), null)).containsKey("measuregrps");
+	}
+
+	/** An admin page reads Bob's data; Bob never linked: Bob's problem, not a consent for the admin. */
+	@Test
+	void getMeasuresWhenAnotherPrincipalHasNoLinkInAWebRequestThenNoConsentForTheSignedInUserAndNoCall() {
+		SecurityContextHolder.getContext().setAuthentication(this.admin);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forPrincipal("bob")))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class)
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode())
+				.isEqualTo(WithingsAuthorizationFailureHandler.CLIENT_AUTHORIZATION_REQUIRED));
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.as("the admin's own missing link: consent")
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forPrincipal("admin")));
+		assertThat(this.simulator.counters().dataRequests()).isZero();
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isZero();
+	}
+
+	@Test
+	void getMeasuresWhenAnotherPrincipalsLinkIsDeadInAWebRequestThenWithingsAnswerNotAConsent() {
+		OAuth2AuthorizedClient bob = this.fixture.linkExpired("bob", USER);
+		new WithingsRevocationClient(RestClient.create()).revoke(bob.getClientRegistration(), USER);
+		SecurityContextHolder.getContext().setAuthentication(this.admin);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forPrincipal("bob")))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class)
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT));
+		assertThat(this.fixture.stored("bob")).isNull();
+	}
+
+	/** Bob's access token looks valid, but Withings answers 401 and his refresh token is dead. */
+	@Test
+	void getMeasuresWhenAnotherPrincipalsTokenIsRefusedInAWebRequestThenNoConsentForTheSignedInUser() {
+		OAuth2AuthorizedClient bob = this.fixture.link("bob", USER);
+		new WithingsRevocationClient(RestClient.create()).revoke(bob.getClientRegistration(), USER);
+		SecurityContextHolder.getContext().setAuthentication(this.admin);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forPrincipal("bob")))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class);
+		assertThat(this.simulator.counters().unauthorizedDataRequests()).isOne();
+		assertThat(this.fixture.stored("bob")).isNull();
+		SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken("bob", null, "ROLE_USER"));
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).as("Bob himself: consent")
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forPrincipal("bob")));
+	}
+
+	@Test
+	void exchangeWhenAnotherPrincipalHasNoLinkOrADeadOneInAWebExchangeThenNoConsentForTheSignedInUser() {
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> getmeas(WithingsRequestAttributes.principal("bob"), this.admin))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class);
+		OAuth2AuthorizedClient bob = this.fixture.link("bob", USER);
+		new WithingsRevocationClient(RestClient.create()).revoke(bob.getClientRegistration(), USER);
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> getmeas(WithingsRequestAttributes.principal("bob"), this.admin))
+			.isNotInstanceOf(ClientAuthorizationRequiredException.class);
+		assertThat(this.fixture.stored("bob")).isNull();
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class).as("the admin's own missing link: consent")
+			.isThrownBy(() -> getmeas(WithingsRequestAttributes.principal("admin"), this.admin));
 	}
 
 	@Test
@@ -135,20 +237,32 @@ class WithingsClientsDeadLinkTests {
 	}
 
 	private Object getMeasures() {
+		return getMeasures(this.api);
+	}
+
+	private Object getMeasures(WithingsApi api) {
 		Instant now = this.simulator.clock().instant();
-		return this.api.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT);
+		return api.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT);
 	}
 
 	private Map<String, Object> getmeas() {
-		return this.webClient.post()
+		return getmeas(WithingsRequestAttributes.userId(USER), null);
+	}
+
+	/** As in a web exchange of {@code signedIn} (reactive security context), or outside one when {@code null}. */
+	private Map<String, Object> getmeas(Consumer<Map<String, Object>> whose, Authentication signedIn) {
+		Mono<Map<String, Object>> call = this.webClient.post()
 			.uri("/measure")
-			.attributes(WithingsRequestAttributes.userId(USER))
+			.attributes(whose)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.body(BodyInserters.fromFormData("action", "getmeas"))
 			.retrieve()
 			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.block(Duration.ofSeconds(30));
+			});
+		if (signedIn != null) {
+			call = call.contextWrite(ReactiveSecurityContextHolder.withAuthentication(signedIn));
+		}
+		return call.block(Duration.ofSeconds(30));
 	}
 
 }

@@ -9,13 +9,13 @@ import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.web.client.WithingsApiObservations;
+import io.github.springwithings.web.client.WithingsPrincipalResolver;
 import io.github.springwithings.web.client.WithingsRequestAttributes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -67,6 +67,9 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private static final String PRINCIPAL_ATTRIBUTE = keyOf(RequestAttributePrincipalResolver.principal("principal"));
 
+	/** The request's user, in the Reactor context of a call: {@code Optional<Authentication>}. */
+	private static final String SIGNED_IN = WithingsExchangeFilterFunction.class.getName() + ".SIGNED_IN";
+
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 
 	private Function<Duration, Mono<Void>> waiter = (duration) -> Mono.delay(duration).then();
@@ -102,11 +105,13 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
 			WithingsApiObservations.Call call = WithingsApiObservations.start(this.observationRegistry,
 					registrationId, action(request), context.getOrDefault(ObservationThreadLocalAccessor.KEY, parent));
-			return principalName(request.attributes(), registrationId, servletAuthentication)
+			return signedIn(servletAuthentication).flatMap((signedIn) -> principalName(request.attributes(),
+					registrationId, servletAuthentication, signedIn.orElse(null))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
 				.flatMap((principalName) -> attempt(request, next, registrationId, principalName.orElse(null), priority,
 						true, true))
+				.contextWrite(Context.of(SIGNED_IN, signedIn)))
 				.doOnSuccess((response) -> call.succeeded())
 				.doOnError(call::failed)
 				.doOnCancel(call::cancelled)
@@ -131,15 +136,30 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		return "-";
 	}
 
+	/** The request's user: the reactive security context's, else the servlet one's, if any. */
+	private static Mono<Optional<Authentication>> signedIn(Authentication servletAuthentication) {
+		return ReactiveSecurityContextHolder.getContext()
+			.mapNotNull(SecurityContext::getAuthentication)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.ofNullable(servletAuthentication));
+	}
+
+	private static Authentication signedIn(reactor.util.context.ContextView context) {
+		return context.<Optional<Authentication>>getOrDefault(SIGNED_IN, Optional.empty()).orElse(null);
+	}
+
+	/** A missing or dead link: consent for the request's own user only (see {@link WithingsAuthorizationFailureHandler#authorizationRequired}). */
+	private static <T> Mono<T> authorizationRequired(String registrationId, String principalName) {
+		return Mono.deferContextual((context) -> Mono.error(WithingsAuthorizationFailureHandler
+			.authorizationRequired(registrationId, principalName, signedIn(context))));
+	}
+
 	private Mono<String> principalName(Map<String, Object> attributes, String registrationId,
-			Authentication servletAuthentication) {
+			Authentication servletAuthentication, Authentication signedIn) {
 		Object userId = attributes.get(WithingsRequestAttributes.USER_ID);
 		if (userId != null) {
-			return blocking(() -> {
-				WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId,
-						userId.toString());
-				return (client != null) ? client.getPrincipalName() : userId.toString();
-			});
+			return blocking(() -> WithingsPrincipalResolver.principalNameOf(this.authorizedClientService,
+					registrationId, userId.toString(), signedIn));
 		}
 		Object principal = attributes.get(PRINCIPAL_ATTRIBUTE);
 		if (principal instanceof Authentication authentication) {
@@ -202,20 +222,21 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		if (principalName == null) {
 			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 		}
-		return blocking(() -> {
+		return Mono.deferContextual((context) -> blocking(() -> {
 			OAuth2AuthorizedClient client;
 			try {
 				client = this.authorizedClients.authorize(registrationId, principalName);
 			}
 			catch (ClientAuthorizationException ex) {
 				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex, principalName,
-						this.authorizedClientService);
+						this.authorizedClientService, signedIn(context));
 			}
 			if (client == null) {
-				throw new ClientAuthorizationRequiredException(registrationId);
+				throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, principalName,
+						signedIn(context));
 			}
 			return new Authorized(client.getAccessToken().getTokenValue(), permit(priority));
-		}).flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
+		})).flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
 				.then(Mono.just(authorized.accessToken())))
 			.flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
@@ -233,11 +254,11 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		int status = envelope.status();
 		if (status == 401) {
 			if (!mayRenew) {
-				return Mono.error(new ClientAuthorizationRequiredException(registrationId));
+				return authorizationRequired(registrationId, principalName);
 			}
 			return blocking(() -> this.authorizedClients.renew(registrationId, principalName, accessToken))
 				.flatMap((renewed) -> renewed ? attempt(request, next, registrationId, principalName, priority, false, mayWait)
-						: Mono.error(new ClientAuthorizationRequiredException(registrationId)));
+						: authorizationRequired(registrationId, principalName));
 		}
 		if (status == 601) {
 			Duration wait = Duration.ofSeconds(envelope.waitSeconds());

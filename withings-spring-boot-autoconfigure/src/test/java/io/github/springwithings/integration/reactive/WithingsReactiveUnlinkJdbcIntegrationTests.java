@@ -1,0 +1,42 @@
+package io.github.springwithings.integration.reactive;
+
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.simulator.WithingsSimulator;
+import org.junit.jupiter.api.AfterAll;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@link AbstractWithingsReactiveUnlinkIntegrationTests} on Reactor Netty with the Jdbc store.
+ */
+@SpringBootTest(classes = ReactiveWithingsTestApplication.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.main.web-application-type=reactive", "withings.store.type=jdbc" })
+class WithingsReactiveUnlinkJdbcIntegrationTests extends AbstractWithingsReactiveUnlinkIntegrationTests {
+
+	static final WithingsSimulator simulator = WithingsSimulator.start();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		properties(registry, simulator);
+	}
+
+	@AfterAll
+	static void stopSimulator() {
+		simulator.stop();
+	}
+
+	@Override
+	WithingsSimulator simulator() {
+		return simulator;
+	}
+
+	@Override
+	Class<? extends WithingsAuthorizedClientService> storeType() {
+		return JdbcWithingsAuthorizedClientService.class;
+	}
+
+}
