@@ -62,6 +62,9 @@ public final class WithingsRateBudget {
 	/** The key of the end of a 601 pause in a shared store, next to the bucket. */
 	public static final String PAUSE_KEY = "withings-601-pause";
 
+	/** Added to a 601's {@code wait_seconds} (whole seconds, rounded down). */
+	static final Duration WAIT_SECONDS_ROUNDING = Duration.ofSeconds(1);
+
 	/** The longest pause a 601 can impose (a {@code wait_seconds} beyond it is capped). */
 	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
 
@@ -355,8 +358,10 @@ public final class WithingsRateBudget {
 
 	/**
 	 * Withings answered 601: hold every call of every instance sharing the budget until
-	 * {@code wait} from now (at most 10 minutes), or longer when a pause already lasts longer:
-	 * see {@link #pause}. Report each 601 answer once. A 601 for
+	 * {@code wait} and one second from now (at most 10 minutes), or longer when a pause already
+	 * lasts longer: see {@link #pause}. {@code wait_seconds} is whole seconds, rounded down, so
+	 * Withings' own window may end up to a second after it: the extra second keeps the first call
+	 * after the pause from a second 601. Report each 601 answer once. A 601 for
 	 * sending the same arguments twice within 10 seconds is about one request, not the budget:
 	 * give {@code error} so that it is told apart.
 	 * @param wait Withings' {@code wait_seconds}
@@ -368,7 +373,7 @@ public final class WithingsRateBudget {
 		if (error != null && error.toLowerCase(Locale.ROOT).contains("same arguments")) {
 			return false;
 		}
-		pause(wait);
+		pause(wait.plus(WAIT_SECONDS_ROUNDING));
 		return true;
 	}
 

@@ -108,9 +108,10 @@ class WithingsRateBudgetTests {
 
 		assertThat(budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests")).isTrue();
 
-		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(31));
-		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(1)))).isBetween(Duration.ofSeconds(30),
-				Duration.ofSeconds(31));
+		// and a second: wait_seconds is rounded down
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(31), Duration.ofSeconds(32));
+		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(1)))).isBetween(Duration.ofSeconds(31),
+				Duration.ofSeconds(32));
 		assertThat(budget.getAvailablePermits()).isNegative();
 		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
 	}
@@ -123,9 +124,9 @@ class WithingsRateBudgetTests {
 			assertThat(budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests")).isTrue();
 		}
 
-		assertThat(Duration.ofNanos(budget.tryTake())).as("not 180 s").isBetween(Duration.ofSeconds(60),
-				Duration.ofSeconds(61));
-		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(Duration.ofNanos(budget.tryTake())).as("not 180 s").isBetween(Duration.ofSeconds(61),
+				Duration.ofSeconds(62));
+		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(61));
 		assertThat(budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isEqualTo(3);
 		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).as("one pause").isOne();
 	}
@@ -137,13 +138,13 @@ class WithingsRateBudgetTests {
 		this.clock.advance(Duration.ofSeconds(20));
 
 		budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests");
-		assertThat(budget.getRemainingPause()).as("a shorter wait changes nothing").isEqualTo(Duration.ofSeconds(40));
-		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(41));
+		assertThat(budget.getRemainingPause()).as("a shorter wait changes nothing").isEqualTo(Duration.ofSeconds(41));
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(41), Duration.ofSeconds(42));
 
 		budget.onTooManyRequests(Duration.ofSeconds(50), "Too many requests");
-		assertThat(budget.getRemainingPause()).as("a longer one: until its end").isEqualTo(Duration.ofSeconds(50));
-		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(51));
-		this.clock.advance(Duration.ofSeconds(51));
+		assertThat(budget.getRemainingPause()).as("a longer one: until its end").isEqualTo(Duration.ofSeconds(51));
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(51), Duration.ofSeconds(52));
+		this.clock.advance(Duration.ofSeconds(52));
 		assertThat(budget.getRemainingPause()).isZero();
 		assertThat(budget.tryTake()).isZero();
 	}
@@ -161,7 +162,7 @@ class WithingsRateBudgetTests {
 		budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
 
 		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(2)))).as("the queue is inside the pause")
-			.isBetween(Duration.ofSeconds(60), Duration.ofSeconds(61));
+			.isBetween(Duration.ofSeconds(61), Duration.ofSeconds(62));
 	}
 
 	@Test
@@ -183,9 +184,9 @@ class WithingsRateBudgetTests {
 		budget.acquire(WithingsRatePriority.INTERACTIVE, Duration.ofMinutes(2));
 
 		assertThat(this.clock.instant()).as("sent after the pause, not into it")
-			.isBetween(T0.plusSeconds(60), T0.plusSeconds(61));
+			.isBetween(T0.plusSeconds(61), T0.plusSeconds(62));
 		assertThat(sleeps).hasSize(3);
-		assertThat(sleeps.get(1)).as("the rest of the pause").isEqualTo(Duration.ofSeconds(60).minus(sleeps.get(0)));
+		assertThat(sleeps.get(1)).as("the rest of the pause").isEqualTo(Duration.ofSeconds(61).minus(sleeps.get(0)));
 	}
 
 	@Test

@@ -170,8 +170,8 @@ class WithingsSharedRateBudgetTests {
 
 		first.onTooManyRequests(Duration.ofSeconds(40), "Too many requests");
 
-		assertThat(Duration.ofNanos(second.tryTake())).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(41));
-		this.clock.advance(Duration.ofSeconds(41));
+		assertThat(Duration.ofNanos(second.tryTake())).isBetween(Duration.ofSeconds(41), Duration.ofSeconds(42));
+		this.clock.advance(Duration.ofSeconds(42));
 		assertThat(second.tryTake()).isZero();
 	}
 
@@ -186,9 +186,9 @@ class WithingsSharedRateBudgetTests {
 		second.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
 		first.onTooManyRequests(Duration.ofSeconds(45), "Too many requests");
 
-		assertThat(Duration.ofNanos(third.tryTake())).as("not 165 s").isBetween(Duration.ofSeconds(60),
-				Duration.ofSeconds(61));
-		assertThat(third.getRemainingPause()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(Duration.ofNanos(third.tryTake())).as("not 165 s").isBetween(Duration.ofSeconds(61),
+				Duration.ofSeconds(62));
+		assertThat(third.getRemainingPause()).isEqualTo(Duration.ofSeconds(61));
 		assertThat(first.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
 		assertThat(second.count(WithingsRateBudget.Outcome.PAUSED)).as("the pause was on already").isZero();
 	}
@@ -208,8 +208,8 @@ class WithingsSharedRateBudgetTests {
 		this.clock.advance(Duration.ofNanos(wait));
 
 		assertThat(Duration.ofNanos(second.checkPause(Duration.ofMinutes(1).toNanos())))
-			.isBetween(Duration.ofSeconds(40).minusNanos(wait).minusMillis(1),
-					Duration.ofSeconds(40).minusNanos(wait).plusMillis(1));
+			.isBetween(Duration.ofSeconds(41).minusNanos(wait).minusMillis(1),
+					Duration.ofSeconds(41).minusNanos(wait).plusMillis(1));
 		assertThat(second.checkPause(Duration.ofSeconds(30).toNanos())).as("beyond its wait: refused").isEqualTo(-1);
 		assertThat(second.count(WithingsRateBudget.Outcome.REFUSED)).isOne();
 	}
@@ -222,11 +222,11 @@ class WithingsSharedRateBudgetTests {
 
 		this.databaseDown.set(true);
 
-		assertThat(Duration.ofNanos(budget.tryTake())).as("the fallback waits too").isBetween(Duration.ofSeconds(50),
-				Duration.ofSeconds(51));
-		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(50));
+		assertThat(Duration.ofNanos(budget.tryTake())).as("the fallback waits too").isBetween(Duration.ofSeconds(51),
+				Duration.ofSeconds(52));
+		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(51));
 		budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests");
-		assertThat(budget.getRemainingPause()).as("still the longest, not the sum").isEqualTo(Duration.ofSeconds(50));
+		assertThat(budget.getRemainingPause()).as("still the longest, not the sum").isEqualTo(Duration.ofSeconds(51));
 	}
 
 	@ParameterizedTest
