@@ -163,6 +163,21 @@ class WithingsRateLimitAndTimeoutTests {
 		assertThat(this.fixture.stored("alice")).isNotNull();
 	}
 
+	@Test
+	void refreshWhenWithingsAnswers601ThenOneSignalAndOnePauseForItsWait() {
+		this.fixture.linkExpired("alice", "36000042");
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, this.simulator.clock());
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.rateLimited(40));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE
+				.callAs(() -> clients(budget, Duration.ofSeconds(30)).authorize("alice")))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("temporarily_unavailable"));
+		assertThat(budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).as("one answer, one signal").isOne();
+		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+		assertThat(budget.getRemainingPause()).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(41));
+	}
+
 	/** A budget whose burst is used, on the simulator's clock; another call gets a 601 during the first wait. */
 	private WithingsRateBudget budgetPausedDuringTheFirstWait() {
 		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, this.simulator.clock());
