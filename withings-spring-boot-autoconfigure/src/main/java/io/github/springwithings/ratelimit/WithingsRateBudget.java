@@ -429,8 +429,11 @@ public final class WithingsRateBudget {
 	}
 
 	/**
-	 * Lengthen the shared pause to {@code pause} from now: the marker takes only what it lacks, and
-	 * a concurrent change makes the take fail and look again, so pauses do not add up.
+	 * Lengthen the shared pause to {@code pause} from now: the marker takes only what it lacks to
+	 * end then (one 601 of this instance at a time). A take another instance made since the look
+	 * may make this one fail, and it looks again; two takes of the same moment may both succeed,
+	 * which lengthens the pause by the shorter of them at most, and never beyond 10 minutes (the
+	 * marker never goes below zero).
 	 */
 	private void lengthenSharedPause(Duration pause) {
 		if (this.pauseMarker == null) {
