@@ -106,9 +106,8 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		WithingsNonceClient nonceClient = new WithingsNonceClient(restClientBuilders.create().build());
 		nonceClient.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("withings-nonce-");
-		executor.setDaemon(true);
-		executor.setConcurrencyLimit(2);
+		// two threads that refuse a third fetch: the refreshing caller never waits for one
+		SimpleAsyncTaskExecutor executor = WithingsNoncePrefetcher.defaultExecutor();
 		WithingsNoncePrefetcher prefetcher = new WithingsNoncePrefetcher(nonceClient, () -> {
 			ClientRegistrationRepository repository = clientRegistrationRepository.getIfAvailable();
 			return (repository == null) ? List.of()
@@ -119,6 +118,7 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 						.toList();
 		}, executor);
 		prefetcher.setMaxAge(properties.getNonce().getMaxAge());
+		restClientBuilders.ifRateBudget(prefetcher::setRateBudget);
 		return prefetcher;
 	}
 

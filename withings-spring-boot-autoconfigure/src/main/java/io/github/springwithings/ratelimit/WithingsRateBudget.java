@@ -6,7 +6,9 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BlockingStrategy;
@@ -41,8 +43,13 @@ import org.springframework.util.Assert;
  * again: it never takes a permit that an interactive call reserved, so background work never
  * starves sign-in or refresh, and interactive calls go first.
  *
- * <p><b>601.</b> {@link #pause} empties the bucket and puts it in debt for the wait Withings asked
- * for: every instance sharing it then waits, so that one instance's 601 does not become N.
+ * <p><b>601.</b> {@link #pause} pauses the budget <em>until</em> the end of the wait Withings asked
+ * for, never for the sum of the waits: a 601 that comes during a pause lengthens it only when it
+ * asks to wait longer than what is left. The end of the pause is kept in the store next to the
+ * bucket ({@value #PAUSE_KEY}) and in this instance, and the bucket is put in debt up to it, so
+ * that every instance sharing it waits and one instance's 601 does not become N. An interactive
+ * call that reserved its permit before the 601 looks again after its wait ({@link #checkPause}):
+ * it waits for the pause's end and reserves again, or is refused; it is never sent into the pause.
  */
 public final class WithingsRateBudget {
 
@@ -52,8 +59,21 @@ public final class WithingsRateBudget {
 	/** The default burst: permits a bucket holds at most. */
 	public static final int DEFAULT_BURST = 6;
 
+	/** The key of the end of a 601 pause in a shared store, next to the bucket. */
+	public static final String PAUSE_KEY = "withings-601-pause";
+
+	/** Added to a 601's {@code wait_seconds} (whole seconds, rounded down). */
+	static final Duration WAIT_SECONDS_ROUNDING = Duration.ofSeconds(1);
+
 	/** The longest pause a 601 can impose (a {@code wait_seconds} beyond it is capped). */
 	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+
+	/**
+	 * The pause marker counts milliseconds: full ({@value}) when no pause is left, refilled one a
+	 * millisecond, so that what it lacks is what is left of the pause (at most {@link #MAX_PAUSE},
+	 * as it never goes below zero).
+	 */
+	private static final long PAUSE_MILLIS = 600_000;
 
 	private static final Log logger = LogFactory.getLog(WithingsRateBudget.class);
 
@@ -76,10 +96,23 @@ public final class WithingsRateBudget {
 
 	private Sleeper sleeper = Sleeper.THREAD;
 
-	private WithingsRateBudget(Bucket bucket, Bucket fallback, int requestsPerMinute, long refillPerMinute,
-			boolean shared, Clock clock) {
+	/** For a shared budget: the end of a 601 pause, for every instance (see {@link #PAUSE_MILLIS}). */
+	private final Bucket pauseMarker;
+
+	/** The end of the latest 601 pause this instance knows of, in nanoseconds of {@link #clock}. */
+	private final AtomicLong pausedUntil = new AtomicLong(Long.MIN_VALUE);
+
+	/** One 601 of this instance at a time lengthens the pause, so that concurrent ones never add up. */
+	private final ReentrantLock pausing = new ReentrantLock();
+
+	private final Clock clock;
+
+	private WithingsRateBudget(Bucket bucket, Bucket fallback, Bucket pauseMarker, int requestsPerMinute,
+			long refillPerMinute, boolean shared, Clock clock) {
 		this.bucket = bucket;
 		this.fallback = fallback;
+		this.pauseMarker = pauseMarker;
+		this.clock = clock;
 		this.requestsPerMinute = requestsPerMinute;
 		this.permitsPerNano = refillPerMinute / (double) TimeUnit.MINUTES.toNanos(1);
 		this.shared = shared;
@@ -98,7 +131,7 @@ public final class WithingsRateBudget {
 	 */
 	public static WithingsRateBudget local(int requestsPerMinute, int burst, Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		return new WithingsRateBudget(localBucket(requestsPerMinute, burst, clock), null, requestsPerMinute,
+		return new WithingsRateBudget(localBucket(requestsPerMinute, burst, clock), null, null, requestsPerMinute,
 				refillPerMinute(requestsPerMinute, burst), false, clock);
 	}
 
@@ -152,8 +185,21 @@ public final class WithingsRateBudget {
 			logger.warn("Could not check the shared Withings rate budget's settings (" + ex.getClass().getSimpleName()
 					+ "); they are checked again at the next start");
 		}
-		return new WithingsRateBudget(bucket, localBucket(requestsPerMinute, burst, clock), requestsPerMinute,
-				refillPerMinute(requestsPerMinute, burst), true, clock);
+		BucketConfiguration pauseConfiguration = pauseConfiguration();
+		Bucket pauseMarker = proxyManager.builder().build(PAUSE_KEY, () -> pauseConfiguration);
+		return new WithingsRateBudget(bucket, localBucket(requestsPerMinute, burst, clock), pauseMarker,
+				requestsPerMinute, refillPerMinute(requestsPerMinute, burst), true, clock);
+	}
+
+	/** The pause marker: {@value #PAUSE_MILLIS} milliseconds, refilled one a millisecond. */
+	static BucketConfiguration pauseConfiguration() {
+		return BucketConfiguration.builder()
+			.addLimit(Bandwidth.builder()
+				.capacity(PAUSE_MILLIS)
+				.refillGreedy(PAUSE_MILLIS, MAX_PAUSE)
+				.initialTokens(PAUSE_MILLIS)
+				.build())
+			.build();
 	}
 
 	static BucketConfiguration configuration(int requestsPerMinute, int burst) {
@@ -262,14 +308,28 @@ public final class WithingsRateBudget {
 		Assert.notNull(priority, "priority cannot be null");
 		try {
 			if (priority == WithingsRatePriority.INTERACTIVE) {
-				long wait = reserve(maxWait);
-				if (wait < 0) {
-					throw refused(maxWait);
-				}
-				if (wait > 0) {
+				long left = maxWait.toNanos();
+				while (true) {
+					long wait = reserve(Duration.ofNanos(left));
+					if (wait < 0) {
+						throw refused(maxWait);
+					}
+					if (wait == 0) {
+						return;
+					}
 					this.sleeper.sleep(Duration.ofNanos(wait));
+					left -= wait;
+					// a 601 may have paused the budget meanwhile: never send into it
+					long paused = checkPause(left);
+					if (paused == 0) {
+						return;
+					}
+					if (paused < 0) {
+						throw refused(maxWait);
+					}
+					this.sleeper.sleep(Duration.ofNanos(paused));
+					left -= paused;
 				}
-				return;
 			}
 			long left = maxWait.toNanos();
 			for (long wait = tryTake(); wait > 0; wait = tryTake()) {
@@ -297,8 +357,11 @@ public final class WithingsRateBudget {
 	}
 
 	/**
-	 * Withings answered 601: hold every call of every instance sharing the budget for
-	 * {@code wait} (at most 10 minutes), by emptying the bucket and putting it in debt. A 601 for
+	 * Withings answered 601: hold every call of every instance sharing the budget until
+	 * {@code wait} and one second from now (at most 10 minutes), or longer when a pause already
+	 * lasts longer: see {@link #pause}. {@code wait_seconds} is whole seconds, rounded down, so
+	 * Withings' own window may end up to a second after it: the extra second keeps the first call
+	 * after the pause from a second 601. Report each 601 answer once. A 601 for
 	 * sending the same arguments twice within 10 seconds is about one request, not the budget:
 	 * give {@code error} so that it is told apart.
 	 * @param wait Withings' {@code wait_seconds}
@@ -310,12 +373,15 @@ public final class WithingsRateBudget {
 		if (error != null && error.toLowerCase(Locale.ROOT).contains("same arguments")) {
 			return false;
 		}
-		pause(wait);
+		pause(wait.plus(WAIT_SECONDS_ROUNDING));
 		return true;
 	}
 
 	/**
-	 * Hold every call of every instance sharing the budget for {@code wait} (at most 10 minutes).
+	 * Hold every call of every instance sharing the budget until {@code wait} from now (at most 10
+	 * minutes), unless a pause already lasts at least that long: pauses never add up. The end of
+	 * the pause is kept in the store ({@value #PAUSE_KEY}) and in this instance (and its fallback
+	 * bucket), and the bucket is put in debt up to it, so that new reservations come after it.
 	 * @param wait the pause
 	 */
 	public void pause(Duration wait) {
@@ -324,14 +390,116 @@ public final class WithingsRateBudget {
 		if (pause.isNegative() || pause.isZero()) {
 			return;
 		}
-		counted(Outcome.PAUSED);
-		long debt = (long) Math.ceil(pause.toNanos() * this.permitsPerNano);
-		onBucket((bucket) -> {
-			bucket.tryConsumeAsMuchAsPossible();
-			return (debt > 0) ? bucket.consumeIgnoringRateLimits(debt) : 0L;
-		});
+		long until = now() + pause.toNanos();
+		this.pausing.lock();
+		try {
+			long before = remainingPause();
+			this.pausedUntil.accumulateAndGet(until, Math::max);
+			if (before >= pause.toNanos()) {
+				return; // a pause at least as long is on: this 601 changes nothing
+			}
+			lengthenSharedPause(pause);
+			// new reservations come after the pause: the bucket in debt up to its end, not beyond
+			long debt = (long) Math.ceil(pause.toNanos() * this.permitsPerNano);
+			onBucket((bucket) -> inDebt(bucket, debt));
+			if (this.fallback != null) {
+				inDebt(this.fallback, debt);
+			}
+			if (before > 0) {
+				logger.debug("Withings answered 601 (too many requests) during a pause: it now ends in "
+						+ pause.toSeconds() + " s");
+				return;
+			}
+			counted(Outcome.PAUSED);
+		}
+		finally {
+			this.pausing.unlock();
+		}
 		logger.warn("Withings answered 601 (too many requests): every call " + (this.shared ? "of the cluster " : "")
 				+ "waits " + pause.toSeconds() + " s");
+	}
+
+	/** Take the bucket to {@code debt} permits below zero, unless it is deeper already. */
+	private static Long inDebt(Bucket bucket, long debt) {
+		long available = bucket.getAvailableTokens();
+		if (available > -debt) {
+			bucket.consumeIgnoringRateLimits(available + debt);
+		}
+		return null;
+	}
+
+	/**
+	 * Lengthen the shared pause to {@code pause} from now: the marker takes only what it lacks to
+	 * end then (one 601 of this instance at a time). A take another instance made since the look
+	 * may make this one fail, and it looks again; two takes of the same moment may both succeed,
+	 * which lengthens the pause by the shorter of them at most, and never beyond 10 minutes (the
+	 * marker never goes below zero).
+	 */
+	private void lengthenSharedPause(Duration pause) {
+		if (this.pauseMarker == null) {
+			return;
+		}
+		long target = PAUSE_MILLIS - Math.min(PAUSE_MILLIS, pause.toMillis());
+		try {
+			for (int attempt = 0; attempt < 5; attempt++) {
+				long available = this.pauseMarker.getAvailableTokens();
+				if (available <= target || this.pauseMarker.tryConsume(available - target)) {
+					return;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			fellBack(ex); // this instance's pause and fallback hold it meanwhile
+		}
+	}
+
+	/**
+	 * What is left of a 601 pause: the longer of this instance's and the cluster's.
+	 * @return the time every call still waits, zero when the budget is not paused
+	 */
+	public Duration getRemainingPause() {
+		return Duration.ofNanos(remainingPause());
+	}
+
+	/**
+	 * For an interactive call that reserved a permit and waited for it, before it is sent: whether
+	 * a 601 paused the budget meanwhile. If so its permit fell inside the pause: it must wait for
+	 * the pause's end and then reserve again, or give up.
+	 * @param leftNanos how much of its longest wait the call has left
+	 * @return 0 when the call may be sent now; nanoseconds to wait for the pause's end before
+	 * reserving again; or {@code -1} when the pause outlasts {@code leftNanos} (counted as
+	 * refused: the call must not be sent)
+	 */
+	public long checkPause(long leftNanos) {
+		long paused = remainingPause();
+		if (paused <= 0) {
+			return 0;
+		}
+		if (paused > leftNanos) {
+			counted(Outcome.REFUSED);
+			return -1;
+		}
+		return paused;
+	}
+
+	private long remainingPause() {
+		long local = this.pausedUntil.get();
+		long remaining = (local == Long.MIN_VALUE) ? 0 : local - now();
+		if (this.pauseMarker != null) {
+			try {
+				long lacking = PAUSE_MILLIS - this.pauseMarker.getAvailableTokens();
+				remaining = Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(lacking));
+			}
+			catch (RuntimeException ex) {
+				fellBack(ex);
+			}
+		}
+		return Math.max(0, remaining);
+	}
+
+	private long now() {
+		java.time.Instant now = this.clock.instant();
+		return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
 	}
 
 	/**
@@ -446,7 +614,10 @@ public final class WithingsRateBudget {
 		/** No permit within the wait: the call was not sent. */
 		REFUSED,
 
-		/** Pauses after a 601. */
+		/**
+		 * Pauses begun by a 601 of this instance (a 601 during a pause, which at most lengthens it,
+		 * is not another one).
+		 */
 		PAUSED,
 
 		/** Operations of a shared budget that fell back to this instance's bucket (the store failed). */

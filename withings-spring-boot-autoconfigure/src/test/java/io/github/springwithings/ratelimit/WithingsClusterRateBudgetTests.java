@@ -5,11 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.Sleeper;
 import io.github.springwithings.oauth2.client.TestDatabases;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Three instances of an application, each with the starter's API client and a budget of its own
  * over one database, against a simulator that enforces Withings' 120 requests a minute for the
  * whole application, on the simulator's clock (waits move it): more demand than the budget never
- * gets a 601 and uses the budget; one instance's 601 holds the others.
+ * gets a 601 and uses the budget; one instance's 601 holds the others; calls that reserved their
+ * permits before a 601 are not sent into its pause.
  */
 class WithingsClusterRateBudgetTests {
 
@@ -47,22 +52,29 @@ class WithingsClusterRateBudgetTests {
 
 	private final List<WithingsApi> instances = new ArrayList<>();
 
+	private final List<WithingsRestClientConfigurer> configurers = new ArrayList<>();
+
+	/** How the instances wait: by moving the simulator's clock, unless a test says otherwise. */
+	private Sleeper sleeper;
+
 	@BeforeEach
 	void start() {
 		this.simulator = WithingsSimulator.start();
 		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET, null);
 		this.fixture.link("alice", USER);
 		this.dataSource = TestDatabases.dataSource("cluster-budget", 8);
+		this.sleeper = this.simulator.clock()::advance;
 		for (int i = 0; i < 3; i++) {
 			WithingsRateBudget budget = WithingsRateBudget.shared(
 					new JdbcWithingsRateBudgetStore(this.dataSource, this.simulator.clock()), 120, 6,
 					this.simulator.clock());
-			budget.setSleeper(this.simulator.clock()::advance);
+			budget.setSleeper((duration) -> this.sleeper.sleep(duration));
 			WithingsRestClientConfigurer configurer = new WithingsRestClientConfigurer(this.fixture.clients,
 					this.fixture.service);
 			configurer.setRateBudget(budget);
-			configurer.setSleeper(this.simulator.clock()::advance);
+			configurer.setSleeper((duration) -> this.sleeper.sleep(duration));
 			this.budgets.add(budget);
+			this.configurers.add(configurer);
 			this.instances.add(new WithingsApi(RestClient.builder()
 				.baseUrl(this.simulator.baseUrl())
 				.apply(configurer)
@@ -111,6 +123,57 @@ class WithingsClusterRateBudgetTests {
 		assertThat(this.simulator.counters().dataRequests()).isEqualTo(requests + 1);
 		assertThat(this.budgets.get(1).count(WithingsRateBudget.Outcome.PAUSED)).as("paused by another instance").isZero();
 		assertThat(this.budgets.get(0).count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+	}
+
+	@Test
+	void callsWhenTenInteractiveCallsOfThreeInstancesGoPastWithingsLimitThenOne601OnePauseAndNothingSentIntoIt()
+			throws Exception {
+		// Withings allows 5 a minute: the budget's burst of 6 goes past it
+		this.simulator.setRateLimit(5, Duration.ofMinutes(1));
+		VirtualTime time = new VirtualTime(this.simulator.clock());
+		this.sleeper = time;
+		this.configurers.forEach((configurer) -> configurer.setMaxRateLimitWait(Duration.ofMinutes(2)));
+		Instant started = this.simulator.clock().instant();
+		List<Instant> sent = new CopyOnWriteArrayList<>();
+		List<Instant> tooManyRequests = new CopyOnWriteArrayList<>();
+		this.simulator.wireMock().addMockServiceRequestListener((request, response) -> {
+			if (request.getUrl().startsWith("/measure")) {
+				sent.add(this.simulator.clock().instant());
+				if (response.getBodyAsString().contains("\"status\":601")) {
+					tooManyRequests.add(this.simulator.clock().instant());
+				}
+			}
+		});
+		List<Callable<Map<?, ?>>> calls = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			WithingsApi instance = this.instances.get(i % 3);
+			calls.add(() -> WithingsRatePriority.INTERACTIVE
+				.callAs(() -> instance.call("/measure", "getmeas", Map.of(), Map.class)));
+		}
+
+		List<Future<Map<?, ?>>> done = time.run(calls);
+
+		for (Future<Map<?, ?>> call : done) {
+			assertThat(call.get().containsKey("measuregrps")).as("every call answered in the end").isTrue();
+		}
+		assertThat(tooManyRequests).as("one 601: the calls reserved before it did not fire into the pause").hasSize(1);
+		// wait_seconds: 60 s from the first request, less the little real time the burst took
+		Instant paused = tooManyRequests.get(0);
+		assertThat(paused).isBefore(started.plusSeconds(1));
+		Instant pauseEnd = paused.plusSeconds(60);
+		// the burst's 6 were on their way together (the 601 among them); the next permits came 0.5 s later
+		assertThat(sent).hasSize(11);
+		assertThat(sent.stream().filter(paused.plusSeconds(1)::isAfter)).as("the burst").hasSize(6);
+		assertThat(sent).as("nothing sent to Withings during the pause")
+			.noneMatch((instant) -> instant.isAfter(paused.plusSeconds(1)) && instant.isBefore(paused.plusSeconds(59)));
+		// the budget resumes at the end of the one wait: the other 5 at 114 a minute after it
+		assertThat(sent.stream().max(Instant::compareTo).orElseThrow())
+			.isBefore(pauseEnd.plus(WithingsRateBudgetTests.INTERVAL.multipliedBy(6)));
+		assertThat(this.budgets.stream().mapToLong((budget) -> budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)))
+			.as("one answer, one signal").containsExactlyInAnyOrder(0L, 0L, 1L);
+		assertThat(this.budgets.stream().mapToLong((budget) -> budget.count(WithingsRateBudget.Outcome.PAUSED)).sum())
+			.isOne();
+		assertThat(this.simulator.counters().tooManyRequests()).isOne();
 	}
 
 	@Test

@@ -108,11 +108,103 @@ class WithingsRateBudgetTests {
 
 		assertThat(budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests")).isTrue();
 
-		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(31));
-		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(1)))).isBetween(Duration.ofSeconds(30),
-				Duration.ofSeconds(31));
+		// and a second: wait_seconds is rounded down
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(31), Duration.ofSeconds(32));
+		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(1)))).isBetween(Duration.ofSeconds(31),
+				Duration.ofSeconds(32));
 		assertThat(budget.getAvailablePermits()).isNegative();
 		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+	}
+
+	@Test
+	void onTooManyRequestsWhenThreeInARowThenPausedForTheLongestWaitNotTheSum() {
+		WithingsRateBudget budget = budget(120);
+
+		for (int i = 0; i < 3; i++) {
+			assertThat(budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests")).isTrue();
+		}
+
+		assertThat(Duration.ofNanos(budget.tryTake())).as("not 180 s").isBetween(Duration.ofSeconds(61),
+				Duration.ofSeconds(62));
+		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(61));
+		assertThat(budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isEqualTo(3);
+		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).as("one pause").isOne();
+	}
+
+	@Test
+	void onTooManyRequestsWhenDuringAPauseThenOnlyALongerWaitLengthensIt() {
+		WithingsRateBudget budget = budget(120);
+		budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+		this.clock.advance(Duration.ofSeconds(20));
+
+		budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests");
+		assertThat(budget.getRemainingPause()).as("a shorter wait changes nothing").isEqualTo(Duration.ofSeconds(41));
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(41), Duration.ofSeconds(42));
+
+		budget.onTooManyRequests(Duration.ofSeconds(50), "Too many requests");
+		assertThat(budget.getRemainingPause()).as("a longer one: until its end").isEqualTo(Duration.ofSeconds(51));
+		assertThat(Duration.ofNanos(budget.tryTake())).isBetween(Duration.ofSeconds(51), Duration.ofSeconds(52));
+		this.clock.advance(Duration.ofSeconds(52));
+		assertThat(budget.getRemainingPause()).isZero();
+		assertThat(budget.tryTake()).isZero();
+	}
+
+	@Test
+	void onTooManyRequestsWhenInteractiveCallsWereQueuedThenThePauseEndsAtTheWaitNotAfterTheQueue() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			budget.tryTake();
+		}
+		for (int i = 0; i < 57; i++) {
+			assertThat(budget.reserve(Duration.ofSeconds(31))).isPositive(); // 30 s of queued calls
+		}
+
+		budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+
+		assertThat(Duration.ofNanos(budget.reserve(Duration.ofMinutes(2)))).as("the queue is inside the pause")
+			.isBetween(Duration.ofSeconds(61), Duration.ofSeconds(62));
+	}
+
+	@Test
+	void acquireWhenA601PausesTheBudgetWhileAnInteractiveCallWaitsThenItWaitsForTheEndAndReservesAgain() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			budget.tryTake();
+		}
+		List<Duration> sleeps = new ArrayList<>();
+		budget.setSleeper((duration) -> {
+			if (sleeps.isEmpty()) {
+				// another call gets a 601 while this one waits for its permit
+				budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+			}
+			sleeps.add(duration);
+			this.clock.advance(duration);
+		});
+
+		budget.acquire(WithingsRatePriority.INTERACTIVE, Duration.ofMinutes(2));
+
+		assertThat(this.clock.instant()).as("sent after the pause, not into it")
+			.isBetween(T0.plusSeconds(61), T0.plusSeconds(62));
+		assertThat(sleeps).hasSize(3);
+		assertThat(sleeps.get(1)).as("the rest of the pause").isEqualTo(Duration.ofSeconds(61).minus(sleeps.get(0)));
+	}
+
+	@Test
+	void acquireWhenA601PausesTheBudgetBeyondTheMaxWaitOfAWaitingCallThenRefusedWithoutWaitingForIt() {
+		WithingsRateBudget budget = budget(120);
+		for (int i = 0; i < 6; i++) {
+			budget.tryTake();
+		}
+		budget.setSleeper((duration) -> {
+			budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+			this.clock.advance(duration);
+		});
+
+		assertThatExceptionOfType(WithingsRateLimitException.class)
+			.isThrownBy(() -> budget.acquire(WithingsRatePriority.INTERACTIVE, Duration.ofSeconds(30)))
+			.withMessageContaining("no permit within");
+		assertThat(this.clock.instant()).as("only the permit's wait").isBefore(T0.plusSeconds(1));
+		assertThat(budget.count(WithingsRateBudget.Outcome.REFUSED)).isOne();
 	}
 
 	@Test

@@ -170,9 +170,63 @@ class WithingsSharedRateBudgetTests {
 
 		first.onTooManyRequests(Duration.ofSeconds(40), "Too many requests");
 
-		assertThat(Duration.ofNanos(second.tryTake())).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(41));
-		this.clock.advance(Duration.ofSeconds(41));
+		assertThat(Duration.ofNanos(second.tryTake())).isBetween(Duration.ofSeconds(41), Duration.ofSeconds(42));
+		this.clock.advance(Duration.ofSeconds(42));
 		assertThat(second.tryTake()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void onTooManyRequestsWhenInstancesGet601sInARowThenTheClusterPausesForTheLongestWaitNotTheSum(Store store) {
+		WithingsRateBudget first = instance(store, 120);
+		WithingsRateBudget second = instance(store, 120);
+		WithingsRateBudget third = instance(store, 120);
+
+		first.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+		second.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+		first.onTooManyRequests(Duration.ofSeconds(45), "Too many requests");
+
+		assertThat(Duration.ofNanos(third.tryTake())).as("not 165 s").isBetween(Duration.ofSeconds(61),
+				Duration.ofSeconds(62));
+		assertThat(third.getRemainingPause()).isEqualTo(Duration.ofSeconds(61));
+		assertThat(first.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+		assertThat(second.count(WithingsRateBudget.Outcome.PAUSED)).as("the pause was on already").isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void checkPauseWhenAnotherInstanceGets601WhileACallWaitsForItsPermitThenTheCallWaitsForTheEnd(Store store) {
+		WithingsRateBudget first = instance(store, 120);
+		WithingsRateBudget second = instance(store, 120);
+		while (second.tryTake() == 0) {
+			// the burst is used
+		}
+		long wait = second.reserve(Duration.ofSeconds(30));
+		assertThat(wait).isPositive();
+
+		first.onTooManyRequests(Duration.ofSeconds(40), "Too many requests");
+		this.clock.advance(Duration.ofNanos(wait));
+
+		assertThat(Duration.ofNanos(second.checkPause(Duration.ofMinutes(1).toNanos())))
+			.isBetween(Duration.ofSeconds(41).minusNanos(wait).minusMillis(1),
+					Duration.ofSeconds(41).minusNanos(wait).plusMillis(1));
+		assertThat(second.checkPause(Duration.ofSeconds(30).toNanos())).as("beyond its wait: refused").isEqualTo(-1);
+		assertThat(second.count(WithingsRateBudget.Outcome.REFUSED)).isOne();
+	}
+
+	@Test
+	void pauseWhenTheDatabaseFailsAfterwardsThenThisInstancesOwnBudgetIsPausedToo() {
+		WithingsRateBudget budget = instance(Store.JDBC, 120);
+		budget.onTooManyRequests(Duration.ofSeconds(60), "Too many requests");
+		this.clock.advance(Duration.ofSeconds(10));
+
+		this.databaseDown.set(true);
+
+		assertThat(Duration.ofNanos(budget.tryTake())).as("the fallback waits too").isBetween(Duration.ofSeconds(51),
+				Duration.ofSeconds(52));
+		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(51));
+		budget.onTooManyRequests(Duration.ofSeconds(30), "Too many requests");
+		assertThat(budget.getRemainingPause()).as("still the longest, not the sum").isEqualTo(Duration.ofSeconds(51));
 	}
 
 	@ParameterizedTest

@@ -18,7 +18,9 @@ import org.springframework.util.Assert;
  * instances together) on the client side: every request takes a permit of the shared
  * {@link WithingsRateBudget} at the {@link WithingsRatePriority#current() priority of its
  * caller}, waiting for one at most {@link #getMaxWait() the maximum wait}; when none comes in
- * time the call fails with {@link WithingsRateLimitException} instead of being sent. Shared by
+ * time the call fails with {@link WithingsRateLimitException} instead of being sent. A call that
+ * waited for its permit while a 601 paused the budget waits for the pause's end (within the
+ * maximum wait) or fails; it is never sent into the pause. Shared by
  * the token, nonce and API clients of the starter; it must be the innermost interceptor, so that
  * every request sent, retries included, takes a permit.
  */

@@ -24,6 +24,7 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenRespon
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -39,6 +40,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The client-side rate limit and the HTTP timeouts, against the simulator.
@@ -132,6 +134,79 @@ class WithingsRateLimitAndTimeoutTests {
 		assertThat(bob.getRefreshToken().getTokenValue()).isNotEqualTo("");
 		assertThat(alice.get(10, TimeUnit.SECONDS)).isEqualTo(bobFinished + 1);
 		assertThat(this.fixture.stored("alice")).isNotNull();
+	}
+
+	@Test
+	void refreshWhenA601PausesTheBudgetWhileItWaitsForItsPermitThenSentAfterThePauseNotIntoIt() {
+		this.fixture.linkExpired("alice", "36000042");
+		WithingsRateBudget budget = budgetPausedDuringTheFirstWait();
+		java.time.Instant paused = this.simulator.clock().instant();
+
+		OAuth2AuthorizedClient refreshed = WithingsRatePriority.INTERACTIVE
+			.callAs(() -> clients(budget, Duration.ofMinutes(2)).authorize("alice"));
+
+		assertThat(refreshed).isNotNull();
+		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
+		assertThat(this.simulator.clock().instant()).as("sent after the pause").isAfterOrEqualTo(paused.plusSeconds(60));
+	}
+
+	@Test
+	void refreshWhenA601PausesTheBudgetBeyondTheMaxWaitWhileItWaitsForItsPermitThenTemporarilyUnavailableAndNothingSent() {
+		this.fixture.linkExpired("alice", "36000042");
+		WithingsRateBudget budget = budgetPausedDuringTheFirstWait();
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE
+				.callAs(() -> clients(budget, Duration.ofSeconds(30)).authorize("alice")))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("temporarily_unavailable"));
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.fixture.stored("alice")).isNotNull();
+	}
+
+	@Test
+	void refreshWhenWithingsAnswers601ThenOneSignalAndOnePauseForItsWait() {
+		this.fixture.linkExpired("alice", "36000042");
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, this.simulator.clock());
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.rateLimited(40));
+
+		assertThatExceptionOfType(ClientAuthorizationException.class)
+			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE
+				.callAs(() -> clients(budget, Duration.ofSeconds(30)).authorize("alice")))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("temporarily_unavailable"));
+		assertThat(budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).as("one answer, one signal").isOne();
+		assertThat(budget.count(WithingsRateBudget.Outcome.PAUSED)).isOne();
+		assertThat(budget.getRemainingPause()).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(41));
+	}
+
+	/** A budget whose burst is used, on the simulator's clock; another call gets a 601 during the first wait. */
+	private WithingsRateBudget budgetPausedDuringTheFirstWait() {
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, this.simulator.clock());
+		while (budget.tryTake() == 0) {
+			// the burst is used
+		}
+		AtomicInteger sleeps = new AtomicInteger();
+		budget.setSleeper((duration) -> {
+			if (sleeps.getAndIncrement() == 0) {
+				budget.onTooManyRequests(Duration.ofSeconds(59), "Too many requests");
+			}
+			this.simulator.clock().advance(duration);
+		});
+		return budget;
+	}
+
+	/** The starter's refresh path: single flight, the token client, and the rate limit innermost. */
+	private WithingsAuthorizedClients clients(WithingsRateBudget budget, Duration maxWait) {
+		RestClient.Builder builder = new WithingsRestClientBuilders(
+				new StaticListableBeanFactory().getBeanProvider(RestClient.Builder.class), new WithingsProperties(),
+				new WithingsRateLimitInterceptor(budget, maxWait))
+			.create();
+		WithingsClientRegistrations registrations = WithingsClientRegistrations.withIds(List.of("withings"));
+		WithingsAccessTokenResponseClient<org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest> tokens = WithingsAccessTokenResponseClient
+			.refreshToken(registrations, WithingsClientAuthentication.CLIENT_SECRET, builder);
+		tokens.setRateBudget(budget);
+		return new WithingsAuthorizedClients(this.fixture.registrations, this.fixture.service,
+				new SingleFlightRefreshTokenResponseClient(tokens, this.fixture.service, registrations),
+				new WithingsRevocationClient(RestClient.create()), "withings");
 	}
 
 	private WithingsApi api(WithingsRateLimitInterceptor rateLimitInterceptor) {

@@ -11,10 +11,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 
@@ -29,7 +31,8 @@ import org.springframework.util.Assert;
  * refuses is {@link #discard discarded}.
  *
  * <p>When no nonce is ready (the first call, or several at once), one is fetched on the caller's
- * thread, as before.
+ * thread, as before. Fetching ahead never makes the caller wait: when the executor is busy (see
+ * {@link #defaultExecutor()}) the nonce is not fetched ahead, and the next call fetches its own.
  */
 public final class WithingsNoncePrefetcher {
 
@@ -51,11 +54,14 @@ public final class WithingsNoncePrefetcher {
 
 	private Clock clock = Clock.systemUTC();
 
+	private WithingsRateBudget rateBudget;
+
 	/**
 	 * @param nonceClient fetches nonces (through the shared rate limit)
 	 * @param registrations the Withings registrations signed calls are made for (nonces are kept
 	 * ready for them from the start); asked again at each {@link #refreshStale()}
-	 * @param executor where nonces are fetched ahead (a thread that may block)
+	 * @param executor where nonces are fetched ahead (a thread that may block); it should refuse
+	 * work when busy rather than make the caller wait, as {@link #defaultExecutor()} does
 	 */
 	public WithingsNoncePrefetcher(WithingsNonceClient nonceClient,
 			Supplier<? extends Collection<ClientRegistration>> registrations, Executor executor) {
@@ -68,6 +74,20 @@ public final class WithingsNoncePrefetcher {
 		for (Outcome outcome : Outcome.values()) {
 			this.counts.put(outcome, new LongAdder());
 		}
+	}
+
+	/**
+	 * The executor the starter fetches nonces ahead on: two daemon threads
+	 * ({@code withings-nonce-}) that refuse a third fetch rather than make the caller wait for
+	 * one of them (a fetch may wait for a background permit, then for Withings).
+	 * @return a new executor
+	 */
+	public static SimpleAsyncTaskExecutor defaultExecutor() {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("withings-nonce-");
+		executor.setDaemon(true);
+		executor.setConcurrencyLimit(2);
+		executor.setRejectTasksWhenLimitReached(true);
+		return executor;
 	}
 
 	/** The client that fetches the nonces (one without a prefetcher of its own). */
@@ -164,6 +184,7 @@ public final class WithingsNoncePrefetcher {
 				}
 				catch (RuntimeException ex) {
 					this.counts.get(Outcome.PREFETCH_FAILED).increment();
+					tooManyRequests(ex);
 					logger.debug("Could not fetch a Withings nonce ahead for '" + registration.getRegistrationId()
 							+ "' (" + ex.getClass().getSimpleName() + "); the next signed call fetches its own");
 				}
@@ -173,7 +194,17 @@ public final class WithingsNoncePrefetcher {
 			});
 		}
 		catch (RejectedExecutionException ex) {
+			// busy: never wait for a thread here (the caller may hold a refresh); it fetches its own
 			this.fetching.remove(key);
+			this.counts.get(Outcome.SKIPPED).increment();
+		}
+	}
+
+	/** A 601 answer to a nonce fetched ahead pauses the budget (nobody else reports that answer). */
+	private void tooManyRequests(RuntimeException ex) {
+		if (this.rateBudget != null && ex instanceof WithingsStatusException status && status.getStatus() == 601) {
+			this.rateBudget.onTooManyRequests(
+					Duration.ofSeconds((status.getWaitSeconds() != null) ? status.getWaitSeconds() : 10), status.getError());
 		}
 	}
 
@@ -205,6 +236,15 @@ public final class WithingsNoncePrefetcher {
 	}
 
 	/**
+	 * Set the rate budget a 601 answer to a nonce fetched ahead pauses, as every other 601 does.
+	 * @param rateBudget the budget
+	 */
+	public void setRateBudget(WithingsRateBudget rateBudget) {
+		Assert.notNull(rateBudget, "rateBudget cannot be null");
+		this.rateBudget = rateBudget;
+	}
+
+	/**
 	 * What became of nonces.
 	 */
 	public enum Outcome {
@@ -228,7 +268,10 @@ public final class WithingsNoncePrefetcher {
 		DISCARDED,
 
 		/** Fetching ahead failed (the next call fetches its own). */
-		PREFETCH_FAILED
+		PREFETCH_FAILED,
+
+		/** Not fetched ahead: the executor was busy (the next call fetches its own). */
+		SKIPPED
 
 	}
 

@@ -7,15 +7,23 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.SimulatorClock;
+import io.github.springwithings.simulator.SimulatorEndpoint;
+import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -24,6 +32,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link WithingsNoncePrefetcher} with the signed token clients, against the simulator (which
@@ -31,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are fetched when the test runs the queued work, so that it sees what the caller's own call
  * cost: a refresh and a code exchange cost one call to Withings when a nonce is ready; a nonce is
  * never handed out twice; an old one is replaced, not handed out; one Withings refuses is replaced
- * and the request sent again; idle, a nonce is fetched every 25 minutes.
+ * and the request sent again; idle, a nonce is fetched every 25 minutes; a refresh never waits for
+ * a busy prefetch thread.
  */
 class WithingsNoncePrefetcherTests {
 
@@ -188,6 +198,100 @@ class WithingsNoncePrefetcherTests {
 		assertThat(this.prefetcher.isReady(this.registration)).isFalse();
 		signIn();
 		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).isOne();
+	}
+
+
+	@Test
+	void getTokenResponseWhenBothPrefetchThreadsAreHeldByOtherRegistrationsThenTheRefreshDoesNotWaitForOne()
+			throws Exception {
+		OAuth2AccessTokenResponse signedIn = signIn();
+		ClientRegistration first = otherRegistration("first");
+		ClientRegistration second = otherRegistration("second");
+		WithingsNoncePrefetcher prefetcher = new WithingsNoncePrefetcher(new WithingsNonceClient(RestClient.create()),
+				() -> List.of(first, second, this.registration), WithingsNoncePrefetcher.defaultExecutor());
+		this.refreshClient.setNoncePrefetcher(prefetcher);
+		// Withings holds the answers to the nonces the other two registrations fetch ahead
+		CountDownLatch held = new CountDownLatch(2);
+		CountDownLatch release = new CountDownLatch(1);
+		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.hold(held, release));
+		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.hold(held, release));
+		prefetcher.discard(first);
+		prefetcher.discard(second);
+		assertThat(held.await(30, TimeUnit.SECONDS)).as("both prefetch threads wait for Withings").isTrue();
+
+		try {
+			// the refreshing caller (it holds the user's refresh claim) must not wait for a thread
+			CompletableFuture<OAuth2AccessTokenResponse> refresh = CompletableFuture.supplyAsync(() -> refresh(signedIn));
+			OAuth2AccessTokenResponse refreshed = refresh.get(30, TimeUnit.SECONDS);
+
+			assertThat(prefetcher.count(WithingsNoncePrefetcher.Outcome.PREFETCHED)
+					+ prefetcher.count(WithingsNoncePrefetcher.Outcome.PREFETCH_FAILED))
+				.as("returned while both prefetches are still under way")
+				.isZero();
+			assertThat(refreshed.getAccessToken().getTokenValue()).isNotEqualTo(signedIn.getAccessToken().getTokenValue());
+			assertThat(prefetcher.count(WithingsNoncePrefetcher.Outcome.SKIPPED)).as("not fetched ahead").isOne();
+			assertThat(prefetcher.count(WithingsNoncePrefetcher.Outcome.FETCHED_ON_DEMAND)).as("its own nonce").isOne();
+		}
+		finally {
+			release.countDown();
+		}
+		Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+			.until(() -> prefetcher.isReady(first) && prefetcher.isReady(second));
+		prefetcher.refreshStale();
+		Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> prefetcher.isReady(this.registration));
+	}
+
+	@Test
+	void defaultExecutorWhenBothThreadsAreBusyThenAThirdTaskIsRefusedAtOnce() throws Exception {
+		SimpleAsyncTaskExecutor executor = WithingsNoncePrefetcher.defaultExecutor();
+		CountDownLatch started = new CountDownLatch(2);
+		CountDownLatch release = new CountDownLatch(1);
+		Runnable busy = () -> {
+			started.countDown();
+			try {
+				release.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		};
+		try {
+			executor.execute(busy);
+			executor.execute(busy);
+			assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+			assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> executor.execute(() -> {
+			}));
+			assertThat(release.getCount()).as("refused while both are still busy").isOne();
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void refreshStaleWhenWithingsAnswers601ToANonceFetchedAheadThenTheBudgetIsPausedOnce() {
+		io.github.springwithings.ratelimit.WithingsRateBudget budget = io.github.springwithings.ratelimit.WithingsRateBudget
+			.local(120, 6, this.clock);
+		this.prefetcher.setRateBudget(budget);
+		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.rateLimited(40));
+
+		this.prefetcher.refreshStale();
+		runQueued();
+
+		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.PREFETCH_FAILED)).isOne();
+		assertThat(budget.count(io.github.springwithings.ratelimit.WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isOne();
+		assertThat(budget.getRemainingPause()).isEqualTo(java.time.Duration.ofSeconds(41));
+	}
+
+	/** Another registration of the application: another Withings client, so another nonce. */
+	private ClientRegistration otherRegistration(String name) {
+		this.simulator.registerClient("client-" + name, "secret-" + name);
+		return TestClientRegistrations.withings(this.simulator)
+			.registrationId(name)
+			.clientId("client-" + name)
+			.clientSecret("secret-" + name)
+			.build();
 	}
 
 }

@@ -181,36 +181,55 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	 * the database), once the token is at hand, so that a refresh is never queued behind the API
 	 * calls waiting for it: an interactive call reserves the next permit; a background call takes
 	 * one only when it is free now.
+	 * @param maxWait the longest wait an interactive call accepts
 	 * @return nanoseconds to wait before sending (interactive), or before trying again (background)
 	 */
-	private long permit(WithingsRatePriority priority) {
+	private long permit(WithingsRatePriority priority, long maxWait) {
 		if (this.rateBudget == null) {
 			return 0;
 		}
 		if (priority == WithingsRatePriority.BACKGROUND) {
 			return this.rateBudget.tryTake();
 		}
-		long wait = this.rateBudget.reserve(this.maxPermitWait);
+		long wait = this.rateBudget.reserve(Duration.ofNanos(Math.max(0, maxWait)));
 		if (wait < 0) {
 			throw WithingsRateBudget.refused(this.maxPermitWait);
 		}
 		return wait;
 	}
 
-	/** A background call waits for the bucket to refill and tries again, within the longest wait. */
+	/**
+	 * Wait for the permit with a timer. An interactive call then looks whether a 601 paused the
+	 * budget meanwhile: if so it waits for the pause's end and reserves again, within the longest
+	 * wait, or fails; it is never sent into the pause. A background call waits for the bucket to
+	 * refill and tries again, within the longest wait.
+	 */
 	private Mono<Void> awaitPermit(WithingsRatePriority priority, long wait, long waited) {
 		if (wait <= 0) {
 			return Mono.empty();
 		}
 		if (priority == WithingsRatePriority.INTERACTIVE) {
-			return Mono.delay(Duration.ofNanos(wait)).then();
+			long left = this.maxPermitWait.toNanos() - waited - wait;
+			return this.waiter.apply(Duration.ofNanos(wait))
+				.then(blocking(() -> this.rateBudget.checkPause(left)))
+				.flatMap((paused) -> {
+					if (paused == 0) {
+						return Mono.<Void>empty();
+					}
+					if (paused < 0) {
+						return Mono.<Void>error(WithingsRateBudget.refused(this.maxPermitWait));
+					}
+					return this.waiter.apply(Duration.ofNanos(paused))
+						.then(blocking(() -> permit(priority, left - paused)))
+						.flatMap((next) -> awaitPermit(priority, next, waited + wait + paused));
+				});
 		}
 		if (waited + wait > this.maxPermitWait.toNanos()) {
 			this.rateBudget.backgroundRefused();
 			return Mono.error(WithingsRateBudget.refused(this.maxPermitWait));
 		}
 		return Mono.delay(Duration.ofNanos(wait))
-			.then(blocking(() -> permit(priority)))
+			.then(blocking(() -> permit(priority, 0)))
 			.flatMap((next) -> awaitPermit(priority, next, waited + wait));
 	}
 
@@ -235,7 +254,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 				throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, principalName,
 						signedIn(context));
 			}
-			return new Authorized(client.getAccessToken().getTokenValue(), permit(priority));
+			return new Authorized(client.getAccessToken().getTokenValue(), permit(priority, this.maxPermitWait.toNanos()));
 		})).flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
 				.then(Mono.just(authorized.accessToken())))
 			.flatMap((accessToken) -> next
@@ -322,7 +341,8 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	}
 
 	/**
-	 * Set how waiting is done ({@code Mono.delay} by default).
+	 * Set how waiting is done for a 601 and for an interactive call's permit ({@code Mono.delay}
+	 * by default).
 	 * @param waiter gives a {@code Mono} that completes after the duration
 	 */
 	public void setWaiter(Function<Duration, Mono<Void>> waiter) {

@@ -1,9 +1,11 @@
 package io.github.springwithings.web.reactive.function.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
@@ -11,6 +13,8 @@ import io.github.springwithings.api.WithingsStatusFamily;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -47,21 +51,26 @@ class WithingsExchangeFilterFunctionTests {
 
 	private final List<Duration> waits = new ArrayList<>();
 
+	/** What happens elsewhere while the call waits, before the clock moves. */
+	private Runnable duringWait = () -> {
+	};
+
+	private WithingsExchangeFilterFunction filter;
+
 	@BeforeEach
 	void start() {
 		this.simulator = WithingsSimulator.start();
 		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, null);
-		WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(this.fixture.clients,
-				this.fixture.service);
-		filter.setWaiter((duration) -> {
+		this.filter = new WithingsExchangeFilterFunction(this.fixture.clients, this.fixture.service);
+		this.filter.setWaiter((duration) -> Mono.fromRunnable(() -> {
+			this.duringWait.run();
 			this.waits.add(duration);
 			this.simulator.clock().advance(duration);
-			return Mono.empty();
-		});
+		}));
 		this.webClient = WebClient.builder()
 			.baseUrl(this.simulator.baseUrl())
 			.clientConnector(new JdkClientHttpConnector())
-			.filter(filter)
+			.filter(this.filter)
 			.build();
 	}
 
@@ -105,6 +114,65 @@ class WithingsExchangeFilterFunctionTests {
 		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
 		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> getmeas("getmeas"))
 			.satisfies((ex) -> assertThat(ex.getWait()).isEqualTo(Duration.ofSeconds(188)));
+	}
+
+	@Test
+	void exchangeWhenA601PausesTheBudgetWhileAnInteractiveCallWaitsForItsPermitThenSentAfterThePauseNotIntoIt() {
+		this.fixture.link("alice", USER);
+		WithingsRateBudget budget = usedBudget(Duration.ofMinutes(2));
+		List<Instant> sent = sentToWithings();
+		this.duringWait = () -> {
+			if (this.waits.isEmpty()) {
+				// another call gets a 601 while this one waits for its permit
+				budget.onTooManyRequests(Duration.ofSeconds(59), "Too many requests");
+			}
+		};
+		Instant paused = this.simulator.clock().instant();
+
+		assertThat(WithingsRatePriority.INTERACTIVE.callAs(() -> getmeas("getmeas"))).containsKey("measuregrps");
+
+		assertThat(sent).hasSize(1);
+		assertThat(sent.get(0)).as("after the pause").isAfterOrEqualTo(paused.plusSeconds(60));
+		assertThat(this.waits).as("its permit, the rest of the pause (timers), a new permit").hasSize(3);
+		assertThat(this.waits.get(1)).as("the rest of the pause, less the real time the call took")
+			.isBetween(Duration.ofSeconds(59).minus(this.waits.get(0)), Duration.ofSeconds(60).minus(this.waits.get(0)));
+		assertThat(budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isEqualTo(2);
+	}
+
+	@Test
+	void exchangeWhenA601PausesTheBudgetBeyondTheMaxWaitOfAWaitingCallThenRefusedAndNothingSent() {
+		this.fixture.link("alice", USER);
+		WithingsRateBudget budget = usedBudget(Duration.ofSeconds(30));
+		this.duringWait = () -> budget.onTooManyRequests(Duration.ofSeconds(59), "Too many requests");
+		int dataRequests = this.simulator.counters().dataRequests();
+
+		assertThatExceptionOfType(WithingsRateLimitException.class)
+			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE.callAs(() -> getmeas("getmeas")));
+
+		assertThat(this.simulator.counters().dataRequests()).isEqualTo(dataRequests);
+		assertThat(this.waits).as("only its permit's wait").hasSize(1);
+		assertThat(budget.count(WithingsRateBudget.Outcome.REFUSED)).isOne();
+	}
+
+	/** A budget on the simulator's clock whose burst is used: the next call waits for its permit. */
+	private WithingsRateBudget usedBudget(Duration maxPermitWait) {
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, this.simulator.clock());
+		while (budget.tryTake() == 0) {
+			// the burst is used
+		}
+		this.filter.setRateBudget(budget, maxPermitWait);
+		return budget;
+	}
+
+	/** When data requests reach the simulator, on its clock. */
+	private List<Instant> sentToWithings() {
+		List<Instant> sent = new CopyOnWriteArrayList<>();
+		this.simulator.wireMock().addMockServiceRequestListener((request, response) -> {
+			if (request.getUrl().startsWith("/measure")) {
+				sent.add(this.simulator.clock().instant());
+			}
+		});
+		return sent;
 	}
 
 	@Test
