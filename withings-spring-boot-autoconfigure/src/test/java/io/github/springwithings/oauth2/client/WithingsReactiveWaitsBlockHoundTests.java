@@ -10,23 +10,28 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResp
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.web.server.ServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * On WebFlux a refresh that must wait (for a refresh claimed by another instance, for a 601's
- * {@code wait_seconds}) waits with a delay and holds no thread: with a token scheduler of a
+ * {@code wait_seconds}, for a permit of the rate budget) waits with a delay and holds no thread: with a token scheduler of a
  * single thread, another user's refresh runs and ends while the first one waits. Every caller
  * subscribes on Reactor's parallel scheduler with BlockHound installed.
  */
@@ -123,12 +128,53 @@ class WithingsReactiveWaitsBlockHoundTests {
 		assertThat(this.fixture.stored("alice").getAccessToken().getTokenValue()).isEqualTo(accessToken);
 	}
 
+	/**
+	 * A user waits (a web exchange): the refresh reserves the next permit of the rate budget, paused
+	 * for 3 seconds, and waits for it with a delay, not on the token thread.
+	 */
+	@Test
+	void refreshWhenTheRateBudgetIsPausedThenThePermitIsWaitedForWithoutHoldingAThread() throws Exception {
+		OAuth2AuthorizedClient alice = this.fixture.linkExpired("alice", "36300001");
+		OAuth2AuthorizedClient bob = this.fixture.linkExpired("bob", "36300002");
+		WithingsRateBudget budget = WithingsRateBudget.local(600, 6, java.time.Clock.systemUTC());
+		budget.pause(Duration.ofSeconds(3));
+		Scheduler budgetScheduler = Schedulers.newBoundedElastic(1, 1000, "test-withings-budget");
+		try {
+			this.adapter.setRateBudget(budget, Duration.ofSeconds(30), budgetScheduler);
+			WithingsReactiveTokenResponseClientAdapter<OAuth2RefreshTokenGrantRequest> unlimited = new WithingsReactiveTokenResponseClientAdapter<>(
+					this.fixture.refreshClient, new WebClientReactiveRefreshTokenTokenResponseClient(),
+					this.fixture.withingsRegistrations);
+			unlimited.setScheduler(this.tokens);
+			ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/measures"));
+
+			CompletableFuture<OAuth2AccessTokenResponse> aliceRefresh = refresh(this.adapter, alice,
+					Context.of(ServerWebExchange.class, exchange));
+			OAuth2AccessTokenResponse bobRefreshed = refresh(unlimited, bob, Context.empty()).get(2, TimeUnit.SECONDS);
+
+			assertThat(bobRefreshed.getAccessToken()).isNotNull();
+			assertThat(aliceRefresh).as("alice's refresh waits for its permit").isNotDone();
+			assertThat(aliceRefresh.get(20, TimeUnit.SECONDS).getAccessToken()).isNotNull();
+			assertThat(budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isOne();
+			assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(2);
+		}
+		finally {
+			budgetScheduler.dispose();
+		}
+	}
+
 	private CompletableFuture<OAuth2AccessTokenResponse> refresh(OAuth2AuthorizedClient client) {
-		return this.adapter
+		return refresh(this.adapter, client, Context.empty());
+	}
+
+	private CompletableFuture<OAuth2AccessTokenResponse> refresh(
+			WithingsReactiveTokenResponseClientAdapter<OAuth2RefreshTokenGrantRequest> adapter,
+			OAuth2AuthorizedClient client, Context context) {
+		return adapter
 			.getTokenResponse(new OAuth2RefreshTokenGrantRequest(this.fixture.registration, client.getAccessToken(),
 					client.getRefreshToken()))
 			.subscribeOn(Schedulers.parallel())
 			.timeout(Duration.ofSeconds(30))
+			.contextWrite(context)
 			.toFuture();
 	}
 
