@@ -118,9 +118,12 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	@ConditionalOnBean(WithingsAuthorizedClientService.class)
 	@ConditionalOnMissingBean
 	WithingsReactiveAuthorizationFailureHandler withingsReactiveAuthorizationFailureHandler(
-			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-		return new WithingsReactiveAuthorizationFailureHandler(
+			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
+			ObjectProvider<WithingsReactiveSchedulers> schedulers) {
+		WithingsReactiveAuthorizationFailureHandler handler = new WithingsReactiveAuthorizationFailureHandler(
 				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
+		schedulers.ifAvailable((own) -> handler.setScheduler(own.getStore()));
+		return handler;
 	}
 
 	/** Installs the failure handler above on the manager Spring builds. */
