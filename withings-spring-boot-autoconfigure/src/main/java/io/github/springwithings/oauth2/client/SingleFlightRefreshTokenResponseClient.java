@@ -625,8 +625,10 @@ public final class SingleFlightRefreshTokenResponseClient
 
 		private static final long serialVersionUID = 1L;
 
-		private final transient Duration wait;
+		/** How long to wait before calling again. */
+		private final Duration wait;
 
+		/** The failure to report when the caller stops waiting. */
 		private final RuntimeException instead;
 
 		WouldWaitException(Duration wait, RuntimeException instead) {
