@@ -4,12 +4,18 @@ import java.util.function.Consumer;
 
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailureHandler;
+import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
 import io.github.springwithings.oauth2.client.web.server.WithingsAuthorizationRedirectWebFilter;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,6 +26,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
@@ -39,8 +47,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Auto-configuration for WebFlux applications. They get the same lifecycle core as servlet ones
  * (the store, single-flight refresh persisted before use, compare before remove, in-doubt
- * follow-up, keep-alive), adapted: Withings token calls and store calls run on a scheduler where
- * blocking is allowed, never on an event loop. Beans: reactive token clients over the core's (the
+ * follow-up, keep-alive), adapted: Withings token calls and store calls run on the starter's own
+ * bounded schedulers ({@code withings.reactive.*}), never on an event loop, and no wait (for
+ * another refresh, a rate-limit permit, a 601) holds a thread. Beans: reactive token clients over the core's (the
  * refresh one is the single flight), a failure handler for the manager Spring builds (compare
  * before remove, consent on a dead link), a reactive user service that builds the principal from
  * {@code userid}, and an authorization request resolver that joins scopes with commas. Spring's
@@ -63,9 +72,11 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsReactiveAuthorizationCodeTokenResponseClient(
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCodeTokenResponseClient,
-			WithingsClientRegistrations registrations) {
-		return new WithingsReactiveTokenResponseClientAdapter<>(authorizationCodeTokenResponseClient,
-				new WebClientReactiveAuthorizationCodeTokenResponseClient(), registrations);
+			WithingsClientRegistrations registrations, ObjectProvider<WithingsReactiveSchedulers> schedulers,
+			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+		return onOwnSchedulers(new WithingsReactiveTokenResponseClientAdapter<>(authorizationCodeTokenResponseClient,
+				new WebClientReactiveAuthorizationCodeTokenResponseClient(), registrations), schedulers,
+				rateLimitInterceptor);
 	}
 
 	/** Refreshes through the core's single flight: one refresh per rotation, stored before use. */
@@ -73,9 +84,29 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsReactiveRefreshTokenTokenResponseClient(
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
-			WithingsClientRegistrations registrations) {
-		return new WithingsReactiveTokenResponseClientAdapter<>(refreshTokenResponseClient,
-				new WebClientReactiveRefreshTokenTokenResponseClient(), registrations);
+			WithingsClientRegistrations registrations, ObjectProvider<WithingsReactiveSchedulers> schedulers,
+			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+		return onOwnSchedulers(new WithingsReactiveTokenResponseClientAdapter<>(refreshTokenResponseClient,
+				new WebClientReactiveRefreshTokenTokenResponseClient(), registrations), schedulers,
+				rateLimitInterceptor);
+	}
+
+	/**
+	 * Token calls on the starter's token scheduler; the rate budget's permits taken ahead and
+	 * waited for without a thread.
+	 */
+	private static <T extends AbstractOAuth2AuthorizationGrantRequest> WithingsReactiveTokenResponseClientAdapter<T> onOwnSchedulers(
+			WithingsReactiveTokenResponseClientAdapter<T> adapter, ObjectProvider<WithingsReactiveSchedulers> schedulers,
+			ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+		WithingsReactiveSchedulers own = schedulers.getIfAvailable();
+		if (own != null) {
+			adapter.setScheduler(own.getTokens());
+		}
+		if (rateLimitInterceptor.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
+			adapter.setRateBudget(limiter.getBudget(), limiter.getMaxWait(),
+					(own != null) ? own.getStore() : Schedulers.boundedElastic());
+		}
+		return adapter;
 	}
 
 	/**
@@ -87,9 +118,12 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	@ConditionalOnBean(WithingsAuthorizedClientService.class)
 	@ConditionalOnMissingBean
 	WithingsReactiveAuthorizationFailureHandler withingsReactiveAuthorizationFailureHandler(
-			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-		return new WithingsReactiveAuthorizationFailureHandler(
+			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
+			ObjectProvider<WithingsReactiveSchedulers> schedulers) {
+		WithingsReactiveAuthorizationFailureHandler handler = new WithingsReactiveAuthorizationFailureHandler(
 				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
+		schedulers.ifAvailable((own) -> handler.setScheduler(own.getStore()));
+		return handler;
 	}
 
 	/** Installs the failure handler above on the manager Spring builds. */

@@ -28,8 +28,9 @@ import org.springframework.util.Assert;
 
 /**
  * The stores' statements on R2DBC. The stores' contract is blocking (the reactive adapters call
- * it on {@code boundedElastic}, never on an event loop), so each statement is awaited here, with
- * a timeout. Each runs on a connection of its own, outside any transaction bound to a caller's
+ * it on the starter's own bounded store and token schedulers, see
+ * {@link WithingsReactiveSchedulers}, never on an event loop), so each statement is awaited here,
+ * with a timeout. Each runs on a connection of its own, outside any transaction bound to a caller's
  * reactive context, in auto-commit: a write is committed before it returns.
  *
  * <p>Parameters are bound by name ({@code ?} becomes {@code :p0}, {@code :p1}, ...), so that
@@ -56,8 +57,8 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	 * Rows are copied as they arrive (on the driver's thread: an event loop with r2dbc-postgresql,
 	 * the pool's thread with r2dbc-pool) and mapped once awaited, on the caller's thread: mapping
 	 * looks up registrations and decrypts, which may block. (The statements themselves are not
-	 * moved to another scheduler: the callers already hold {@code boundedElastic} threads while
-	 * they wait, and continuations queued behind them there would starve.)
+	 * moved to another scheduler: the callers already hold a thread of the starter's schedulers
+	 * while they wait, and continuations queued behind them there would starve.)
 	 */
 	@Override
 	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {

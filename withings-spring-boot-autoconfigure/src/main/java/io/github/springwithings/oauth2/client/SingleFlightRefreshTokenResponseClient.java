@@ -71,6 +71,9 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	private static final int UNSTORED_ANSWERS = 1_000;
 
+	/** Set while {@link #getTokenResponseWithoutWaiting} runs on this thread. */
+	private static final ThreadLocal<Boolean> WITHOUT_WAITING = new ThreadLocal<>();
+
 	private final OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate;
 
 	private final WithingsAuthorizedClientService authorizedClientService;
@@ -155,7 +158,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		String key = registration.getRegistrationId() + ":" + AuthorizedClientRules.hash(refreshToken);
 		ReentrantLock lock = this.locks.computeIfAbsent(key, (k) -> new ReentrantLock());
 		try {
-			if (!lock.tryLock(this.lockTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			if (!tryLock(lock)) {
 				throw busy("another refresh of this client has been running for more than " + this.lockTimeout);
 			}
 		}
@@ -213,7 +216,9 @@ public final class SingleFlightRefreshTokenResponseClient
 						+ "outcome is unknown and it is retried after " + this.inDoubtRetryDelay);
 			}
 			try {
-				this.sleeper.sleep(this.pollInterval);
+				pause(this.pollInterval, () -> busy("a refresh of this client started at " + started
+						+ " is still running elsewhere, or its outcome is unknown and it is retried after "
+						+ this.inDoubtRetryDelay));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -415,8 +420,8 @@ public final class SingleFlightRefreshTokenResponseClient
 			}
 			catch (OAuth2AuthorizationException ex) {
 				Duration wait = rateLimitWait(ex);
-				if (wait == null) {
-					throw ex;
+				if (wait == null || WITHOUT_WAITING.get() != null) {
+					throw ex; // without waiting: the claim is released and the caller comes back after the wait
 				}
 				this.sleeper.sleep(wait);
 				return this.delegate.getTokenResponse(request);
@@ -430,6 +435,57 @@ public final class SingleFlightRefreshTokenResponseClient
 			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
 					"Interrupted while waiting for Withings' rate limit", null), ex);
 		}
+	}
+
+	/**
+	 * Like {@link #getTokenResponse}, but this thread never waits (for callers that wait without
+	 * a thread, e.g. with {@code Mono.delay}): where it would wait (the in-process lock held by
+	 * another caller, a refresh running elsewhere, a 601 within {@link #setMaxRateLimitWait the
+	 * bound}) it throws {@link WouldWaitException} instead, holding no lock and no claim; the
+	 * caller calls again after {@link WouldWaitException#getWait()}, or throws
+	 * {@link WouldWaitException#getInstead()} when it waited long enough (for a 601: once).
+	 * @param grantRequest the refresh
+	 * @return the token response
+	 * @throws WouldWaitException when it would wait
+	 */
+	public OAuth2AccessTokenResponse getTokenResponseWithoutWaiting(OAuth2RefreshTokenGrantRequest grantRequest) {
+		WITHOUT_WAITING.set(Boolean.TRUE);
+		try {
+			return getTokenResponse(grantRequest);
+		}
+		catch (OAuth2AuthorizationException ex) {
+			Duration wait = rateLimitWait(ex);
+			if (wait != null) {
+				throw new WouldWaitException(wait, ex);
+			}
+			throw ex;
+		}
+		finally {
+			WITHOUT_WAITING.remove();
+		}
+	}
+
+	/** {@return how long a caller waits for another refresh of the same client} */
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	private boolean tryLock(ReentrantLock lock) throws InterruptedException {
+		if (WITHOUT_WAITING.get() == null) {
+			return lock.tryLock(this.lockTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		if (lock.tryLock()) {
+			return true;
+		}
+		throw new WouldWaitException(this.pollInterval,
+				busy("another refresh of this client has been running for more than " + this.lockTimeout));
+	}
+
+	private void pause(Duration wait, Supplier<RuntimeException> instead) throws InterruptedException {
+		if (WITHOUT_WAITING.get() != null) {
+			throw new WouldWaitException(wait, instead.get());
+		}
+		this.sleeper.sleep(wait);
 	}
 
 	private Duration rateLimitWait(OAuth2AuthorizationException ex) {
@@ -572,6 +628,38 @@ public final class SingleFlightRefreshTokenResponseClient
 	public void setSleeper(Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
+	}
+
+	/**
+	 * Thrown by {@link #getTokenResponseWithoutWaiting} where {@link #getTokenResponse} would
+	 * wait: nothing is held, call again after {@link #getWait()}.
+	 */
+	public static final class WouldWaitException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		/** How long to wait before calling again. */
+		private final Duration wait;
+
+		/** The failure to report when the caller stops waiting. */
+		private final RuntimeException instead;
+
+		WouldWaitException(Duration wait, RuntimeException instead) {
+			super("Would wait " + wait, null, false, false);
+			this.wait = wait;
+			this.instead = instead;
+		}
+
+		/** {@return how long to wait before calling again} */
+		public Duration getWait() {
+			return this.wait;
+		}
+
+		/** {@return the failure to report when the caller stops waiting} */
+		public RuntimeException getInstead() {
+			return this.instead;
+		}
+
 	}
 
 	private record UnstoredAnswer(OAuth2AccessTokenResponse response, Instant until) {

@@ -13,8 +13,10 @@ import org.springframework.util.Assert;
  * The reactive face of a {@link WithingsAuthorizedClientService}: WebFlux applications get the
  * same store, with the same rules (a fresh consent wins, late saves of an older rotation are
  * ignored, compare before remove), as servlet applications, and servlet and reactive instances
- * can share one database. Every call runs on a scheduler where blocking is allowed
- * ({@link Schedulers#boundedElastic()} by default), never on an event loop.
+ * can share one database. Every call runs on a scheduler where blocking is allowed (in an
+ * application the starter's own bounded store scheduler, see {@link WithingsReactiveSchedulers},
+ * so that store reads never queue behind refreshes; {@link Schedulers#boundedElastic()} by
+ * default), never on an event loop.
  */
 public final class WithingsReactiveAuthorizedClientService implements ReactiveOAuth2AuthorizedClientService {
 

@@ -26,6 +26,9 @@ import org.springframework.util.Assert;
  */
 public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
 
+	/** A permit taken ahead by a reactive caller for this thread's next request (see {@link #callWithPermit}). */
+	private static final ThreadLocal<java.util.concurrent.atomic.AtomicBoolean> PREPAID = new ThreadLocal<>();
+
 	private final WithingsRateBudget budget;
 
 	private final Duration maxWait;
@@ -60,8 +63,39 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
+		java.util.concurrent.atomic.AtomicBoolean prepaid = PREPAID.get();
+		if (prepaid == null || !prepaid.compareAndSet(true, false)) {
+			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
+		}
 		return execution.execute(request, body);
+	}
+
+	/**
+	 * Run blocking work whose first request to Withings uses a permit its caller already took
+	 * from the budget (and waited for without a thread, e.g. with {@code Mono.delay}): that
+	 * request takes none, later ones take theirs as usual.
+	 * @param prepaid {@code true} while the permit is unused; set to {@code false} when used
+	 * @param work the work
+	 * @param <T> its result
+	 * @return its result
+	 */
+	public static <T> T callWithPermit(java.util.concurrent.atomic.AtomicBoolean prepaid,
+			java.util.function.Supplier<T> work) {
+		Assert.notNull(prepaid, "prepaid cannot be null");
+		Assert.notNull(work, "work cannot be null");
+		java.util.concurrent.atomic.AtomicBoolean previous = PREPAID.get();
+		PREPAID.set(prepaid);
+		try {
+			return work.get();
+		}
+		finally {
+			if (previous != null) {
+				PREPAID.set(previous);
+			}
+			else {
+				PREPAID.remove();
+			}
+		}
 	}
 
 }

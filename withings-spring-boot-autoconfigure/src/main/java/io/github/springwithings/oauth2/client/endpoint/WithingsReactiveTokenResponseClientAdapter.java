@@ -1,17 +1,31 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.WouldWaitException;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.oauth2.client.endpoint.AbstractOAuth2AuthorizationGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.Assert;
 
@@ -19,10 +33,17 @@ import org.springframework.util.Assert;
  * Runs the starter's token response client (for refreshes: the single-flight, persist-before-use
  * {@code SingleFlightRefreshTokenResponseClient}; for code exchanges: the one that remembers the
  * consent) in WebFlux applications, so that they get the very same lifecycle as servlet ones.
- * Withings registrations run on a scheduler where blocking is allowed
- * ({@link Schedulers#boundedElastic()} by default), never on an event loop; other registrations
- * go to a reactive client of their own (Spring's by default). A call made for a web exchange is
- * {@link WithingsRatePriority#INTERACTIVE} in the shared rate budget.
+ * Withings registrations run on a scheduler where blocking is allowed (the starter's own bounded
+ * one in an application, {@link Schedulers#boundedElastic()} by default), never on an event loop;
+ * other registrations go to a reactive client of their own (Spring's by default). A call made for
+ * a web exchange is {@link WithingsRatePriority#INTERACTIVE} in the shared rate budget.
+ *
+ * <p>No wait holds a thread: concurrent refreshes of one refresh token in this process share one
+ * call (one {@code Mono}, while it is in flight); a refresh that must wait for another caller (the
+ * same client refreshed by another thread or instance) or for a 601's {@code wait_seconds} comes
+ * back after a {@link Mono#delay delay} (at most the single flight's lock timeout, and one 601
+ * retry, as on servlet); the permit of the {@link #setRateBudget rate budget} is taken before the
+ * call and waited for with a delay.
  *
  * @param <T> the grant request type
  */
@@ -35,7 +56,16 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 
 	private final Predicate<ClientRegistration> withingsRegistrations;
 
+	/** Refreshes under way in this process, by registration and refresh token. */
+	private final Map<String, Sinks.One<OAuth2AccessTokenResponse>> inFlight = new ConcurrentHashMap<>();
+
 	private Scheduler scheduler = Schedulers.boundedElastic();
+
+	private Scheduler budgetScheduler = Schedulers.boundedElastic();
+
+	private WithingsRateBudget rateBudget;
+
+	private Duration maxPermitWait = Duration.ZERO;
 
 	/**
 	 * @param withings the starter's client, for Withings registrations
@@ -60,10 +90,112 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 		}
 		// a user waits when a web exchange does: its refresh or code exchange goes first in the rate budget
 		WithingsRatePriority caller = WithingsRatePriority.current();
+		if (grantRequest instanceof OAuth2RefreshTokenGrantRequest refresh
+				&& this.withings instanceof SingleFlightRefreshTokenResponseClient singleFlight) {
+			return Mono.deferContextual((context) -> shared(singleFlight, refresh,
+					WithingsReactiveRatePriority.of(context, caller)));
+		}
 		return Mono.deferContextual((context) -> {
 			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
-			return Mono.fromCallable(() -> priority.callAs(() -> this.withings.getTokenResponse(grantRequest)))
-				.subscribeOn(this.scheduler);
+			AtomicBoolean prepaid = new AtomicBoolean();
+			return permit(priority, prepaid, false)
+				.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermit(prepaid,
+						() -> this.withings.getTokenResponse(grantRequest))))
+					.subscribeOn(this.scheduler));
+		});
+	}
+
+	/** The refresh of this refresh token under way in this process, or a new one. */
+	private Mono<OAuth2AccessTokenResponse> shared(SingleFlightRefreshTokenResponseClient singleFlight,
+			OAuth2RefreshTokenGrantRequest refresh, WithingsRatePriority priority) {
+		String key = refresh.getClientRegistration().getRegistrationId() + ":"
+				+ refresh.getRefreshToken().getTokenValue();
+		Sinks.One<OAuth2AccessTokenResponse> created = Sinks.one();
+		Sinks.One<OAuth2AccessTokenResponse> flight = this.inFlight.computeIfAbsent(key, (k) -> created);
+		if (flight == created) {
+			// runs to its end once started (the store is written before use), whoever stops listening
+			long deadline = System.nanoTime() + singleFlight.getLockTimeout().toNanos();
+			attempt(singleFlight, refresh, priority, new AtomicBoolean(), deadline, false)
+				.doFinally((signal) -> this.inFlight.remove(key, created))
+				.subscribe(created::tryEmitValue, created::tryEmitError, created::tryEmitEmpty);
+		}
+		return flight.asMono();
+	}
+
+	/** One call of the blocking core, which says when it would wait instead of waiting. */
+	private Mono<OAuth2AccessTokenResponse> attempt(SingleFlightRefreshTokenResponseClient singleFlight,
+			OAuth2RefreshTokenGrantRequest refresh, WithingsRatePriority priority, AtomicBoolean prepaid, long deadline,
+			boolean rateLimitWaited) {
+		return permit(priority, prepaid, true)
+			.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermit(prepaid,
+					() -> singleFlight.getTokenResponseWithoutWaiting(refresh))))
+				.subscribeOn(this.scheduler))
+			.onErrorResume(WouldWaitException.class, (wouldWait) -> {
+				if (isRateLimited(wouldWait.getInstead())) {
+					// Withings answered 601 and nothing is claimed: once more after its wait_seconds
+					return rateLimitWaited ? Mono.error(wouldWait.getInstead())
+							: Mono.delay(wouldWait.getWait())
+								.then(attempt(singleFlight, refresh, priority, prepaid, deadline, true));
+				}
+				if (System.nanoTime() + wouldWait.getWait().toNanos() - deadline > 0) {
+					return Mono.error(wouldWait.getInstead());
+				}
+				return Mono.delay(wouldWait.getWait())
+					.then(attempt(singleFlight, refresh, priority, prepaid, deadline, rateLimitWaited));
+			});
+	}
+
+	private static boolean isRateLimited(RuntimeException ex) {
+		return ex instanceof OAuth2AuthorizationException authorization
+				&& authorization.getError() instanceof WithingsOAuth2Error error && error.getStatus() == 601;
+	}
+
+	/**
+	 * A permit of the rate budget for the next call to Withings, taken here and waited for
+	 * without a thread (the call then takes no other): an interactive call reserves the next one;
+	 * a background one takes one when it is free and otherwise tries again once the bucket has
+	 * refilled, within the longest wait. The budget may be in the database: it is asked on the
+	 * store's scheduler.
+	 */
+	private Mono<Void> permit(WithingsRatePriority priority, AtomicBoolean prepaid, boolean refresh) {
+		if (this.rateBudget == null || prepaid.get()) {
+			return Mono.empty();
+		}
+		return awaitPermit(priority, prepaid, 0)
+			.onErrorMap(WithingsRateLimitException.class, (ex) -> refresh ? new OAuth2AuthorizationException(
+					new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+							"No Withings request permit within the rate limit's wait: " + ex.getMessage(), null),
+					ex) : ex);
+	}
+
+	private Mono<Void> awaitPermit(WithingsRatePriority priority, AtomicBoolean prepaid, long waited) {
+		return Mono.fromCallable(() -> {
+			if (priority == WithingsRatePriority.INTERACTIVE) {
+				long wait = this.rateBudget.reserve(this.maxPermitWait);
+				if (wait < 0) {
+					throw WithingsRateBudget.refused(this.maxPermitWait);
+				}
+				prepaid.set(true);
+				return -wait - 1; // reserved: wait, then call
+			}
+			long wait = this.rateBudget.tryTake();
+			if (wait == 0) {
+				prepaid.set(true);
+			}
+			return wait; // 0: taken; otherwise try again after it
+		}).subscribeOn(this.budgetScheduler).flatMap((wait) -> {
+			if (wait < 0) {
+				long reserved = -wait - 1;
+				return (reserved > 0) ? Mono.delay(Duration.ofNanos(reserved)).then() : Mono.<Void>empty();
+			}
+			if (wait == 0) {
+				return Mono.<Void>empty();
+			}
+			if (waited + wait > this.maxPermitWait.toNanos()) {
+				this.rateBudget.backgroundRefused();
+				return Mono.<Void>error(WithingsRateBudget.refused(this.maxPermitWait));
+			}
+			return Mono.delay(Duration.ofNanos(wait)).then(awaitPermit(priority, prepaid, waited + wait));
 		});
 	}
 
@@ -74,6 +206,24 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 	public void setScheduler(Scheduler scheduler) {
 		Assert.notNull(scheduler, "scheduler cannot be null");
 		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Take the permits of Withings calls from this budget ahead of the call, waiting for them with a
+	 * delay instead of a thread (the budget of the starter's {@code withingsRateLimitInterceptor},
+	 * whose requests then take no second one).
+	 * @param rateBudget the budget
+	 * @param maxPermitWait the longest wait for a permit
+	 * @param budgetScheduler where the budget is asked (it may be in the database): a scheduler
+	 * whose threads may block
+	 */
+	public void setRateBudget(WithingsRateBudget rateBudget, Duration maxPermitWait, Scheduler budgetScheduler) {
+		Assert.notNull(rateBudget, "rateBudget cannot be null");
+		Assert.isTrue(maxPermitWait != null && !maxPermitWait.isNegative(), "maxPermitWait must not be negative");
+		Assert.notNull(budgetScheduler, "budgetScheduler cannot be null");
+		this.rateBudget = rateBudget;
+		this.maxPermitWait = maxPermitWait;
+		this.budgetScheduler = budgetScheduler;
 	}
 
 }
