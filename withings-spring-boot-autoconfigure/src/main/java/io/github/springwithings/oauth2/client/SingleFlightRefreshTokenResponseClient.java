@@ -607,8 +607,10 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	/**
 	 * Set how old an unfinished refresh must be before it counts as in doubt and is attempted
-	 * again with the same refresh token (1 minute by default). It must exceed the longest refresh
-	 * (timeouts of two Withings calls and a 601 wait) and stay far below Withings' 8-hour grace.
+	 * again with the same refresh token (1 minute by default). It must stay far below Withings'
+	 * 8-hour grace. A delay shorter than the longest refresh (timeouts of two Withings calls and a
+	 * 601 wait) is safe, since a late rotation's compare-and-set on its claim fails and its tokens
+	 * are never used, but may then send one more refresh with the same refresh token.
 	 * @param inDoubtRetryDelay the delay
 	 */
 	public void setInDoubtRetryDelay(Duration inDoubtRetryDelay) {
