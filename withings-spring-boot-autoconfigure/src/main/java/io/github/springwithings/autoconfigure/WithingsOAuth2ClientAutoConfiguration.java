@@ -75,6 +75,9 @@ import org.springframework.web.client.RestClient;
 @EnableConfigurationProperties(WithingsProperties.class)
 public final class WithingsOAuth2ClientAutoConfiguration {
 
+	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
+		.getLog(WithingsOAuth2ClientAutoConfiguration.class);
+
 	/** Name of the bean of the shared rate budget's store (a Bucket4j {@code ProxyManager<String>}). */
 	public static final String WITHINGS_RATE_BUDGET_STORE = "withingsRateBudgetStore";
 
@@ -143,8 +146,16 @@ public final class WithingsOAuth2ClientAutoConfiguration {
 		client.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		restClientBuilders.ifRateBudget(client::setRateBudget);
 		noncePrefetcher.ifAvailable(client::setNoncePrefetcher);
-		if (authorizedClientService.getIfUnique() instanceof WithingsAuthorizedClientService store) {
+		OAuth2AuthorizedClientService service = authorizedClientService.getIfUnique();
+		if (service instanceof WithingsAuthorizedClientService store) {
 			return new UserIdRememberingTokenResponseClient(client, store);
+		}
+		if (service != null) {
+			logger.info("The OAuth2AuthorizedClientService is not a WithingsAuthorizedClientService: code exchanges are "
+					+ "not remembered as consents, and the starter stores no Withings user ids");
+		}
+		else {
+			logger.debug("No unique OAuth2AuthorizedClientService: code exchanges are not remembered as consents");
 		}
 		return client;
 	}

@@ -278,6 +278,42 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed());
 	}
 
+	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void autoConfigurationWhenTheAuthorizedClientServiceIsNotAWithingsOneThenTheCodeClientSaysConsentsAreNotRecognised(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger(WithingsOAuth2ClientAutoConfiguration.class);
+		logger.setLevel(ch.qos.logback.classic.Level.INFO);
+		try {
+			autoConfigurationWhenTheAuthorizedClientServiceIsNotAWithingsOne(output);
+		}
+		finally {
+			logger.setLevel(null);
+		}
+	}
+
+	private void autoConfigurationWhenTheAuthorizedClientServiceIsNotAWithingsOne(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
+			.withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientService.class,
+					() -> new org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService(
+							(registrationId) -> null))
+			.run((context) -> {
+				assertThat(context.getBeanProvider(authorizationCodeClientType()).getObject())
+					.isInstanceOf(WithingsAccessTokenResponseClient.class);
+				assertThat(output).contains("not a WithingsAuthorizedClientService: code exchanges are not remembered");
+			});
+		this.contextRunner
+			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
+			.withBean(org.springframework.security.oauth2.client.OAuth2AuthorizedClientService.class,
+					() -> new io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService(
+							(registrationId) -> null))
+			.run((context) -> assertThat(context.getBeanProvider(authorizationCodeClientType()).getObject())
+				.isInstanceOf(io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient.class));
+	}
+
 	private static MockHttpServletRequest authorizationRequest(String registrationId) {
 		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/oauth2/authorization/" + registrationId);
 		request.setServletPath("/oauth2/authorization/" + registrationId);

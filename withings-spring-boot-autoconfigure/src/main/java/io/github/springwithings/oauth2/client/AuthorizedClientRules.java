@@ -30,9 +30,19 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * <li>a client whose refresh token is the stored <em>previous</em> one is a late save of an older
  * rotation and is ignored;</li>
  * <li>a client whose access token came from a rotation of a client removed since (disconnected,
- * or dead) is not stored again;</li>
- * <li>anything else replaces the stored client, as Spring's own services do.</li>
+ * or dead) is not stored again, nor one from a rotation the store moved past since (a late save
+ * of an older rotation);</li>
+ * <li>a client refreshed from a refresh token the store did not hold replaces the stored one
+ * only when that refresh token is the stored one (it descends from the stored chain): a snapshot
+ * from before two rotations or a re-consent never overwrites the newer chain;</li>
+ * <li>anything else replaces the stored client, as Spring's own services do (a consent this
+ * store was not told of, say).</li>
  * </ul>
+ * A refresh mark is never cleared by these saves: only by the rotation that set it, its release,
+ * or the in-doubt follow-up. The stored Withings user id is carried over only to a client of the
+ * same chain (the same access or refresh token, a known rotation, or a descendant): a client of
+ * another chain gets the user id of its code exchange, of an {@code oauth2Login()} principal, or
+ * none, never that of another account.
  */
 final class AuthorizedClientRules {
 
@@ -43,6 +53,9 @@ final class AuthorizedClientRules {
 	private final Map<String, String> consents = boundedMap();
 
 	private final Map<String, Boolean> rotations = boundedMap();
+
+	/** Access tokens from refreshes of refresh tokens the store did not hold → that refresh token. */
+	private final Map<String, String> unstoredRefreshes = boundedMap();
 
 	private static <V> Map<String, V> boundedMap() {
 		return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
@@ -74,6 +87,13 @@ final class AuthorizedClientRules {
 		}
 	}
 
+	/** A refresh of {@code refreshTokenValue}, which the store did not hold, issued this access token. */
+	void rememberUnstoredRefresh(String accessTokenValue, String refreshTokenValue) {
+		if (accessTokenValue != null && refreshTokenValue != null) {
+			this.unstoredRefreshes.put(hash(accessTokenValue), hash(refreshTokenValue));
+		}
+	}
+
 	/**
 	 * What to do with a client Spring asks to save.
 	 * @param incoming the client to save
@@ -84,19 +104,34 @@ final class AuthorizedClientRules {
 	Save decide(OAuth2AuthorizedClient incoming, Authentication principal, WithingsAuthorizedClient stored) {
 		String accessTokenHash = hash(incoming.getAccessToken().getTokenValue());
 		String consentUserId = this.consents.get(accessTokenHash);
-		boolean consent = consentUserId != null;
-		String userId = userIdFor(incoming, principal, stored, consent ? consentUserId : null);
-		if (consent) {
-			return new Save(true, userId, true);
+		if (consentUserId != null) {
+			return new Save(true, userIdFor(incoming, principal, consentUserId.isEmpty() ? null : consentUserId, null),
+					true);
 		}
 		if (stored == null) {
-			return new Save(!this.rotations.containsKey(accessTokenHash), userId, false);
-		}
-		if (stored.getAuthorizedClient().getAccessToken().getTokenValue().equals(incoming.getAccessToken().getTokenValue())) {
-			return new Save(userId != null && !userId.equals(stored.getUserId()), userId, false);
+			return new Save(!this.rotations.containsKey(accessTokenHash), userIdFor(incoming, principal, null, null),
+					false);
 		}
 		String incomingRefreshToken = refreshTokenValue(incoming.getRefreshToken());
+		boolean sameAccessToken = stored.getAuthorizedClient()
+			.getAccessToken()
+			.getTokenValue()
+			.equals(incoming.getAccessToken().getTokenValue());
+		boolean sameRefreshToken = incomingRefreshToken != null
+				&& incomingRefreshToken.equals(stored.getRefreshTokenValue());
+		boolean knownRotation = this.rotations.containsKey(accessTokenHash);
+		String unstoredParent = this.unstoredRefreshes.get(accessTokenHash);
+		boolean descends = unstoredParent != null && unstoredParent.equals(hash(stored.getRefreshTokenValue()));
+		boolean sameChain = sameAccessToken || sameRefreshToken || knownRotation || descends;
+		String userId = userIdFor(incoming, principal, null, sameChain ? stored.getUserId() : null);
+		if (sameAccessToken) {
+			return new Save(userId != null && !userId.equals(stored.getUserId()), userId, false);
+		}
 		if (incomingRefreshToken != null && hash(incomingRefreshToken).equals(stored.getPreviousRefreshTokenHash())) {
+			return new Save(false, userId, false);
+		}
+		if (knownRotation || (unstoredParent != null && !descends)) {
+			// an older rotation the store moved past, or a refresh of a refresh token from before it
 			return new Save(false, userId, false);
 		}
 		return new Save(true, userId, false);
@@ -104,11 +139,12 @@ final class AuthorizedClientRules {
 
 	/**
 	 * The Withings user id to store: from the code exchange, else the {@code userid} attribute of
-	 * an {@code oauth2Login()} principal, else the one already stored.
+	 * an {@code oauth2Login()} principal, else {@code carried} (the stored one, for a client of the
+	 * same chain only).
 	 */
-	private static String userIdFor(OAuth2AuthorizedClient client, Authentication principal,
-			WithingsAuthorizedClient stored, String fromConsent) {
-		if (fromConsent != null && !fromConsent.isEmpty()) {
+	private static String userIdFor(OAuth2AuthorizedClient client, Authentication principal, String fromConsent,
+			String carried) {
+		if (fromConsent != null) {
 			return fromConsent;
 		}
 		if (principal instanceof OAuth2AuthenticationToken token
@@ -118,7 +154,7 @@ final class AuthorizedClientRules {
 				return userId.toString();
 			}
 		}
-		return (stored != null && fromConsent == null) ? stored.getUserId() : null;
+		return carried;
 	}
 
 	/**

@@ -109,10 +109,12 @@ public final class InMemoryWithingsAuthorizedClientService
 				return new WithingsAuthorizedClient(client, save.userId(),
 						AuthorizedClientRules.issuedAt(client.getRefreshToken(), this.clock.instant()), 0, null, null);
 			}
+			// only a consent ends a refresh in flight; any other save leaves its mark
 			return new WithingsAuthorizedClient(client, save.userId(),
 					sameRefreshToken ? current.getRefreshTokenIssuedAt()
 							: AuthorizedClientRules.issuedAt(client.getRefreshToken(), this.clock.instant()),
-					current.getVersion() + 1, null, sameRefreshToken ? current.getPreviousRefreshTokenHash()
+					current.getVersion() + 1, save.consent() ? null : current.getRefreshStartedAt(),
+					sameRefreshToken ? current.getPreviousRefreshTokenHash()
 							: AuthorizedClientRules.hash(current.getRefreshTokenValue()));
 		});
 		if (consent[0]) {
@@ -186,6 +188,11 @@ public final class InMemoryWithingsAuthorizedClientService
 	@Override
 	public void rememberUserId(String accessTokenValue, String userId) {
 		this.rules.rememberConsent(accessTokenValue, userId);
+	}
+
+	@Override
+	public void rememberUnstoredRefresh(String accessTokenValue, String refreshTokenValue) {
+		this.rules.rememberUnstoredRefresh(accessTokenValue, refreshTokenValue);
 	}
 
 	@Override

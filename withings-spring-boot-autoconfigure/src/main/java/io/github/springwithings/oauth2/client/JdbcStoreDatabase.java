@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,9 @@ import javax.sql.DataSource;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataRetrievalFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -36,9 +40,12 @@ import org.springframework.util.Assert;
  * The stores' statements on JDBC, never in a caller's transaction: each write runs in a
  * transaction of its own (read committed, read-write) on a connection of its own, committed before
  * it returns; each query runs on a connection of its own without a transaction (a single query
- * needs none: the hot path of every {@code authorize()}). The data source is wrapped in an object
- * of its own, so Spring's transaction synchronization never hands out the caller's connection
- * (whatever its transaction manager: JDBC, JPA, Batch).
+ * needs none: the hot path of every {@code authorize()}), taken from the pool and given back as
+ * soon as it is read. The data source is wrapped in an object of its own, so Spring's transaction
+ * synchronization never hands out the caller's connection (whatever its transaction manager: JDBC,
+ * JPA, Batch), and a query's connection is never registered with the caller's synchronization
+ * (which would keep it out of the pool until the caller's transaction ends): inside a caller's
+ * transaction a store call holds one more connection, and only while its statement runs.
  */
 final class JdbcStoreDatabase implements StoreDatabase {
 
@@ -62,10 +69,35 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		this.transactions.setReadOnly(false);
 	}
 
+	/**
+	 * Plain JDBC on a connection of the pool, closed before it returns: {@link JdbcTemplate} would
+	 * get it through {@code DataSourceUtils}, which binds it to an active transaction
+	 * synchronization of the caller until that transaction completes.
+	 */
 	@Override
 	public <T> List<T> query(String sql, Function<Row, T> mapper, Object... args) {
-		return this.jdbc.query(sql, (rs, rowNum) -> mapper.apply(new ResultSetRow(rs, columns(sql, rs))),
-				parameters(args));
+		Connection connection;
+		try {
+			connection = this.dataSource.getConnection();
+		}
+		catch (SQLException ex) {
+			throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection", ex);
+		}
+		try (connection; PreparedStatement statement = connection.prepareStatement(sql)) {
+			this.jdbc.applyStatementSettings(statement);
+			new ArgumentPreparedStatementSetter(parameters(args)).setValues(statement);
+			try (ResultSet rs = statement.executeQuery()) {
+				List<T> rows = new ArrayList<>();
+				while (rs.next()) {
+					rows.add(mapper.apply(new ResultSetRow(rs, columns(sql, rs))));
+				}
+				return rows;
+			}
+		}
+		catch (SQLException ex) {
+			DataAccessException translated = this.jdbc.getExceptionTranslator().translate("query", sql, ex);
+			throw (translated != null) ? translated : new UncategorizedSQLException("query", sql, ex);
+		}
 	}
 
 	/**
@@ -158,7 +190,7 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		}
 
 		@Override
-		protected void applyStatementSettings(Statement stmt) throws SQLException {
+		public void applyStatementSettings(Statement stmt) throws SQLException {
 			super.applyStatementSettings(stmt);
 			int timeout = this.statementTimeout;
 			if (timeout > 0 && stmt.getQueryTimeout() != timeout) {

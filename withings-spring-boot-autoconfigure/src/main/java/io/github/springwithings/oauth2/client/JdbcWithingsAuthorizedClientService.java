@@ -14,8 +14,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
  * (read committed, read-write) on a connection of its own, committed before it returns, and every
  * read is a single query on a connection of its own: a caller's {@code @Transactional} method,
  * read-only or not, JPA or JDBC, that rolls back can never undo a rotation that Withings has made.
- * While a caller holds a pooled connection in its own transaction, a store operation briefly needs
- * a second one. No operation holds a connection or a row lock while Withings is called: refreshes
+ * While a caller holds a pooled connection in its own transaction, a store operation needs a
+ * second one only while its statement runs: it goes back to the pool at once, never kept until
+ * the caller's transaction ends. No operation holds a connection or a row lock while Withings is called: refreshes
  * are coordinated by a committed mark ({@link #claimRefresh}) and compare-and-set updates on the
  * refresh-token chain.
  *

@@ -60,7 +60,11 @@ import org.springframework.util.ConcurrentReferenceHashMap;
  * </ul>
  * Clients the store does not hold (an HTTP-session client of an anonymous user, say) are
  * refreshed under the in-process lock, and the answer is kept for a minute so that a second
- * caller with the same refresh token gets it instead of reusing a rotated token.
+ * caller with the same refresh token gets it instead of reusing a rotated token. A refresh token
+ * this instance saw rotated out of the store (a snapshot kept from before two rotations or a
+ * re-consent) is never sent again: the caller gets the principal's stored tokens (refreshed when
+ * due), so the chain never forks. The store is told of every other unstored answer, so that
+ * Spring's save of it never replaces a stored chain it does not descend from.
  */
 public final class SingleFlightRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
@@ -70,6 +74,8 @@ public final class SingleFlightRefreshTokenResponseClient
 	private static final Duration UNSTORED_ANSWER_LIFETIME = Duration.ofMinutes(1);
 
 	private static final int UNSTORED_ANSWERS = 1_000;
+
+	private static final int RETIRED_REFRESH_TOKENS = 10_000;
 
 	/** Set while {@link #getTokenResponseWithoutWaiting} runs on this thread. */
 	private static final ThreadLocal<Boolean> WITHOUT_WAITING = new ThreadLocal<>();
@@ -93,8 +99,23 @@ public final class SingleFlightRefreshTokenResponseClient
 
 		});
 
-	/** Refresh marks this instance left in doubt: nobody here is still working on them. */
+	/**
+	 * Refresh marks this instance left in doubt: nobody here is still working on them. Forgotten
+	 * once the row's mark moved on, or once older than the in-doubt delay (any instance takes
+	 * them over by then).
+	 */
 	private final Map<String, Instant> ownMarksInDoubt = new ConcurrentHashMap<>();
+
+	/** Refresh tokens rotated out of the store here (lock key) → the client that held them. */
+	private final Map<String, String> retiredRefreshTokens = Collections
+		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+				return size() > RETIRED_REFRESH_TOKENS;
+			}
+
+		});
 
 	private Clock clock = Clock.systemUTC();
 
@@ -154,11 +175,17 @@ public final class SingleFlightRefreshTokenResponseClient
 		if (!this.withingsRegistrations.test(registration)) {
 			return this.delegate.getTokenResponse(grantRequest);
 		}
+		// one deadline for the lock and the polling: no caller waits longer than the lock timeout
+		return singleFlight(grantRequest, this.clock.instant().plus(this.lockTimeout));
+	}
+
+	private OAuth2AccessTokenResponse singleFlight(OAuth2RefreshTokenGrantRequest grantRequest, Instant deadline) {
+		ClientRegistration registration = grantRequest.getClientRegistration();
 		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
 		String key = registration.getRegistrationId() + ":" + AuthorizedClientRules.hash(refreshToken);
 		ReentrantLock lock = this.locks.computeIfAbsent(key, (k) -> new ReentrantLock());
 		try {
-			if (!tryLock(lock)) {
+			if (!tryLock(lock, deadline)) {
 				throw busy("another refresh of this client has been running for more than " + this.lockTimeout);
 			}
 		}
@@ -167,26 +194,27 @@ public final class SingleFlightRefreshTokenResponseClient
 			throw busy("interrupted while waiting for another refresh of this client");
 		}
 		try {
-			return refresh(grantRequest, key);
+			return refresh(grantRequest, key, deadline);
 		}
 		finally {
 			lock.unlock();
 		}
 	}
 
-	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
+	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest, String key,
+			Instant deadline) {
 		if (this.authorizedClientService == null) {
 			return refreshUnstored(grantRequest, key);
 		}
 		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
 		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
-		Instant deadline = this.clock.instant().plus(this.lockTimeout);
 		while (true) {
 			WithingsAuthorizedClient stored = store(
 					() -> this.authorizedClientService.loadByRefreshToken(registrationId, refreshToken));
 			if (stored == null) {
-				return refreshUnstored(grantRequest, key);
+				return refreshRetiredOrUnstored(grantRequest, key, deadline);
 			}
+			forgetOwnMarksMovedOn(stored);
 			if (!refreshToken.equals(stored.getRefreshTokenValue()) && isFresh(stored)) {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Withings tokens of '" + stored.getPrincipalName()
@@ -216,9 +244,11 @@ public final class SingleFlightRefreshTokenResponseClient
 						+ "outcome is unknown and it is retried after " + this.inDoubtRetryDelay);
 			}
 			try {
-				pause(this.pollInterval, () -> busy("a refresh of this client started at " + started
-						+ " is still running elsewhere, or its outcome is unknown and it is retried after "
-						+ this.inDoubtRetryDelay));
+				Duration left = Duration.between(now, deadline);
+				pause((left.compareTo(this.pollInterval) < 0) ? left : this.pollInterval,
+						() -> busy("a refresh of this client started at " + started
+								+ " is still running elsewhere, or its outcome is unknown and it is retried after "
+								+ this.inDoubtRetryDelay));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -287,6 +317,11 @@ public final class SingleFlightRefreshTokenResponseClient
 			throw new OAuth2AuthorizationException(error, ex);
 		}
 		this.ownMarksInDoubt.remove(clientKey(stored));
+		if (saved != null && saved.getRefreshTokenValue() != null
+				&& !saved.getRefreshTokenValue().equals(stored.getRefreshTokenValue())) {
+			this.retiredRefreshTokens.put(stored.getRegistrationId() + ":"
+					+ AuthorizedClientRules.hash(stored.getRefreshTokenValue()), clientKey(stored));
+		}
 		if (saved == null) {
 			logger.debug("Refreshed the Withings tokens of '" + stored.getPrincipalName()
 					+ "', but its link changed meanwhile (new sign-in or removal): the new tokens are dropped unused");
@@ -402,6 +437,40 @@ public final class SingleFlightRefreshTokenResponseClient
 		}
 	}
 
+	/**
+	 * The store does not hold this refresh token. When this instance rotated it out of the store,
+	 * the chain moved on (two rotations, or a re-consent): the principal's stored tokens are
+	 * served (refreshed when due), and Withings never sees the old token again (no fork).
+	 */
+	private OAuth2AccessTokenResponse refreshRetiredOrUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key,
+			Instant deadline) {
+		String retiredFrom = this.retiredRefreshTokens.get(key);
+		if (retiredFrom == null) {
+			OAuth2AccessTokenResponse response = refreshUnstored(grantRequest, key);
+			// Spring saves this answer next: it must not replace a stored chain it does not descend from
+			this.authorizedClientService.rememberUnstoredRefresh(response.getAccessToken().getTokenValue(),
+					grantRequest.getRefreshToken().getTokenValue());
+			return response;
+		}
+		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
+		String principalName = retiredFrom.substring(registrationId.length() + 1);
+		WithingsAuthorizedClient current = store(
+				() -> this.authorizedClientService.loadWithingsAuthorizedClient(registrationId, principalName));
+		if (current == null || current.getRefreshTokenValue() == null) {
+			throw new RefreshTokenRejectedException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The refresh token of '" + principalName + "' was rotated out of the store, whose link was removed since",
+					null), grantRequest.getRefreshToken().getTokenValue(), null);
+		}
+		logger.debug("A refresh token of '" + principalName + "' that was rotated out of the store was offered; "
+				+ "using the stored chain instead");
+		if (isFresh(current)) {
+			return responseOf(current);
+		}
+		OAuth2AuthorizedClient client = current.getAuthorizedClient();
+		return singleFlight(new OAuth2RefreshTokenGrantRequest(client.getClientRegistration(), client.getAccessToken(),
+				client.getRefreshToken(), grantRequest.getScopes()), deadline);
+	}
+
 	private OAuth2AccessTokenResponse refreshUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
 		Instant now = this.clock.instant();
 		UnstoredAnswer answer = this.unstoredAnswers.get(key);
@@ -411,6 +480,29 @@ public final class SingleFlightRefreshTokenResponseClient
 		OAuth2AccessTokenResponse response = callWithings(grantRequest);
 		this.unstoredAnswers.put(key, new UnstoredAnswer(response, now.plus(UNSTORED_ANSWER_LIFETIME)));
 		return response;
+	}
+
+	/**
+	 * Forget what this instance knows of marks it left in doubt when the row's mark moved on
+	 * (another instance followed the chain, or a newer claim), and any older than the in-doubt
+	 * delay (every instance may take those over by now).
+	 */
+	private void forgetOwnMarksMovedOn(WithingsAuthorizedClient stored) {
+		if (this.ownMarksInDoubt.isEmpty()) {
+			return;
+		}
+		String client = clientKey(stored);
+		Instant own = this.ownMarksInDoubt.get(client);
+		if (own != null && !own.equals(stored.getRefreshStartedAt())) {
+			this.ownMarksInDoubt.remove(client, own);
+		}
+		Instant staleBefore = this.clock.instant().minus(this.inDoubtRetryDelay);
+		this.ownMarksInDoubt.values().removeIf((mark) -> mark.isBefore(staleBefore));
+	}
+
+	/** {@return how many refresh marks this instance left in doubt and still remembers} */
+	int ownMarksInDoubtRemembered() {
+		return this.ownMarksInDoubt.size();
 	}
 
 	private OAuth2AccessTokenResponse callWithings(OAuth2RefreshTokenGrantRequest request) {
@@ -470,9 +562,11 @@ public final class SingleFlightRefreshTokenResponseClient
 		return this.lockTimeout;
 	}
 
-	private boolean tryLock(ReentrantLock lock) throws InterruptedException {
+	/** Waits at most until {@code deadline} (one lock-timeout shared with the polling), or not at all without waiting. */
+	private boolean tryLock(ReentrantLock lock, Instant deadline) throws InterruptedException {
 		if (WITHOUT_WAITING.get() == null) {
-			return lock.tryLock(this.lockTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			return lock.tryLock(Math.max(0, Duration.between(this.clock.instant(), deadline).toMillis()),
+					TimeUnit.MILLISECONDS);
 		}
 		if (lock.tryLock()) {
 			return true;
@@ -573,8 +667,8 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	/**
 	 * Set the longest time a caller waits for another refresh of the same client (10 s by
-	 * default); beyond it the caller fails with {@code temporarily_unavailable} and nothing is
-	 * removed.
+	 * default), in this instance and in others together; beyond it the caller fails with
+	 * {@code temporarily_unavailable} and nothing is removed.
 	 * @param lockTimeout the bound
 	 */
 	public void setLockTimeout(Duration lockTimeout) {
@@ -584,8 +678,10 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	/**
 	 * Set how old an unfinished refresh must be before it counts as in doubt and is attempted
-	 * again with the same refresh token (1 minute by default). It must exceed the longest refresh
-	 * (timeouts of two Withings calls and a 601 wait) and stay far below Withings' 8-hour grace.
+	 * again with the same refresh token (1 minute by default). It must stay far below Withings'
+	 * 8-hour grace. A delay shorter than the longest refresh (timeouts of two Withings calls and a
+	 * 601 wait) is safe, since a late rotation's compare-and-set on its claim fails and its tokens
+	 * are never used, but may then send one more refresh with the same refresh token.
 	 * @param inDoubtRetryDelay the delay
 	 */
 	public void setInDoubtRetryDelay(Duration inDoubtRetryDelay) {

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.Reason;
@@ -72,7 +73,21 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS
 			+ ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+	/**
+	 * A save that is not a consent: it leaves the refresh mark alone, which only the rotation that
+	 * set it ({@link #ROTATION_UPDATE}), its release, or the in-doubt follow-up clear.
+	 */
 	private static final String UPDATE = "UPDATE " + TABLE + " SET withings_user_id = ?, access_token_type = ?, "
+			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
+			+ "refresh_token_value = ?, refresh_token_hash = ?, previous_refresh_token_hash = ?, "
+			+ "refresh_token_issued_at = ?, version = version + 1, updated_at = ? WHERE " + BY_KEY;
+
+	/**
+	 * A rotation: it ends the refresh its caller claimed, and keeps a user id learnt since the
+	 * caller read the row unless Withings' answer names one.
+	 */
+	private static final String ROTATION_UPDATE = "UPDATE " + TABLE
+			+ " SET withings_user_id = COALESCE(?, withings_user_id), access_token_type = ?, "
 			+ "access_token_value = ?, access_token_issued_at = ?, access_token_expires_at = ?, access_token_scopes = ?, "
 			+ "refresh_token_value = ?, refresh_token_hash = ?, previous_refresh_token_hash = ?, "
 			+ "refresh_token_issued_at = ?, version = version + 1, refresh_started_at = NULL, updated_at = ? WHERE " + BY_KEY;
@@ -274,7 +289,9 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 			String condition, Object[] conditionArgs) {
 		WithingsAuthorizedClient rotated = AuthorizedClientRules.rotated(current, response, now());
 		OAuth2AuthorizedClient client = rotated.getAuthorizedClient();
-		List<Object> args = new ArrayList<>(List.of(StoreDatabase.text(rotated.getUserId()),
+		Object answeredUserId = response.getAdditionalParameters().get(WithingsAccessTokenResponseConverter.USER_ID);
+		List<Object> args = new ArrayList<>(List.of(
+				StoreDatabase.text((answeredUserId != null) ? answeredUserId.toString() : null),
 				client.getAccessToken().getTokenType().getValue(), secret(client.getAccessToken().getTokenValue()),
 				time(client.getAccessToken().getIssuedAt()), time(client.getAccessToken().getExpiresAt()),
 				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
@@ -282,7 +299,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 				time(rotated.getRefreshTokenIssuedAt()), time(now()), current.getRegistrationId(),
 				current.getPrincipalName(), hash(current.getRefreshTokenValue())));
 		args.addAll(List.of(conditionArgs));
-		int updated = this.database.update(UPDATE + " AND refresh_token_hash = ?" + condition, args.toArray());
+		int updated = this.database.update(ROTATION_UPDATE + " AND refresh_token_hash = ?" + condition, args.toArray());
 		if (updated != 1) {
 			return null;
 		}
@@ -307,6 +324,11 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	@Override
 	public void rememberUserId(String accessTokenValue, String userId) {
 		this.rules.rememberConsent(accessTokenValue, userId);
+	}
+
+	@Override
+	public void rememberUnstoredRefresh(String accessTokenValue, String refreshTokenValue) {
+		this.rules.rememberUnstoredRefresh(accessTokenValue, refreshTokenValue);
 	}
 
 	@Override

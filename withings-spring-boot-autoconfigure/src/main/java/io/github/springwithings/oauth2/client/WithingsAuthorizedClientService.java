@@ -156,6 +156,17 @@ public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientS
 	void rememberUserId(String accessTokenValue, String userId);
 
 	/**
+	 * Remember that a refresh of a refresh token this store did not hold issued this access
+	 * token, so that Spring's next {@link #saveAuthorizedClient} of it replaces a stored client
+	 * only when that answer descends from the stored chain (never a newer rotation or consent of
+	 * the same principal). The default remembers nothing.
+	 * @param accessTokenValue the access token of the answer
+	 * @param refreshTokenValue the refresh token that was refreshed
+	 */
+	default void rememberUnstoredRefresh(String accessTokenValue, String refreshTokenValue) {
+	}
+
+	/**
 	 * A page of stored clients of a registration, ordered by principal name.
 	 * @param registrationId the registration id
 	 * @param afterPrincipalName the last principal name of the previous page, {@code null} for the first

@@ -89,6 +89,11 @@ class ForwardingWithingsAuthorizedClientService implements WithingsAuthorizedCli
 	}
 
 	@Override
+	public void rememberUnstoredRefresh(String accessTokenValue, String refreshTokenValue) {
+		this.delegate.rememberUnstoredRefresh(accessTokenValue, refreshTokenValue);
+	}
+
+	@Override
 	public List<WithingsAuthorizedClient> findPage(String registrationId, String afterPrincipalName, int size) {
 		return this.delegate.findPage(registrationId, afterPrincipalName, size);
 	}

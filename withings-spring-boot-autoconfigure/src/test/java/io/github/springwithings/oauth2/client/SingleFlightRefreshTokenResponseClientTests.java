@@ -315,6 +315,120 @@ class SingleFlightRefreshTokenResponseClientTests {
 		assertThat(fixture.clients.authorize("nobody")).isNull();
 	}
 
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void getTokenResponseWhenAnotherInstanceFollowedARefreshLeftInDoubtHereThenThisInstanceForgetsIt(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.httpStatus(503).afterProcessing());
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"));
+		assertThat(fixture.refreshClient.ownMarksInDoubtRemembered()).isOne();
+		WithingsTestFixture otherInstance = new WithingsTestFixture(this.simulator,
+				WithingsClientAuthentication.SIGNATURE, this.dataSource, (service) -> fixture.service);
+		otherInstance.clock.advance(Duration.ofSeconds(61));
+		assertThat(otherInstance.inDoubt.retry().refreshed()).isEqualTo(1);
+
+		OAuth2AccessTokenResponse late = fixture.refreshClient.getTokenResponse(new OAuth2RefreshTokenGrantRequest(
+				fixture.registration, linked.getAccessToken(), linked.getRefreshToken()));
+
+		assertThat(late.getRefreshToken().getTokenValue()).isEqualTo(fixture.stored("363").getRefreshToken().getTokenValue());
+		assertThat(fixture.refreshClient.ownMarksInDoubtRemembered()).as("the chain moved on elsewhere").isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void getTokenResponseWhenARefreshLeftInDoubtHereIsOlderThanTheDelayThenForgotten(Store store) {
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.SIGNATURE, null);
+		fixture.linkExpired("363", "363");
+		fixture.linkExpired("bob", "36000043");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.httpStatus(503).afterProcessing());
+		assertThatExceptionOfType(ClientAuthorizationException.class).isThrownBy(() -> fixture.clients.authorize("363"));
+		assertThat(fixture.refreshClient.ownMarksInDoubtRemembered()).isOne();
+		fixture.clock.advance(fixture.refreshClient.getInDoubtRetryDelay().plusSeconds(1));
+
+		fixture.clients.authorize("bob");
+
+		assertThat(fixture.refreshClient.ownMarksInDoubtRemembered()).as("any instance takes it over by now").isZero();
+		OAuth2AuthorizedClient followed = fixture.clients.authorize("363");
+		assertThat(fixture.getmeas(followed.getAccessToken().getTokenValue())).containsEntry("status", 0);
+		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "363").getRefreshStartedAt()).isNull();
+		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Store.class)
+	void getTokenResponseWhenTheLockAndAnotherInstancesRefreshBothMakeItWaitThenTheWholeWaitIsOneLockTimeout(
+			Store store) throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean first = new AtomicBoolean(true);
+		WithingsTestFixture fixture = fixture(store, WithingsClientAuthentication.CLIENT_SECRET,
+				(service) -> new ForwardingWithingsAuthorizedClientService(service) {
+
+					@Override
+					public WithingsAuthorizedClient loadByRefreshToken(String registrationId, String refreshTokenValue) {
+						if (first.getAndSet(false)) {
+							// the first caller holds the in-process lock here
+							entered.countDown();
+							await(release);
+						}
+						return super.loadByRefreshToken(registrationId, refreshTokenValue);
+					}
+
+				});
+		fixture.refreshClient.setSleeper(fixture.clock::advance);
+		Duration lockTimeout = Duration.ofSeconds(10);
+		fixture.refreshClient.setLockTimeout(lockTimeout);
+		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
+		// another instance is refreshing this client
+		WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "363");
+		assertThat(fixture.service.claimRefresh(stored, fixture.clock.instant(), fixture.clock.instant())).isTrue();
+		OAuth2RefreshTokenGrantRequest grant = new OAuth2RefreshTokenGrantRequest(fixture.registration,
+				linked.getAccessToken(), linked.getRefreshToken());
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> holder = executor.submit(() -> fixture.refreshClient.getTokenResponse(grant));
+			assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+			java.time.Instant start = fixture.clock.instant();
+			Thread[] waiter = new Thread[1];
+			Future<?> second = executor.submit(() -> {
+				waiter[0] = Thread.currentThread();
+				return fixture.refreshClient.getTokenResponse(grant);
+			});
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> waiter[0] != null && waiter[0].getState() == Thread.State.TIMED_WAITING);
+			// most of the lock timeout passes while the second caller waits for the lock
+			fixture.clock.advance(lockTimeout.minusSeconds(1));
+			release.countDown();
+
+			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+				.isThrownBy(() -> holder.get(30, TimeUnit.SECONDS));
+			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+				.satisfies((ex) -> assertThat(((org.springframework.security.oauth2.core.OAuth2AuthorizationException) ex
+					.getCause()).getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE));
+			assertThat(Duration.between(start, fixture.clock.instant()))
+				.as("the lock and the polling share one deadline")
+				.isLessThanOrEqualTo(lockTimeout.plusSeconds(1));
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private WithingsTestFixture fixture(Store store, WithingsClientAuthentication authentication,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		if (store == Store.R2DBC) {
