@@ -101,7 +101,7 @@ public final class KeepAliveSweepBenchmark {
 			simulator(args[1]);
 			return;
 		}
-		String url = TestDatabases.postgres() ? TestDatabases.url("")
+		String url = TestDatabases.server() ? TestDatabases.url("")
 				: "jdbc:h2:file:" + Files.createTempDirectory("keep-alive-benchmark").resolve("store");
 		Process child = startSimulator(url);
 		try {
@@ -183,7 +183,7 @@ public final class KeepAliveSweepBenchmark {
 			long baseline, List<long[]> samples, long end, Map<String, Object> counters, Integer stillDue) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT, "Store: %s; %,d users, all due; page size %d; spacing %d ms (budget share %.0f %% of %d a minute, client-secret).%n%n",
-				TestDatabases.postgres() ? "PostgreSQL (JDBC)" : "H2 file (JDBC; no withings.test.postgres.* properties: not PostgreSQL)",
+				TestDatabases.server() ? TestDatabases.platform() + " (JDBC)" : "H2 file (JDBC; no withings.test.db.* properties: no database server)",
 				USERS, PAGE_SIZE, spacing.toMillis(), BUDGET_SHARE * 100, REQUESTS_PER_MINUTE));
 		out.append("| checked | refreshed | failed | still due after | refresh requests | 601s | dead refresh tokens used | simulated duration | wall time |\n");
 		out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -233,8 +233,11 @@ public final class KeepAliveSweepBenchmark {
 	private static Process startSimulator(String url) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path")));
-		if (TestDatabases.postgres()) {
-			command.add("-Dwithings.test.postgres.url=" + System.getProperty("withings.test.postgres.url"));
+		for (String property : List.of("withings.test.db.url", "withings.test.db.username", "withings.test.db.password",
+				"withings.test.postgres.url", "withings.test.postgres.username", "withings.test.postgres.password")) {
+			if (System.getProperty(property) != null) {
+				command.add("-D" + property + "=" + System.getProperty(property));
+			}
 		}
 		command.add("-Dwithings.bench.users=" + USERS);
 		command.addAll(List.of(KeepAliveSweepBenchmark.class.getName(), "--simulator", url));

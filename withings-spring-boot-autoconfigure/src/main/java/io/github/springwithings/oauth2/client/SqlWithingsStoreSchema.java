@@ -97,7 +97,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		catch (DataAccessException ex) {
 			// bad grammar on PostgreSQL, an uncategorised "not comparable" on H2
 			missing.add("columns (" + columns + ") of table " + table + " as 64-bit integers of epoch milliseconds "
-					+ "(the table is from a snapshot that kept timestamps: see the guide's upgrade notes)");
+					+ "(the table is from a snapshot that kept timestamps: see the guide's upgrade notes, and the shipped "
+					+ "upgrade-timestamps-to-epoch-millis.sql)");
 			return firstLine(ex.getMostSpecificCause().getMessage());
 		}
 	}
@@ -122,7 +123,7 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 			try {
 				query("SELECT 1 FROM " + table + " WHERE 1 = 0");
 				missing.add("columns (" + columns + ") of table " + table
-						+ " (the table is from an earlier version)");
+						+ " (the table is from an earlier version: see the guide's upgrade notes)");
 			}
 			catch (InvalidDataAccessResourceUsageException tableMissing) {
 				missing.add("table " + table);
