@@ -7,7 +7,6 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -174,7 +173,7 @@ public final class KeepAliveSweepBenchmark {
 				.get("counters");
 			Integer stillDue = new JdbcTemplate(dataSource).queryForObject(
 					"SELECT COUNT(*) FROM withings_authorized_client WHERE refresh_token_issued_at < ?", Integer.class,
-					Timestamp.from(clock.instant().minus(Duration.ofDays(180))));
+					clock.instant().minus(Duration.ofDays(180)).toEpochMilli());
 			return report(url, spacing, summary, wall, baseline, samples, end, counters, stillDue);
 		}
 	}
@@ -319,7 +318,7 @@ public final class KeepAliveSweepBenchmark {
 			linkers.shutdown();
 			// every refresh token 200 days old: all due (max age 180 days)
 			int aged = jdbc.update("UPDATE withings_authorized_client SET refresh_token_issued_at = ?",
-					Timestamp.from(Instant.now().minus(Duration.ofDays(200))));
+					Instant.now().minus(Duration.ofDays(200)).toEpochMilli());
 			logger.info(String.format(Locale.ROOT, "linked and aged %,d users in %d s", aged,
 					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
 		}
