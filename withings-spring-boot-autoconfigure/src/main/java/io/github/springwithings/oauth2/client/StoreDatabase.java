@@ -61,7 +61,7 @@ interface StoreDatabase {
 	 */
 	static String firstRows(String productName) {
 		String product = (productName != null) ? productName.toLowerCase(java.util.Locale.ROOT) : "";
-		for (String limit : new String[] { "h2", "postgres", "mysql", "mariadb", "hsql", "sqlite" }) {
+		for (String limit : new String[] { "h2", "postgres", "mysql", "mariadb", "hsql" }) {
 			if (product.contains(limit)) {
 				return " LIMIT ?";
 			}

@@ -6,14 +6,16 @@ import java.util.Locale;
 /**
  * The schema scripts the starter ships for the relational store, one folder per database under
  * {@code io/github/springwithings/db/}, named as Spring Boot names platforms (and Flyway's
- * {@code {vendor}} placeholder): {@code h2}, {@code hsqldb}, {@code derby}, {@code sqlite},
+ * {@code {vendor}} placeholder): {@code h2}, {@code hsqldb}, {@code derby},
  * {@code postgresql}, {@code mysql}, {@code mariadb}, {@code sqlserver}, {@code oracle},
- * {@code db2}.
+ * {@code db2}. SQLite has none: it serialises writers and locks whole tables, so the store's
+ * guarantees (a write committed on its own connection while the caller holds a transaction,
+ * concurrent claims of one refresh) cannot hold there.
  */
 public final class WithingsStoreScripts {
 
 	/** The folders that hold a script, one per platform. */
-	public static final List<String> PLATFORMS = List.of("h2", "hsqldb", "derby", "sqlite", "postgresql", "mysql",
+	public static final List<String> PLATFORMS = List.of("h2", "hsqldb", "derby", "postgresql", "mysql",
 			"mariadb", "sqlserver", "oracle", "db2");
 
 	private WithingsStoreScripts() {
@@ -45,7 +47,7 @@ public final class WithingsStoreScripts {
 		if (product.startsWith("db2")) {
 			return "db2";
 		}
-		for (String platform : List.of("h2", "derby", "sqlite", "oracle")) {
+		for (String platform : List.of("h2", "derby", "oracle")) {
 			if (product.equals(platform) || product.startsWith(platform + " ") || product.endsWith(" " + platform)
 					|| product.startsWith("apache " + platform)) {
 				return platform;

@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
- * The databases JDBC and R2DBC tests run against: an in-memory H2 by default; an embedded HSQLDB,
- * Derby or SQLite with {@code -Dwithings.test.db=hsqldb|derby|sqlite}; or the server database
+ * The databases JDBC and R2DBC tests run against: an in-memory H2 by default; an embedded HSQLDB
+ * or Derby with {@code -Dwithings.test.db=hsqldb|derby}; or the server database
  * named by {@code withings.test.db.url}, {@code .username} and {@code .password} (PostgreSQL,
  * MariaDB through MariaDB Connector/J or MySQL Connector/J, MySQL). CI sets them. The older
  * {@code withings.test.postgres.*} properties still name a PostgreSQL.
@@ -53,7 +53,7 @@ public final class TestDatabases {
 
 	/**
 	 * The platform of the tests' database, as the starter's scripts name it: {@code h2},
-	 * {@code hsqldb}, {@code derby}, {@code sqlite}, {@code postgresql}, {@code mariadb} (also
+	 * {@code hsqldb}, {@code derby}, {@code postgresql}, {@code mariadb} (also
 	 * MariaDB through MySQL Connector/J: {@code jdbc:mysql:} URLs here name the MariaDB of CI).
 	 */
 	public static String platform() {
@@ -79,9 +79,8 @@ public final class TestDatabases {
 			return serverUrl();
 		}
 		return switch (embedded()) {
-			case "hsqldb" -> "jdbc:hsqldb:mem:" + name + ";sql.syntax_pgs=false";
+			case "hsqldb" -> "jdbc:hsqldb:mem:" + name + ";hsqldb.tx=mvcc";
 			case "derby" -> "jdbc:derby:memory:" + (name.isEmpty() ? "withings" : name) + ";create=true";
-			case "sqlite" -> "jdbc:sqlite:file:" + name + "?mode=memory&cache=shared";
 			default -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
 		};
 	}
@@ -110,6 +109,11 @@ public final class TestDatabases {
 		};
 	}
 
+	/** HSQLDB and Derby have no R2DBC driver: the R2DBC variant of a store test is skipped there. */
+	public static void assumeR2dbc() {
+		org.junit.jupiter.api.Assumptions.assumeTrue(r2dbc(), () -> "no R2DBC driver for " + platform());
+	}
+
 	/** A pooled data source with the schema applied and the table empty. */
 	public static HikariDataSource dataSource(String name, int poolSize) {
 		HikariConfig config = new HikariConfig();
@@ -130,6 +134,7 @@ public final class TestDatabases {
 	 * and the table empty.
 	 */
 	public static ConnectionPool connectionFactory(String name, int poolSize) {
+		assumeR2dbc();
 		dataSource(name, 1).close();
 		return connectionFactoryOnExistingSchema(name, poolSize);
 	}
