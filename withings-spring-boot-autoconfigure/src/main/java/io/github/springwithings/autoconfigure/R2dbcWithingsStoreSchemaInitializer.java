@@ -1,13 +1,11 @@
 package io.github.springwithings.autoconfigure;
 
-import java.util.List;
-import java.util.Locale;
-
+import io.github.springwithings.oauth2.client.WithingsStoreScripts;
 import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.boot.r2dbc.OptionsCapableConnectionFactory;
 import org.springframework.boot.r2dbc.init.R2dbcScriptDatabaseInitializer;
-import org.springframework.util.StringUtils;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Applies the R2DBC store's schema script (the JDBC store's) per
@@ -20,6 +18,8 @@ final class R2dbcWithingsStoreSchemaInitializer extends R2dbcScriptDatabaseIniti
 
 	private final String url;
 
+	private final WithingsStoreProperties properties;
+
 	/**
 	 * @param connectionFactory the store's connection factory
 	 * @param url its URL ({@code spring.r2dbc.url}), {@code null} when unknown
@@ -27,10 +27,22 @@ final class R2dbcWithingsStoreSchemaInitializer extends R2dbcScriptDatabaseIniti
 	 */
 	R2dbcWithingsStoreSchemaInitializer(ConnectionFactory connectionFactory, String url,
 			WithingsStoreProperties properties) {
-		super(connectionFactory, WithingsStoreSchemaSettings.of(properties,
-				List.of(properties.getSchema().replace("@@platform@@", platform(connectionFactory, properties)))));
+		super(connectionFactory, WithingsStoreSchemaSettings.of(properties, WithingsStoreSchemaSettings
+			.location(properties, WithingsStoreScripts.platform(connectionFactory.getMetadata().getName()))));
 		this.connectionFactory = connectionFactory;
 		this.url = url;
+		this.properties = properties;
+	}
+
+	@Override
+	public boolean initializeDatabase() {
+		boolean initialized = super.initializeDatabase();
+		if (this.properties.getInitializeSchema() != DatabaseInitializationMode.NEVER) {
+			String product = this.connectionFactory.getMetadata().getName();
+			WithingsStoreSchemaSettings.check(initialized, isEmbeddedDatabase(), this.properties, product,
+					WithingsStoreScripts.platform(product));
+		}
+		return initialized;
 	}
 
 	/**
@@ -52,14 +64,6 @@ final class R2dbcWithingsStoreSchemaInitializer extends R2dbcScriptDatabaseIniti
 	protected void runScripts(Scripts scripts) {
 		WithingsStoreSchemaSettings.logScripts(scripts);
 		super.runScripts(scripts);
-	}
-
-	/** {@code h2}, {@code postgresql}, ...: the driver's product name, in the scripts' folder names. */
-	private static String platform(ConnectionFactory connectionFactory, WithingsStoreProperties properties) {
-		if (StringUtils.hasText(properties.getPlatform())) {
-			return properties.getPlatform();
-		}
-		return connectionFactory.getMetadata().getName().toLowerCase(Locale.ROOT).replace(" ", "");
 	}
 
 }

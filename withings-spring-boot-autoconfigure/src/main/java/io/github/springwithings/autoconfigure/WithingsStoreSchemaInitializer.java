@@ -1,26 +1,48 @@
 package io.github.springwithings.autoconfigure;
 
 import java.sql.DatabaseMetaData;
-import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.github.springwithings.oauth2.client.WithingsStoreScripts;
+
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
-import org.springframework.boot.jdbc.init.PlatformPlaceholderDatabaseDriverResolver;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
-import org.springframework.util.StringUtils;
 
 /**
  * Applies the JDBC store's schema script per {@code withings.store.initialize-schema}. Unlike
  * Boot's own initializers, {@code embedded} (the default) also covers H2 in a file, the database a
- * new application starts with: only databases reached through a server (PostgreSQL, H2 over TCP,
- * ...) are left to the application's migrations.
+ * new application starts with: only databases reached through a server (PostgreSQL, MariaDB, H2
+ * over TCP, ...) are left to the application's migrations. A script that will not run is never
+ * looked for; one that would run and does not exist fails the start-up with Boot's failure report.
  */
 final class WithingsStoreSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 
+	private final WithingsStoreProperties properties;
+
+	private final Database database;
+
 	WithingsStoreSchemaInitializer(DataSource dataSource, WithingsStoreProperties properties) {
-		super(dataSource, WithingsStoreSchemaSettings.of(properties, schemaLocations(dataSource, properties)));
+		this(dataSource, properties, database(dataSource, properties));
+	}
+
+	private WithingsStoreSchemaInitializer(DataSource dataSource, WithingsStoreProperties properties, Database database) {
+		super(dataSource, WithingsStoreSchemaSettings.of(properties,
+				WithingsStoreSchemaSettings.location(properties, database.platform())));
+		this.properties = properties;
+		this.database = database;
+	}
+
+	@Override
+	public boolean initializeDatabase() {
+		boolean initialized = super.initializeDatabase();
+		if (this.properties.getInitializeSchema() != DatabaseInitializationMode.NEVER) {
+			WithingsStoreSchemaSettings.check(initialized, isEmbeddedDatabase(), this.properties,
+					this.database.product(), this.database.platform());
+		}
+		return initialized;
 	}
 
 	@Override
@@ -34,11 +56,19 @@ final class WithingsStoreSchemaInitializer extends DataSourceScriptDatabaseIniti
 		super.runScripts(scripts);
 	}
 
-	private static List<String> schemaLocations(DataSource dataSource, WithingsStoreProperties properties) {
-		PlatformPlaceholderDatabaseDriverResolver resolver = new PlatformPlaceholderDatabaseDriverResolver();
-		return StringUtils.hasText(properties.getPlatform())
-				? resolver.resolveAll(properties.getPlatform(), properties.getSchema())
-				: resolver.resolveAll(dataSource, properties.getSchema());
+	/** The product and platform, read only when a script may run. */
+	private static Database database(DataSource dataSource, WithingsStoreProperties properties) {
+		if (properties.getInitializeSchema() == DatabaseInitializationMode.NEVER) {
+			return new Database(null, null);
+		}
+		try {
+			return JdbcUtils.extractDatabaseMetaData(dataSource, (metaData) -> new Database(
+					metaData.getDatabaseProductName(), WithingsStoreScripts.platform(metaData.getDatabaseProductName(),
+							metaData.getDatabaseProductVersion())));
+		}
+		catch (MetaDataAccessException ex) {
+			return new Database(null, null);
+		}
 	}
 
 	/** H2 in memory or in a file, not over TCP or SSL. */
@@ -49,6 +79,9 @@ final class WithingsStoreSchemaInitializer extends DataSourceScriptDatabaseIniti
 		catch (MetaDataAccessException ex) {
 			return false;
 		}
+	}
+
+	private record Database(String product, String platform) {
 	}
 
 }

@@ -14,6 +14,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,10 +180,40 @@ class WithingsStoreSchemaTests {
 	}
 
 	@Test
-	void startupWhenTableOfAnEarlierVersionThenTheScriptUpgradesIt() {
+	void startupWhenTableOfAnEarlierVersionThenFailsNamingTheEpochMillisecondColumns() {
 		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 		createEarlierTable(url);
-		this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run(WithingsStoreSchemaTests::assertStoreWorks);
+		// the newest snapshots' table: every column, instants as timestamps
+		new JdbcTemplate(new DriverManagerDataSource(url, "sa", ""))
+			.execute("ALTER TABLE withings_authorized_client ADD COLUMN refresh_started_at timestamp with time zone");
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url)
+			.run((context) -> assertThat(schemaFailure(context).getMissing())
+				.anySatisfy((missing) -> assertThat(missing).contains("access_token_issued_at", "epoch milliseconds",
+						"upgrade")));
+	}
+
+	@Test
+	void startupWhenTableOfAnEarlierVersionUpgradedWithTheShippedScriptThenTheLinkIsKept() {
+		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		createEarlierTable(url);
+		DriverManagerDataSource earlier = new DriverManagerDataSource(url, "sa", "");
+		new JdbcTemplate(earlier).update("INSERT INTO withings_authorized_client (client_registration_id, principal_name, "
+				+ "withings_user_id, access_token_type, access_token_value, access_token_issued_at, access_token_expires_at, "
+				+ "refresh_token_value, refresh_token_hash, refresh_token_issued_at, version) VALUES ('withings', 'bob', "
+				+ "'42', 'Bearer', 'bob-access', TIMESTAMP WITH TIME ZONE '2026-12-01 10:00:00.123+01', "
+				+ "TIMESTAMP WITH TIME ZONE '2026-12-01 13:00:00.123+01', 'bob-refresh', 'hash', "
+				+ "TIMESTAMP WITH TIME ZONE '2026-11-30 10:00:00Z', 3)");
+		new ResourceDatabasePopulator(
+				new ClassPathResource("io/github/springwithings/db/h2/upgrade-timestamps-to-epoch-millis.sql"))
+			.execute(earlier);
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
+			assertStoreWorks(context);
+			OAuth2AuthorizedClient bob = context.getBean(JdbcWithingsAuthorizedClientService.class)
+				.loadAuthorizedClient("withings", "bob");
+			assertThat(bob.getAccessToken().getIssuedAt()).isEqualTo(Instant.parse("2026-12-01T09:00:00.123Z"));
+			assertThat(bob.getAccessToken().getExpiresAt()).isEqualTo(Instant.parse("2026-12-01T12:00:00.123Z"));
+			assertThat(bob.getRefreshToken().getIssuedAt()).isEqualTo(Instant.parse("2026-11-30T10:00:00Z"));
+		});
 	}
 
 	@Test
@@ -254,6 +285,101 @@ class WithingsStoreSchemaTests {
 			.withPropertyValues(postgres(url))
 			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:io/github/springwithings/db/{vendor}")
 			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	@Test
+	void startupWhenInitializationIsNeverThenNoScriptIsLookedFor() {
+		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		new ResourceDatabasePopulator(new ClassPathResource("io/github/springwithings/db/h2/R__withings_schema.sql"))
+			.execute(new DriverManagerDataSource(url, "sa", ""));
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + url, "withings.store.initialize-schema=never",
+					"withings.store.platform=no-such-platform")
+			.run(WithingsStoreSchemaTests::assertStoreWorks);
+	}
+
+	@Test
+	void startupWhenTheScriptToRunDoesNotExistThenBootReportsTheProductAndTheProperties() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+					"withings.store.initialize-schema=always", "withings.store.platform=no-such-platform")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new WithingsStoreScriptNotFoundFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("(H2)", "no-such-platform",
+						"io/github/springwithings/db/no-such-platform/R__withings_schema.sql");
+				assertThat(analysis.getAction()).contains("withings.store.platform", "withings.store.schema",
+						"withings.store.initialize-schema=never", "mariadb", "sqlserver");
+			});
+	}
+
+	/** MariaDB in CI, through MariaDB Connector/J or MySQL Connector/J (the URL's scheme). */
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbAndInitializationAlwaysThenItsScriptRunsTwiceAndTheStoreWorks() {
+		withMariadbDatabase((url) -> {
+			for (int run = 0; run < 2; run++) {
+				this.contextRunner.withPropertyValues(server(url))
+					.withPropertyValues("withings.store.initialize-schema=always")
+					.run((context) -> {
+						assertStoreWorks(context);
+						jdbc(context).update("DELETE FROM withings_authorized_client");
+					});
+			}
+		});
+	}
+
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbWithoutTablesThenFailsNamingMariadbTheTablesAndTheFixes() {
+		withMariadbDatabase((url) -> this.contextRunner.withPropertyValues(server(url)).run((context) -> {
+			WithingsStoreSchemaException failure = schemaFailure(context);
+			assertThat(failure.getMissing()).contains("table withings_authorized_client", "table withings_sweep");
+			assertThat(failure.getMessage()).contains("(MariaDB", "io/github/springwithings/db/mariadb/R__withings_schema.sql");
+		}));
+	}
+
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbWithFlywayAndTheShippedScriptThenStoreWorks() {
+		withMariadbDatabase((url) -> this.contextRunner
+			.withPropertyValues(server(url))
+			.withPropertyValues("spring.flyway.enabled=true", "spring.flyway.locations=classpath:io/github/springwithings/db/{vendor}")
+			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbWithLiquibaseAndTheShippedChangelogThenStoreWorks() {
+		withMariadbDatabase((url) -> this.contextRunner
+			.withPropertyValues(server(url))
+			.withPropertyValues("spring.liquibase.enabled=true",
+					"spring.liquibase.change-log=classpath:io/github/springwithings/db/withings-changelog.xml")
+			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	private static String[] server(String url) {
+		return new String[] { "spring.datasource.url=" + url, "spring.datasource.username=" + TestDatabases.username(),
+				"spring.datasource.password=" + TestDatabases.password() };
+	}
+
+	/** A database of its own on the configured MariaDB, dropped afterwards. */
+	private static void withMariadbDatabase(java.util.function.Consumer<String> test) {
+		String name = "withings_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String base = TestDatabases.url("");
+		JdbcTemplate admin = new JdbcTemplate(
+				new DriverManagerDataSource(base, TestDatabases.username(), TestDatabases.password()));
+		admin.execute("CREATE DATABASE " + name);
+		try {
+			int slash = base.indexOf('/', base.indexOf("//") + 2);
+			int query = base.indexOf('?');
+			test.accept(base.substring(0, slash + 1) + name + ((query >= 0) ? base.substring(query) : ""));
+		}
+		finally {
+			admin.execute("DROP DATABASE " + name);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

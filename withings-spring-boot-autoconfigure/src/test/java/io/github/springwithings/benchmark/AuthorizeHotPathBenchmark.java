@@ -80,7 +80,8 @@ import org.springframework.web.client.RestClient;
  * {@link InMemoryWithingsAuthorizedClientService} or {@link JdbcWithingsAuthorizedClientService}
  * with the single-flight refresh client (which a valid token never reaches). Each call builds its
  * {@link OAuth2AuthorizeRequest}, as an application does. The JDBC pairs run on the same database
- * (an in-memory H2, and the PostgreSQL named by {@code -Dwithings.test.postgres.url},
+ * (an in-memory H2, the PostgreSQL named by {@code -Dwithings.test.postgres.url},
+ * {@code .username}, {@code .password} and the MariaDB named by {@code -Dwithings.test.mariadb.url},
  * {@code .username}, {@code .password} when given) through the same Hikari pool settings. Each
  * variant runs in a JVM of its own (one JMH fork), so that one variant's profile does not slow
  * another.
@@ -100,6 +101,8 @@ public class AuthorizeHotPathBenchmark {
 
 	private static final String POSTGRES_URL = "withings.test.postgres.url";
 
+	private static final String MARIADB_URL = "withings.test.mariadb.url";
+
 	/** Which manager on which store (and database). */
 	@Param({ "SPRING_MEMORY", "STARTER_MEMORY", "SPRING_JDBC_H2", "STARTER_JDBC_H2" })
 	public Variant variant;
@@ -117,10 +120,10 @@ public class AuthorizeHotPathBenchmark {
 		OAuth2AuthorizedClientService service = switch (this.variant) {
 			case SPRING_MEMORY -> new InMemoryOAuth2AuthorizedClientService(registrations);
 			case STARTER_MEMORY -> new InMemoryWithingsAuthorizedClientService(registrations);
-			case SPRING_JDBC_H2, SPRING_JDBC_POSTGRESQL -> new JdbcOAuth2AuthorizedClientService(
+			case SPRING_JDBC_H2, SPRING_JDBC_POSTGRESQL, SPRING_JDBC_MARIADB -> new JdbcOAuth2AuthorizedClientService(
 					new JdbcTemplate(dataSource()), registrations);
-			case STARTER_JDBC_H2, STARTER_JDBC_POSTGRESQL -> new JdbcWithingsAuthorizedClientService(dataSource(),
-					registrations);
+			case STARTER_JDBC_H2, STARTER_JDBC_POSTGRESQL, STARTER_JDBC_MARIADB -> new JdbcWithingsAuthorizedClientService(
+					dataSource(), registrations);
 		};
 		service.saveAuthorizedClient(validClient(registration), new TestingAuthenticationToken(PRINCIPAL, null));
 		if (service instanceof WithingsAuthorizedClientService store) {
@@ -156,14 +159,13 @@ public class AuthorizeHotPathBenchmark {
 
 	/** A data source on the variant's database, both tables created, this benchmark's rows removed. */
 	private DataSource dataSource() {
-		boolean postgres = this.variant.postgres;
-		this.dataSource = dataSource(postgres);
-		String platform = postgres ? "postgresql" : "h2";
+		String platform = this.variant.platform;
+		this.dataSource = dataSource(platform);
 		new ResourceDatabasePopulator(
 				new ClassPathResource("io/github/springwithings/db/" + platform + "/R__withings_schema.sql"))
 			.execute(this.dataSource);
-		// Spring's script has no IF NOT EXISTS: a PostgreSQL that has the table already keeps it
-		ResourceDatabasePopulator spring = new ResourceDatabasePopulator(new ClassPathResource(postgres
+		// Spring's script has no IF NOT EXISTS: a server database that has the table already keeps it
+		ResourceDatabasePopulator spring = new ResourceDatabasePopulator(new ClassPathResource(platform.equals("postgresql")
 				? "org/springframework/security/oauth2/client/oauth2-client-schema-postgres.sql"
 				: "org/springframework/security/oauth2/client/oauth2-client-schema.sql"));
 		spring.setContinueOnError(true);
@@ -174,12 +176,17 @@ public class AuthorizeHotPathBenchmark {
 		return this.dataSource;
 	}
 
-	static HikariDataSource dataSource(boolean postgres) {
+	static HikariDataSource dataSource(String platform) {
 		HikariConfig config = new HikariConfig();
-		if (postgres) {
+		if (platform.equals("postgresql")) {
 			config.setJdbcUrl(System.getProperty(POSTGRES_URL));
 			config.setUsername(System.getProperty("withings.test.postgres.username", "postgres"));
 			config.setPassword(System.getProperty("withings.test.postgres.password", ""));
+		}
+		else if (platform.equals("mariadb")) {
+			config.setJdbcUrl(System.getProperty(MARIADB_URL));
+			config.setUsername(System.getProperty("withings.test.mariadb.username", "withings"));
+			config.setPassword(System.getProperty("withings.test.mariadb.password", ""));
 		}
 		else {
 			config.setJdbcUrl("jdbc:h2:mem:hot-path;DB_CLOSE_DELAY=-1");
@@ -210,15 +217,20 @@ public class AuthorizeHotPathBenchmark {
 		OptionsBuilder options = new OptionsBuilder();
 		if (System.getProperty(POSTGRES_URL) != null) {
 			variants.addAll(List.of(Variant.SPRING_JDBC_POSTGRESQL.name(), Variant.STARTER_JDBC_POSTGRESQL.name()));
-			List<String> properties = new ArrayList<>();
-			for (String property : List.of(POSTGRES_URL, "withings.test.postgres.username",
-					"withings.test.postgres.password")) {
-				if (System.getProperty(property) != null) {
-					properties.add("-D" + property + "=" + System.getProperty(property));
+		}
+		if (System.getProperty(MARIADB_URL) != null) {
+			variants.addAll(List.of(Variant.SPRING_JDBC_MARIADB.name(), Variant.STARTER_JDBC_MARIADB.name()));
+		}
+		List<String> properties = new ArrayList<>();
+		for (String database : List.of("postgres", "mariadb")) {
+			for (String property : List.of("url", "username", "password")) {
+				String name = "withings.test." + database + "." + property;
+				if (System.getProperty(name) != null) {
+					properties.add("-D" + name + "=" + System.getProperty(name));
 				}
 			}
-			options.jvmArgsAppend(properties.toArray(String[]::new));
 		}
+		options.jvmArgsAppend(properties.toArray(String[]::new));
 		useThisClasspathInForks();
 		options.include(AuthorizeHotPathBenchmark.class.getName() + ".authorize$")
 			.param("variant", variants.toArray(String[]::new))
@@ -292,20 +304,23 @@ public class AuthorizeHotPathBenchmark {
 
 	public enum Variant {
 
-		SPRING_MEMORY(true, false, "memory"), STARTER_MEMORY(false, false, "memory"),
-		SPRING_JDBC_H2(true, false, "JDBC, H2 (in memory)"), STARTER_JDBC_H2(false, false, "JDBC, H2 (in memory)"),
-		SPRING_JDBC_POSTGRESQL(true, true, "JDBC, PostgreSQL (local)"),
-		STARTER_JDBC_POSTGRESQL(false, true, "JDBC, PostgreSQL (local)");
+		SPRING_MEMORY(true, null, "memory"), STARTER_MEMORY(false, null, "memory"),
+		SPRING_JDBC_H2(true, "h2", "JDBC, H2 (in memory)"), STARTER_JDBC_H2(false, "h2", "JDBC, H2 (in memory)"),
+		SPRING_JDBC_POSTGRESQL(true, "postgresql", "JDBC, PostgreSQL (local)"),
+		STARTER_JDBC_POSTGRESQL(false, "postgresql", "JDBC, PostgreSQL (local)"),
+		SPRING_JDBC_MARIADB(true, "mariadb", "JDBC, MariaDB (local)"),
+		STARTER_JDBC_MARIADB(false, "mariadb", "JDBC, MariaDB (local)");
 
 		final boolean spring;
 
-		final boolean postgres;
+		/** The database's platform ({@code null}: in memory, no database). */
+		final String platform;
 
 		final String store;
 
-		Variant(boolean spring, boolean postgres, String store) {
+		Variant(boolean spring, String platform, String store) {
 			this.spring = spring;
-			this.postgres = postgres;
+			this.platform = platform;
 			this.store = store;
 		}
 

@@ -36,6 +36,7 @@ import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.web.client.RestClient;
@@ -86,11 +87,9 @@ public final class ClusterBudgetBenchmark {
 	public static void main(String[] args) throws Exception {
 		String database;
 		try (HikariDataSource dataSource = TestDatabases.dataSource("cluster-budget-benchmark", 8)) {
-			database = TestDatabases.postgres()
-					? new JdbcTemplate(dataSource).queryForObject("SHOW server_version", String.class)
-						.replaceAll(" .*", "")
-						.replaceAll("^", "PostgreSQL ")
-					: "H2 in memory (no withings.test.postgres.* properties: not PostgreSQL)";
+			database = TestDatabases.server() ? JdbcUtils.extractDatabaseMetaData(dataSource,
+					(metaData) -> metaData.getDatabaseProductName() + " " + metaData.getDatabaseProductVersion())
+					: "H2 in memory (no withings.test.db.* properties: no database server)";
 			List<Run> runs = List.of(new Run(Setup.CLUSTER, dataSource), new Run(Setup.INSTANCE_THIRD, null),
 					new Run(Setup.INSTANCE_FULL, null));
 			try {

@@ -7,7 +7,6 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,7 +100,7 @@ public final class KeepAliveSweepBenchmark {
 			simulator(args[1]);
 			return;
 		}
-		String url = TestDatabases.postgres() ? TestDatabases.url("")
+		String url = TestDatabases.server() ? TestDatabases.url("")
 				: "jdbc:h2:file:" + Files.createTempDirectory("keep-alive-benchmark").resolve("store");
 		Process child = startSimulator(url);
 		try {
@@ -174,7 +173,7 @@ public final class KeepAliveSweepBenchmark {
 				.get("counters");
 			Integer stillDue = new JdbcTemplate(dataSource).queryForObject(
 					"SELECT COUNT(*) FROM withings_authorized_client WHERE refresh_token_issued_at < ?", Integer.class,
-					Timestamp.from(clock.instant().minus(Duration.ofDays(180))));
+					clock.instant().minus(Duration.ofDays(180)).toEpochMilli());
 			return report(url, spacing, summary, wall, baseline, samples, end, counters, stillDue);
 		}
 	}
@@ -183,7 +182,7 @@ public final class KeepAliveSweepBenchmark {
 			long baseline, List<long[]> samples, long end, Map<String, Object> counters, Integer stillDue) {
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT, "Store: %s; %,d users, all due; page size %d; spacing %d ms (budget share %.0f %% of %d a minute, client-secret).%n%n",
-				TestDatabases.postgres() ? "PostgreSQL (JDBC)" : "H2 file (JDBC; no withings.test.postgres.* properties: not PostgreSQL)",
+				TestDatabases.server() ? TestDatabases.platform() + " (JDBC)" : "H2 file (JDBC; no withings.test.db.* properties: no database server)",
 				USERS, PAGE_SIZE, spacing.toMillis(), BUDGET_SHARE * 100, REQUESTS_PER_MINUTE));
 		out.append("| checked | refreshed | failed | still due after | refresh requests | 601s | dead refresh tokens used | simulated duration | wall time |\n");
 		out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -233,8 +232,11 @@ public final class KeepAliveSweepBenchmark {
 	private static Process startSimulator(String url) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path")));
-		if (TestDatabases.postgres()) {
-			command.add("-Dwithings.test.postgres.url=" + System.getProperty("withings.test.postgres.url"));
+		for (String property : List.of("withings.test.db.url", "withings.test.db.username", "withings.test.db.password",
+				"withings.test.postgres.url", "withings.test.postgres.username", "withings.test.postgres.password")) {
+			if (System.getProperty(property) != null) {
+				command.add("-D" + property + "=" + System.getProperty(property));
+			}
 		}
 		command.add("-Dwithings.bench.users=" + USERS);
 		command.addAll(List.of(KeepAliveSweepBenchmark.class.getName(), "--simulator", url));
@@ -316,7 +318,7 @@ public final class KeepAliveSweepBenchmark {
 			linkers.shutdown();
 			// every refresh token 200 days old: all due (max age 180 days)
 			int aged = jdbc.update("UPDATE withings_authorized_client SET refresh_token_issued_at = ?",
-					Timestamp.from(Instant.now().minus(Duration.ofDays(200))));
+					Instant.now().minus(Duration.ofDays(200)).toEpochMilli());
 			logger.info(String.format(Locale.ROOT, "linked and aged %,d users in %d s", aged,
 					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
 		}

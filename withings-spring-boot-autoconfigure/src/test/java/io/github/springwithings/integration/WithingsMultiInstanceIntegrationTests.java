@@ -1,6 +1,5 @@
 package io.github.springwithings.integration;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,8 +185,8 @@ class WithingsMultiInstanceIntegrationTests {
 		this.simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
 		context.getBean(JdbcTemplate.class)
 			.update("UPDATE withings_authorized_client SET access_token_issued_at = ?, access_token_expires_at = ?",
-					Timestamp.from(Instant.now().minus(Duration.ofHours(3).plusMinutes(5))),
-					Timestamp.from(Instant.now().minus(Duration.ofMinutes(5))));
+					Instant.now().minus(Duration.ofHours(3).plusMinutes(5)).toEpochMilli(),
+					Instant.now().minus(Duration.ofMinutes(5)).toEpochMilli());
 	}
 
 	private static WithingsAuthorizedClients clients(ConfigurableApplicationContext context) {

@@ -76,7 +76,10 @@ class WithingsSharedRateBudgetTests {
 	private ProxyManager<String> store(Store store) {
 		return switch (store) {
 			case JDBC -> new JdbcWithingsRateBudgetStore(failing(this.dataSource), this.clock);
-			case R2DBC -> new R2dbcWithingsRateBudgetStore(this.connectionFactory, this.clock);
+			case R2DBC -> {
+				TestDatabases.assumeR2dbc();
+				yield new R2dbcWithingsRateBudgetStore(this.connectionFactory, this.clock);
+			}
 		};
 	}
 

@@ -1,14 +1,13 @@
 package io.github.springwithings.oauth2.client;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -127,10 +126,15 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		return (count != null) ? count : 0;
 	}
 
+	/** MariaDB as itself, also through MySQL Connector/J (which names every server MySQL). */
 	@Override
 	public String productName() {
 		try {
-			return JdbcUtils.extractDatabaseMetaData(this.dataSource, DatabaseMetaData::getDatabaseProductName);
+			return JdbcUtils.extractDatabaseMetaData(this.dataSource, (metaData) -> {
+				String product = metaData.getDatabaseProductName();
+				return "mariadb".equals(WithingsStoreScripts.platform(product, metaData.getDatabaseProductVersion()))
+						? "MariaDB" : product;
+			});
 		}
 		catch (MetaDataAccessException ex) {
 			return null;
@@ -250,9 +254,10 @@ final class JdbcStoreDatabase implements StoreDatabase {
 		}
 
 		@Override
-		public OffsetDateTime time(String column) {
+		public Instant instant(String column) {
 			try {
-				return this.rs.getObject(index(column), OffsetDateTime.class);
+				long millis = this.rs.getLong(index(column));
+				return this.rs.wasNull() ? null : Instant.ofEpochMilli(millis);
 			}
 			catch (SQLException ex) {
 				throw new DataRetrievalFailureException("Cannot read column " + column, ex);

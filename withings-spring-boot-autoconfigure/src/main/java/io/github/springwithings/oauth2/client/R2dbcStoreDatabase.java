@@ -2,9 +2,6 @@ package io.github.springwithings.oauth2.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,18 +168,15 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 		}
 
 		@Override
-		public OffsetDateTime time(String column) {
+		public Instant instant(String column) {
 			Object value = value(column);
-			if (value == null || value instanceof OffsetDateTime) {
-				return (OffsetDateTime) value;
+			if (value == null) {
+				return null;
 			}
-			if (value instanceof Instant instant) {
-				return instant.atOffset(ZoneOffset.UTC);
+			if (value instanceof Number number) {
+				return Instant.ofEpochMilli(number.longValue());
 			}
-			if (value instanceof ZonedDateTime zoned) {
-				return zoned.toOffsetDateTime();
-			}
-			throw new DataRetrievalFailureException("Column " + column + " is not a timestamp with time zone: "
+			throw new DataRetrievalFailureException("Column " + column + " is not a number of epoch milliseconds: "
 					+ value.getClass().getName());
 		}
 

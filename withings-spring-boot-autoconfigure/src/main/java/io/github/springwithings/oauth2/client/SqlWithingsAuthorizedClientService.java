@@ -71,7 +71,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	private static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE ";
 
 	private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS
-			+ ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+			+ ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	/**
 	 * A save that is not a consent: it leaves the refresh mark alone, which only the rotation that
@@ -115,6 +115,9 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	private TextEncryptor encryptor = Encryptors.noOpText();
 
 	private Clock clock = Clock.systemUTC();
+
+	/** The database's clause for the first rows of a query, learnt at first use. */
+	private volatile String firstRows;
 
 	SqlWithingsAuthorizedClientService(StoreDatabase database, ClientRegistrationRepository clientRegistrationRepository) {
 		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
@@ -208,7 +211,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
 					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
 					encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.Null.TEXT,
-					time(refreshTokenIssuedAt), 0L, StoreDatabase.Null.TIME, time(now));
+					time(refreshTokenIssuedAt), 0L, StoreDatabase.Null.TIME, time(now), time(now));
 		}
 		if (save.consent()) {
 			Object hash = hash(refreshTokenValue);
@@ -317,7 +320,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 
 	@Override
 	public List<WithingsAuthorizedClient> findRefreshesInDoubt(String registrationId, Instant startedBefore, int size) {
-		return query(SELECT + "client_registration_id = ? AND refresh_started_at < ? ORDER BY refresh_started_at LIMIT ?",
+		return query(SELECT + "client_registration_id = ? AND refresh_started_at < ? ORDER BY refresh_started_at" + firstRows(),
 				registrationId, time(startedBefore), size);
 	}
 
@@ -338,7 +341,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		while (page.size() < size) {
 			int wanted = size - page.size();
 			List<Row> rows = this.database.query(
-					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name LIMIT ?",
+					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name" + firstRows(),
 					this::readRow, registrationId, after, wanted);
 			rows.stream().map(Row::client).filter(Objects::nonNull).forEach(page::add);
 			if (rows.size() < wanted) {
@@ -435,6 +438,15 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 
 	private Instant now() {
 		return this.clock.instant();
+	}
+
+	private String firstRows() {
+		String clause = this.firstRows;
+		if (clause == null) {
+			clause = StoreDatabase.firstRows(this.database.productName());
+			this.firstRows = clause;
+		}
+		return clause;
 	}
 
 	private Row readRow(StoreDatabase.Row row) {

@@ -2,7 +2,6 @@ package io.github.springwithings.oauth2.client;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,6 +29,9 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 
 	private static final String SWEEP_COLUMNS = "name, started_at";
 
+	private static final String CLIENT_TIME_COLUMNS = "access_token_issued_at, access_token_expires_at, "
+			+ "refresh_token_issued_at, refresh_started_at, created_at, updated_at";
+
 	/** The rate budget's table (not SqlWithingsRateBudgetStore's constant: Bucket4j may be absent). */
 	static final String RATE_BUDGET_TABLE = "withings_rate_budget";
 
@@ -54,7 +56,10 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		try {
 			databaseMessage = check(SqlWithingsAuthorizedClientService.TABLE, SqlWithingsAuthorizedClientService.COLUMNS,
 					missing);
+			databaseMessage = (databaseMessage != null) ? databaseMessage
+					: checkEpochMillis(SqlWithingsAuthorizedClientService.TABLE, CLIENT_TIME_COLUMNS, missing);
 			String sweepMessage = check(SWEEP_TABLE, SWEEP_COLUMNS, missing);
+			sweepMessage = (sweepMessage != null) ? sweepMessage : checkEpochMillis(SWEEP_TABLE, "started_at", missing);
 			databaseMessage = (databaseMessage != null) ? databaseMessage : sweepMessage;
 			String budgetMessage = check(RATE_BUDGET_TABLE, RATE_BUDGET_COLUMNS, missing);
 			databaseMessage = (databaseMessage != null) ? databaseMessage : budgetMessage;
@@ -72,6 +77,30 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		}
 		logger.debug("The Withings store's tables " + SqlWithingsAuthorizedClientService.TABLE + ", " + SWEEP_TABLE
 				+ " and " + RATE_BUDGET_TABLE + " are present");
+	}
+
+	/**
+	 * Tables of snapshots before 0.1.0 kept instants as timestamps; they are epoch milliseconds
+	 * now: a column that cannot be compared with a number is one of those.
+	 * @return the database's message when a column of {@code columns} is not a number
+	 */
+	private String checkEpochMillis(String table, String columns, List<String> missing) {
+		try {
+			query("SELECT 1 FROM " + table + " WHERE 1 = 0 AND "
+					+ String.join(" = 0 AND ", columns.split(",\\s*")) + " = 0");
+			return null;
+		}
+		catch (org.springframework.dao.TransientDataAccessException
+				| org.springframework.dao.DataAccessResourceFailureException ex) {
+			throw ex;
+		}
+		catch (DataAccessException ex) {
+			// bad grammar on PostgreSQL, an uncategorised "not comparable" on H2
+			missing.add("columns (" + columns + ") of table " + table + " as 64-bit integers of epoch milliseconds "
+					+ "(the table is from a snapshot that kept timestamps: see the guide's upgrade notes, and the shipped "
+					+ "upgrade-timestamps-to-epoch-millis.sql)");
+			return firstLine(ex.getMostSpecificCause().getMessage());
+		}
 	}
 
 	/** @return the database's message when {@code table} or one of its columns is missing */
@@ -94,7 +123,7 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 			try {
 				query("SELECT 1 FROM " + table + " WHERE 1 = 0");
 				missing.add("columns (" + columns + ") of table " + table
-						+ " (the table is from an earlier version)");
+						+ " (the table is from an earlier version: see the guide's upgrade notes)");
 			}
 			catch (InvalidDataAccessResourceUsageException tableMissing) {
 				missing.add("table " + table);
@@ -119,14 +148,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 	}
 
 	private static String script(String product) {
-		String name = product.toLowerCase(Locale.ROOT);
-		if (name.contains("h2")) {
-			return "io/github/springwithings/db/h2/R__withings_schema.sql";
-		}
-		if (name.contains("postgres")) {
-			return "io/github/springwithings/db/postgresql/R__withings_schema.sql";
-		}
-		return null;
+		String platform = WithingsStoreScripts.platform(product);
+		return (platform != null) ? WithingsStoreScripts.script(platform) : null;
 	}
 
 	private static String firstLine(String message) {

@@ -29,9 +29,14 @@ abstract sealed class SqlWithingsSweepLog implements WithingsSweepLog permits Jd
 				StoreDatabase.time(start), name, StoreDatabase.time(start.minus(interval))) == 1) {
 			return true;
 		}
+		if (!lastStarts(name).isEmpty()) {
+			return false;
+		}
 		try {
-			return this.database.update("INSERT INTO withings_sweep (name, started_at) SELECT ?, ? WHERE NOT EXISTS "
-					+ "(SELECT 1 FROM withings_sweep WHERE name = ?)", name, StoreDatabase.time(start), name) == 1;
+			// the first start ever: a plain insert (an INSERT ... SELECT without FROM is not portable);
+			// another instance inserting first makes it a duplicate key, not a second start
+			return this.database.update("INSERT INTO withings_sweep (name, started_at) VALUES (?, ?)", name,
+					StoreDatabase.time(start)) == 1;
 		}
 		catch (DuplicateKeyException ex) {
 			return false;
@@ -47,9 +52,13 @@ abstract sealed class SqlWithingsSweepLog implements WithingsSweepLog permits Jd
 
 	@Override
 	public Instant lastStart(String name) {
-		List<Instant> starts = this.database.query("SELECT started_at FROM withings_sweep WHERE name = ?",
-				(row) -> row.instant("started_at"), name);
+		List<Instant> starts = lastStarts(name);
 		return starts.isEmpty() ? null : starts.get(0);
+	}
+
+	private List<Instant> lastStarts(String name) {
+		return this.database.query("SELECT started_at FROM withings_sweep WHERE name = ?",
+				(row) -> row.instant("started_at"), name);
 	}
 
 }

@@ -1,8 +1,6 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,7 +10,10 @@ import org.springframework.dao.DataAccessException;
  * The statements of the relational stores, on JDBC or R2DBC: every statement runs on a
  * connection of its own, never in a caller's transaction, and a write is committed before it
  * returns. The SQL uses {@code ?} for parameters; a parameter is a {@link String}, a {@link Long},
- * an {@link Integer}, an {@link OffsetDateTime}, a {@link Secret} or a {@link Null}.
+ * an {@link Integer}, a {@link Secret} or a {@link Null}. Instants are stored as epoch
+ * milliseconds in {@code BIGINT} columns ({@link #time}), as Spring Session stores them: a number
+ * cannot drift with a session's, a driver's or a server's time zone, and reads the same on every
+ * database.
  */
 interface StoreDatabase {
 
@@ -51,6 +52,23 @@ interface StoreDatabase {
 	 */
 	String sqlState(DataAccessException ex);
 
+	/**
+	 * The clause that keeps the first rows of an ordered query, its count a parameter: {@code LIMIT ?}
+	 * where the database has it, the standard {@code OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY}
+	 * elsewhere (SQL Server, Oracle, Db2, Derby).
+	 * @param productName the database's product name, as {@link #productName()} tells it
+	 * @return the clause, with a leading space
+	 */
+	static String firstRows(String productName) {
+		String product = (productName != null) ? productName.toLowerCase(java.util.Locale.ROOT) : "";
+		for (String limit : new String[] { "h2", "postgres", "mysql", "mariadb", "hsql" }) {
+			if (product.contains(limit)) {
+				return " LIMIT ?";
+			}
+		}
+		return " OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+	}
+
 	/** A row of a result. Column names are case-insensitive. */
 	interface Row {
 
@@ -58,12 +76,11 @@ interface StoreDatabase {
 
 		long number(String column);
 
-		OffsetDateTime time(String column);
-
-		default Instant instant(String column) {
-			OffsetDateTime time = time(column);
-			return (time != null) ? time.toInstant() : null;
-		}
+		/**
+		 * @param column a {@code BIGINT} column of epoch milliseconds
+		 * @return its instant, or {@code null} when the column is {@code NULL}
+		 */
+		Instant instant(String column);
 
 	}
 
@@ -82,13 +99,13 @@ interface StoreDatabase {
 
 	/**
 	 * A {@code null} parameter, with the type of its column (R2DBC drivers need it).
-	 * @param type {@code String.class} or {@code OffsetDateTime.class}
+	 * @param type {@code String.class} or {@code Long.class}
 	 */
 	record Null(Class<?> type) {
 
 		static final Null TEXT = new Null(String.class);
 
-		static final Null TIME = new Null(OffsetDateTime.class);
+		static final Null TIME = new Null(Long.class);
 
 	}
 
@@ -96,8 +113,9 @@ interface StoreDatabase {
 		return (value != null) ? value : Null.TEXT;
 	}
 
+	/** An instant as its column holds it: epoch milliseconds (whole milliseconds, never rounded up). */
 	static Object time(Instant instant) {
-		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : Null.TIME;
+		return (instant != null) ? (Object) instant.toEpochMilli() : Null.TIME;
 	}
 
 }

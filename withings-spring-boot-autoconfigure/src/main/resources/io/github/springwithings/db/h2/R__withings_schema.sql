@@ -1,34 +1,33 @@
 -- Withings authorized clients (H2), shipped by withings-spring-boot-starter. Idempotent: it
--- creates what is missing and upgrades tables of earlier versions, so it can run at every start
--- (withings.store.initialize-schema), as a Flyway repeatable migration
--- (spring.flyway.locations=...,classpath:io/github/springwithings/db/{vendor}) or from Liquibase
--- (io/github/springwithings/db/withings-changelog.xml).
+-- creates what is missing, so it can run at every start (withings.store.initialize-schema), as a
+-- Flyway repeatable migration (spring.flyway.locations=...,classpath:io/github/springwithings/db/h2)
+-- or from Liquibase (io/github/springwithings/db/withings-changelog.xml).
 --
 -- Everything Spring's oauth2_authorized_client keeps, plus the Withings user id, the refresh
 -- token's issue time, lookup hashes of the current and previous refresh tokens, a version, and the
 -- refresh mark: when a refresh of the current refresh token started without finishing (in
--- progress, or in doubt after a timeout or a crash).
+-- progress, or in doubt after a timeout or a crash). Instants are epoch milliseconds (UTC) in
+-- 64-bit integers, as Spring Session stores them: nothing drifts with a session's, a driver's or
+-- the server's time zone.
 CREATE TABLE IF NOT EXISTS withings_authorized_client (
 	client_registration_id varchar(100) NOT NULL,
 	principal_name varchar(200) NOT NULL,
 	withings_user_id varchar(100) DEFAULT NULL,
 	access_token_type varchar(100) NOT NULL,
 	access_token_value varchar(4000) NOT NULL,
-	access_token_issued_at timestamp with time zone NOT NULL,
-	access_token_expires_at timestamp with time zone NOT NULL,
+	access_token_issued_at bigint NOT NULL,
+	access_token_expires_at bigint NOT NULL,
 	access_token_scopes varchar(1000) DEFAULT NULL,
 	refresh_token_value varchar(4000) DEFAULT NULL,
 	refresh_token_hash varchar(64) DEFAULT NULL,
 	previous_refresh_token_hash varchar(64) DEFAULT NULL,
-	refresh_token_issued_at timestamp with time zone DEFAULT NULL,
+	refresh_token_issued_at bigint DEFAULT NULL,
 	version bigint NOT NULL,
-	refresh_started_at timestamp with time zone DEFAULT NULL,
-	created_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-	updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+	refresh_started_at bigint DEFAULT NULL,
+	created_at bigint NOT NULL,
+	updated_at bigint NOT NULL,
 	PRIMARY KEY (client_registration_id, principal_name)
 );
--- upgrade from 0.1.0 snapshots before the refresh mark
-ALTER TABLE withings_authorized_client ADD COLUMN IF NOT EXISTS refresh_started_at timestamp with time zone DEFAULT NULL;
 CREATE INDEX IF NOT EXISTS withings_authorized_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
 CREATE INDEX IF NOT EXISTS withings_authorized_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);
@@ -36,7 +35,7 @@ CREATE INDEX IF NOT EXISTS withings_authorized_client_refresh_started_idx ON wit
 -- When periodic work (the keep-alive sweep) last started, shared by every instance and restart.
 CREATE TABLE IF NOT EXISTS withings_sweep (
 	name varchar(100) NOT NULL,
-	started_at timestamp with time zone NOT NULL,
+	started_at bigint NOT NULL,
 	PRIMARY KEY (name)
 );
 -- The rate budget shared by every instance (withings.rate-limit.scope=cluster): Bucket4j buckets,

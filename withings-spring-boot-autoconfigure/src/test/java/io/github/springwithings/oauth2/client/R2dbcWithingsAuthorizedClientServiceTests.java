@@ -258,7 +258,7 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		new JdbcTemplate(this.dataSource).update(
 				"UPDATE withings_authorized_client SET refresh_started_at = ? WHERE principal_name = '363'",
-				fixture.clock.instant().atOffset(java.time.ZoneOffset.UTC));
+				fixture.clock.instant().toEpochMilli());
 
 		assertThat(fixture.inDoubt.retry().refreshed()).as("a fresh claim is left alone").isZero();
 		fixture.clock.advance(Duration.ofSeconds(61));

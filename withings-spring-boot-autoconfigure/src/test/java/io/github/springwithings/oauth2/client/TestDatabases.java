@@ -1,5 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
+import java.util.Locale;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -14,33 +16,102 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
- * The databases JDBC tests run against: an in-memory H2 by default, or the PostgreSQL named by the
- * system properties {@code withings.test.postgres.url}, {@code .username} and {@code .password}
- * (CI sets them).
+ * The databases JDBC and R2DBC tests run against: an in-memory H2 by default; an embedded HSQLDB
+ * or Derby with {@code -Dwithings.test.db=hsqldb|derby}; or the server database
+ * named by {@code withings.test.db.url}, {@code .username} and {@code .password} (PostgreSQL,
+ * MariaDB through MariaDB Connector/J or MySQL Connector/J, MySQL). CI sets them. The older
+ * {@code withings.test.postgres.*} properties still name a PostgreSQL.
  */
 public final class TestDatabases {
+
+	private static final String URL = "withings.test.db.url";
 
 	private static final String POSTGRES_URL = "withings.test.postgres.url";
 
 	private TestDatabases() {
 	}
 
-	/** Whether the tests run against PostgreSQL. */
-	public static boolean postgres() {
-		return System.getProperty(POSTGRES_URL) != null;
+	private static String serverUrl() {
+		String url = System.getProperty(URL);
+		return (url != null && !url.isBlank()) ? url : System.getProperty(POSTGRES_URL);
 	}
 
-	/** The JDBC URL of a fresh database named {@code name} (H2) or of the configured PostgreSQL. */
+	/** Whether the tests run against a database server (not an embedded database). */
+	public static boolean server() {
+		return serverUrl() != null;
+	}
+
+	/** Whether the tests run against PostgreSQL. */
+	public static boolean postgres() {
+		return "postgresql".equals(platform());
+	}
+
+	/** Whether the tests run against MariaDB (or MySQL), through either driver. */
+	public static boolean mariadb() {
+		return "mariadb".equals(platform()) || "mysql".equals(platform());
+	}
+
+	/**
+	 * The platform of the tests' database, as the starter's scripts name it: {@code h2},
+	 * {@code hsqldb}, {@code derby}, {@code postgresql}, {@code mariadb} (also
+	 * MariaDB through MySQL Connector/J: {@code jdbc:mysql:} URLs here name the MariaDB of CI).
+	 */
+	public static String platform() {
+		String url = serverUrl();
+		if (url == null) {
+			return embedded();
+		}
+		String scheme = url.substring("jdbc:".length(), url.indexOf(':', "jdbc:".length()));
+		return switch (scheme) {
+			case "mysql", "mariadb" -> "mariadb";
+			default -> scheme;
+		};
+	}
+
+	private static String embedded() {
+		String db = System.getProperty("withings.test.db", "h2").toLowerCase(Locale.ROOT);
+		return db.isBlank() ? "h2" : db;
+	}
+
+	/** The JDBC URL of a fresh database named {@code name} (embedded) or of the configured server. */
 	public static String url(String name) {
-		return postgres() ? System.getProperty(POSTGRES_URL) : "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+		if (server()) {
+			return serverUrl();
+		}
+		return switch (embedded()) {
+			case "hsqldb" -> "jdbc:hsqldb:mem:" + name + ";hsqldb.tx=mvcc";
+			case "derby" -> "jdbc:derby:memory:" + (name.isEmpty() ? "withings" : name) + ";create=true";
+			default -> "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+		};
 	}
 
 	public static String username() {
-		return postgres() ? System.getProperty("withings.test.postgres.username", "postgres") : "sa";
+		if (server()) {
+			return System.getProperty(System.getProperty(URL) != null ? "withings.test.db.username"
+					: "withings.test.postgres.username", "postgres");
+		}
+		return "derby".equals(embedded()) ? "app" : "sa";
 	}
 
 	public static String password() {
-		return postgres() ? System.getProperty("withings.test.postgres.password", "") : "";
+		if (server()) {
+			return System.getProperty(System.getProperty(URL) != null ? "withings.test.db.password"
+					: "withings.test.postgres.password", "");
+		}
+		return "";
+	}
+
+	/** Whether an R2DBC driver is on the class path for the tests' database. */
+	public static boolean r2dbc() {
+		return switch (platform()) {
+			case "h2", "postgresql", "mariadb" -> true;
+			default -> false;
+		};
+	}
+
+	/** HSQLDB and Derby have no R2DBC driver: the R2DBC variant of a store test is skipped there. */
+	public static void assumeR2dbc() {
+		org.junit.jupiter.api.Assumptions.assumeTrue(r2dbc(), () -> "no R2DBC driver for " + platform());
 	}
 
 	/** A pooled data source with the schema applied and the table empty. */
@@ -59,10 +130,11 @@ public final class TestDatabases {
 
 	/**
 	 * A pooled R2DBC connection factory on the same database as {@link #dataSource} with that
-	 * {@code name} (H2 in memory, or the configured PostgreSQL), with the schema applied and the
-	 * table empty.
+	 * {@code name} (H2 in memory, or the configured PostgreSQL or MariaDB), with the schema applied
+	 * and the table empty.
 	 */
 	public static ConnectionPool connectionFactory(String name, int poolSize) {
+		assumeR2dbc();
 		dataSource(name, 1).close();
 		return connectionFactoryOnExistingSchema(name, poolSize);
 	}
@@ -86,15 +158,22 @@ public final class TestDatabases {
 
 	/** The R2DBC URL of {@link #url} (without credentials). */
 	public static String r2dbcUrl(String name) {
-		return postgres() ? "r2dbc:" + System.getProperty(POSTGRES_URL).substring("jdbc:".length())
-				: "r2dbc:h2:mem:///" + name + "?options=DB_CLOSE_DELAY=-1";
+		if (!server()) {
+			return "r2dbc:h2:mem:///" + name + "?options=DB_CLOSE_DELAY=-1";
+		}
+		String rest = serverUrl().substring(serverUrl().indexOf("://"));
+		int query = rest.indexOf('?');
+		rest = (query >= 0) ? rest.substring(0, query) : rest;
+		return postgres() ? "r2dbc:postgresql" + rest : "r2dbc:mariadb" + rest;
 	}
 
+	/** The shipped script of the tests' database, applied (those without IF NOT EXISTS: once). */
 	static void createSchema(DataSource dataSource) {
-		String platform = postgres() ? "postgresql" : "h2";
-		new ResourceDatabasePopulator(new ClassPathResource(
-				"io/github/springwithings/db/" + platform + "/R__withings_schema.sql"))
-			.execute(dataSource);
+		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(
+				new ClassPathResource(WithingsStoreScripts.script(platform())));
+		// Derby has no IF NOT EXISTS: its script fails on tables that are there already
+		populator.setContinueOnError("derby".equals(platform()));
+		populator.execute(dataSource);
 	}
 
 }

@@ -44,7 +44,7 @@ class WithingsCrashTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.simulator = WithingsSimulator.start();
-		if (!TestDatabases.postgres()) {
+		if (!TestDatabases.server()) {
 			this.h2 = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists").start();
 		}
 		HikariConfig config = new HikariConfig();
@@ -113,7 +113,7 @@ class WithingsCrashTests {
 	}
 
 	private String jdbcUrl() {
-		return TestDatabases.postgres() ? TestDatabases.url("crash")
+		return TestDatabases.server() ? TestDatabases.url("crash")
 				: "jdbc:h2:tcp://127.0.0.1:" + this.h2.getPort() + "/mem:crash;DB_CLOSE_DELAY=-1";
 	}
 

@@ -1,11 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,8 +108,9 @@ class WithingsKeepAliveTests {
 			fixture.link(userId, userId);
 		}
 		int aged = new JdbcTemplate(this.dataSource).update(
-				"UPDATE withings_authorized_client SET refresh_token_issued_at = ? WHERE MOD(CAST(principal_name AS BIGINT), 2) = 0",
-				Timestamp.from(Instant.now().minus(Duration.ofDays(200))));
+				"UPDATE withings_authorized_client SET refresh_token_issued_at = ? WHERE principal_name LIKE '%0' "
+						+ "OR principal_name LIKE '%2' OR principal_name LIKE '%4' OR principal_name LIKE '%6' OR principal_name LIKE '%8'",
+				Instant.now().minus(Duration.ofDays(200)).toEpochMilli());
 		assertThat(aged).isEqualTo(CLIENTS / 2);
 		List<Duration> pauses = new ArrayList<>();
 		WithingsKeepAlive keepAlive = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
@@ -130,7 +128,7 @@ class WithingsKeepAliveTests {
 		assertThat(pauses).hasSize(CLIENTS / 2 - 1).containsOnly(Duration.ofSeconds(4));
 		Integer stillOld = new JdbcTemplate(this.dataSource).queryForObject(
 				"SELECT COUNT(*) FROM withings_authorized_client WHERE refresh_token_issued_at < ?", Integer.class,
-				Timestamp.from(Instant.now().minus(Duration.ofDays(180))));
+				Instant.now().minus(Duration.ofDays(180)).toEpochMilli());
 		assertThat(stillOld).isZero();
 		assertThat(keepAlive.sweep().refreshed()).isZero();
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
@@ -611,7 +609,7 @@ class WithingsKeepAliveTests {
 		}
 		// linked 200 days ago: due (a refresh dates its new token now, so the refreshed are not)
 		assertThat(this.jdbc.update("UPDATE withings_authorized_client SET refresh_token_issued_at = ?",
-				Timestamp.from(Instant.now().minus(Duration.ofDays(200))))).isEqualTo(8);
+				Instant.now().minus(Duration.ofDays(200)).toEpochMilli())).isEqualTo(8);
 		WithingsSweepLog sweepLog = (sweepLogStore == Store.JDBC) ? new JdbcWithingsSweepLog(this.dataSource)
 				: new InMemoryWithingsSweepLog();
 		WithingsKeepAlive keepAlive = new WithingsKeepAlive(fixture.service, fixture.refreshClient, List.of("withings"));
@@ -674,7 +672,7 @@ class WithingsKeepAliveTests {
 		Map<String, Instant> issued = new HashMap<>();
 		this.jdbc.query("SELECT principal_name, refresh_token_issued_at FROM withings_authorized_client",
 				(rs) -> {
-					issued.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+					issued.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
 				});
 		return issued;
 	}
@@ -685,8 +683,9 @@ class WithingsKeepAliveTests {
 				String.class);
 	}
 
-	private static OffsetDateTime utc(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
+	/** An instant as the store keeps it: epoch milliseconds. */
+	private static long utc(Instant instant) {
+		return instant.toEpochMilli();
 	}
 
 	/**
