@@ -360,6 +360,36 @@ class WithingsStoreSchemaTests {
 			.run(WithingsStoreSchemaTests::assertStoreWorks));
 	}
 
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbUserMayNotReadTheTablesThenFailsSayingSo() {
+		String user = "withings_reader_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+		JdbcTemplate admin = new JdbcTemplate(
+				new DriverManagerDataSource(TestDatabases.url(""), TestDatabases.username(), TestDatabases.password()));
+		withMariadbDatabase((url) -> {
+			String database = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+			new ResourceDatabasePopulator(new ClassPathResource("io/github/springwithings/db/mariadb/R__withings_schema.sql"))
+				.execute(new DriverManagerDataSource(url, TestDatabases.username(), TestDatabases.password()));
+			admin.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'reader'");
+			try {
+				// a table of its own: the user may open the database, not read the store's tables
+				admin.execute("CREATE TABLE " + database + ".other (id int)");
+				admin.execute("GRANT SELECT ON " + database + ".other TO '" + user + "'@'%'");
+				this.contextRunner
+					.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=" + user,
+							"spring.datasource.password=reader", "withings.store.initialize-schema=never")
+					.run((context) -> {
+						WithingsStoreSchemaException failure = schemaFailure(context);
+						assertThat(failure.getMissing()).first().asString().contains("may not read");
+						assertThat(failure.getMessage()).contains("Grant the application's database user");
+					});
+			}
+			finally {
+				admin.execute("DROP USER '" + user + "'@'%'");
+			}
+		});
+	}
+
 	private static String[] server(String url) {
 		return new String[] { "spring.datasource.url=" + url, "spring.datasource.username=" + TestDatabases.username(),
 				"spring.datasource.password=" + TestDatabases.password() };

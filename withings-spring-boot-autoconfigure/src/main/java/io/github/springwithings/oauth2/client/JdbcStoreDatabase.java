@@ -157,6 +157,11 @@ final class JdbcStoreDatabase implements StoreDatabase {
 	}
 
 	@Override
+	public Integer errorCode(DataAccessException ex) {
+		return (ex.getMostSpecificCause() instanceof SQLException sql) ? sql.getErrorCode() : null;
+	}
+
+	@Override
 	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(timeout.toSeconds() > 0, "timeout must be at least one second");

@@ -92,6 +92,11 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	}
 
 	@Override
+	public Integer errorCode(DataAccessException ex) {
+		return (ex.getMostSpecificCause() instanceof R2dbcException r2dbc) ? r2dbc.getErrorCode() : null;
+	}
+
+	@Override
 	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");

@@ -40,6 +40,12 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 	/** SQL state of a refused privilege (PostgreSQL, H2 and the standard). */
 	private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+	/**
+	 * Error codes of a refused privilege on MySQL and MariaDB (SELECT command denied for a table,
+	 * for a column), whose SQL state is the generic 42000.
+	 */
+	private static final java.util.Set<Integer> MYSQL_PRIVILEGE_REFUSED = java.util.Set.of(1142, 1143);
+
 	private final StoreDatabase database;
 
 	SqlWithingsStoreSchema(StoreDatabase database) {
@@ -116,7 +122,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		}
 		catch (InvalidDataAccessResourceUsageException ex) {
 			String message = firstLine(ex.getMostSpecificCause().getMessage());
-			if (INSUFFICIENT_PRIVILEGE.equals(this.database.sqlState(ex))) {
+			if (INSUFFICIENT_PRIVILEGE.equals(this.database.sqlState(ex))
+					|| MYSQL_PRIVILEGE_REFUSED.contains(this.database.errorCode(ex))) {
 				missing.add("read and write access to table " + table + " (the database user may not read it)");
 				return message;
 			}

@@ -53,6 +53,12 @@ interface StoreDatabase {
 	String sqlState(DataAccessException ex);
 
 	/**
+	 * @param ex a failure of a statement
+	 * @return the vendor's error code the driver gave, or {@code null}
+	 */
+	Integer errorCode(DataAccessException ex);
+
+	/**
 	 * The clause that keeps the first rows of an ordered query, its count a parameter: {@code LIMIT ?}
 	 * where the database has it, the standard {@code OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY}
 	 * elsewhere (SQL Server, Oracle, Db2, Derby).
