@@ -12,6 +12,9 @@ import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.ratelimit.WithingsRatePriority;
+import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -59,6 +62,10 @@ class WithingsExchangeFilterFunctionWaitsBlockHoundTests {
 
 	private WithingsReactiveApi api;
 
+	private WithingsReactiveTokenResponseClientAdapter<OAuth2RefreshTokenGrantRequest> refresh;
+
+	private WithingsExchangeFilterFunction filter;
+
 	@BeforeAll
 	static void installBlockHound() {
 		TestBlockHound.install();
@@ -70,22 +77,21 @@ class WithingsExchangeFilterFunctionWaitsBlockHoundTests {
 		this.fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, null);
 		this.tokens = Schedulers.newBoundedElastic(1, 1000, "test-withings-token");
 		this.store = Schedulers.newBoundedElastic(1, 1000, "test-withings-store");
-		WithingsReactiveTokenResponseClientAdapter<OAuth2RefreshTokenGrantRequest> refresh = new WithingsReactiveTokenResponseClientAdapter<>(
-				this.fixture.refreshClient, new WebClientReactiveRefreshTokenTokenResponseClient(),
-				this.fixture.withingsRegistrations);
-		refresh.setScheduler(this.tokens);
+		this.refresh = new WithingsReactiveTokenResponseClientAdapter<>(this.fixture.refreshClient,
+				new WebClientReactiveRefreshTokenTokenResponseClient(), this.fixture.withingsRegistrations);
+		this.refresh.setScheduler(this.tokens);
 		WithingsReactiveAuthorizedClientService reactiveStore = new WithingsReactiveAuthorizedClientService(
 				this.fixture.service);
 		reactiveStore.setScheduler(this.store);
-		WithingsReactiveAuthorizedClients clients = new WithingsReactiveAuthorizedClients(this.fixture.clients, refresh,
-				reactiveStore);
+		WithingsReactiveAuthorizedClients clients = new WithingsReactiveAuthorizedClients(this.fixture.clients,
+				this.refresh, reactiveStore);
 		clients.setSchedulers(new WithingsReactiveSchedulers(this.tokens, this.store));
-		WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(clients, this.fixture.service);
-		filter.setScheduler(this.store);
+		this.filter = new WithingsExchangeFilterFunction(clients, this.fixture.service);
+		this.filter.setScheduler(this.store);
 		this.api = new WithingsReactiveApi(WebClient.builder()
 			.baseUrl(this.simulator.baseUrl())
 			.clientConnector(new ReactorClientHttpConnector())
-			.filter(filter)
+			.filter(this.filter)
 			.build());
 	}
 
@@ -187,6 +193,41 @@ class WithingsExchangeFilterFunctionWaitsBlockHoundTests {
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(3);
 		assertThat(this.fixture.stored("alice")).as("the link is kept").isNotNull();
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
+	}
+
+	/**
+	 * The rate budget, as in an application (the refresh client's permit is taken ahead, so that
+	 * the refresh request takes no second one): an expired user's call that a user waits for takes
+	 * one interactive permit for its refresh and one for its data call; the same call from
+	 * background work takes two background ones.
+	 */
+	@Test
+	void getMeasuresWhenAnExpiredUsersCallIsInteractiveThenItsRefreshIsInteractiveTooAndTakesOnePermit() {
+		this.fixture.linkExpired("alice", "36300001");
+		this.fixture.linkExpired("bob", "36300002");
+		WithingsRateBudget budget = WithingsRateBudget.local(600, 60, java.time.Clock.systemUTC());
+		this.refresh.setRateBudget(budget, Duration.ofSeconds(30), this.store);
+		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
+
+		WithingsMeasures interactive = this.api.forPrincipal("alice")
+			.getMeasures(FROM, TO)
+			.contextWrite(WithingsReactiveRatePriority.withPriority(WithingsRatePriority.INTERACTIVE))
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(30));
+
+		assertThat(interactive.groups()).hasSize(60);
+		assertThat(budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isEqualTo(2);
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isZero();
+
+		WithingsMeasures background = this.api.forPrincipal("bob")
+			.getMeasures(FROM, TO)
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(30));
+
+		assertThat(background.groups()).hasSize(60);
+		assertThat(budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isEqualTo(2);
+		assertThat(budget.count(WithingsRateBudget.Outcome.BACKGROUND)).isEqualTo(2);
+		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(2);
 	}
 
 	/** A dead refresh token met by the filter's refresh: the link removed (compare before remove), consent asked. */
