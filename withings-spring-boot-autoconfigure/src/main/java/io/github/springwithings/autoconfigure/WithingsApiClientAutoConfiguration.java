@@ -6,7 +6,9 @@ import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
@@ -24,6 +26,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -68,12 +72,14 @@ public final class WithingsApiClientAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WithingsExchangeFilterFunction withingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
+		WithingsExchangeFilterFunction withingsExchangeFilterFunction(
+				WithingsReactiveAuthorizedClients reactiveAuthorizedClients,
 				WithingsAuthorizedClientService authorizedClientService, WithingsProperties properties,
 				@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimit,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
-			WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(authorizedClients,
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<WithingsReactiveSchedulers> schedulers) {
+			WithingsExchangeFilterFunction filter = new WithingsExchangeFilterFunction(reactiveAuthorizedClients,
 					authorizedClientService);
+			schedulers.ifAvailable((own) -> filter.setScheduler(own.getStore()));
 			filter.setMaxRateLimitWait(properties.getApi().getMaxRateLimitWait());
 			filter.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 			if (rateLimit.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
@@ -101,10 +107,41 @@ public final class WithingsApiClientAutoConfiguration {
 			return connector;
 		}
 
+		/**
+		 * Authorization and renewal without a thread held by a wait: in a WebFlux application over
+		 * the starter's reactive refresh client (single flight, waits as delays, permits taken
+		 * ahead) and reactive store, on the starter's schedulers; elsewhere over the core's refresh
+		 * client, adapted the same way.
+		 */
 		@Bean
 		@ConditionalOnMissingBean
-		WithingsReactiveAuthorizedClients withingsReactiveAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
-			return new WithingsReactiveAuthorizedClients(authorizedClients);
+		WithingsReactiveAuthorizedClients withingsReactiveAuthorizedClients(WithingsAuthorizedClients authorizedClients,
+				WithingsAuthorizedClientService authorizedClientService,
+				ObjectProvider<ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest>> refreshTokenResponseClient,
+				ObjectProvider<WithingsReactiveAuthorizedClientService> reactiveAuthorizedClientService,
+				ObjectProvider<WithingsReactiveSchedulers> schedulers) {
+			WithingsReactiveSchedulers own = schedulers.getIfAvailable();
+			ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refresh = refreshTokenResponseClient
+				.getIfUnique();
+			WithingsReactiveAuthorizedClients clients;
+			if (refresh != null) {
+				WithingsReactiveAuthorizedClientService store = reactiveAuthorizedClientService.getIfAvailable(() -> {
+					WithingsReactiveAuthorizedClientService service = new WithingsReactiveAuthorizedClientService(
+							authorizedClientService);
+					if (own != null) {
+						service.setScheduler(own.getStore());
+					}
+					return service;
+				});
+				clients = new WithingsReactiveAuthorizedClients(authorizedClients, refresh, store);
+			}
+			else {
+				clients = new WithingsReactiveAuthorizedClients(authorizedClients);
+			}
+			if (own != null) {
+				clients.setSchedulers(own);
+			}
+			return clients;
 		}
 
 		@Bean

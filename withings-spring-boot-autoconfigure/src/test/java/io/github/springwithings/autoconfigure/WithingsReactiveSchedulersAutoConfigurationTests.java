@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.Test;
 import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
@@ -83,6 +85,28 @@ class WithingsReactiveSchedulersAutoConfigurationTests {
 			tokens.dispose();
 			store.dispose();
 		}
+	}
+
+	/**
+	 * The starter's {@code withingsWebClient} filter and {@code WithingsReactiveAuthorizedClients}
+	 * go through the reactive path: the reactive refresh client bean and the reactive store, on the
+	 * starter's schedulers.
+	 */
+	@Test
+	void withingsWebClientWhenWebFluxThenItAuthorizesThroughTheReactiveRefreshClientOnTheStartersSchedulers() {
+		this.contextRunner.run((context) -> {
+			WithingsReactiveSchedulers schedulers = context.getBean(WithingsReactiveSchedulers.class);
+			WithingsReactiveAuthorizedClients clients = context.getBean(WithingsReactiveAuthorizedClients.class);
+			assertThat(clients).extracting("refreshTokenResponseClient")
+				.isSameAs(context.getBean("withingsReactiveRefreshTokenTokenResponseClient"));
+			assertThat(clients).extracting("authorizedClientService")
+				.isSameAs(context.getBean(ReactiveOAuth2AuthorizedClientService.class));
+			assertThat(clients).extracting("store").isSameAs(schedulers.getStore());
+			assertThat(clients).extracting("tokens").isSameAs(schedulers.getTokens());
+			WithingsExchangeFilterFunction filter = context.getBean(WithingsExchangeFilterFunction.class);
+			assertThat(filter).extracting("authorizedClients").isSameAs(clients);
+			assertThat(filter).extracting("scheduler").isSameAs(schedulers.getStore());
+		});
 	}
 
 	private static Object capacity(Scheduler scheduler) {

@@ -70,6 +70,23 @@ class WithingsReactiveRatePriorityTests {
 	}
 
 	@Test
+	void ofWhenAPriorityIsSetInTheContextThenItUnlessAWebExchangeWaits() {
+		assertThat(WithingsReactiveRatePriority.of(WithingsReactiveRatePriority.withPriority(WithingsRatePriority.INTERACTIVE),
+				WithingsRatePriority.BACKGROUND))
+			.isEqualTo(WithingsRatePriority.INTERACTIVE);
+		assertThat(WithingsReactiveRatePriority.of(WithingsReactiveRatePriority.withPriority(WithingsRatePriority.BACKGROUND)
+			.put(ServerWebExchange.class, MockServerWebExchange.from(MockServerHttpRequest.get("/"))),
+				WithingsRatePriority.BACKGROUND))
+			.isEqualTo(WithingsRatePriority.INTERACTIVE);
+
+		this.adapter.getTokenResponse(grant())
+			.contextWrite(WithingsReactiveRatePriority.withPriority(WithingsRatePriority.INTERACTIVE))
+			.block(Duration.ofSeconds(10));
+
+		assertThat(this.seen).as("the refresh runs as its caller asked").hasValue(WithingsRatePriority.INTERACTIVE);
+	}
+
+	@Test
 	void ofWhenContextHasAnExchangeThenInteractive() {
 		assertThat(WithingsReactiveRatePriority.of(Context.empty(), WithingsRatePriority.BACKGROUND))
 			.isEqualTo(WithingsRatePriority.BACKGROUND);

@@ -63,6 +63,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
 
+	private final WithingsAuthorizationFailureHandler failureHandler;
+
 	private final LinkEvents events = new LinkEvents();
 
 	private Duration minRenewalAge = Duration.ofMinutes(1);
@@ -103,7 +105,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		this.manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
 			.refreshToken((refresh) -> refresh.accessTokenResponseClient(refreshTokenResponseClient).clock(this.clock))
 			.build());
-		this.manager.setAuthorizationFailureHandler(new WithingsAuthorizationFailureHandler(authorizedClientService));
+		this.failureHandler = new WithingsAuthorizationFailureHandler(authorizedClientService);
+		this.manager.setAuthorizationFailureHandler(this.failureHandler);
 	}
 
 	/**
@@ -298,45 +301,154 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	private boolean renew(String registrationId, String principalName, String rejectedAuthorization,
 			WithingsUserLostEvent.Reason reason) {
+		Renewal renewal = startRenewal(registrationId, principalName, rejectedAuthorization, reason);
+		if (renewal.decided() != null) {
+			return renewal.decided();
+		}
+		try {
+			this.refreshTokenResponseClient.getTokenResponse(renewal.grantRequest());
+			return renewal.rotated();
+		}
+		catch (OAuth2AuthorizationException ex) {
+			return renewal.failed(ex);
+		}
+		finally {
+			renewal.end();
+		}
+	}
+
+	/**
+	 * The decisions of {@link #renew} around its refresh, shared by the blocking and the reactive
+	 * face (see {@link WithingsReactiveAuthorizedClients}): the stored client is read (a blocking
+	 * store call), compared with the rejected token, and a slot of the renewal cap taken.
+	 * @return a renewal already decided (no refresh to make), or one whose refresh the caller makes
+	 */
+	Renewal startRenewal(String registrationId, String principalName, String rejectedAuthorization,
+			WithingsUserLostEvent.Reason reason) {
 		WithingsAuthorizedClient stored = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
 				principalName);
 		if (stored == null || stored.getRefreshTokenValue() == null) {
-			return false;
+			return new Renewal(false);
 		}
 		OAuth2AuthorizedClient client = stored.getAuthorizedClient();
 		String rejected = (rejectedAuthorization != null) ? rejectedAuthorization.replaceFirst("^(?i)bearer ", "") : null;
 		if (rejected != null && !rejected.equals(client.getAccessToken().getTokenValue())) {
-			return true;
+			return new Renewal(true);
 		}
 		String key = registrationId + ":" + principalName;
 		if (!this.renewals.tryAcquire(key, this.clock.instant(), this.minRenewalAge)) {
 			// Withings keeps rejecting fresh tokens: more rotations would not help
+			return new Renewal(true);
+		}
+		return new Renewal(stored, registrationId, principalName, key, reason);
+	}
+
+	/**
+	 * One {@link #renew}: decided without a refresh, or a refresh of {@link #grantRequest()} whose
+	 * outcome the caller reports ({@link #rotated()} or {@link #failed}), then {@link #end()}.
+	 */
+	final class Renewal {
+
+		private final Boolean decided;
+
+		private final WithingsAuthorizedClient stored;
+
+		private final String registrationId;
+
+		private final String principalName;
+
+		private final String key;
+
+		private final WithingsUserLostEvent.Reason reason;
+
+		private volatile boolean rotated;
+
+		private Renewal(boolean decided) {
+			this.decided = decided;
+			this.stored = null;
+			this.registrationId = null;
+			this.principalName = null;
+			this.key = null;
+			this.reason = null;
+		}
+
+		private Renewal(WithingsAuthorizedClient stored, String registrationId, String principalName, String key,
+				WithingsUserLostEvent.Reason reason) {
+			this.decided = null;
+			this.stored = stored;
+			this.registrationId = registrationId;
+			this.principalName = principalName;
+			this.key = key;
+			this.reason = reason;
+		}
+
+		/** {@return the answer when no refresh is to be made, else {@code null}} */
+		Boolean decided() {
+			return this.decided;
+		}
+
+		/** {@return the refresh to make} */
+		OAuth2RefreshTokenGrantRequest grantRequest() {
+			return this.stored.refreshGrantRequest();
+		}
+
+		/** The refresh rotated the tokens: it counts towards the cap. {@return {@code true}} */
+		boolean rotated() {
+			this.rotated = true;
 			return true;
 		}
-		boolean rotated = false;
-		try {
-			this.refreshTokenResponseClient.getTokenResponse(stored.refreshGrantRequest());
-			rotated = true;
-			return true;
-		}
-		catch (OAuth2AuthorizationException ex) {
+
+		/**
+		 * The refresh failed: a dead refresh token removes the link (compare before remove, a
+		 * blocking store call); any other failure is thrown.
+		 * @return {@code false}: the link is gone
+		 */
+		boolean failed(OAuth2AuthorizationException ex) {
 			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
 				throw ex;
 			}
-			boolean removed = this.authorizedClientService.removeAuthorizedClientIfRefreshToken(registrationId,
-					principalName, stored.getRefreshTokenValue(), reason);
+			boolean removed = WithingsAuthorizedClients.this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
+					this.registrationId, this.principalName, this.stored.getRefreshTokenValue(), this.reason);
 			if (logger.isDebugEnabled()) {
-				logger.debug("Withings link of '" + principalName + "' "
+				logger.debug("Withings link of '" + this.principalName + "' "
 						+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
 						+ ex.getError().getDescription() + ")");
 			}
 			return false;
 		}
-		finally {
-			if (!rotated) {
-				this.renewals.release(key); // only rotations count
+
+		/** The renewal is over: a refresh that did not rotate gives its slot back (only rotations count). */
+		void end() {
+			if (this.key != null && !this.rotated) {
+				WithingsAuthorizedClients.this.renewals.release(this.key);
 			}
 		}
+
+	}
+
+	/** The registrations, for the reactive face. */
+	ClientRegistrationRepository clientRegistrationRepository() {
+		return this.clientRegistrationRepository;
+	}
+
+	/** The store, for the reactive face. */
+	WithingsAuthorizedClientService authorizedClientService() {
+		return this.authorizedClientService;
+	}
+
+	/** The refresh client, for the reactive face. */
+	OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient() {
+		return this.refreshTokenResponseClient;
+	}
+
+	/** The failure handler of the manager, for the reactive face. */
+	WithingsAuthorizationFailureHandler failureHandler() {
+		return this.failureHandler;
+	}
+
+	/** The clock that decides when an access token has expired ({@link #setClock} changes it later too). */
+	Clock clock() {
+		return this.clock;
 	}
 
 	/** {@return the Withings registration used when none is named} */

@@ -43,7 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own token scheduler, here capped at 4 threads, and no wait holds a thread. Withings' token
  * answers are held at the simulator (a latch, released by the test) while the pages are asked;
  * Reactor's shared {@code boundedElastic} scheduler is kept busy with other work throughout, so a
- * page that needed it would not be answered either.
+ * page that needed it would not be answered either. The same holds through Spring's
+ * {@code ServerOAuth2AuthorizedClientExchangeFilterFunction} ({@code /measures}) and through the
+ * starter's own {@code withingsWebClient} and {@code WithingsReactiveApi} ({@code /api/webclient},
+ * {@code /api/weights}).
  */
 @SpringBootTest(classes = ReactiveWithingsTestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -195,6 +198,116 @@ class WithingsReactiveSlowWithingsTests {
 			.isEqualTo(refreshes + 2);
 	}
 
+	/**
+	 * The same through the starter's own {@code withingsWebClient}: 200 users whose access tokens
+	 * expired call Withings through it while Withings holds every token answer; the 4 token
+	 * threads are in calls to Withings, the other 196 refreshes queue without a thread, and a user
+	 * whose token is valid gets data through {@code WithingsReactiveApi} meanwhile.
+	 */
+	@Test
+	void apiWhen200UsersRefreshThroughTheStartersWebClientAgainstAHeldWithingsThenAUserWithAValidTokenGetsDataMeanwhile()
+			throws Exception {
+		simulator.consentAsNewUsers();
+		List<SignedIn> expired = new ArrayList<>();
+		for (int user = 0; user < 200; user++) {
+			expired.add(signIn());
+		}
+		for (SignedIn user : expired) {
+			due(user);
+		}
+		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		SignedIn valid = signIn();
+		int refreshes = simulator.counters().refreshTokenGrants();
+		CountDownLatch held = new CountDownLatch(TOKEN_THREADS);
+		for (int user = 0; user < 200; user++) {
+			simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(held, this.release));
+		}
+		arrivals = new CountDownLatch(200);
+		List<CompletableFuture<HttpResponse<String>>> pages = new ArrayList<>();
+		Disposable busy = occupyBoundedElastic();
+		try {
+			for (SignedIn user : expired) {
+				pages.add(user.browser.getAsync(app("/api/webclient")));
+			}
+			// detection only: both happen within a second or two
+			assertThat(arrivals.await(60, TimeUnit.SECONDS)).as("all 200 users reached the application").isTrue();
+			assertThat(held.await(60, TimeUnit.SECONDS)).as("4 refreshes are held at Withings").isTrue();
+
+			long started = System.nanoTime();
+			HttpResponse<String> page = valid.browser.get(app("/api/weights"));
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+			assertThat(page.statusCode()).isEqualTo(200);
+			assertThat(page.body().split(",")).isNotEmpty()
+				.allSatisfy((kilograms) -> assertThat(kilograms).matches("\\d+\\.\\d{3}"));
+			assertThat(this.release.getCount()).as("Withings still holds the refreshes").isEqualTo(1);
+			assertThat(simulator.counters().refreshTokenGrants()).as("only the token threads call Withings")
+				.isEqualTo(refreshes + TOKEN_THREADS);
+			assertThat(pages).noneMatch(CompletableFuture::isDone);
+			assertThat(took).as("a Withings token answer takes seconds here").isLessThan(Duration.ofSeconds(1));
+		}
+		finally {
+			this.release.countDown();
+			busy.dispose();
+		}
+		for (int user = 0; user < 200; user++) {
+			HttpResponse<String> response = pages.get(user).get(60, TimeUnit.SECONDS);
+
+			assertThat(response.statusCode()).as("user %d", user).isEqualTo(200);
+			assertThat(response.body()).startsWith("{").contains("\"measuregrps\"").doesNotContain("\"status\"");
+		}
+		assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 200);
+	}
+
+	/**
+	 * Four calls of one expired user through the starter's {@code withingsWebClient} share one
+	 * refresh, and the three waiting for it hold no thread: while Withings holds that refresh,
+	 * another expired user's refresh through {@code WithingsReactiveApi} gets a token thread and
+	 * is answered. Reactor's {@code boundedElastic} is kept busy throughout.
+	 */
+	@Test
+	void apiWhen4CallsOfOneExpiredUserThroughTheStartersWebClientThenOneTokenCallAndNoThreadHeldPerWaiter()
+			throws Exception {
+		simulator.consentAsNewUsers();
+		SignedIn alice = signIn();
+		SignedIn bob = signIn();
+		due(alice);
+		due(bob);
+		simulator.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		int refreshes = simulator.counters().refreshTokenGrants();
+		CountDownLatch held = new CountDownLatch(1);
+		simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(held, this.release));
+		arrivals = new CountDownLatch(TOKEN_THREADS);
+		List<CompletableFuture<HttpResponse<String>>> pages = new ArrayList<>();
+		Disposable busy = occupyBoundedElastic();
+		try {
+			for (int request = 0; request < TOKEN_THREADS; request++) {
+				pages.add(alice.browser.getAsync(app("/api/webclient")));
+			}
+			assertThat(arrivals.await(60, TimeUnit.SECONDS)).as("the 4 calls reached the application").isTrue();
+			assertThat(held.await(60, TimeUnit.SECONDS)).as("the refresh is held at Withings").isTrue();
+
+			HttpResponse<String> page = bob.browser.get(app("/api/weights"));
+
+			assertThat(page.statusCode()).isEqualTo(200);
+			assertThat(this.release.getCount()).as("Withings still holds the first refresh").isEqualTo(1);
+			assertThat(simulator.counters().refreshTokenGrants()).isEqualTo(refreshes + 2);
+			assertThat(pages).noneMatch(CompletableFuture::isDone);
+		}
+		finally {
+			this.release.countDown();
+			busy.dispose();
+		}
+		for (CompletableFuture<HttpResponse<String>> answer : pages) {
+			HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).contains("\"measuregrps\"");
+		}
+		assertThat(simulator.counters().refreshTokenGrants()).as("one token call for alice, one for bob")
+			.isEqualTo(refreshes + 2);
+	}
+
 	@Test
 	void schedulersWhenTheApplicationRunsThenTheyAreTheStartersOwnBoundedAndNamed() {
 		String token = Mono.fromCallable(() -> Thread.currentThread().getName())
@@ -263,7 +376,7 @@ class WithingsReactiveSlowWithingsTests {
 	private record SignedIn(ReactiveAppBrowser browser, String userId) {
 	}
 
-	/** Counts the requests that reach the data page (after Spring Security, before the controller). */
+	/** Counts the requests that reach the data pages (after Spring Security, before the controller). */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class ArrivalsConfiguration {
 
@@ -271,7 +384,8 @@ class WithingsReactiveSlowWithingsTests {
 		@Order(Ordered.LOWEST_PRECEDENCE)
 		WebFilter slowWithingsArrivalsWebFilter() {
 			return (exchange, chain) -> {
-				if ("/measures".equals(exchange.getRequest().getPath().value())) {
+				String path = exchange.getRequest().getPath().value();
+				if ("/measures".equals(path) || "/api/webclient".equals(path)) {
 					arrivals.countDown();
 				}
 				return chain.filter(exchange);

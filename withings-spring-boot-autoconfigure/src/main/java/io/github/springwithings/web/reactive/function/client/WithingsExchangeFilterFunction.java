@@ -11,6 +11,7 @@ import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
@@ -21,6 +22,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
@@ -33,7 +35,6 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.web.client.RequestAttributeClientRegistrationIdResolver;
 import org.springframework.security.oauth2.client.web.client.RequestAttributePrincipalResolver;
 import org.springframework.util.Assert;
@@ -50,17 +51,25 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * once (single flight) and retries once, then {@link ClientAuthorizationRequiredException}, as is
  * a dead link found when refreshing an expired access token ({@code invalid_grant}, the client
  * gone from the store); 601 waits within the bound and retries once, else
- * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}. The store and
- * token calls run on Reactor's bounded-elastic scheduler, never on an event loop; the permit of
- * the shared rate budget is taken there too, at the caller's priority, and waited for with a
- * timer; a 601 pauses the whole budget. Each call is a
- * {@value WithingsApiObservations#NAME} observation, as with the {@code RestClient}.
+ * {@link WithingsRateLimitException}; other statuses {@link WithingsApiException}.
+ *
+ * <p>No wait holds a thread: clients are authorized and renewed through
+ * {@link WithingsReactiveAuthorizedClients} (Spring's reactive manager over the reactive store and
+ * refresh client: concurrent refreshes of one client share one call, and waits for another
+ * refresh, a permit or a 601 are delays), at the caller's priority. Store calls and the shared
+ * rate budget's permits (which may be in the database) run on a scheduler where blocking is
+ * allowed (the starter's store scheduler in a WebFlux application, see {@link #setScheduler}),
+ * never on an event loop; a permit is taken at the caller's priority and waited for with a timer;
+ * a 601 pauses the whole budget. Each call is a {@value WithingsApiObservations#NAME}
+ * observation, as with the {@code RestClient}.
  */
 public final class WithingsExchangeFilterFunction implements ExchangeFilterFunction {
 
-	private final WithingsAuthorizedClients authorizedClients;
+	private final WithingsReactiveAuthorizedClients authorizedClients;
 
 	private final WithingsAuthorizedClientService authorizedClientService;
+
+	private Scheduler scheduler = Schedulers.boundedElastic();
 
 	private static final String REGISTRATION_ID_ATTRIBUTE = keyOf(
 			RequestAttributeClientRegistrationIdResolver.clientRegistrationId("withings"));
@@ -81,10 +90,22 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
+	 * Over the blocking core, seen through a {@link WithingsReactiveAuthorizedClients} of its own
+	 * (on {@link Schedulers#boundedElastic()}).
 	 * @param authorizedClients what authorizes (and refreshes) the calls' clients
 	 * @param authorizedClientService the store of the authorized clients
 	 */
 	public WithingsExchangeFilterFunction(WithingsAuthorizedClients authorizedClients,
+			WithingsAuthorizedClientService authorizedClientService) {
+		this(new WithingsReactiveAuthorizedClients(nonNull(authorizedClients)), authorizedClientService);
+	}
+
+	/**
+	 * @param authorizedClients what authorizes (and renews) the calls' clients, without waiting on
+	 * a thread
+	 * @param authorizedClientService the store of the authorized clients
+	 */
+	public WithingsExchangeFilterFunction(WithingsReactiveAuthorizedClients authorizedClients,
 			WithingsAuthorizedClientService authorizedClientService) {
 		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
@@ -92,11 +113,16 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		this.authorizedClientService = authorizedClientService;
 	}
 
+	private static WithingsAuthorizedClients nonNull(WithingsAuthorizedClients authorizedClients) {
+		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
+		return authorizedClients;
+	}
+
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		Object registrationAttribute = request.attributes().get(REGISTRATION_ID_ATTRIBUTE);
 		String registrationId = (registrationAttribute != null) ? registrationAttribute.toString()
-				: this.authorizedClients.getDefaultRegistrationId();
+				: this.authorizedClients.getAuthorizedClients().getDefaultRegistrationId();
 		// the servlet security context and request are thread-locals of the caller: read them now
 		Authentication servletAuthentication = SecurityContextHolder.getContext().getAuthentication();
 		WithingsRatePriority caller = WithingsRatePriority.current();
@@ -241,21 +267,21 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		if (principalName == null) {
 			return Mono.error(new ClientAuthorizationRequiredException(registrationId));
 		}
-		return Mono.deferContextual((context) -> blocking(() -> {
-			OAuth2AuthorizedClient client;
-			try {
-				client = this.authorizedClients.authorize(registrationId, principalName);
-			}
-			catch (ClientAuthorizationException ex) {
-				throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex, principalName,
-						this.authorizedClientService, signedIn(context));
-			}
-			if (client == null) {
-				throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, principalName,
-						signedIn(context));
-			}
-			return new Authorized(client.getAccessToken().getTokenValue(), permit(priority, this.maxPermitWait.toNanos()));
-		})).flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
+		return Mono.deferContextual((context) -> this.authorizedClients.authorize(registrationId, principalName)
+			// the refresh waits its turn in the rate budget as this call does
+			.contextWrite(WithingsReactiveRatePriority.withPriority(priority))
+			.onErrorResume(ClientAuthorizationException.class,
+					(ex) -> blocking(() -> {
+						throw WithingsAuthorizationFailureHandler.authorizationRequiredIfUnlinked(ex, principalName,
+								this.authorizedClientService, signedIn(context));
+					}))
+			.switchIfEmpty(Mono.error(() -> WithingsAuthorizationFailureHandler.authorizationRequired(registrationId,
+					principalName, signedIn(context))))
+			.flatMap((client) -> (this.rateBudget != null)
+					? blocking(() -> new Authorized(client.getAccessToken().getTokenValue(),
+							permit(priority, this.maxPermitWait.toNanos())))
+					: Mono.just(new Authorized(client.getAccessToken().getTokenValue(), 0))))
+			.flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
 				.then(Mono.just(authorized.accessToken())))
 			.flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
@@ -275,7 +301,8 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			if (!mayRenew) {
 				return authorizationRequired(registrationId, principalName);
 			}
-			return blocking(() -> this.authorizedClients.renew(registrationId, principalName, accessToken))
+			return this.authorizedClients.renew(registrationId, principalName, accessToken)
+				.contextWrite(WithingsReactiveRatePriority.withPriority(priority))
 				.flatMap((renewed) -> renewed ? attempt(request, next, registrationId, principalName, priority, false, mayWait)
 						: authorizationRequired(registrationId, principalName));
 		}
@@ -317,8 +344,20 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		return attributes.keySet().iterator().next();
 	}
 
-	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
-		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+	/** A store or rate budget call, where blocking is allowed. */
+	private <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(this.scheduler);
+	}
+
+	/**
+	 * Set where store calls and the shared rate budget's permits run ({@link Schedulers#boundedElastic()}
+	 * by default; the starter's store scheduler in a WebFlux application). Authorization and
+	 * renewal run where the {@link WithingsReactiveAuthorizedClients} runs them.
+	 * @param scheduler a scheduler whose threads may block
+	 */
+	public void setScheduler(Scheduler scheduler) {
+		Assert.notNull(scheduler, "scheduler cannot be null");
+		this.scheduler = scheduler;
 	}
 
 	/**
