@@ -15,7 +15,7 @@ import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2Clien
 
 /**
  * What the starter needs at run time in an ahead-of-time processed application or a native
- * image: its schema scripts and Liquibase changelog (read as resources by the schema initializer,
+ * image: its schema and upgrade scripts and Liquibase changelog (read as resources by the schema initializer,
  * Flyway and Liquibase), its properties (bound by the Binder, also before the context starts:
  * the registrations are read by an environment post-processor) and the classes listed in
  * {@code spring.factories}. Jackson reads only trees and maps here: no record needs reflection.
@@ -28,7 +28,7 @@ public final class WithingsRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
 		hints.resources()
-			.registerPattern(SCHEMA_LOCATION + "/*/R__withings_schema.sql")
+			.registerPattern(SCHEMA_LOCATION + "/*/*.sql")
 			.registerPattern(SCHEMA_LOCATION + "/withings-changelog.xml");
 		BindableRuntimeHintsRegistrar
 			.forTypes(WithingsProperties.class, WithingsStoreProperties.class, WithingsNotificationProperties.class,
@@ -38,6 +38,9 @@ public final class WithingsRuntimeHints implements RuntimeHintsRegistrar {
 		hints.reflection()
 			.registerType(WithingsOAuth2ClientEnvironmentPostProcessor.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
 			.registerType(TypeReference.of("io.github.springwithings.autoconfigure.WithingsStoreSchemaFailureAnalyzer"),
+					MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
+			.registerType(
+					TypeReference.of("io.github.springwithings.autoconfigure.WithingsStoreScriptNotFoundFailureAnalyzer"),
 					MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
 	}
 
