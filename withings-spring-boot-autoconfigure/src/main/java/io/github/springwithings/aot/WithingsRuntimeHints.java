@@ -4,6 +4,7 @@ import io.github.springwithings.autoconfigure.WithingsHealthProperties;
 import io.github.springwithings.autoconfigure.WithingsNotificationProperties;
 import io.github.springwithings.autoconfigure.WithingsOAuth2ClientEnvironmentPostProcessor;
 import io.github.springwithings.autoconfigure.WithingsProperties;
+import io.github.springwithings.autoconfigure.WithingsReactiveProperties;
 import io.github.springwithings.autoconfigure.WithingsStoreProperties;
 
 import org.springframework.aot.hint.MemberCategory;
@@ -32,7 +33,7 @@ public final class WithingsRuntimeHints implements RuntimeHintsRegistrar {
 			.registerPattern(SCHEMA_LOCATION + "/withings-changelog.xml");
 		BindableRuntimeHintsRegistrar
 			.forTypes(WithingsProperties.class, WithingsStoreProperties.class, WithingsNotificationProperties.class,
-					WithingsHealthProperties.class,
+					WithingsHealthProperties.class, WithingsReactiveProperties.class,
 					OAuth2ClientProperties.Registration.class)
 			.registerHints(hints, classLoader);
 		hints.reflection()

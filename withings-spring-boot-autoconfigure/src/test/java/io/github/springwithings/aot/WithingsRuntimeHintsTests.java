@@ -66,7 +66,9 @@ class WithingsRuntimeHintsTests {
 	void registerHintsWhenPropertiesThenTheyAndTheirNestedTypesCanBeBound() {
 		for (Class<?> type : List.of(WithingsProperties.class, WithingsProperties.Http.class,
 				WithingsProperties.RateLimit.class, WithingsProperties.KeepAlive.class, WithingsStoreProperties.class,
-				WithingsNotificationProperties.class, WithingsHealthProperties.class, OAuth2ClientProperties.Registration.class)) {
+				WithingsNotificationProperties.class, WithingsHealthProperties.class,
+				io.github.springwithings.autoconfigure.WithingsReactiveProperties.class,
+				OAuth2ClientProperties.Registration.class)) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(this.hints);
 		}
 	}
