@@ -186,10 +186,12 @@ class WithingsStoreSchemaTests {
 		// the newest snapshots' table: every column, instants as timestamps
 		new JdbcTemplate(new DriverManagerDataSource(url, "sa", ""))
 			.execute("ALTER TABLE withings_authorized_client ADD COLUMN refresh_started_at timestamp with time zone");
-		this.contextRunner.withPropertyValues("spring.datasource.url=" + url)
-			.run((context) -> assertThat(schemaFailure(context).getMissing())
-				.anySatisfy((missing) -> assertThat(missing).contains("access_token_issued_at", "epoch milliseconds",
-						"upgrade")));
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
+			assertThat(schemaFailure(context).getMissing()).anySatisfy(
+					(missing) -> assertThat(missing).contains("access_token_issued_at", "epoch milliseconds", "upgrade"));
+			assertThat(schemaFailure(context).getFixes())
+				.contains("io/github/springwithings/db/h2/upgrade-timestamps-to-epoch-millis.sql");
+		});
 	}
 
 	@Test
@@ -358,6 +360,24 @@ class WithingsStoreSchemaTests {
 			.withPropertyValues("spring.liquibase.enabled=true",
 					"spring.liquibase.change-log=classpath:io/github/springwithings/db/withings-changelog.xml")
 			.run(WithingsStoreSchemaTests::assertStoreWorks));
+	}
+
+	/** Tables adapted by hand from another database's script, instants as DATETIME (issue 21's first try). */
+	@Test
+	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	void startupWhenMariadbTablesKeepInstantsAsDatetimeThenFailsNamingTheEpochMillisecondColumns() {
+		withMariadbDatabase((url) -> {
+			DriverManagerDataSource dataSource = new DriverManagerDataSource(url, TestDatabases.username(),
+					TestDatabases.password());
+			new ResourceDatabasePopulator(new ClassPathResource("io/github/springwithings/db/mariadb/R__withings_schema.sql"))
+				.execute(dataSource);
+			new JdbcTemplate(dataSource)
+				.execute("ALTER TABLE withings_authorized_client MODIFY access_token_issued_at DATETIME(3) NOT NULL");
+			this.contextRunner.withPropertyValues(server(url))
+				.withPropertyValues("withings.store.initialize-schema=never")
+				.run((context) -> assertThat(schemaFailure(context).getMissing()).anySatisfy(
+						(missing) -> assertThat(missing).contains("access_token_issued_at", "epoch milliseconds")));
+		});
 	}
 
 	@Test

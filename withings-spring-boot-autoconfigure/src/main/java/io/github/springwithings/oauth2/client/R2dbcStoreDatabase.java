@@ -78,7 +78,10 @@ final class R2dbcStoreDatabase implements StoreDatabase {
 	@Override
 	public String schemaName() {
 		try {
-			List<String> schema = query("SELECT CURRENT_SCHEMA AS name", (row) -> row.string("name"));
+			String platform = WithingsStoreScripts.platform(productName());
+			// MySQL and MariaDB call the schema a database
+			List<String> schema = query(("mysql".equals(platform) || "mariadb".equals(platform)) ? "SELECT DATABASE() AS name"
+					: "SELECT CURRENT_SCHEMA AS name", (row) -> row.string("name"));
 			return schema.isEmpty() ? null : schema.get(0);
 		}
 		catch (RuntimeException ex) {

@@ -94,6 +94,17 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		try {
 			query("SELECT 1 FROM " + table + " WHERE 1 = 0 AND "
 					+ String.join(" = 0 AND ", columns.split(",\\s*")) + " = 0");
+			if (mysqlFamily()) {
+				// MySQL and MariaDB compare a DATETIME or TIMESTAMP with a number without a word: ask the catalog
+				List<String> notIntegers = this.database.query("SELECT column_name AS name FROM information_schema.columns "
+						+ "WHERE table_schema = DATABASE() AND table_name = ? AND data_type NOT IN ('bigint', 'int') AND "
+						+ "column_name IN ('" + String.join("', '", columns.split(",\\s*")) + "')",
+						(row) -> row.string("name"), table);
+				if (!notIntegers.isEmpty()) {
+					missing.add(epochMillis(columns, table));
+					return "columns " + String.join(", ", notIntegers) + " are not integers";
+				}
+			}
 			return null;
 		}
 		catch (org.springframework.dao.TransientDataAccessException
@@ -102,11 +113,24 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		}
 		catch (DataAccessException ex) {
 			// bad grammar on PostgreSQL, an uncategorised "not comparable" on H2
-			missing.add("columns (" + columns + ") of table " + table + " as 64-bit integers of epoch milliseconds "
-					+ "(the table is from a snapshot that kept timestamps: see the guide's upgrade notes, and the shipped "
-					+ "upgrade-timestamps-to-epoch-millis.sql)");
+			missing.add(epochMillis(columns, table));
 			return firstLine(ex.getMostSpecificCause().getMessage());
 		}
+	}
+
+	private static boolean refusedByMysql(Integer errorCode) {
+		return errorCode != null && MYSQL_PRIVILEGE_REFUSED.contains(errorCode);
+	}
+
+	private static String epochMillis(String columns, String table) {
+		return "columns (" + columns + ") of table " + table + " as 64-bit integers of epoch milliseconds "
+				+ "(the table is from a snapshot that kept timestamps, or adapted from another database's script: see the "
+				+ "guide's upgrade notes, and the shipped upgrade-timestamps-to-epoch-millis.sql)";
+	}
+
+	private boolean mysqlFamily() {
+		String platform = WithingsStoreScripts.platform(this.database.productName());
+		return "mysql".equals(platform) || "mariadb".equals(platform);
 	}
 
 	/** @return the database's message when {@code table} or one of its columns is missing */
@@ -123,7 +147,7 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		catch (InvalidDataAccessResourceUsageException ex) {
 			String message = firstLine(ex.getMostSpecificCause().getMessage());
 			if (INSUFFICIENT_PRIVILEGE.equals(this.database.sqlState(ex))
-					|| MYSQL_PRIVILEGE_REFUSED.contains(this.database.errorCode(ex))) {
+					|| refusedByMysql(this.database.errorCode(ex))) {
 				missing.add("read and write access to table " + table + " (the database user may not read it)");
 				return message;
 			}

@@ -71,11 +71,18 @@ public final class WithingsStoreSchemaException extends IllegalStateException {
 			return "Grant the application's database user SELECT, INSERT, UPDATE and DELETE on withings_authorized_client, "
 					+ "withings_sweep and withings_rate_budget.";
 		}
+		if (missing.stream().anyMatch((item) -> item.contains("epoch milliseconds"))) {
+			return "Upgrade the tables once, keeping every link, with the shipped "
+					+ ((script != null) ? script.replace("R__withings_schema.sql", "upgrade-timestamps-to-epoch-millis.sql")
+							: "upgrade-timestamps-to-epoch-millis.sql of your database")
+					+ " (H2 and PostgreSQL), or alter those columns to 64-bit integers of epoch milliseconds, then start "
+					+ "again.";
+		}
 		if (script == null) {
 			return "No script ships for this database: create the tables with a script adapted from the shipped "
 					+ "io/github/springwithings/db/postgresql/R__withings_schema.sql, with your migrations.";
 		}
-		return "Either set withings.store.initialize-schema=always (the script is idempotent and upgrades older tables), "
+		return "Either set withings.store.initialize-schema=always (the script creates what is missing), "
 				+ "or apply the shipped script " + script + " with your migrations: with Flyway, add " + FLYWAY_LOCATION
 				+ " to spring.flyway.locations (e.g. spring.flyway.locations=classpath:db/migration," + FLYWAY_LOCATION
 				+ ") and set withings.store.initialize-schema=never; with Liquibase, include " + LIQUIBASE_CHANGELOG

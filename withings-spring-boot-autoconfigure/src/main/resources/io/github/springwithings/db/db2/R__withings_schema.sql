@@ -1,8 +1,9 @@
 -- Withings authorized clients (Db2), shipped by withings-spring-boot-starter. Not idempotent
 -- (Db2 has no IF NOT EXISTS; with two 4000-byte
 -- token columns the table needs extended row size (the default of databases created since Db2 10.5)
--- or a table space with 8 KiB pages or more): run it once, from Flyway
--- (spring.flyway.locations=...,classpath:io/github/springwithings/db/db2) or Liquibase
+-- or a table space with 16 KiB pages or more (a row can reach about 9.7 KB)): run it once:
+-- as a Flyway *versioned* migration of your own (copy it into a V__ file: the repeatable R__ name
+-- would run it again whenever a new version of the starter changes it) or Liquibase
 -- (io/github/springwithings/db/withings-changelog.xml, which skips it when the tables exist), or
 -- with withings.store.initialize-schema=always and withings.store.continue-on-error=true.
 -- Written from the vendor's documentation; not run in this project's CI.

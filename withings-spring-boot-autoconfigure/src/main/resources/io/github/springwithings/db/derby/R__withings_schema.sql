@@ -1,6 +1,7 @@
 -- Withings authorized clients (Apache Derby), shipped by withings-spring-boot-starter. Not idempotent
--- (Derby has no IF NOT EXISTS): run it once, from Flyway
--- (spring.flyway.locations=...,classpath:io/github/springwithings/db/derby) or Liquibase
+-- (Derby has no IF NOT EXISTS): run it once:
+-- as a Flyway *versioned* migration of your own (copy it into a V__ file: the repeatable R__ name
+-- would run it again whenever a new version of the starter changes it) or Liquibase
 -- (io/github/springwithings/db/withings-changelog.xml, which skips it when the tables exist), or
 -- with withings.store.initialize-schema=always and withings.store.continue-on-error=true.
 --

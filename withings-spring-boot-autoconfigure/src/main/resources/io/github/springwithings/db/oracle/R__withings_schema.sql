@@ -1,6 +1,7 @@
 -- Withings authorized clients (Oracle Database), shipped by withings-spring-boot-starter. Not idempotent
--- (Oracle before 23ai has no IF NOT EXISTS): run it once, from Flyway
--- (spring.flyway.locations=...,classpath:io/github/springwithings/db/oracle) or Liquibase
+-- (Oracle before 23ai has no IF NOT EXISTS; index names of at most 30 characters for 12.1): run it once:
+-- as a Flyway *versioned* migration of your own (copy it into a V__ file: the repeatable R__ name
+-- would run it again whenever a new version of the starter changes it) or Liquibase
 -- (io/github/springwithings/db/withings-changelog.xml, which skips it when the tables exist), or
 -- with withings.store.initialize-schema=always and withings.store.continue-on-error=true.
 -- Written from the vendor's documentation; not run in this project's CI.
@@ -30,10 +31,10 @@ CREATE TABLE withings_authorized_client (
 	updated_at number(19) NOT NULL,
 	PRIMARY KEY (client_registration_id, principal_name)
 );
-CREATE INDEX withings_authorized_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
-CREATE INDEX withings_authorized_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
-CREATE INDEX withings_authorized_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);
-CREATE INDEX withings_authorized_client_refresh_started_idx ON withings_authorized_client (refresh_started_at);
+CREATE INDEX withings_client_user_id_idx ON withings_authorized_client (client_registration_id, withings_user_id);
+CREATE INDEX withings_client_refresh_idx ON withings_authorized_client (refresh_token_hash);
+CREATE INDEX withings_client_previous_idx ON withings_authorized_client (previous_refresh_token_hash);
+CREATE INDEX withings_client_started_idx ON withings_authorized_client (refresh_started_at);
 -- When periodic work (the keep-alive sweep) last started, shared by every instance and restart.
 CREATE TABLE withings_sweep (
 	name varchar2(100) NOT NULL,

@@ -10,7 +10,9 @@
 -- progress, or in doubt after a timeout or a crash). Instants are epoch milliseconds (UTC) in
 -- 64-bit integers, as Spring Session stores them: nothing drifts with a session's, a driver's or
 -- the server's time zone.
--- Keys compare byte for byte (a binary collation), as Spring compares principal names.
+-- Keys compare byte for byte (a binary collation), as Spring compares principal names. The hash
+-- columns are nvarchar: the driver sends text parameters as Unicode, and a varchar column would be
+-- converted and scanned instead of sought.
 IF OBJECT_ID(N'withings_authorized_client', N'U') IS NULL CREATE TABLE withings_authorized_client (
 	client_registration_id nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
 	principal_name nvarchar(200) COLLATE Latin1_General_100_BIN2 NOT NULL,
@@ -21,8 +23,8 @@ IF OBJECT_ID(N'withings_authorized_client', N'U') IS NULL CREATE TABLE withings_
 	access_token_expires_at bigint NOT NULL,
 	access_token_scopes nvarchar(1000) DEFAULT NULL,
 	refresh_token_value varchar(4000) DEFAULT NULL,
-	refresh_token_hash varchar(64) DEFAULT NULL,
-	previous_refresh_token_hash varchar(64) DEFAULT NULL,
+	refresh_token_hash nvarchar(64) DEFAULT NULL,
+	previous_refresh_token_hash nvarchar(64) DEFAULT NULL,
 	refresh_token_issued_at bigint DEFAULT NULL,
 	version bigint NOT NULL,
 	refresh_started_at bigint DEFAULT NULL,
