@@ -17,8 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,13 @@ import org.springframework.util.Assert;
  * (compare before remove, {@link WithingsUserLostEvent.Reason#UNLINKED}); then a
  * {@link WithingsNotificationEvent} is published.
  *
+ * <p>An unlink or delete, when {@link #setAuthorizedClients links are checked}, is answered
+ * once Withings said whether the link still works (at most {@link #UNLINK_ANSWER_TIMEOUT}
+ * later, within Withings' two seconds): when that could not be found out (the principal's
+ * renewals in the window are spent, as after a flood of forged unlinks, or the check failed) or
+ * not in time, it is answered 503 and forgotten ({@link Outcome#UNLINK_UNVERIFIED}), so that
+ * Withings' retry is taken later, never dropped as late.
+ *
  * <p>Retries are recognised by the notification's fields, for {@link #setDuplicateWindow a
  * while} and up to {@link #setMaxRemembered a number} of notifications, in this instance's
  * memory: behind a load balancer, a retry that reaches another instance is published there too.
@@ -75,6 +84,14 @@ public final class WithingsNotificationReceiver {
 	private static final Pattern NUMBER = Pattern.compile("[0-9]{1,19}");
 
 	private static final Reply OK = new Reply(200, "");
+
+	/** How long the answer to an unlink waits for its check (Withings gives up after two seconds). */
+	public static final Duration UNLINK_ANSWER_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Reply UNLINK_UNVERIFIED = new Reply(503, "unlink not verified yet, retry later");
+
+	/** What the check of an unlink completes its answer with when it could not tell. */
+	private static final Reply NOT_CHECKED = new Reply(503, "");
 
 	private final String path;
 
@@ -256,37 +273,55 @@ public final class WithingsNotificationReceiver {
 
 	/**
 	 * Receive a notification's body, once {@link #beforeBody} returned {@code null}: check it,
-	 * drop a retry, hand it off and answer.
+	 * drop a retry, hand it off and answer. Blocks for an unlink whose link is checked (at most
+	 * {@link #UNLINK_ANSWER_TIMEOUT}), see {@link #answer}.
 	 * @param body the body, or {@code null} when it was longer than {@value #MAX_BODY_BYTES}
 	 * bytes
 	 * @return the answer
 	 */
 	public Reply receive(byte[] body) {
+		return answer(body).join();
+	}
+
+	/**
+	 * Receive a notification's body, once {@link #beforeBody} returned {@code null}, without
+	 * blocking: as {@link #receive}, the answer completing at once except for an unlink whose
+	 * link is checked, which completes once the check decided (at most
+	 * {@link #UNLINK_ANSWER_TIMEOUT} later, then 503).
+	 * @param body the body, or {@code null} when it was longer than {@value #MAX_BODY_BYTES}
+	 * bytes
+	 * @return the answer
+	 */
+	public CompletableFuture<Reply> answer(byte[] body) {
 		if (body == null || body.length > MAX_BODY_BYTES) {
-			return reject(Outcome.TOO_LARGE, 413, "body larger than " + MAX_BODY_BYTES + " bytes");
+			return CompletableFuture
+				.completedFuture(reject(Outcome.TOO_LARGE, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
 		}
 		Notification notification;
 		try {
 			notification = Notification.parse(new String(body, StandardCharsets.UTF_8));
 		}
 		catch (IllegalArgumentException ex) {
-			return reject(Outcome.INVALID, 400, ex.getMessage());
+			return CompletableFuture.completedFuture(reject(Outcome.INVALID, 400, ex.getMessage()));
 		}
 		this.lastReceived = this.clock.instant();
 		if (!firstSeen(notification.key())) {
 			count(Outcome.DUPLICATE, notification.appli());
 			logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
 					+ " seen already (a retry); acknowledged, not published again");
-			return OK;
+			return CompletableFuture.completedFuture(OK);
 		}
+		// an unlink is answered once Withings said whether the link works: never dropped unverified
+		CompletableFuture<Reply> checked = (notification.unlinks() && this.authorizedClients != null)
+				? new CompletableFuture<>() : null;
 		try {
-			this.executor.execute(() -> dispatch(notification));
+			this.executor.execute(() -> dispatch(notification, checked));
 		}
 		catch (RejectedExecutionException ex) {
 			forget(notification.key());
 			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
 					+ " not accepted, the executor is full; Withings will retry it");
-			return reject(Outcome.BUSY, 503, "busy, retry later");
+			return CompletableFuture.completedFuture(reject(Outcome.BUSY, 503, "busy, retry later"));
 		}
 		if (notification.appli() == WithingsAppli.UNKNOWN) {
 			count(Outcome.UNKNOWN_APPLI, notification.appli());
@@ -295,7 +330,21 @@ public final class WithingsNotificationReceiver {
 		}
 		count(Outcome.ACCEPTED, notification.appli());
 		logger.debug("Withings notification callback " + this.maskedPath + ": " + notification + " accepted");
-		return OK;
+		if (checked == null) {
+			return CompletableFuture.completedFuture(OK);
+		}
+		return checked.completeOnTimeout(NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((reply) -> (reply != NOT_CHECKED) ? reply : unverified(notification));
+	}
+
+	/** An unlink whose check could not tell (in time): forgotten, so that Withings' retry is taken. */
+	private Reply unverified(Notification notification) {
+		forget(notification.key());
+		count(Outcome.UNLINK_UNVERIFIED, notification.appli());
+		logger.info("Withings notification callback " + this.maskedPath + ": " + notification
+				+ " could not be checked (renewals spent in the window, the check failed or took too long); "
+				+ "link kept, answered 503, Withings will retry it");
+		return UNLINK_UNVERIFIED;
 	}
 
 	private boolean isAllowed(String remoteAddress) {
@@ -318,13 +367,17 @@ public final class WithingsNotificationReceiver {
 		return false;
 	}
 
-	private void dispatch(Notification notification) {
+	/**
+	 * Look the user up and publish; {@code checked} (an unlink's answer, else {@code null}) is
+	 * completed once the link's check decided.
+	 */
+	private void dispatch(Notification notification, CompletableFuture<Reply> checked) {
 		try {
 			for (String registrationId : this.registrationIds) {
 				WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId,
 						notification.userId());
 				if (client != null) {
-					publish(client, notification);
+					publish(client, notification, checked);
 					return;
 				}
 			}
@@ -334,15 +387,38 @@ public final class WithingsNotificationReceiver {
 		catch (RuntimeException ex) {
 			count(Outcome.FAILED, notification.appli());
 			logger.warn("Withings notification " + notification + " could not be handled", ex);
+			if (checked != null) {
+				// the check proved nothing (Withings unreachable, the store down): Withings retries it
+				checked.complete(NOT_CHECKED);
+			}
+		}
+		finally {
+			if (checked != null) {
+				checked.complete(OK);
+			}
 		}
 	}
 
-	private void publish(WithingsAuthorizedClient client, Notification notification) {
+	private void publish(WithingsAuthorizedClient client, Notification notification, CompletableFuture<Reply> checked) {
 		WithingsNotificationEvent event = notification.event(client.getRegistrationId(), client.getPrincipalName());
 		if (event.unlinked()) {
 			// late, or retried from before the user linked again: Withings says whether the link still works
-			if (this.authorizedClients != null && this.authorizedClients.verify(client.getRegistrationId(),
-					client.getPrincipalName(), WithingsUserLostEvent.Reason.UNLINKED)) {
+			WithingsAuthorizedClients.LinkCheck check = (this.authorizedClients != null) ? this.authorizedClients
+				.check(client.getRegistrationId(), client.getPrincipalName(), WithingsUserLostEvent.Reason.UNLINKED)
+					: WithingsAuthorizedClients.LinkCheck.GONE;
+			if (check == WithingsAuthorizedClients.LinkCheck.UNKNOWN) {
+				// the principal's renewals are spent (a flood of forged unlinks?): not a late unlink
+				logger.debug("Withings notification " + notification + ": the renewals of '"
+						+ client.getPrincipalName() + "' are spent in the window; the link is not checked now");
+				if (checked != null) {
+					checked.complete(NOT_CHECKED);
+				}
+				return;
+			}
+			if (checked != null) {
+				checked.complete(OK);
+			}
+			if (check == WithingsAuthorizedClients.LinkCheck.WORKS) {
 				count(Outcome.STALE_UNLINK, notification.appli());
 				logger.info("Withings notification " + notification + ": the user left (" + event.action()
 						+ "), but the link of '" + client.getPrincipalName()
@@ -459,6 +535,12 @@ public final class WithingsNotificationReceiver {
 		/** The executor refused the hand-off (503: Withings retries). */
 		BUSY,
 
+		/**
+		 * An unlink or delete whose link could not be checked (the principal's renewals in the
+		 * window spent, the check failed or took too long): kept, 503, Withings retries it.
+		 */
+		UNLINK_UNVERIFIED,
+
 		/** The store or a listener failed after the acknowledgement (logged). */
 		FAILED
 
@@ -525,6 +607,11 @@ public final class WithingsNotificationReceiver {
 
 		private static String emptyToNull(String value) {
 			return (value == null || value.isEmpty()) ? null : value;
+		}
+
+		/** Whether it says the user left (unlink or delete), as {@link WithingsNotificationEvent#unlinked()}. */
+		boolean unlinks() {
+			return this.appli == WithingsAppli.USER_ACTION && ("unlink".equals(this.action) || "delete".equals(this.action));
 		}
 
 		/** What tells a notification from another; a retry has the same. */

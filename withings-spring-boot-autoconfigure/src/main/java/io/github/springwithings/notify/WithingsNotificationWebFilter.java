@@ -61,7 +61,7 @@ public final class WithingsNotificationWebFilter implements WebFilter, Ordered {
 		return DataBufferUtils.join(request.getBody(), WithingsNotificationReceiver.MAX_BODY_BYTES)
 			.map(WithingsNotificationWebFilter::bytes)
 			.defaultIfEmpty(new byte[0])
-			.map(this.receiver::receive)
+			.flatMap((body) -> Mono.fromFuture(this.receiver.answer(body), true))
 			.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.fromSupplier(() -> this.receiver.receive(null)))
 			// a body that cannot be read is not a notification: 400, never a 500
 			.onErrorResume((ex) -> !(ex instanceof DataBufferLimitException),

@@ -262,7 +262,8 @@ public final class WithingsNotifications {
 			}
 			catch (WithingsApiException ex) {
 				if (!Integer.valueOf(NOTHING_REVOKED).equals(ex.getStatus())) {
-					throw ex;
+					// status and family only: Withings' text could echo the callback URL
+					throw WithingsSubscriptionException.sanitize(ex);
 				}
 				// revoked meanwhile: what was asked holds
 			}

@@ -264,11 +264,13 @@ public final class WithingsSubscribeOnLink
 			if (handOver(user, codes, link)) {
 				return;
 			}
-			if (isRetryable(ex)) {
-				retryOrGiveUp(user, codes, ex, attempt, link);
+			// status and family only, as in the event: Withings' text could echo the callback URL
+			RuntimeException failure = WithingsSubscriptionException.sanitize(ex);
+			if (isRetryable(failure)) {
+				retryOrGiveUp(user, codes, failure, attempt, link);
 			}
 			else {
-				giveUp(user, codes, ex, attempt);
+				giveUp(user, codes, failure, attempt);
 			}
 		}
 	}
@@ -307,7 +309,8 @@ public final class WithingsSubscribeOnLink
 			logger.warn("WithingsSubscriptionFailedEvent for '" + user.principalName() + "' not delivered: " + ex.getMessage());
 		}
 		catch (RuntimeException ex) {
-			logger.warn("A listener of WithingsSubscriptionFailedEvent failed", ex);
+			// its type only: a listener's exception may carry the failure and its text
+			logger.warn("A listener of WithingsSubscriptionFailedEvent failed: " + ex.getClass().getName());
 		}
 	}
 

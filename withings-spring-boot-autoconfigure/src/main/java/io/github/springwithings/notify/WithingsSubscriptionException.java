@@ -8,13 +8,17 @@ import java.util.Map;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsStatusFamily;
 
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+
 /**
  * Some categories of a {@link WithingsNotifications#subscribe subscribe} could not be subscribed:
  * {@link #getFailures()} says why for each ({@link WithingsApiException} with Withings' status
- * and text, e.g. 293 when Withings could not reach the callback URL, 214 when the user did not
- * grant the category's scope), {@link #getSubscribed()} what was subscribed all the same. The
- * status of this exception is that of the first failure; its message names that status and its
- * family only, never Withings' text (which could echo the callback URL and its secret).
+ * and its family, e.g. 293 when Withings could not reach the callback URL, 214 when the user did
+ * not grant the category's scope), {@link #getSubscribed()} what was subscribed all the same. The
+ * status of this exception is that of the first failure. Its message, its cause, its suppressed
+ * exceptions and the failures name statuses and families only, never Withings' text nor the
+ * original exception (Withings' text could echo the callback URL and its secret segment, and a
+ * logged stack trace prints the whole chain).
  */
 public final class WithingsSubscriptionException extends WithingsApiException {
 
@@ -32,11 +36,55 @@ public final class WithingsSubscriptionException extends WithingsApiException {
 	 */
 	public WithingsSubscriptionException(List<WithingsSubscription> subscribed,
 			Map<Integer, RuntimeException> failures) {
-		super("Withings refused to subscribe appli " + failures.keySet() + ": " + describe(first(failures)),
-				first(failures));
+		this(subscribed, sanitize(failures));
+	}
+
+	private WithingsSubscriptionException(List<WithingsSubscription> subscribed,
+			LinkedHashMap<Integer, RuntimeException> sanitized) {
+		super("Withings refused to subscribe appli " + sanitized.keySet() + ": " + describe(first(sanitized)),
+				first(sanitized));
 		this.subscribed = List.copyOf(subscribed);
-		this.failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
-		failures.values().stream().skip(1).forEach(this::addSuppressed);
+		this.failures = Collections.unmodifiableMap(sanitized);
+		sanitized.values().stream().skip(1).forEach(this::addSuppressed);
+	}
+
+	private static LinkedHashMap<Integer, RuntimeException> sanitize(Map<Integer, RuntimeException> failures) {
+		LinkedHashMap<Integer, RuntimeException> sanitized = new LinkedHashMap<>();
+		failures.forEach((code, failure) -> sanitized.put(code, sanitize(failure)));
+		return sanitized;
+	}
+
+	/**
+	 * A failure of a subscribe or revoke as it may be kept, thrown on or logged: a
+	 * {@link WithingsApiException} with Withings' status (and so its family) only, without
+	 * Withings' text nor any cause; Spring's {@link ClientAuthorizationException} (the link is
+	 * gone, a message of the starter's) as it is; any other failure as a
+	 * {@link WithingsApiException} naming its type only.
+	 * @param failure the failure
+	 * @return the failure without Withings' text
+	 */
+	static RuntimeException sanitize(RuntimeException failure) {
+		if (failure instanceof ClientAuthorizationException || failure instanceof WithingsSubscriptionException) {
+			return failure;
+		}
+		if (failure instanceof WithingsApiException api && api.getStatus() != null) {
+			return new WithingsApiException(api.getStatus(), null);
+		}
+		return new OtherFailure(failure);
+	}
+
+	/** A failure other than Withings' answer, named by its type only. */
+	static final class OtherFailure extends WithingsApiException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String type;
+
+		OtherFailure(RuntimeException failure) {
+			super("Withings subscription call failed: " + failure.getClass().getSimpleName(), null);
+			this.type = failure.getClass().getSimpleName();
+		}
+
 	}
 
 	/**
@@ -48,6 +96,9 @@ public final class WithingsSubscriptionException extends WithingsApiException {
 	static String describe(RuntimeException failure) {
 		if (failure instanceof WithingsApiException api && api.getStatus() != null) {
 			return "status " + api.getStatus() + " (" + api.getFamily() + ")";
+		}
+		if (failure instanceof OtherFailure sanitized) {
+			return sanitized.type;
 		}
 		return failure.getClass().getSimpleName();
 	}
@@ -81,8 +132,8 @@ public final class WithingsSubscriptionException extends WithingsApiException {
 
 	/**
 	 * Why each category failed.
-	 * @return appli code to the failure (a {@link WithingsApiException}, or Spring's
-	 * {@code ClientAuthorizationRequiredException} when the link is gone)
+	 * @return appli code to the failure (a {@link WithingsApiException} with Withings' status and
+	 * family only, or Spring's {@code ClientAuthorizationRequiredException} when the link is gone)
 	 */
 	public Map<Integer, RuntimeException> getFailures() {
 		return this.failures;

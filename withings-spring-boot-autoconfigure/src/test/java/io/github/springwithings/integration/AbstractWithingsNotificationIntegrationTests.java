@@ -30,8 +30,10 @@ import io.github.springwithings.notify.WithingsNotificationReceiver;
 import io.github.springwithings.notify.WithingsNotificationReceiver.Outcome;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
 import io.github.springwithings.simulator.SimulatedBrowser;
+import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -83,6 +85,9 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 
 	@Autowired
 	WithingsApi withingsApi;
+
+	@Autowired
+	WithingsAuthorizedClients authorizedClients;
 
 
 	final HttpClient http = HttpClient.newHttpClient();
@@ -336,6 +341,63 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		assertThat(simulator().counters().refreshTokenGrants()).as("Withings was asked").isEqualTo(grants + 1);
 		assertThat(counted(Outcome.UNLINKED)).isZero();
 		assertThat(this.listener.events).isEmpty();
+	}
+
+	/**
+	 * Forged unlinks spent the principal's renewals in the window: a real unlink is then answered
+	 * 503 and the link kept, never dropped as late; Withings' retry, once the window is over,
+	 * removes the link.
+	 */
+	@Test
+	void unlinkWhenTheRenewalsAreSpentThen503LinkKeptAndWithingsRetryRemovesItOnceTheWindowIsOver() throws Exception {
+		String principal = this.store.loadByUserId("withings", this.userId).getPrincipalName();
+		SimulatorClock clock = new SimulatorClock();
+		this.authorizedClients.setClock(clock);
+		try {
+			for (int i = 0; i < 3; i++) {
+				assertThat(post(PATH, "userid=" + this.userId + "&appli=46&action=unlink&date=" + i).statusCode())
+					.as("a forged unlink, while the link works").isEqualTo(200);
+			}
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> counted(Outcome.STALE_UNLINK) == 3);
+			int grants = simulator().counters().refreshTokenGrants();
+
+			assertThat(simulator().unlink(this.userId)).isOne();
+
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> unlinkDeliveries().size() == 2); // Withings' two attempts of the first cycle
+			assertThat(unlinkDeliveries()).extracting(SimulatorDelivery::httpStatus).containsExactly(503, 503);
+			assertThat(counted(Outcome.UNLINK_UNVERIFIED)).isEqualTo(2);
+			assertThat(counted(Outcome.STALE_UNLINK)).as("never dropped as late").isEqualTo(3);
+			assertThat(counted(Outcome.UNLINKED)).isZero();
+			assertThat(this.store.loadByUserId("withings", this.userId)).as("kept").isNotNull();
+			assertThat(simulator().counters().refreshTokenGrants()).as("Withings not asked").isEqualTo(grants);
+			assertThat(this.listener.events).isEmpty();
+
+			clock.advance(Duration.ofMinutes(1));
+			simulator().clock().advance(Duration.ofSeconds(10)); // Withings' retry is due
+
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> this.store.loadByUserId("withings", this.userId) == null);
+			WithingsUserLostEvent lost = nextEvent(WithingsUserLostEvent.class);
+			assertThat(lost.reason()).isEqualTo(WithingsUserLostEvent.Reason.UNLINKED);
+			assertThat(nextEvent(WithingsNotificationEvent.class).unlinked()).isTrue();
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> unlinkDeliveries().size() == 3);
+			assertThat(unlinkDeliveries().get(2).httpStatus()).isEqualTo(200);
+			assertThat(counted(Outcome.UNLINKED)).isOne();
+		}
+		finally {
+			this.authorizedClients.setClock(java.time.Clock.systemUTC());
+		}
+	}
+
+	/** The simulator's attempts to deliver the user's unlink notification. */
+	private List<SimulatorDelivery> unlinkDeliveries() {
+		return simulator().deliveries()
+			.stream()
+			.filter((delivery) -> delivery.userId().equals(this.userId) && delivery.appli() == 46)
+			.toList();
 	}
 
 	@Test

@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsStatusFamily;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
@@ -19,18 +23,24 @@ import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * {@link WithingsNotifications} over the starter's {@code RestClient}, against the simulator's
  * {@code /notify} (which probes the callback URL with {@code HEAD} on every subscribe, as
  * Withings does), with a real callback server.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WithingsNotificationsTests {
 
 	private static final String ALICE = "36000101";
@@ -137,7 +147,8 @@ class WithingsNotificationsTests {
 			.isThrownBy(() -> this.notifications.subscribe(ALICE))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus()).isEqualTo(293);
-				assertThat(ex.getError()).contains("callback URL").contains("HEAD answered 405");
+				assertThat(ex.getFamily()).isEqualTo(WithingsStatusFamily.INVALID_PARAMS);
+				assertThat(ex.getError()).as("Withings' text could echo the callback URL").isNull();
 				assertThat(ex.getFailures()).containsOnlyKeys(1, 46);
 				assertThat(ex.getSubscribed()).isEmpty();
 			});
@@ -153,7 +164,11 @@ class WithingsNotificationsTests {
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus()).isEqualTo(214);
 				assertThat(ex.getFailures()).containsOnlyKeys(1);
-				assertThat(((WithingsApiException) ex.getFailures().get(1)).getError()).contains("user.metrics");
+				assertThat(ex.getFailures().get(1)).isInstanceOfSatisfying(WithingsApiException.class, (failure) -> {
+					assertThat(failure.getStatus()).isEqualTo(214);
+					assertThat(failure.getFamily()).isEqualTo(WithingsStatusFamily.UNAUTHORIZED);
+					assertThat(failure.getError()).isNull();
+				});
 				assertThat(ex.getSubscribed()).extracting(WithingsSubscription::appli)
 					.containsExactly(WithingsAppli.ACTIVITY);
 			});
@@ -222,6 +237,50 @@ class WithingsNotificationsTests {
 		assertThat(late.subscribe(ALICE, WithingsAppli.WEIGHT)).singleElement()
 			.extracting(WithingsSubscription::callbackUrl)
 			.isEqualTo(this.callback.url(PATH));
+	}
+
+	/**
+	 * Withings' 293 names the callback URL with its secret segment: the exception, its causes and
+	 * suppressed exceptions (what a logged stack trace prints) and the logs carry the status and
+	 * its family only.
+	 */
+	@Test
+	void subscribeWhenWithingsEchoesTheCallbackUrlThenNoExceptionOfTheChainNorAnyLogHoldsTheSecret(
+			CapturedOutput output) {
+		this.fixture.link(ALICE, ALICE);
+		this.simulator.setEchoCallbackUrls(true);
+		this.callback.setHeadStatus(404);
+
+		WithingsSubscriptionException ex = catchThrowableOfType(WithingsSubscriptionException.class,
+				() -> this.notifications.subscribe(ALICE));
+
+		assertThat(ex).isNotNull();
+		assertThat(ex.getStatus()).isEqualTo(293);
+		assertThat(ex.getFailures()).containsOnlyKeys(1, 46)
+			.allSatisfy((code, failure) -> assertThat(failure).isInstanceOf(WithingsApiException.class)
+				.extracting((f) -> ((WithingsApiException) f).getStatus())
+				.isEqualTo(293));
+		List<Throwable> chain = chain(ex);
+		assertThat(chain).as("the exception, its cause, the other failure").hasSizeGreaterThanOrEqualTo(3);
+		assertThat(chain).allSatisfy((throwable) -> assertThat(String.valueOf(throwable)).doesNotContain("s3cr3t"));
+		StringWriter trace = new StringWriter();
+		ex.printStackTrace(new PrintWriter(trace));
+		assertThat(trace.toString()).contains("293").doesNotContain("s3cr3t");
+		assertThat(output).doesNotContain("s3cr3t");
+		assertThat(this.callback.probes).as("Withings refused after its probe").hasValue(2);
+	}
+
+	/** The exception, then its causes and suppressed exceptions, depth first. */
+	private static List<Throwable> chain(Throwable throwable) {
+		List<Throwable> chain = new ArrayList<>();
+		chain.add(throwable);
+		if (throwable.getCause() != null && throwable.getCause() != throwable) {
+			chain.addAll(chain(throwable.getCause()));
+		}
+		for (Throwable suppressed : throwable.getSuppressed()) {
+			chain.addAll(chain(suppressed));
+		}
+		return chain;
 	}
 
 	private WithingsNotifications otherCallback(String path) {

@@ -25,6 +25,10 @@ import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.springframework.web.client.RestClient;
 
@@ -38,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dropped; linking again replaces a pending retry, and a retry of the older link never replaces
  * the new link's attempt.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WithingsSubscribeOnLinkTests {
 
 	private static final String ALICE = "36000201";
@@ -153,6 +158,38 @@ class WithingsSubscribeOnLinkTests {
 					(cause) -> assertThat(cause.getStatus()).isEqualTo(293));
 		});
 		assertThat(this.fixture.stored(ALICE)).as("the link works").isNotNull();
+	}
+
+	/**
+	 * Withings' 293 names the callback URL with its secret segment, and a listener of the failure
+	 * event fails with the event's cause: no log line, stack trace included, shows the secret.
+	 */
+	@Test
+	void onLinkedWhenWithingsEchoesTheCallbackUrlAndAListenerFailsThenNoLogHoldsTheSecret(CapturedOutput output) {
+		this.simulator.setEchoCallbackUrls(true);
+		this.callback.setHeadStatus(404);
+		this.subscribeOnLink.setApplicationEventPublisher((event) -> {
+			this.events.add(event);
+			if (event instanceof WithingsSubscriptionFailedEvent failed) {
+				throw new RuntimeException("the listener failed", failed.cause());
+			}
+		});
+		this.subscribeOnLink.onLinked(linked(ALICE, ALICE));
+
+		this.scheduler.runDue();
+		this.clock.advance(Duration.ofMinutes(1));
+		this.scheduler.runDue();
+		this.clock.advance(Duration.ofMinutes(5));
+		this.scheduler.runDue();
+
+		assertThat(this.subscribeOnLink.count(Outcome.FAILED)).isOne();
+		assertThat(this.events).singleElement().isInstanceOfSatisfying(WithingsSubscriptionFailedEvent.class,
+				(failed) -> assertThat(failed.cause()).isInstanceOfSatisfying(WithingsApiException.class, (cause) -> {
+					assertThat(cause.getStatus()).isEqualTo(293);
+					assertThat(cause).hasNoCause();
+					assertThat(String.valueOf(cause)).doesNotContain("s3cr3t");
+				}));
+		assertThat(output).contains("A listener of WithingsSubscriptionFailedEvent failed").doesNotContain("s3cr3t");
 	}
 
 	@Test

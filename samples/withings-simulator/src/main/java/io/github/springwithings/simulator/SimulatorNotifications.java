@@ -146,6 +146,8 @@ final class SimulatorNotifications {
 
 	private boolean strictCallbackUrls;
 
+	private boolean echoCallbackUrls;
+
 	private HttpClient http;
 
 	private Thread scheduler;
@@ -187,6 +189,10 @@ final class SimulatorNotifications {
 		this.strictCallbackUrls = strict;
 	}
 
+	synchronized void setEchoCallbackUrls(boolean echo) {
+		this.echoCallbackUrls = echo;
+	}
+
 	/**
 	 * Forget subscriptions, pending retries and the delivery log, and return to the default
 	 * settings. Attempts already on the wire finish, but are neither logged nor retried.
@@ -203,6 +209,7 @@ final class SimulatorNotifications {
 		this.ackBelow400 = false;
 		this.removeAfterFailures = 0;
 		this.strictCallbackUrls = false;
+		this.echoCallbackUrls = false;
 		notifyAll();
 	}
 
@@ -435,9 +442,11 @@ final class SimulatorNotifications {
 	private SimulatorResponse checkCallback(String callbackUrl) {
 		URI uri;
 		boolean strict;
+		boolean echo;
 		Duration timeout;
 		synchronized (this) {
 			strict = this.strictCallbackUrls;
+			echo = this.echoCallbackUrls;
 			timeout = this.probeTimeout;
 		}
 		String problem = urlProblem(callbackUrl, strict);
@@ -447,7 +456,8 @@ final class SimulatorNotifications {
 		}
 		if (problem != null) {
 			this.counters.refusedCallbacks.incrementAndGet();
-			return error(CALLBACK_INVALID, "The callback URL is either absent or incorrect (" + problem + ")");
+			return error(CALLBACK_INVALID, "The callback URL " + (echo ? callbackUrl + " " : "")
+					+ "is either absent or incorrect (" + problem + ")");
 		}
 		return null;
 	}

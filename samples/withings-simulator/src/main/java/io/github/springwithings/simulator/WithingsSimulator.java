@@ -608,6 +608,16 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Name the refused callback URL in the text of a 293 (off by default): the secret path
+	 * segment of a callback URL then comes back in Withings' error text, which an application
+	 * must never log.
+	 * @param echo whether the text of a refusal names the callback URL
+	 */
+	public void setEchoCallbackUrls(boolean echo) {
+		this.notifications.setEchoCallbackUrls(echo);
+	}
+
+	/**
 	 * How long the {@code HEAD} probe of a callback URL waits for an answer (two seconds by
 	 * default; Withings documents none).
 	 * @param probeTimeout the timeout

@@ -299,9 +299,47 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		return renew(registrationId, principalName, null, reason);
 	}
 
+	/**
+	 * As {@link #verify}, but telling when Withings could not be asked: the principal's renewals
+	 * in the window (see {@link #setMinRenewalAge}), or their bound, are spent. An unlink
+	 * notification must then not be taken as late: it is answered so that Withings retries it.
+	 * @param registrationId the registration id
+	 * @param principalName the principal name
+	 * @param reason why the link is lost when it is
+	 * @return {@link LinkCheck#WORKS} or {@link LinkCheck#GONE} as Withings said, or
+	 * {@link LinkCheck#UNKNOWN} when it was not asked
+	 */
+	public LinkCheck check(String registrationId, String principalName, WithingsUserLostEvent.Reason reason) {
+		Assert.notNull(reason, "reason cannot be null");
+		Renewal renewal = startRenewal(registrationId, principalName, null, reason);
+		if (renewal.capped) {
+			return LinkCheck.UNKNOWN;
+		}
+		return renew(renewal) ? LinkCheck.WORKS : LinkCheck.GONE;
+	}
+
+	/**
+	 * What {@link #check} found out about a link.
+	 */
+	public enum LinkCheck {
+
+		/** Withings refreshed the link: it still works. */
+		WORKS,
+
+		/** The link is gone (Withings refused its refresh token, or none is stored). */
+		GONE,
+
+		/** Withings was not asked: the principal's renewals in the window are spent. */
+		UNKNOWN
+
+	}
+
 	private boolean renew(String registrationId, String principalName, String rejectedAuthorization,
 			WithingsUserLostEvent.Reason reason) {
-		Renewal renewal = startRenewal(registrationId, principalName, rejectedAuthorization, reason);
+		return renew(startRenewal(registrationId, principalName, rejectedAuthorization, reason));
+	}
+
+	private boolean renew(Renewal renewal) {
 		if (renewal.decided() != null) {
 			return renewal.decided();
 		}
@@ -338,7 +376,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		String key = registrationId + ":" + principalName;
 		if (!this.renewals.tryAcquire(key, this.clock.instant(), this.minRenewalAge)) {
 			// Withings keeps rejecting fresh tokens: more rotations would not help
-			return new Renewal(true);
+			return new Renewal(true, true);
 		}
 		return new Renewal(stored, registrationId, principalName, key, reason);
 	}
@@ -361,10 +399,18 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 		private final WithingsUserLostEvent.Reason reason;
 
+		/** Decided without asking Withings because the renewal cap (or its bound) is reached. */
+		private final boolean capped;
+
 		private volatile boolean rotated;
 
 		private Renewal(boolean decided) {
+			this(decided, false);
+		}
+
+		private Renewal(boolean decided, boolean capped) {
 			this.decided = decided;
+			this.capped = capped;
 			this.stored = null;
 			this.registrationId = null;
 			this.principalName = null;
@@ -375,6 +421,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		private Renewal(WithingsAuthorizedClient stored, String registrationId, String principalName, String key,
 				WithingsUserLostEvent.Reason reason) {
 			this.decided = null;
+			this.capped = false;
 			this.stored = stored;
 			this.registrationId = registrationId;
 			this.principalName = principalName;

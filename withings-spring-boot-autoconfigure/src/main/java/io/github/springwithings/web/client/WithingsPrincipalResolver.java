@@ -18,8 +18,9 @@ import org.springframework.util.Assert;
  * Whose token a Withings API call uses: the Withings user id named with
  * {@link WithingsRequestAttributes#userId}, else the principal named with
  * {@link WithingsRequestAttributes#principal}, else the signed-in user. A Withings user id
- * resolves to the principal whose link holds it, else to the principal named as that id only
- * when that principal's link has that user id or none (see {@link #principalNameOf}).
+ * resolves only to the principal whose stored link holds that user id (see
+ * {@link #principalNameOf}), as {@link io.github.springwithings.oauth2.client.WithingsAuthorizedClients#authorizeByUserId}
+ * does.
  */
 public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestInterceptor.PrincipalResolver {
 
@@ -56,9 +57,10 @@ public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestI
 	}
 
 	/**
-	 * The principal whose link holds a Withings user id: the one stored with that user id, else
-	 * the principal named as the user id (as after {@code oauth2Login()}) when its link has that
-	 * user id or none; never a principal whose link is another Withings user's.
+	 * The principal whose link holds a Withings user id: the one stored with that user id, and
+	 * no other. A principal named like the user id whose stored link has no user id (an
+	 * unrecognised re-link, a row written by custom code) is not it: that link may be another
+	 * Withings user's.
 	 * @param authorizedClientService the store
 	 * @param registrationId the registration id
 	 * @param userId the Withings user id
@@ -75,11 +77,7 @@ public final class WithingsPrincipalResolver implements OAuth2ClientHttpRequestI
 		if (client != null) {
 			return client.getPrincipalName();
 		}
-		WithingsAuthorizedClient named = authorizedClientService.loadWithingsAuthorizedClient(registrationId, userId);
-		if (named != null && (named.getUserId() == null || named.getUserId().equals(userId))) {
-			return userId;
-		}
-		// no link for that Withings user (any more); a principal named like it is someone else's
+		// no link stored with that Withings user id: a principal named like it may hold another user's
 		throw WithingsAuthorizationFailureHandler.authorizationRequired(registrationId, userId, signedIn);
 	}
 

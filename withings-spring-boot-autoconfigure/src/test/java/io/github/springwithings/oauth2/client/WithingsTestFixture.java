@@ -161,6 +161,23 @@ public final class WithingsTestFixture {
 		return client;
 	}
 
+	/**
+	 * Sign a Withings user in as {@code principalName} through a code exchange the store is not
+	 * told of (a bare client in the security DSL): the stored link has no Withings user id.
+	 */
+	public OAuth2AuthorizedClient linkUnrecognised(String principalName, String userId) {
+		this.simulator.setConsentingUserId(userId);
+		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
+				SCOPE);
+		OAuth2AccessTokenResponse response = WithingsAccessTokenResponseClient
+			.authorizationCode(this.withingsRegistrations, WithingsClientAuthentication.SIGNATURE, restClient())
+			.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code));
+		OAuth2AuthorizedClient client = new OAuth2AuthorizedClient(this.registration, principalName,
+				response.getAccessToken(), response.getRefreshToken());
+		this.service.saveAuthorizedClient(client, new TestingAuthenticationToken(principalName, null));
+		return client;
+	}
+
 	/** Calls to Withings with {@link #READ_TIMEOUT}. */
 	static RestClient.Builder restClient() {
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();

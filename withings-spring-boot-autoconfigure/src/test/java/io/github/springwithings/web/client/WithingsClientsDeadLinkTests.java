@@ -109,6 +109,34 @@ class WithingsClientsDeadLinkTests {
 		assertThat(getmeas(WithingsRequestAttributes.principal("36000050"), null)).containsKey("measuregrps");
 	}
 
+	/**
+	 * Principal "36000050" re-linked to another Withings user through a bare client (its row has
+	 * no user id): a notification for Withings user 36000050 never reads the other user's data.
+	 */
+	@Test
+	void getMeasuresWhenAPrincipalNamedLikeTheUserIdHasALinkWithoutUserIdThenAuthorizationRequiredAndNoDataRead() {
+		this.fixture.linkUnrecognised("36000050", USER);
+		assertThat(this.fixture.service.loadWithingsAuthorizedClient("withings", "36000050").getUserId()).isNull();
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> getMeasures(new WithingsApi(this.restClient).forUser("36000050")));
+
+		assertThat(this.simulator.counters().dataRequests()).isZero();
+		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.fixture.clients.authorizeByUserId("36000050")).as("both APIs agree").isNull();
+	}
+
+	@Test
+	void exchangeWhenAPrincipalNamedLikeTheUserIdHasALinkWithoutUserIdThenAuthorizationRequiredAndNoDataRead() {
+		this.fixture.linkUnrecognised("36000050", USER);
+
+		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)
+			.isThrownBy(() -> getmeas(WithingsRequestAttributes.userId("36000050"), null));
+
+		assertThat(this.simulator.counters().dataRequests()).isZero();
+		assertThat(getmeas(WithingsRequestAttributes.principal("36000050"), null)).containsKey("measuregrps");
+	}
+
 	/** An admin page reads Bob's data; Bob never linked: Bob's problem, not a consent for the admin. */
 	@Test
 	void getMeasuresWhenAnotherPrincipalHasNoLinkInAWebRequestThenNoConsentForTheSignedInUserAndNoCall() {
