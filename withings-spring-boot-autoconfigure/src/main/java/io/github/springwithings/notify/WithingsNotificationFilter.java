@@ -3,8 +3,10 @@ package io.github.springwithings.notify;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 import io.github.springwithings.notify.WithingsNotificationReceiver.Reply;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,6 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Spring Security's filter. What it answers is decided by the {@link WithingsNotificationReceiver}.
  */
 public final class WithingsNotificationFilter extends OncePerRequestFilter {
+
+	/** The answer when a check ended without one: Withings retries. */
+	private static final Reply UNAVAILABLE = new Reply(503, "");
 
 	private final WithingsNotificationReceiver receiver;
 
@@ -53,8 +58,32 @@ public final class WithingsNotificationFilter extends OncePerRequestFilter {
 				// a body that cannot be read is not a notification: 400, never a 500
 				body = new byte[0];
 			}
-			reply = this.receiver.receive((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body);
+			CompletableFuture<Reply> answer = this.receiver
+				.answer((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body);
+			if (!answer.isDone() && request.isAsyncSupported()) {
+				// an unlink whose link is being checked: answered when the check decides, the request
+				// thread free meanwhile (the receiver completes it within its own bound)
+				AsyncContext async = request.startAsync();
+				async.setTimeout(0);
+				answer.whenComplete((checked, failure) -> {
+					try {
+						write((checked != null) ? checked : UNAVAILABLE, (HttpServletResponse) async.getResponse());
+					}
+					catch (IOException | RuntimeException ex) {
+						// the caller went away: Withings retries what it did not see acknowledged
+					}
+					finally {
+						async.complete();
+					}
+				});
+				return;
+			}
+			reply = answer.join();
 		}
+		write(reply, response);
+	}
+
+	private static void write(Reply reply, HttpServletResponse response) throws IOException {
 		response.setStatus(reply.status());
 		if (reply.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, WithingsNotificationReceiver.ALLOWED_METHODS);
