@@ -13,10 +13,10 @@ import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
-import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,10 +141,10 @@ class WithingsReactivePermitsBlockHoundTests {
 
 		CompletableFuture<OAuth2AccessTokenResponse> aliceRefresh = refresh(adapter, fixture, alice, userWaits());
 		// alice's permit is reserved (the fifth): Withings answers another call 601 meanwhile
-		assertThat(Flux.interval(Duration.ofMillis(5))
-			.map((tick) -> this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE))
-			.filter((reserved) -> reserved == 5)
-			.blockFirst(Duration.ofSeconds(2))).isEqualTo(5);
+		Awaitility.await()
+			.pollInterval(Duration.ofMillis(5))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE) == 5);
 		assertThat(aliceRefresh).isNotDone();
 		this.budget.onTooManyRequests(Duration.ofSeconds(3), "Too many requests");
 
