@@ -104,7 +104,7 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
 			AtomicInteger prepaid = new AtomicInteger();
 			return permit(priority, prepaid, grantRequest.getClientRegistration(), false)
-				.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid,
+				.then(Mono.fromCallable(() -> priority.callAs(() -> withPermits(prepaid,
 						() -> this.withings.getTokenResponse(grantRequest))))
 					.subscribeOn(this.scheduler));
 		});
@@ -132,7 +132,7 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 			OAuth2RefreshTokenGrantRequest refresh, WithingsRatePriority priority, AtomicInteger prepaid, long deadline,
 			boolean rateLimitWaited) {
 		return permit(priority, prepaid, refresh.getClientRegistration(), true)
-			.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid,
+			.then(Mono.fromCallable(() -> priority.callAs(() -> withPermits(prepaid,
 					() -> singleFlight.getTokenResponseWithoutWaiting(refresh))))
 				.subscribeOn(this.scheduler))
 			.onErrorResume(WouldWaitException.class, (wouldWait) -> {
@@ -148,6 +148,14 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 				return Mono.delay(wouldWait.getWait())
 					.then(attempt(singleFlight, refresh, priority, prepaid, deadline, rateLimitWaited));
 			});
+	}
+
+	/**
+	 * The work, whose requests use the permits taken ahead; without a budget of its own here,
+	 * its requests take theirs from the interceptor as usual.
+	 */
+	private <R> R withPermits(AtomicInteger prepaid, java.util.function.Supplier<R> work) {
+		return (this.rateBudget != null) ? WithingsRateLimitInterceptor.callWithPermits(prepaid, work) : work.get();
 	}
 
 	private static boolean isRateLimited(RuntimeException ex) {
