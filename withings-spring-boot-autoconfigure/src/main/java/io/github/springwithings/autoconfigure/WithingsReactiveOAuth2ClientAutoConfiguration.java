@@ -5,6 +5,8 @@ import java.util.function.Consumer;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
 import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
@@ -73,10 +75,11 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> withingsReactiveAuthorizationCodeTokenResponseClient(
 			OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> authorizationCodeTokenResponseClient,
 			WithingsClientRegistrations registrations, ObjectProvider<WithingsReactiveSchedulers> schedulers,
-			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor,
+			WithingsProperties properties, ObjectProvider<WithingsNoncePrefetcher> noncePrefetcher) {
 		return onOwnSchedulers(new WithingsReactiveTokenResponseClientAdapter<>(authorizationCodeTokenResponseClient,
 				new WebClientReactiveAuthorizationCodeTokenResponseClient(), registrations), schedulers,
-				rateLimitInterceptor);
+				rateLimitInterceptor, properties, noncePrefetcher);
 	}
 
 	/** Refreshes through the core's single flight: one refresh per rotation, stored before use. */
@@ -85,19 +88,22 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 	ReactiveOAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> withingsReactiveRefreshTokenTokenResponseClient(
 			OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> refreshTokenResponseClient,
 			WithingsClientRegistrations registrations, ObjectProvider<WithingsReactiveSchedulers> schedulers,
-			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+			@Qualifier("withingsRateLimitInterceptor") ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor,
+			WithingsProperties properties, ObjectProvider<WithingsNoncePrefetcher> noncePrefetcher) {
 		return onOwnSchedulers(new WithingsReactiveTokenResponseClientAdapter<>(refreshTokenResponseClient,
 				new WebClientReactiveRefreshTokenTokenResponseClient(), registrations), schedulers,
-				rateLimitInterceptor);
+				rateLimitInterceptor, properties, noncePrefetcher);
 	}
 
 	/**
-	 * Token calls on the starter's token scheduler; the rate budget's permits taken ahead and
+	 * Token calls on the starter's token scheduler; the rate budget's permits taken ahead, one for
+	 * each request of the call (a signed call whose nonce is not ready fetches one first), and
 	 * waited for without a thread.
 	 */
 	private static <T extends AbstractOAuth2AuthorizationGrantRequest> WithingsReactiveTokenResponseClientAdapter<T> onOwnSchedulers(
 			WithingsReactiveTokenResponseClientAdapter<T> adapter, ObjectProvider<WithingsReactiveSchedulers> schedulers,
-			ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor) {
+			ObjectProvider<ClientHttpRequestInterceptor> rateLimitInterceptor, WithingsProperties properties,
+			ObjectProvider<WithingsNoncePrefetcher> noncePrefetcher) {
 		WithingsReactiveSchedulers own = schedulers.getIfAvailable();
 		if (own != null) {
 			adapter.setScheduler(own.getTokens());
@@ -105,6 +111,10 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 		if (rateLimitInterceptor.getIfAvailable() instanceof WithingsRateLimitInterceptor limiter) {
 			adapter.setRateBudget(limiter.getBudget(), limiter.getMaxWait(),
 					(own != null) ? own.getStore() : Schedulers.boundedElastic());
+			if (properties.getClientAuthentication() == WithingsClientAuthentication.SIGNATURE) {
+				adapter.setRequestsPerCall(
+						WithingsReactiveTokenResponseClientAdapter.signedCallRequests(noncePrefetcher.getIfAvailable()));
+			}
 		}
 		return adapter;
 	}

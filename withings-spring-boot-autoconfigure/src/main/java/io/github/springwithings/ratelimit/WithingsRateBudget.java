@@ -62,8 +62,11 @@ public final class WithingsRateBudget {
 	/** The key of the end of a 601 pause in a shared store, next to the bucket. */
 	public static final String PAUSE_KEY = "withings-601-pause";
 
-	/** Added to a 601's {@code wait_seconds} (whole seconds, rounded down). */
-	static final Duration WAIT_SECONDS_ROUNDING = Duration.ofSeconds(1);
+	/**
+	 * Added to a 601's {@code wait_seconds} (whole seconds, rounded down): the pause lasts that
+	 * much longer, and so does the wait of a caller that retries after it.
+	 */
+	public static final Duration WAIT_SECONDS_ROUNDING = Duration.ofSeconds(1);
 
 	/** The longest pause a 601 can impose (a {@code wait_seconds} beyond it is capped). */
 	static final Duration MAX_PAUSE = Duration.ofMinutes(10);

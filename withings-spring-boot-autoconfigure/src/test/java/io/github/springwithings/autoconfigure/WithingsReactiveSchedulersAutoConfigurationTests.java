@@ -2,10 +2,12 @@ package io.github.springwithings.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
+import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.Test;
 import reactor.core.Scannable;
@@ -17,6 +19,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +42,31 @@ class WithingsReactiveSchedulersAutoConfigurationTests {
 				WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
 				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
 				WithingsApiClientAutoConfiguration.class, WithingsReactiveOAuth2ClientAutoConfiguration.class));
+
+	@Test
+	void tokenClientsWhenSignedWithoutNoncesFetchedAheadThenTwoPermitsACallElseOne() {
+		this.contextRunner.withPropertyValues("withings.nonce.prefetch=false").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(WithingsNoncePrefetcher.class);
+			assertThat(requestsPerCall(context, "withingsReactiveRefreshTokenTokenResponseClient"))
+				.as("a nonce, then the token").isEqualTo(2);
+			assertThat(requestsPerCall(context, "withingsReactiveAuthorizationCodeTokenResponseClient")).isEqualTo(2);
+		});
+		this.contextRunner.withPropertyValues("withings.client-authentication=client-secret").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(requestsPerCall(context, "withingsReactiveRefreshTokenTokenResponseClient")).isOne();
+			assertThat(requestsPerCall(context, "withingsReactiveAuthorizationCodeTokenResponseClient")).isOne();
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static int requestsPerCall(org.springframework.context.ApplicationContext context, String bean) {
+		ClientRegistration registration = context.getBean(ReactiveClientRegistrationRepository.class)
+			.findByRegistrationId("withings")
+			.block();
+		return ((ToIntFunction<ClientRegistration>) ReflectionTestUtils.getField(context.getBean(bean),
+				"requestsPerCall"))
+			.applyAsInt(registration);
+	}
 
 	@Test
 	void schedulersWhenDefaultsThenBoundedNamedAndDisposedWithTheContext() {

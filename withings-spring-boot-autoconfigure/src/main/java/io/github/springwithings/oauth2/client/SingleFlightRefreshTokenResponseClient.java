@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -56,7 +57,9 @@ import org.springframework.util.ConcurrentReferenceHashMap;
  * <li><b>recovery</b> (optional, {@link #setRecovery}): a dead refresh token is replaced through
  * {@code recoverauthorizationcode};</li>
  * <li><b>throttling</b>: a 601 answer is retried once after {@code wait_seconds} when that is
- * within {@link #setMaxRateLimitWait the bound}; it never removes anything.</li>
+ * within {@link #setMaxRateLimitWait the bound}, and the second the rate budget adds to its pause
+ * ({@link WithingsRateBudget#WAIT_SECONDS_ROUNDING}), so that the retry comes once the pause has
+ * ended; it never removes anything.</li>
  * </ul>
  * Clients the store does not hold (an HTTP-session client of an anonymous user, say) are
  * refreshed under the in-process lock, and the answer is kept for a minute so that a second
@@ -585,7 +588,9 @@ public final class SingleFlightRefreshTokenResponseClient
 	private Duration rateLimitWait(OAuth2AuthorizationException ex) {
 		if (ex.getError() instanceof WithingsOAuth2Error error && error.getStatus() == 601) {
 			Duration wait = Duration.ofSeconds((error.getWaitSeconds() != null) ? error.getWaitSeconds() : 10);
-			return (wait.compareTo(this.maxRateLimitWait) <= 0) ? wait : null;
+			// the rate budget pauses that much longer: the retry comes when its pause has ended
+			return (wait.compareTo(this.maxRateLimitWait) <= 0) ? wait.plus(WithingsRateBudget.WAIT_SECONDS_ROUNDING)
+					: null;
 		}
 		return null;
 	}

@@ -2,6 +2,8 @@ package io.github.springwithings.web.client;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
@@ -26,8 +28,8 @@ import org.springframework.util.Assert;
  */
 public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
 
-	/** A permit taken ahead by a reactive caller for this thread's next request (see {@link #callWithPermit}). */
-	private static final ThreadLocal<java.util.concurrent.atomic.AtomicBoolean> PREPAID = new ThreadLocal<>();
+	/** Permits taken ahead by a reactive caller for this thread's next requests (see {@link #callWithPermits}). */
+	private static final ThreadLocal<AtomicInteger> PREPAID = new ThreadLocal<>();
 
 	private final WithingsRateBudget budget;
 
@@ -63,27 +65,32 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		java.util.concurrent.atomic.AtomicBoolean prepaid = PREPAID.get();
-		if (prepaid == null || !prepaid.compareAndSet(true, false)) {
+		AtomicInteger prepaid = PREPAID.get();
+		if (prepaid == null) {
 			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
+		}
+		else if (prepaid.getAndUpdate((left) -> Math.max(0, left - 1)) == 0) {
+			// a reactive caller's thread never waits: a permit free now, or the call is not sent
+			this.budget.acquire(WithingsRatePriority.current(), Duration.ZERO);
 		}
 		return execution.execute(request, body);
 	}
 
 	/**
-	 * Run blocking work whose first request to Withings uses a permit its caller already took
-	 * from the budget (and waited for without a thread, e.g. with {@code Mono.delay}): that
-	 * request takes none, later ones take theirs as usual.
-	 * @param prepaid {@code true} while the permit is unused; set to {@code false} when used
+	 * Run blocking work for a caller that waits without a thread (e.g. with {@code Mono.delay}):
+	 * its requests to Withings use the permits the caller already took from the budget, one each,
+	 * and take none of their own; a request beyond them takes a permit that is free now, never
+	 * waiting for one on this thread, and fails with {@link WithingsRateLimitException} when none
+	 * is.
+	 * @param prepaid how many permits are taken and unused; lowered as requests use them
 	 * @param work the work
 	 * @param <T> its result
 	 * @return its result
 	 */
-	public static <T> T callWithPermit(java.util.concurrent.atomic.AtomicBoolean prepaid,
-			java.util.function.Supplier<T> work) {
+	public static <T> T callWithPermits(AtomicInteger prepaid, Supplier<T> work) {
 		Assert.notNull(prepaid, "prepaid cannot be null");
 		Assert.notNull(work, "work cannot be null");
-		java.util.concurrent.atomic.AtomicBoolean previous = PREPAID.get();
+		AtomicInteger previous = PREPAID.get();
 		PREPAID.set(prepaid);
 		try {
 			return work.get();

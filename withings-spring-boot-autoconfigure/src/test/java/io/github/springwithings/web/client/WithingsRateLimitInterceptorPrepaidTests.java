@@ -3,7 +3,7 @@ package io.github.springwithings.web.client;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
@@ -18,8 +18,9 @@ import org.springframework.mock.http.client.MockClientHttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A permit taken ahead by a reactive caller (and waited for with a delay) is used by the first
- * request it makes, which takes no second one; later requests take theirs.
+ * Permits taken ahead by a reactive caller (and waited for with a delay) are used by the requests
+ * it makes, one each, which take none of their own; a request beyond them takes a permit free now
+ * and never waits for one on the caller's thread.
  */
 class WithingsRateLimitInterceptorPrepaidTests {
 
@@ -33,22 +34,22 @@ class WithingsRateLimitInterceptorPrepaidTests {
 
 	@Test
 	void interceptWhenAPermitWasTakenAheadThenTheFirstRequestTakesNoneAndTheSecondTakesOne() {
-		AtomicBoolean prepaid = new AtomicBoolean(true);
+		AtomicInteger prepaid = new AtomicInteger(1);
 
-		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermit(prepaid, () -> {
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
 			send();
 			assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isZero();
 			send();
 			return null;
 		}));
 
-		assertThat(prepaid).isFalse();
+		assertThat(prepaid).hasValue(0);
 		assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isOne();
 	}
 
 	@Test
 	void interceptWhenNoPermitWasTakenAheadThenEveryRequestTakesOne() {
-		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermit(new AtomicBoolean(),
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(new AtomicInteger(),
 				() -> {
 					send();
 					return null;
@@ -58,10 +59,38 @@ class WithingsRateLimitInterceptorPrepaidTests {
 		assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isEqualTo(2);
 	}
 
+	@Test
+	void interceptWhenARequestGoesBeyondThePermitsTakenAheadAndNoneIsFreeThenItFailsAtOnceUnsent() {
+		for (int i = 0; i < 6; i++) {
+			assertThat(this.budget.tryTake()).isZero();
+		}
+		AtomicInteger prepaid = new AtomicInteger(1);
+		java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+		ClientHttpRequestExecution counting = (request, body) -> {
+			sent.incrementAndGet();
+			return new MockClientHttpResponse(new byte[0], HttpStatus.OK);
+		};
+
+		org.assertj.core.api.Assertions
+			.assertThatExceptionOfType(io.github.springwithings.api.WithingsRateLimitException.class)
+			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE
+				.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
+					send(counting);
+					send(counting);
+					return null;
+				})));
+
+		assertThat(sent).as("only the request with a permit taken ahead").hasValue(1);
+	}
+
 	private void send() {
+		send(this.execution);
+	}
+
+	private void send(ClientHttpRequestExecution execution) {
 		try {
 			this.interceptor.intercept(new MockClientHttpRequest(HttpMethod.POST, URI.create("http://localhost/v2/oauth2")),
-					new byte[0], this.execution);
+					new byte[0], execution);
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);

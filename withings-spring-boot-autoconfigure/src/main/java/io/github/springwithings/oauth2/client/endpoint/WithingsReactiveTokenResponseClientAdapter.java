@@ -3,8 +3,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
@@ -42,8 +43,10 @@ import org.springframework.util.Assert;
  * call (one {@code Mono}, while it is in flight); a refresh that must wait for another caller (the
  * same client refreshed by another thread or instance) or for a 601's {@code wait_seconds} comes
  * back after a {@link Mono#delay delay} (at most the single flight's lock timeout, and one 601
- * retry, as on servlet); the permit of the {@link #setRateBudget rate budget} is taken before the
- * call and waited for with a delay.
+ * retry, as on servlet); the permits of the {@link #setRateBudget rate budget} are taken before the
+ * call, one for each request it makes to Withings ({@link #setRequestsPerCall}), and waited for
+ * with a delay; a permit reserved before a 601 paused the budget is not used in the pause: the
+ * call waits for the pause's end with a delay and reserves again, or fails.
  *
  * @param <T> the grant request type
  */
@@ -66,6 +69,8 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 	private WithingsRateBudget rateBudget;
 
 	private Duration maxPermitWait = Duration.ZERO;
+
+	private ToIntFunction<ClientRegistration> requestsPerCall = (registration) -> 1;
 
 	/**
 	 * @param withings the starter's client, for Withings registrations
@@ -97,9 +102,9 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 		}
 		return Mono.deferContextual((context) -> {
 			WithingsRatePriority priority = WithingsReactiveRatePriority.of(context, caller);
-			AtomicBoolean prepaid = new AtomicBoolean();
-			return permit(priority, prepaid, false)
-				.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermit(prepaid,
+			AtomicInteger prepaid = new AtomicInteger();
+			return permit(priority, prepaid, grantRequest.getClientRegistration(), false)
+				.then(Mono.fromCallable(() -> priority.callAs(() -> withPermits(prepaid,
 						() -> this.withings.getTokenResponse(grantRequest))))
 					.subscribeOn(this.scheduler));
 		});
@@ -115,7 +120,7 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 		if (flight == created) {
 			// runs to its end once started (the store is written before use), whoever stops listening
 			long deadline = System.nanoTime() + singleFlight.getLockTimeout().toNanos();
-			attempt(singleFlight, refresh, priority, new AtomicBoolean(), deadline, false)
+			attempt(singleFlight, refresh, priority, new AtomicInteger(), deadline, false)
 				.doFinally((signal) -> this.inFlight.remove(key, created))
 				.subscribe(created::tryEmitValue, created::tryEmitError, created::tryEmitEmpty);
 		}
@@ -124,10 +129,10 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 
 	/** One call of the blocking core, which says when it would wait instead of waiting. */
 	private Mono<OAuth2AccessTokenResponse> attempt(SingleFlightRefreshTokenResponseClient singleFlight,
-			OAuth2RefreshTokenGrantRequest refresh, WithingsRatePriority priority, AtomicBoolean prepaid, long deadline,
+			OAuth2RefreshTokenGrantRequest refresh, WithingsRatePriority priority, AtomicInteger prepaid, long deadline,
 			boolean rateLimitWaited) {
-		return permit(priority, prepaid, true)
-			.then(Mono.fromCallable(() -> priority.callAs(() -> WithingsRateLimitInterceptor.callWithPermit(prepaid,
+		return permit(priority, prepaid, refresh.getClientRegistration(), true)
+			.then(Mono.fromCallable(() -> priority.callAs(() -> withPermits(prepaid,
 					() -> singleFlight.getTokenResponseWithoutWaiting(refresh))))
 				.subscribeOn(this.scheduler))
 			.onErrorResume(WouldWaitException.class, (wouldWait) -> {
@@ -145,48 +150,71 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 			});
 	}
 
+	/**
+	 * The work, whose requests use the permits taken ahead; without a budget of its own here,
+	 * its requests take theirs from the interceptor as usual.
+	 */
+	private <R> R withPermits(AtomicInteger prepaid, java.util.function.Supplier<R> work) {
+		return (this.rateBudget != null) ? WithingsRateLimitInterceptor.callWithPermits(prepaid, work) : work.get();
+	}
+
 	private static boolean isRateLimited(RuntimeException ex) {
 		return ex instanceof OAuth2AuthorizationException authorization
 				&& authorization.getError() instanceof WithingsOAuth2Error error && error.getStatus() == 601;
 	}
 
 	/**
-	 * A permit of the rate budget for the next call to Withings, taken here and waited for
-	 * without a thread (the call then takes no other): an interactive call reserves the next one;
-	 * a background one takes one when it is free and otherwise tries again once the bucket has
-	 * refilled, within the longest wait. The budget may be in the database: it is asked on the
-	 * store's scheduler.
+	 * The permits of the rate budget for the next call to Withings, one for each request it makes,
+	 * taken here and waited for without a thread (the call's requests then take no others): an
+	 * interactive call reserves the next ones, and once they are due looks whether a 601 paused the
+	 * budget meanwhile (then it waits for the pause's end and reserves again, within the longest
+	 * wait, or fails: it is never sent into the pause); a background one takes them when they are
+	 * free and otherwise tries again once the bucket has refilled, within the longest wait. The
+	 * budget may be in the database: it is asked on the store's scheduler.
 	 */
-	private Mono<Void> permit(WithingsRatePriority priority, AtomicBoolean prepaid, boolean refresh) {
-		if (this.rateBudget == null || prepaid.get()) {
+	private Mono<Void> permit(WithingsRatePriority priority, AtomicInteger prepaid, ClientRegistration registration,
+			boolean refresh) {
+		if (this.rateBudget == null) {
 			return Mono.empty();
 		}
-		return awaitPermit(priority, prepaid, 0)
+		return Mono.fromCallable(() -> Math.max(1, this.requestsPerCall.applyAsInt(registration)))
+			.subscribeOn(this.budgetScheduler)
+			.flatMap((needed) -> (prepaid.get() >= needed) ? Mono.<Void>empty()
+					: awaitPermits(priority, prepaid, needed, 0))
 			.onErrorMap(WithingsRateLimitException.class, (ex) -> refresh ? new OAuth2AuthorizationException(
 					new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
 							"No Withings request permit within the rate limit's wait: " + ex.getMessage(), null),
 					ex) : ex);
 	}
 
-	private Mono<Void> awaitPermit(WithingsRatePriority priority, AtomicBoolean prepaid, long waited) {
+	private Mono<Void> awaitPermits(WithingsRatePriority priority, AtomicInteger prepaid, int needed, long waited) {
+		long left = this.maxPermitWait.toNanos() - waited;
 		return Mono.fromCallable(() -> {
 			if (priority == WithingsRatePriority.INTERACTIVE) {
-				long wait = this.rateBudget.reserve(this.maxPermitWait);
-				if (wait < 0) {
-					throw WithingsRateBudget.refused(this.maxPermitWait);
+				long longest = 0;
+				while (prepaid.get() < needed) {
+					long wait = this.rateBudget.reserve(Duration.ofNanos(Math.max(0, left)));
+					if (wait < 0) {
+						throw WithingsRateBudget.refused(this.maxPermitWait);
+					}
+					prepaid.incrementAndGet();
+					longest = Math.max(longest, wait);
 				}
-				prepaid.set(true);
-				return -wait - 1; // reserved: wait, then call
+				return -longest - 1; // reserved: wait, then look for a pause, then call
 			}
-			long wait = this.rateBudget.tryTake();
-			if (wait == 0) {
-				prepaid.set(true);
+			while (prepaid.get() < needed) {
+				long wait = this.rateBudget.tryTake();
+				if (wait > 0) {
+					return wait; // try again after it
+				}
+				prepaid.incrementAndGet();
 			}
-			return wait; // 0: taken; otherwise try again after it
+			return 0L; // taken
 		}).subscribeOn(this.budgetScheduler).flatMap((wait) -> {
 			if (wait < 0) {
 				long reserved = -wait - 1;
-				return (reserved > 0) ? Mono.delay(Duration.ofNanos(reserved)).then() : Mono.<Void>empty();
+				return (reserved > 0) ? Mono.delay(Duration.ofNanos(reserved))
+					.then(afterReservedWait(priority, prepaid, needed, waited + reserved)) : Mono.<Void>empty();
 			}
 			if (wait == 0) {
 				return Mono.<Void>empty();
@@ -195,8 +223,53 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 				this.rateBudget.backgroundRefused();
 				return Mono.<Void>error(WithingsRateBudget.refused(this.maxPermitWait));
 			}
-			return Mono.delay(Duration.ofNanos(wait)).then(awaitPermit(priority, prepaid, waited + wait));
+			return Mono.delay(Duration.ofNanos(wait)).then(awaitPermits(priority, prepaid, needed, waited + wait));
 		});
+	}
+
+	/**
+	 * Reserved permits are due: a 601 may have paused the budget meanwhile, and they fell in the
+	 * pause: wait for its end and reserve again, or fail (as the servlet path does).
+	 */
+	private Mono<Void> afterReservedWait(WithingsRatePriority priority, AtomicInteger prepaid, int needed,
+			long waited) {
+		return Mono.fromCallable(() -> this.rateBudget.checkPause(this.maxPermitWait.toNanos() - waited))
+			.subscribeOn(this.budgetScheduler)
+			.flatMap((paused) -> {
+				if (paused == 0) {
+					return Mono.<Void>empty();
+				}
+				prepaid.set(0); // inside the pause: never used
+				if (paused < 0) {
+					return Mono.<Void>error(WithingsRateBudget.refused(this.maxPermitWait));
+				}
+				return Mono.delay(Duration.ofNanos(paused))
+					.then(awaitPermits(priority, prepaid, needed, waited + paused));
+			});
+	}
+
+	/**
+	 * Set how many requests to Withings a call makes, so that as many permits are taken ahead (1
+	 * by default; 2 for a signed call whose nonce is fetched on demand): no request of the call
+	 * then waits for a permit on a thread.
+	 * @param requestsPerCall the requests of a call for a registration, asked before each call
+	 * (on the budget's scheduler)
+	 */
+	public void setRequestsPerCall(ToIntFunction<ClientRegistration> requestsPerCall) {
+		Assert.notNull(requestsPerCall, "requestsPerCall cannot be null");
+		this.requestsPerCall = requestsPerCall;
+	}
+
+	/**
+	 * The requests of a signed call (signature mode), for {@link #setRequestsPerCall}: a nonce
+	 * request, unless the prefetcher has a nonce ready, then the token request; as many permits as
+	 * the servlet path takes for the same call.
+	 * @param prefetcher the prefetcher the call takes its nonce from, or {@code null} when nonces
+	 * are not fetched ahead
+	 * @return the requests of a call for a registration
+	 */
+	public static ToIntFunction<ClientRegistration> signedCallRequests(WithingsNoncePrefetcher prefetcher) {
+		return (registration) -> (prefetcher != null && prefetcher.isReady(registration)) ? 1 : 2;
 	}
 
 	/**

@@ -100,6 +100,33 @@ class WithingsNoncePrefetcherTests {
 				new OAuth2RefreshTokenGrantRequest(this.registration, accessToken, tokens.getRefreshToken()));
 	}
 
+	/**
+	 * The permits a WebFlux caller takes ahead for a signed call are the requests the call makes,
+	 * as the servlet path counts them: two while no nonce is ready, one once one is.
+	 */
+	@Test
+	void signedCallRequestsWhenNoNonceIsReadyThenTwoAndOnceOneIsThenOneAsTheCallsMake() {
+		java.util.function.ToIntFunction<ClientRegistration> requests = WithingsReactiveTokenResponseClientAdapter
+			.signedCallRequests(this.prefetcher);
+		int predicted = requests.applyAsInt(this.registration);
+
+		OAuth2AccessTokenResponse signedIn = signIn();
+
+		assertThat(predicted).isEqualTo(2);
+		assertThat(this.simulator.counters().nonceRequests() + this.simulator.counters().authorizationCodeGrants())
+			.isEqualTo(predicted);
+		runQueued();
+		assertThat(this.prefetcher.isReady(this.registration)).isTrue();
+		int requestsBefore = this.simulator.counters().nonceRequests();
+		predicted = requests.applyAsInt(this.registration);
+
+		refresh(signedIn);
+
+		assertThat(predicted).isOne();
+		assertThat(this.simulator.counters().nonceRequests() - requestsBefore
+				+ this.simulator.counters().refreshTokenGrants()).isEqualTo(predicted);
+	}
+
 	@Test
 	void getTokenResponseWhenANonceIsReadyThenOneCallToWithingsAndTheNextNonceFetchedAhead() {
 		this.prefetcher.refreshStale();
