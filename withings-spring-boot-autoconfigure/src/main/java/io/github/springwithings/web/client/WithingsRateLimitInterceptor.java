@@ -70,8 +70,10 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
 		}
 		else if (prepaid.getAndUpdate((left) -> Math.max(0, left - 1)) == 0) {
-			// a reactive caller's thread never waits: a permit free now, or the call is not sent
-			this.budget.acquire(WithingsRatePriority.current(), Duration.ZERO);
+			// beyond the permits the reactive caller took ahead: rare (a nonce refused and fetched
+			// again, a ready nonce taken by another call meanwhile); it waits as a servlet call does,
+			// within the longest wait, rather than fail a user's sign-in or refresh
+			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
 		}
 		return execution.execute(request, body);
 	}
@@ -79,9 +81,9 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	/**
 	 * Run blocking work for a caller that waits without a thread (e.g. with {@code Mono.delay}):
 	 * its requests to Withings use the permits the caller already took from the budget, one each,
-	 * and take none of their own; a request beyond them takes a permit that is free now, never
-	 * waiting for one on this thread, and fails with {@link WithingsRateLimitException} when none
-	 * is.
+	 * and take none of their own; a request beyond them (rare: a nonce refused and fetched again, a
+	 * ready nonce taken by another call meanwhile) takes a permit as a servlet call does, waiting for
+	 * it at most the longest wait.
 	 * @param prepaid how many permits are taken and unused; lowered as requests use them
 	 * @param work the work
 	 * @param <T> its result

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Permits taken ahead by a reactive caller (and waited for with a delay) are used by the requests
- * it makes, one each, which take none of their own; a request beyond them takes a permit free now
- * and never waits for one on the caller's thread.
+ * it makes, one each, which take none of their own; a request beyond them (rare) takes a permit
+ * as a servlet call does.
  */
 class WithingsRateLimitInterceptorPrepaidTests {
 
@@ -59,11 +59,18 @@ class WithingsRateLimitInterceptorPrepaidTests {
 		assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isEqualTo(2);
 	}
 
+	/**
+	 * A request beyond the permits taken ahead (a nonce refused and fetched again, a ready nonce
+	 * taken by another call meanwhile) waits for its permit as a servlet call does: a user's
+	 * sign-in never fails for it.
+	 */
 	@Test
-	void interceptWhenARequestGoesBeyondThePermitsTakenAheadAndNoneIsFreeThenItFailsAtOnceUnsent() {
+	void interceptWhenARequestGoesBeyondThePermitsTakenAheadAndNoneIsFreeThenItWaitsForOneWithinTheLongestWait() {
 		for (int i = 0; i < 6; i++) {
 			assertThat(this.budget.tryTake()).isZero();
 		}
+		java.util.List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.budget.setSleeper(waits::add);
 		AtomicInteger prepaid = new AtomicInteger(1);
 		java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
 		ClientHttpRequestExecution counting = (request, body) -> {
@@ -71,16 +78,17 @@ class WithingsRateLimitInterceptorPrepaidTests {
 			return new MockClientHttpResponse(new byte[0], HttpStatus.OK);
 		};
 
-		org.assertj.core.api.Assertions
-			.assertThatExceptionOfType(io.github.springwithings.api.WithingsRateLimitException.class)
-			.isThrownBy(() -> WithingsRatePriority.INTERACTIVE
-				.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
-					send(counting);
-					send(counting);
-					return null;
-				})));
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
+			send(counting);
+			assertThat(waits).as("the request with a permit taken ahead does not wait").isEmpty();
+			send(counting);
+			return null;
+		}));
 
-		assertThat(sent).as("only the request with a permit taken ahead").hasValue(1);
+		assertThat(sent).hasValue(2);
+		assertThat(waits).singleElement()
+			.satisfies((wait) -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1)));
+		assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isOne();
 	}
 
 	private void send() {
