@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.github.springwithings.notify.WithingsNotificationReceiver;
-import io.github.springwithings.notify.WithingsSubscribeOnLink;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsLinkCounts;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 
@@ -231,7 +231,7 @@ public final class WithingsStatistics {
 	 * @param outcome the outcome
 	 * @return the name
 	 */
-	static String key(Enum<?> outcome) {
+	public static String key(Enum<?> outcome) {
 		String[] words = outcome.name().toLowerCase(Locale.ROOT).split("_");
 		StringBuilder key = new StringBuilder(words[0]);
 		for (int i = 1; i < words.length; i++) {
@@ -313,23 +313,28 @@ public final class WithingsStatistics {
 		this.clock = clock;
 	}
 
-	WithingsReachability getReachability() {
+	/** {@return the reachability of Withings, or {@code null}} */
+	public WithingsReachability getReachability() {
 		return this.reachability;
 	}
 
-	WithingsKeepAlive getKeepAlive() {
+	/** {@return the keep-alive, or {@code null}} */
+	public WithingsKeepAlive getKeepAlive() {
 		return this.keepAlive;
 	}
 
-	WithingsRateBudget getRateBudget() {
+	/** {@return the rate budget, or {@code null}} */
+	public WithingsRateBudget getRateBudget() {
 		return this.rateBudget;
 	}
 
-	WithingsNotificationReceiver getNotificationReceiver() {
+	/** {@return the notification receiver, or {@code null}} */
+	public WithingsNotificationReceiver getNotificationReceiver() {
 		return this.notificationReceiver;
 	}
 
-	WithingsSubscribeOnLink getSubscribeOnLink() {
+	/** {@return the subscriber on link, or {@code null}} */
+	public WithingsSubscribeOnLink getSubscribeOnLink() {
 		return this.subscribeOnLink;
 	}
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.JsonNode;
 

@@ -1,15 +1,15 @@
 package io.github.springwithings.autoconfigure;
 
-import io.github.springwithings.actuate.WithingsEndpoint;
-import io.github.springwithings.actuate.WithingsHealthIndicator;
-import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.endpoint.WithingsEndpoint;
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
+import io.github.springwithings.actuate.metrics.WithingsMetrics;
 import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.notify.WithingsNotificationReceiver;
-import io.github.springwithings.notify.WithingsSubscribeOnLink;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;

@@ -7,12 +7,12 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsStoreSchema;
-import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsStoreSchema;
-import io.github.springwithings.oauth2.client.R2dbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.SqlWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.WithingsSweepLog;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -7,7 +7,7 @@ import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailu
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;

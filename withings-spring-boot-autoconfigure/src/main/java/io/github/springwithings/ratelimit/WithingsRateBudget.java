@@ -20,7 +20,7 @@ import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.Sleeper;
+import io.github.springwithings.support.Sleeper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

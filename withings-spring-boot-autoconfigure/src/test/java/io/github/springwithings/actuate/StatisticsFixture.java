@@ -11,14 +11,14 @@ import java.util.UUID;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.api.WithingsApi;
-import io.github.springwithings.notify.WithingsNotificationReceiver;
-import io.github.springwithings.notify.WithingsNotifications;
-import io.github.springwithings.notify.WithingsSubscribeOnLink;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsNotifications;
+import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorClock;
@@ -38,41 +38,41 @@ import org.springframework.web.client.RestClient;
  * keep-alive that swept, a rate budget that was used and got a 601, a notification callback that
  * received one: what the endpoint and the metrics read.
  */
-final class StatisticsFixture implements AutoCloseable {
+public final class StatisticsFixture implements AutoCloseable {
 
-	static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+	public static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-	static final String CLIENT_SECRET = "client-s3cret-value";
+	public static final String CLIENT_SECRET = "client-s3cret-value";
 
-	final SimulatorClock clock = new SimulatorClock(Clock.fixed(NOW, ZoneOffset.UTC));
+	public final SimulatorClock clock = new SimulatorClock(Clock.fixed(NOW, ZoneOffset.UTC));
 
-	final HikariDataSource dataSource = TestDatabases.dataSource("statistics-" + UUID.randomUUID(), 2);
+	public final HikariDataSource dataSource = TestDatabases.dataSource("statistics-" + UUID.randomUUID(), 2);
 
-	final InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
+	public final InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(
 			registration("withings"), registration("withings-eu"));
 
-	final JdbcWithingsAuthorizedClientService store = new JdbcWithingsAuthorizedClientService(this.dataSource,
+	public final JdbcWithingsAuthorizedClientService store = new JdbcWithingsAuthorizedClientService(this.dataSource,
 			this.registrations);
 
-	final JdbcWithingsSweepLog sweepLog = new JdbcWithingsSweepLog(this.dataSource);
+	public final JdbcWithingsSweepLog sweepLog = new JdbcWithingsSweepLog(this.dataSource);
 
-	final WithingsKeepAlive keepAlive = new WithingsKeepAlive(this.store, (request) -> {
+	public final WithingsKeepAlive keepAlive = new WithingsKeepAlive(this.store, (request) -> {
 		throw new IllegalStateException("not refreshed here");
 	}, List.of("withings", "withings-eu"));
 
-	final WithingsRateBudget rateBudget = WithingsRateBudget.local(120, 6, this.clock);
+	public final WithingsRateBudget rateBudget = WithingsRateBudget.local(120, 6, this.clock);
 
-	final WithingsNotificationReceiver receiver = new WithingsNotificationReceiver("/withings/notify/s3cret-path",
+	public final WithingsNotificationReceiver receiver = new WithingsNotificationReceiver("/withings/notify/s3cret-path",
 			this.store, List.of("withings"), (event) -> {
 			}, Runnable::run);
 
-	final WithingsSubscribeOnLink subscribeOnLink = new WithingsSubscribeOnLink(new WithingsNotifications(
+	public final WithingsSubscribeOnLink subscribeOnLink = new WithingsSubscribeOnLink(new WithingsNotifications(
 			new WithingsApi(RestClient.create("http://127.0.0.1:1")),
 			new WithingsLinkedUsers(this.store, "withings"), "https://app.example.com/withings/notify/s3cret-path"));
 
-	final WithingsStatistics statistics = new WithingsStatistics(this.store, List.of("withings", "withings-eu"));
+	public final WithingsStatistics statistics = new WithingsStatistics(this.store, List.of("withings", "withings-eu"));
 
-	StatisticsFixture() {
+	public StatisticsFixture() {
 		this.store.setClock(this.clock);
 		this.keepAlive.setSweepLog(this.sweepLog);
 		this.keepAlive.setInterval(Duration.ofHours(24));
@@ -87,7 +87,7 @@ final class StatisticsFixture implements AutoCloseable {
 	}
 
 	/** Seven users of "withings" of every age (one in doubt), one of "withings-eu", a sweep, calls, a 601, a callback. */
-	StatisticsFixture populated() {
+	public StatisticsFixture populated() {
 		link("withings", "alice", "36000001", Duration.ofDays(1));
 		link("withings", "bob", "36000002", Duration.ofDays(60));
 		link("withings", "carol", "36000003", Duration.ofDays(200));
@@ -109,7 +109,7 @@ final class StatisticsFixture implements AutoCloseable {
 		return this;
 	}
 
-	void link(String registrationId, String principalName, String userId, Duration age) {
+	public void link(String registrationId, String principalName, String userId, Duration age) {
 		Instant issuedAt = NOW.minus(age);
 		String accessToken = "access-token-of-" + principalName;
 		this.store.rememberUserId(accessToken, userId);

@@ -12,7 +12,7 @@ import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-import io.github.springwithings.oauth2.client.TestBlockHound;
+import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,8 +1,8 @@
 package io.github.springwithings.autoconfigure;
 
-import io.github.springwithings.actuate.WithingsEndpoint;
-import io.github.springwithings.actuate.WithingsHealthIndicator;
-import io.github.springwithings.actuate.WithingsMetrics;
+import io.github.springwithings.actuate.endpoint.WithingsEndpoint;
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
+import io.github.springwithings.actuate.metrics.WithingsMetrics;
 import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.actuate.WithingsStatistics;
 import io.micrometer.core.instrument.MeterRegistry;

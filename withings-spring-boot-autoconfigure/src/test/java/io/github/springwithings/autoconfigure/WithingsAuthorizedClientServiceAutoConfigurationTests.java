@@ -8,9 +8,9 @@ import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientServic
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
-import io.github.springwithings.oauth2.client.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
@@ -289,7 +289,7 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
 			assertThat(budget.isShared()).isTrue();
 			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
-				.isInstanceOf(io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore.class);
+				.isInstanceOf(io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore.class);
 			assertThat(budget.tryTake()).isZero();
 			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
 				.queryForObject("SELECT COUNT(*) FROM withings_rate_budget", Integer.class)).isOne();

@@ -2,7 +2,7 @@ package io.github.springwithings.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import org.junit.jupiter.api.Test;
 

@@ -10,10 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-import io.github.springwithings.notify.WithingsNotificationReceiver;
-import io.github.springwithings.notify.WithingsNotificationReceiver.Outcome;
-import io.github.springwithings.notify.WithingsNotificationWebFilter;
-import io.github.springwithings.oauth2.client.TestBlockHound;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsNotificationReceiver.Outcome;
+import io.github.springwithings.notification.WithingsNotificationWebFilter;
+import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.WithingsSimulator;

@@ -200,7 +200,7 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 					org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient.class,
 					OAuth2RefreshTokenGrantRequest.class))
 				.getObject()).isInstanceOf(
-						io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter.class);
+						io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter.class);
 			assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
 					org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient.class,
 					OAuth2RefreshTokenGrantRequest.class))

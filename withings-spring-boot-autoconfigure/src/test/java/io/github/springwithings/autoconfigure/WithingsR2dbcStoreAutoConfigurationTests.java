@@ -8,12 +8,12 @@ import java.util.UUID;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsStoreSchema;
-import io.github.springwithings.oauth2.client.R2dbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsStoreSchemaException;
-import io.github.springwithings.oauth2.client.WithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.WithingsSweepLog;
 import io.r2dbc.spi.ConnectionFactory;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +140,7 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
 			assertThat(budget.isShared()).isTrue();
 			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
-				.isInstanceOf(io.github.springwithings.oauth2.client.R2dbcWithingsRateBudgetStore.class);
+				.isInstanceOf(io.github.springwithings.ratelimit.R2dbcWithingsRateBudgetStore.class);
 			assertThat(budget.tryTake()).isZero();
 		});
 	}

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsStoreSchemaException;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.testsupport.TestDatabases;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -319,7 +319,7 @@ class WithingsStoreSchemaTests {
 
 	/** MariaDB in CI, through MariaDB Connector/J or MySQL Connector/J (the URL's scheme). */
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbAndInitializationAlwaysThenItsScriptRunsTwiceAndTheStoreWorks() {
 		withMariadbDatabase((url) -> {
 			for (int run = 0; run < 2; run++) {
@@ -334,7 +334,7 @@ class WithingsStoreSchemaTests {
 	}
 
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbWithoutTablesThenFailsNamingMariadbTheTablesAndTheFixes() {
 		withMariadbDatabase((url) -> this.contextRunner.withPropertyValues(server(url)).run((context) -> {
 			WithingsStoreSchemaException failure = schemaFailure(context);
@@ -344,7 +344,7 @@ class WithingsStoreSchemaTests {
 	}
 
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbWithFlywayAndTheShippedScriptThenStoreWorks() {
 		withMariadbDatabase((url) -> this.contextRunner
 			.withPropertyValues(server(url))
@@ -353,7 +353,7 @@ class WithingsStoreSchemaTests {
 	}
 
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbWithLiquibaseAndTheShippedChangelogThenStoreWorks() {
 		withMariadbDatabase((url) -> this.contextRunner
 			.withPropertyValues(server(url))
@@ -364,7 +364,7 @@ class WithingsStoreSchemaTests {
 
 	/** Tables adapted by hand from another database's script, instants as DATETIME (issue 21's first try). */
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbTablesKeepInstantsAsDatetimeThenFailsNamingTheEpochMillisecondColumns() {
 		withMariadbDatabase((url) -> {
 			DriverManagerDataSource dataSource = new DriverManagerDataSource(url, TestDatabases.username(),
@@ -381,7 +381,7 @@ class WithingsStoreSchemaTests {
 	}
 
 	@Test
-	@EnabledIf("io.github.springwithings.oauth2.client.TestDatabases#mariadb")
+	@EnabledIf("io.github.springwithings.testsupport.TestDatabases#mariadb")
 	void startupWhenMariadbUserMayNotReadTheTablesThenFailsSayingSo() {
 		String user = "withings_reader_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		JdbcTemplate admin = new JdbcTemplate(

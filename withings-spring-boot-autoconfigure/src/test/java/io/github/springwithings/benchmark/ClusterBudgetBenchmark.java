@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.api.WithingsApi;
-import io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;

@@ -26,9 +26,9 @@ import org.apache.commons.logging.LogFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.oauth2.client.UserIdRememberingTokenResponseClient;
-import io.github.springwithings.oauth2.client.WithingsKeepAlive;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
@@ -52,6 +52,7 @@ import org.springframework.security.oauth2.client.registration.InMemoryClientReg
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
+import io.github.springwithings.support.Sleeper;
 /**
  * One keep-alive sweep over {@code withings.bench.users} (100,000) stored users, all due, in the
  * JDBC store (PostgreSQL when the {@code withings.test.postgres.*} properties are given, else an
@@ -118,7 +119,7 @@ public final class KeepAliveSweepBenchmark {
 	private static String sweep(String baseUrl, String url) throws Exception {
 		RestClient admin = RestClient.create(baseUrl);
 		SimulatorClock clock = new SimulatorClock();
-		SingleFlightRefreshTokenResponseClient.Sleeper moveClocks = (duration) -> {
+		Sleeper moveClocks = (duration) -> {
 			clock.advance(duration);
 			admin.post()
 				.uri("/__admin/withings/clock/advance")

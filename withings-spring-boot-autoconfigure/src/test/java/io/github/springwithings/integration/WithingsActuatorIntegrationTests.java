@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.springwithings.actuate.WithingsHealthIndicator;
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -9,7 +9,7 @@ import java.util.Set;
 
 import com.github.tomakehurst.wiremock.common.Urls;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.github.springwithings.notify.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.awaitility.Awaitility;

@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;

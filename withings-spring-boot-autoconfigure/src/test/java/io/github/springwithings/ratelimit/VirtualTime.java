@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.Sleeper;
+import io.github.springwithings.support.Sleeper;
 import io.github.springwithings.simulator.SimulatorClock;
 
 /**

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;

@@ -20,9 +20,9 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.springwithings.oauth2.client.JdbcWithingsRateBudgetStore;
-import io.github.springwithings.oauth2.client.R2dbcWithingsRateBudgetStore;
-import io.github.springwithings.oauth2.client.TestDatabases;
+import io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore;
+import io.github.springwithings.ratelimit.R2dbcWithingsRateBudgetStore;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;

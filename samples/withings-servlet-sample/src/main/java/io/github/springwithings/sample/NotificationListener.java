@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
-import io.github.springwithings.notify.WithingsAppli;
-import io.github.springwithings.notify.WithingsNotificationEvent;
+import io.github.springwithings.notification.WithingsAppli;
+import io.github.springwithings.notification.WithingsNotificationEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -7,10 +7,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.springwithings.api.WithingsApiException;
-import io.github.springwithings.notify.WithingsNotifications;
-import io.github.springwithings.notify.WithingsSubscription;
-import io.github.springwithings.notify.WithingsSubscriptionFailedEvent;
-import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
+import io.github.springwithings.notification.WithingsNotifications;
+import io.github.springwithings.notification.WithingsSubscription;
+import io.github.springwithings.notification.WithingsSubscriptionFailedEvent;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;

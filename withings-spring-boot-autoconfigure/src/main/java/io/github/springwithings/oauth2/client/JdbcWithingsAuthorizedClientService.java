@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
+import io.github.springwithings.internal.sql.JdbcStoreDatabase;
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database reached through a
  * {@link DataSource} (table {@code withings_authorized_client}; schemas for H2 and PostgreSQL under

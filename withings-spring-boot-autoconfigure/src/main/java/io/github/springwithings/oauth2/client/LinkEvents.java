@@ -1,7 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
-import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

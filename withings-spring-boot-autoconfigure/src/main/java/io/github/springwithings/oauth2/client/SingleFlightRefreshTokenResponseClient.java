@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.util.Assert;
 import org.springframework.util.ConcurrentReferenceHashMap;
 
+import io.github.springwithings.support.Sleeper;
 /**
  * The refresh token client that makes Withings' rotating refresh tokens safe. It wraps the client
  * that talks to Withings and, for Withings registrations:
@@ -764,24 +765,6 @@ public final class SingleFlightRefreshTokenResponseClient
 	}
 
 	private record UnstoredAnswer(OAuth2AccessTokenResponse response, Instant until) {
-	}
-
-	/**
-	 * Waits for a while.
-	 */
-	@FunctionalInterface
-	public interface Sleeper {
-
-		/** Waits with {@link Thread#sleep}. */
-		Sleeper THREAD = (duration) -> Thread.sleep(duration.toMillis());
-
-		/**
-		 * Waits for the given time.
-		 * @param duration how long to wait
-		 * @throws InterruptedException when the thread is interrupted while waiting
-		 */
-		void sleep(Duration duration) throws InterruptedException;
-
 	}
 
 }

@@ -11,9 +11,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
-import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent.Reason;
+import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent.Reason;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
+import io.github.springwithings.internal.sql.StoreDatabase;
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database (table
  * {@code withings_authorized_client}; schemas for H2 and PostgreSQL under

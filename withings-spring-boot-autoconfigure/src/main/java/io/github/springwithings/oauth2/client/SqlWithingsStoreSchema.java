@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.dao.PermissionDeniedDataAccessException;
 
+import io.github.springwithings.internal.sql.StoreDatabase;
 /**
  * Checks, at start-up, that the database holds what the relational store and sweep log need (the
  * tables {@code withings_authorized_client}, {@code withings_sweep} and {@code withings_rate_budget},

@@ -99,8 +99,8 @@ public final class WithingsAuthorizedClient {
 		return this.previousRefreshTokenHash;
 	}
 
-	/** The grant request that refreshes this client with its current tokens. */
-	OAuth2RefreshTokenGrantRequest refreshGrantRequest() {
+	/** {@return the grant request that refreshes this client with its current tokens} */
+	public OAuth2RefreshTokenGrantRequest refreshGrantRequest() {
 		return new OAuth2RefreshTokenGrantRequest(this.authorizedClient.getClientRegistration(),
 				this.authorizedClient.getAccessToken(), this.authorizedClient.getRefreshToken());
 	}

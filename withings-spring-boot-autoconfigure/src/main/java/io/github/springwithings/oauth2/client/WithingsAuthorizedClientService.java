@@ -3,7 +3,7 @@ package io.github.springwithings.oauth2.client;
 import java.time.Instant;
 import java.util.List;
 
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
@@ -33,8 +33,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * consent always wins, a late save of an older rotation is ignored.
  *
  * <p>The starter's stores publish, once the change is committed, a
- * {@link io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent} when a consent is
- * stored and a {@link io.github.springwithings.oauth2.client.event.WithingsUserLostEvent} when
+ * {@link io.github.springwithings.oauth2.client.WithingsUserLinkedEvent} when a consent is
+ * stored and a {@link io.github.springwithings.oauth2.client.WithingsUserLostEvent} when
  * {@link #removeAuthorizedClientIfRefreshToken} removes a link; other implementations should too.
  */
 public interface WithingsAuthorizedClientService extends OAuth2AuthorizedClientService {

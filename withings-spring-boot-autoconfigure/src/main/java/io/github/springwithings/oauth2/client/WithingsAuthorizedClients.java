@@ -12,9 +12,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
-import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;

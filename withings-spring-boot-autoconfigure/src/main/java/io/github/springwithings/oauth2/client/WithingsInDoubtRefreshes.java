@@ -16,6 +16,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
+import io.github.springwithings.support.Sleeper;
 /**
  * Follows refreshes whose outcome is unknown. When a refresh times out, the connection is reset,
  * Withings answers HTTP 5xx or garbage, the commit fails, or the application dies while Withings
@@ -42,7 +43,7 @@ public final class WithingsInDoubtRefreshes {
 
 	private Duration spacing = Duration.ofSeconds(4);
 
-	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
+	private Sleeper sleeper = Sleeper.THREAD;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -219,7 +220,7 @@ public final class WithingsInDoubtRefreshes {
 	 * How pauses are made ({@link Thread#sleep} by default).
 	 * @param sleeper what makes the pauses
 	 */
-	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+	public void setSleeper(Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
 	}

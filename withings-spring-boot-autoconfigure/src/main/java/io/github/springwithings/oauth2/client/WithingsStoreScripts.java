@@ -1,7 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
 import java.util.List;
-import java.util.Locale;
+
+import io.github.springwithings.internal.sql.SqlPlatforms;
 
 /**
  * The schema scripts the starter ships for the relational store, one folder per database under
@@ -28,32 +29,7 @@ public final class WithingsStoreScripts {
 	 * @return the platform, or {@code null} when no script ships for that product
 	 */
 	public static String platform(String productName) {
-		String product = (productName != null) ? productName.toLowerCase(Locale.ROOT) : "";
-		if (product.contains("mariadb")) {
-			return "mariadb";
-		}
-		if (product.contains("mysql")) {
-			return "mysql";
-		}
-		if (product.contains("postgres")) {
-			return "postgresql";
-		}
-		if (product.contains("sql server")) {
-			return "sqlserver";
-		}
-		if (product.startsWith("hsql")) {
-			return "hsqldb";
-		}
-		if (product.startsWith("db2")) {
-			return "db2";
-		}
-		for (String platform : List.of("h2", "derby", "oracle")) {
-			if (product.equals(platform) || product.startsWith(platform + " ") || product.endsWith(" " + platform)
-					|| product.startsWith("apache " + platform)) {
-				return platform;
-			}
-		}
-		return null;
+		return SqlPlatforms.platform(productName);
 	}
 
 	/**
@@ -64,9 +40,7 @@ public final class WithingsStoreScripts {
 	 * @return the platform, or {@code null} when no script ships for that product
 	 */
 	public static String platform(String productName, String productVersion) {
-		String platform = platform(productName);
-		return ("mysql".equals(platform) && productVersion != null
-				&& productVersion.toLowerCase(Locale.ROOT).contains("mariadb")) ? "mariadb" : platform;
+		return SqlPlatforms.platform(productName, productVersion);
 	}
 
 	/**

@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.client.ClientAuthorizationRequiredExc
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.util.Assert;
 
+import io.github.springwithings.support.Sleeper;
 /**
  * Makes a {@code RestClient} understand Withings' API answers, which are HTTP 200 with a
  * {@code {"status":..,"body":..}} envelope even on errors. Add it <em>before</em> Spring's
@@ -74,7 +75,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-	private SingleFlightRefreshTokenResponseClient.Sleeper sleeper = SingleFlightRefreshTokenResponseClient.Sleeper.THREAD;
+	private Sleeper sleeper = Sleeper.THREAD;
 
 	/**
 	 * @param authorizedClients renews rejected access tokens
@@ -245,7 +246,7 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	 * Set how waiting is done ({@link Thread#sleep} by default).
 	 * @param sleeper the sleeper
 	 */
-	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+	public void setSleeper(Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
 	}

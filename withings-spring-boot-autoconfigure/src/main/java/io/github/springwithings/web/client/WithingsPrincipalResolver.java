@@ -14,6 +14,7 @@ import org.springframework.security.oauth2.client.web.client.SecurityContextHold
 import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
 import org.springframework.util.Assert;
 
+import io.github.springwithings.api.WithingsRequestAttributes;
 /**
  * Whose token a Withings API call uses: the Withings user id named with
  * {@link WithingsRequestAttributes#userId}, else the principal named with

@@ -3,9 +3,9 @@ package io.github.springwithings.web.client;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.ratelimit.WithingsPrepaidPermits;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 
@@ -27,9 +27,6 @@ import org.springframework.util.Assert;
  * every request sent, retries included, takes a permit.
  */
 public final class WithingsRateLimitInterceptor implements ClientHttpRequestInterceptor {
-
-	/** Permits taken ahead by a reactive caller for this thread's next requests (see {@link #callWithPermits}). */
-	private static final ThreadLocal<AtomicInteger> PREPAID = new ThreadLocal<>();
 
 	private final WithingsRateBudget budget;
 
@@ -65,7 +62,7 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		AtomicInteger prepaid = PREPAID.get();
+		AtomicInteger prepaid = WithingsPrepaidPermits.current();
 		if (prepaid == null) {
 			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
 		}
@@ -76,35 +73,6 @@ public final class WithingsRateLimitInterceptor implements ClientHttpRequestInte
 			this.budget.acquire(WithingsRatePriority.current(), this.maxWait);
 		}
 		return execution.execute(request, body);
-	}
-
-	/**
-	 * Run blocking work for a caller that waits without a thread (e.g. with {@code Mono.delay}):
-	 * its requests to Withings use the permits the caller already took from the budget, one each,
-	 * and take none of their own; a request beyond them (rare: a nonce refused and fetched again, a
-	 * ready nonce taken by another call meanwhile) takes a permit as a servlet call does, waiting for
-	 * it at most the longest wait.
-	 * @param prepaid how many permits are taken and unused; lowered as requests use them
-	 * @param work the work
-	 * @param <T> its result
-	 * @return its result
-	 */
-	public static <T> T callWithPermits(AtomicInteger prepaid, Supplier<T> work) {
-		Assert.notNull(prepaid, "prepaid cannot be null");
-		Assert.notNull(work, "work cannot be null");
-		AtomicInteger previous = PREPAID.get();
-		PREPAID.set(prepaid);
-		try {
-			return work.get();
-		}
-		finally {
-			if (previous != null) {
-				PREPAID.set(previous);
-			}
-			else {
-				PREPAID.remove();
-			}
-		}
 	}
 
 }

@@ -19,6 +19,8 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributeCli
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 
+import io.github.springwithings.support.Sleeper;
+import io.github.springwithings.api.WithingsRequestAttributes;
 /**
  * Adds Withings handling to any {@code RestClient.Builder} (your own clients, or the builders of
  * Spring's HTTP service groups): the {@link WithingsApiResponseInterceptor}, then Spring's
@@ -124,7 +126,7 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	 * Set how waiting is done ({@link Thread#sleep} by default).
 	 * @param sleeper the sleeper
 	 */
-	public void setSleeper(SingleFlightRefreshTokenResponseClient.Sleeper sleeper) {
+	public void setSleeper(Sleeper sleeper) {
 		this.envelopeInterceptor.setSleeper(sleeper);
 	}
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
 import io.github.springwithings.api.WithingsMeasures;
-import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.simulator.SimulatedBrowser;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;

@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.common.Urls;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.springwithings.integration.RawHttp;
-import io.github.springwithings.notify.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 
+import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -10,8 +10,8 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenRespon
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
-import io.github.springwithings.oauth2.client.event.WithingsUserDisconnectedEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -27,6 +27,8 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
+import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -40,6 +40,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

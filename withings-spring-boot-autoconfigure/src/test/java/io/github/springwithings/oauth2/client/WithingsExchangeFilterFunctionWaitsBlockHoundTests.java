@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -45,6 +45,8 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.springwithings.actuate.WithingsHealthIndicator;
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.RestClient;
 
+import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

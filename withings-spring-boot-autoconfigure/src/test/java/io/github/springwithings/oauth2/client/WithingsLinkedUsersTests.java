@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.r2dbc.pool.ConnectionPool;
-import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLinkedEvent;
-import io.github.springwithings.oauth2.client.event.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +28,8 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
+import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -24,6 +24,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore;
+import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

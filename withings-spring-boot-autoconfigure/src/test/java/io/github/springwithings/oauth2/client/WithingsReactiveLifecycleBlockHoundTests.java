@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import com.zaxxer.hikari.HikariDataSource;
 import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.simulator.WithingsSimulator;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingOperationError;
@@ -43,6 +43,8 @@ import org.springframework.security.oauth2.client.web.server.AuthenticatedPrinci
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.endpoint.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -30,6 +30,8 @@ import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefr
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.github.springwithings.support.Sleeper;
+import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -66,7 +68,7 @@ class WithingsReactivePermitsBlockHoundTests {
 		this.budgetScheduler = Schedulers.newBoundedElastic(1, 1000, "test-withings-budget");
 		this.budget.setSleeper((duration) -> {
 			this.waitedOnAThread.add(Thread.currentThread().getName());
-			SingleFlightRefreshTokenResponseClient.Sleeper.THREAD.sleep(duration);
+			Sleeper.THREAD.sleep(duration);
 		});
 	}
 

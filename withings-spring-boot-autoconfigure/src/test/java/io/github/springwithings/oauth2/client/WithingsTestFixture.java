@@ -35,23 +35,23 @@ import org.springframework.web.client.RestClient;
  */
 public final class WithingsTestFixture {
 
-	static final String SCOPE = "user.metrics,user.activity";
+	public static final String SCOPE = "user.metrics,user.activity";
 
 	public final WithingsSimulator simulator;
 
-	final ClientRegistration registration;
+	public final ClientRegistration registration;
 
 	public final InMemoryClientRegistrationRepository registrations;
 
-	final WithingsClientRegistrations withingsRegistrations = WithingsClientRegistrations.withIds(List.of("withings"));
+	public final WithingsClientRegistrations withingsRegistrations = WithingsClientRegistrations.withIds(List.of("withings"));
 
 	public final WithingsAuthorizedClientService service;
 
-	final SingleFlightRefreshTokenResponseClient refreshClient;
+	public final SingleFlightRefreshTokenResponseClient refreshClient;
 
 	public final WithingsAuthorizedClients clients;
 
-	final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
+	public final OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient;
 
 	/** The application's clock: real time plus what a test adds. */
 	public final SimulatorClock clock = new SimulatorClock();
@@ -60,13 +60,13 @@ public final class WithingsTestFixture {
 	public final WithingsInDoubtRefreshes inDoubt;
 
 	/** The read timeout of calls to Withings (a hung Withings fails a refresh after it). */
-	static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+	public static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
 	public WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource) {
 		this(simulator, authentication, dataSource, null);
 	}
 
-	WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource,
+	public WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		this(simulator, authentication, (registrations, clock) -> {
 			if (dataSource == null) {
@@ -86,7 +86,7 @@ public final class WithingsTestFixture {
 		return onR2dbc(simulator, authentication, connectionFactory, null);
 	}
 
-	static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
+	public static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
 			io.r2dbc.spi.ConnectionFactory connectionFactory,
 			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		return new WithingsTestFixture(simulator, authentication, (registrations, clock) -> {
@@ -179,7 +179,7 @@ public final class WithingsTestFixture {
 	}
 
 	/** Calls to Withings with {@link #READ_TIMEOUT}. */
-	static RestClient.Builder restClient() {
+	public static RestClient.Builder restClient() {
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory();
 		requestFactory.setReadTimeout(READ_TIMEOUT);
 		return RestClient.builder().requestFactory(requestFactory);
@@ -192,7 +192,7 @@ public final class WithingsTestFixture {
 	}
 
 	/** A data call with an access token, as the application would make it. */
-	Map<String, Object> getmeas(String accessToken) {
+	public Map<String, Object> getmeas(String accessToken) {
 		return getmeas(this.simulator, accessToken);
 	}
 

@@ -22,6 +22,7 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
+import io.github.springwithings.api.WithingsRequestAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

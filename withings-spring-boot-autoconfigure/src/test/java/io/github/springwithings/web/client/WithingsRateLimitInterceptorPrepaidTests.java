@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.springwithings.ratelimit.WithingsPrepaidPermits;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class WithingsRateLimitInterceptorPrepaidTests {
 	void interceptWhenAPermitWasTakenAheadThenTheFirstRequestTakesNoneAndTheSecondTakesOne() {
 		AtomicInteger prepaid = new AtomicInteger(1);
 
-		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsPrepaidPermits.callWithPermits(prepaid, () -> {
 			send();
 			assertThat(this.budget.count(WithingsRateBudget.Outcome.INTERACTIVE)).isZero();
 			send();
@@ -49,7 +50,7 @@ class WithingsRateLimitInterceptorPrepaidTests {
 
 	@Test
 	void interceptWhenNoPermitWasTakenAheadThenEveryRequestTakesOne() {
-		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(new AtomicInteger(),
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsPrepaidPermits.callWithPermits(new AtomicInteger(),
 				() -> {
 					send();
 					return null;
@@ -78,7 +79,7 @@ class WithingsRateLimitInterceptorPrepaidTests {
 			return new MockClientHttpResponse(new byte[0], HttpStatus.OK);
 		};
 
-		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsRateLimitInterceptor.callWithPermits(prepaid, () -> {
+		WithingsRatePriority.INTERACTIVE.runAs(() -> WithingsPrepaidPermits.callWithPermits(prepaid, () -> {
 			send(counting);
 			assertThat(waits).as("the request with a permit taken ahead does not wait").isEmpty();
 			send(counting);

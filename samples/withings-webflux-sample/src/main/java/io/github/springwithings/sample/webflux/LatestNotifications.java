@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.springwithings.notify.WithingsAppli;
+import io.github.springwithings.notification.WithingsAppli;
 
 import org.springframework.stereotype.Component;
 

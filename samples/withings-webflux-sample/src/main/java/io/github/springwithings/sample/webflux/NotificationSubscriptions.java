@@ -7,11 +7,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.springwithings.api.WithingsApiException;
-import io.github.springwithings.notify.WithingsNotifications;
-import io.github.springwithings.notify.WithingsReactiveNotifications;
-import io.github.springwithings.notify.WithingsSubscription;
-import io.github.springwithings.notify.WithingsSubscriptionFailedEvent;
-import io.github.springwithings.oauth2.client.event.WithingsLinkEvent;
+import io.github.springwithings.notification.WithingsNotifications;
+import io.github.springwithings.notification.WithingsReactiveNotifications;
+import io.github.springwithings.notification.WithingsSubscription;
+import io.github.springwithings.notification.WithingsSubscriptionFailedEvent;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -3,7 +3,7 @@ package io.github.springwithings.sample.webflux;
 import java.time.Instant;
 import java.util.Locale;
 
-import io.github.springwithings.notify.WithingsAppli;
+import io.github.springwithings.notification.WithingsAppli;
 
 /**
  * A notification the sample received, as the dashboard lists it.

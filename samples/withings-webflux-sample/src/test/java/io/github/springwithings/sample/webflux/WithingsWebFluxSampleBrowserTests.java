@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.github.springwithings.notify.WithingsNotifications;
+import io.github.springwithings.notification.WithingsNotifications;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.SimulatorEndpoint;

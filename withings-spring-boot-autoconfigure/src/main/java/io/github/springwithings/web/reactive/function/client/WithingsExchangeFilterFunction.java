@@ -17,7 +17,7 @@ import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.web.client.WithingsApiObservations;
 import io.github.springwithings.web.client.WithingsPrincipalResolver;
-import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;

@@ -18,7 +18,7 @@ import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.web.client.WithingsRequestAttributes;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,0 @@
-/**
- * Withings notifications (webhooks): the callback endpoint on both web stacks,
- * {@link io.github.springwithings.notify.WithingsNotificationEvent}, which applications consume
- * with {@code @EventListener}, and the users' subscriptions
- * ({@link io.github.springwithings.notify.WithingsNotifications}, subscribe-on-link).
- */
-package io.github.springwithings.notify;
