@@ -27,8 +27,7 @@ import org.springframework.util.Assert;
  * }
  * </pre>
  *
- * To keep tables of your own in step, listen to the events of
- * {@link io.github.springwithings.oauth2.client.event}.
+ * To keep tables of your own in step, listen to the link events ({@link WithingsLinkEvent}).
  */
 public final class WithingsLinkedUsers {
 
