@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -458,9 +459,9 @@ public final class WithingsSimulator implements AutoCloseable {
 	public int notifyUser(String userId, int appli, Map<String, String> fields) {
 		requireUserId(userId);
 		requireNonNull(fields, "fields");
-		if (!SimulatorNotifications.APPLI_SCOPES.containsKey(appli)) {
+		if (!SimulatedNotifyEndpoint.APPLI_SCOPES.containsKey(appli)) {
 			throw new IllegalArgumentException("Unknown appli " + appli + ": expected one of "
-					+ new java.util.TreeSet<>(SimulatorNotifications.APPLI_SCOPES.keySet()));
+					+ new TreeSet<>(SimulatedNotifyEndpoint.APPLI_SCOPES.keySet()));
 		}
 		if (fields.containsKey("userid") || fields.containsKey("appli")) {
 			throw new IllegalArgumentException("userid and appli are set by the simulator");
@@ -486,11 +487,11 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	Unlinked unlinkUser(String userId) {
-		List<SimulatorNotifications.Target> targets = this.notifications.targets(userId,
-				SimulatorNotifications.USER_ACTION_APPLI);
+		List<SubscriptionTable.Target> targets = this.notifications.targets(userId,
+				SimulatedNotifyEndpoint.USER_ACTION_APPLI);
 		boolean subscribed = !this.notifications.subscriptions(userId).isEmpty();
 		boolean known = this.backend.revokeUser(userId) || subscribed;
-		int sent = this.notifications.dispatch(targets, userId, SimulatorNotifications.USER_ACTION_APPLI,
+		int sent = this.notifications.dispatch(targets, userId, SimulatedNotifyEndpoint.USER_ACTION_APPLI,
 				Map.of("action", "unlink"));
 		return new Unlinked(known, sent);
 	}

@@ -1,6 +1,7 @@
 package io.github.springwithings.simulator;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -49,7 +50,7 @@ final class WithingsTransformer implements ResponseDefinitionTransformerV2 {
 
 	/** Faults still queued, per endpoint. */
 	Map<SimulatorEndpoint, Integer> pendingFaults() {
-		Map<SimulatorEndpoint, Integer> pending = new java.util.EnumMap<>(SimulatorEndpoint.class);
+		Map<SimulatorEndpoint, Integer> pending = new EnumMap<>(SimulatorEndpoint.class);
 		this.faults.forEach((endpoint, queue) -> {
 			if (!queue.isEmpty()) {
 				pending.put(endpoint, queue.size());

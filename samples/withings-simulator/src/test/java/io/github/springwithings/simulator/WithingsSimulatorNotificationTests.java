@@ -225,9 +225,9 @@ class WithingsSimulatorNotificationTests {
 		}
 
 		assertThat(this.simulator.counters().callbackProbes()).isZero();
-		assertThat(SimulatorNotifications.urlProblem("https://app.example.org/withings/notify", true)).isNull();
-		assertThat(SimulatorNotifications.urlProblem("https://app.example.org:443/withings", true)).isNull();
-		assertThat(SimulatorNotifications.urlProblem("http://127.0.0.1:8080/withings", false)).isNull();
+		assertThat(CallbackUrlRules.urlProblem("https://app.example.org/withings/notify", true)).isNull();
+		assertThat(CallbackUrlRules.urlProblem("https://app.example.org:443/withings", true)).isNull();
+		assertThat(CallbackUrlRules.urlProblem("http://127.0.0.1:8080/withings", false)).isNull();
 	}
 
 	@Test
