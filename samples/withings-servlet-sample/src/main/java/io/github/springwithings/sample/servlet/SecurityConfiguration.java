@@ -1,4 +1,4 @@
-package io.github.springwithings.sample;
+package io.github.springwithings.sample.servlet;
 
 import jakarta.servlet.DispatcherType;
 

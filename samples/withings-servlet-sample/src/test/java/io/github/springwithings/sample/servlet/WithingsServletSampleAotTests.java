@@ -1,4 +1,4 @@
-package io.github.springwithings.sample;
+package io.github.springwithings.sample.servlet;
 
 import java.io.File;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Chromium. Run by {@code ./mvnw -pl samples/withings-servlet-sample -Paot verify} (failsafe gives
  * the jar); skipped in the plain build.
  */
-class WithingsSampleAotTests {
+class WithingsServletSampleAotTests {
 
 	private static final File CHROMIUM = new File("/usr/bin/chromium");
 
@@ -62,7 +62,7 @@ class WithingsSampleAotTests {
 		assertThat(CHROMEDRIVER).canRead();
 		try (JarFile packaged = new JarFile(jar)) {
 			assertThat(packaged.getEntry(
-					"BOOT-INF/classes/io/github/springwithings/sample/WithingsSampleApplication__ApplicationContextInitializer.class"))
+					"BOOT-INF/classes/io/github/springwithings/sample/servlet/WithingsServletSampleApplication__ApplicationContextInitializer.class"))
 				.as("the jar holds the ahead-of-time generated initializer")
 				.isNotNull();
 		}
@@ -83,7 +83,7 @@ class WithingsSampleAotTests {
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> {
 				assertThat(this.application.isAlive()).as(() -> "exited early:\n" + log()).isTrue();
-				return log().contains("Started WithingsSampleApplication");
+				return log().contains("Started WithingsServletSampleApplication");
 			});
 
 		this.userDataDir = Files.createTempDirectory("withings-sample-aot-chromium");
@@ -120,7 +120,7 @@ class WithingsSampleAotTests {
 
 	@Test
 	void sampleWhenProcessedAheadOfTimeThenSignInAndRefreshWork() throws IOException {
-		assertThat(log()).as("started from the generated code").contains("Starting AOT-processed WithingsSampleApplication");
+		assertThat(log()).as("started from the generated code").contains("Starting AOT-processed WithingsServletSampleApplication");
 
 		this.browser.get("http://localhost:" + this.port + "/");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");

@@ -1,4 +1,4 @@
-package io.github.springwithings.sample;
+package io.github.springwithings.sample.servlet;
 
 import java.io.File;
 import java.io.IOException;
@@ -61,7 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"sample.sync.initial-delay=PT1H" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 @ExtendWith(OutputCaptureExtension.class)
-class WithingsSampleBrowserTests {
+class WithingsServletSampleBrowserTests {
 
 	private static final File CHROMIUM = new File("/usr/bin/chromium");
 

@@ -1,4 +1,4 @@
-package io.github.springwithings.sample;
+package io.github.springwithings.sample.servlet;
 
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
