@@ -131,7 +131,7 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
 			ObjectProvider<WithingsReactiveSchedulers> schedulers) {
 		WithingsReactiveAuthorizationFailureHandler handler = new WithingsReactiveAuthorizationFailureHandler(
-				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
+				WithingsOAuth2ClientConfigurations.failureHandler(authorizedClientService, registrations));
 		schedulers.ifAvailable((own) -> handler.setScheduler(own.getStore()));
 		return handler;
 	}

@@ -46,7 +46,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 				WithingsApiClientAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDataSource = this.contextRunner
@@ -108,7 +109,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
 					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
 					WithingsReactiveOAuth2ClientAutoConfiguration.class))
 			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("reactor."))
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -159,7 +161,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class))
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class))
 			.withUserConfiguration(UserService.class)
 			.run((context) -> assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer"));
 	}
@@ -196,20 +199,6 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				OAuth2AuthorizedClient loaded = service.loadAuthorizedClient("withings", "363");
 				assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-value-0123456789");
 				assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-value-0123456789");
-			});
-	}
-
-	@Test
-	void keepAliveWhenEnabledThenScheduledAndOtherwiseAbsent() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(WithingsKeepAlive.class));
-		this.contextRunner
-			.withPropertyValues("withings.keep-alive.enabled=true", "withings.keep-alive.interval=12h",
-					"withings.keep-alive.max-refresh-token-age=90d")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(WithingsKeepAlive.class).hasBean("withingsKeepAliveSchedule");
-				assertThat(context.getBean("withingsKeepAliveSchedule", WithingsSchedule.class).isRunning()).isTrue();
-				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
-					.isEqualTo(java.time.Duration.ofDays(90));
 			});
 	}
 
@@ -288,7 +277,7 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
 				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
 			assertThat(budget.isShared()).isTrue();
-			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+			assertThat(context).getBean(WithingsRateLimitAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
 				.isInstanceOf(io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore.class);
 			assertThat(budget.tryTake()).isZero();
 			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
@@ -304,7 +293,7 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 		// ahead-of-time processed application keeps no other order)
 		this.withDataSource.run((context) -> {
 			String[] dependsOn = context.getBeanFactory()
-				.getBeanDefinition(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+				.getBeanDefinition(WithingsRateLimitAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
 				.getDependsOn();
 			assertThat(dependsOn).isNotNull();
 			assertThat(java.util.Arrays.stream(dependsOn).map(context::getType))
@@ -329,7 +318,7 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 					atOnce++;
 				}
 				assertThat(atOnce).isEqualTo(3);
-				assertThat(context).doesNotHaveBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE);
+				assertThat(context).doesNotHaveBean(WithingsRateLimitAutoConfiguration.WITHINGS_RATE_BUDGET_STORE);
 			});
 	}
 

@@ -51,7 +51,8 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
 				"withings.api-base-uri=http://127.0.0.1:9000")
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 				WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class));
 
 	@Test
@@ -118,7 +119,8 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 	void configurersWhenNoWithingsRegistrationThenNone() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 					WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(WithingsRestClientHttpServiceGroupConfigurer.class)

@@ -42,10 +42,11 @@ class WithingsNotificationsAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
-			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 			TaskExecutionAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
 			WithingsNotificationsAutoConfiguration.class,
-			WithingsRedirectUriProbeAutoConfiguration.class);
+			WithingsRedirectUriHeadAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
@@ -311,13 +312,13 @@ class WithingsNotificationsAutoConfigurationTests {
 
 	@Test
 	void redirectPathWhenTemplatesThenPathOfTheRedirectUri() {
-		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath(
-				WithingsRedirectUriProbeAutoConfiguration.DEFAULT_REDIRECT_URI, "withings"))
+		assertThat(WithingsRedirectUriHeadAutoConfiguration.redirectPath(
+				WithingsRedirectUriHeadAutoConfiguration.DEFAULT_REDIRECT_URI, "withings"))
 			.isEqualTo("/login/oauth2/code/withings");
-		assertThat(WithingsRedirectUriProbeAutoConfiguration
+		assertThat(WithingsRedirectUriHeadAutoConfiguration
 			.redirectPath("{baseScheme}://{baseHost}{basePort}{basePath}/callback/{registrationId}", "w"))
 			.isEqualTo("/callback/w");
-		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath("https://app.example.com/cb/withings", "withings"))
+		assertThat(WithingsRedirectUriHeadAutoConfiguration.redirectPath("https://app.example.com/cb/withings", "withings"))
 			.isEqualTo("/cb/withings");
 	}
 

@@ -44,7 +44,8 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				WithingsOAuth2ClientAutoConfiguration.class));
+				WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class));
 
 	private final WebApplicationContextRunner withingsAndGitHub = this.contextRunner.withPropertyValues(
 			REGISTRATION + "withings.client-id=withings-id", REGISTRATION + "withings.client-secret=withings-secret",
@@ -174,7 +175,8 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
 					WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
 					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
 					WithingsReactiveOAuth2ClientAutoConfiguration.class));
 	}
 

@@ -58,7 +58,8 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class,
 				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, ReactiveOAuth2ClientAutoConfiguration.class,
-				WithingsOAuth2ClientAutoConfiguration.class));
+				WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class));
 
 	private static String inMemory() {
 		return "spring.r2dbc.url=r2dbc:h2:mem:///" + UUID.randomUUID() + "?options=DB_CLOSE_DELAY=-1";
@@ -139,7 +140,7 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
 				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
 			assertThat(budget.isShared()).isTrue();
-			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+			assertThat(context).getBean(WithingsRateLimitAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
 				.isInstanceOf(io.github.springwithings.ratelimit.R2dbcWithingsRateBudgetStore.class);
 			assertThat(budget.tryTake()).isZero();
 		});
