@@ -56,6 +56,17 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 				WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class));
 
 	@Test
+	void autoConfigurationWhenHttpServiceClientsDisabledThenBacksOff() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(WithingsRestClientHttpServiceGroupConfigurer.class)
+			.hasSingleBean(WithingsWebClientHttpServiceGroupConfigurer.class));
+		this.contextRunner.withPropertyValues("withings.http-service-clients.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("withingsRestClient")
+				.doesNotHaveBean(WithingsRestClientHttpServiceGroupConfigurer.class)
+				.doesNotHaveBean(WithingsWebClientHttpServiceGroupConfigurer.class));
+	}
+
+	@Test
 	void restClientGroupWhenNamedWithingsThenBaseUrlTimeoutsInterceptorsAndRegistrationIds() {
 		this.contextRunner.run((context) -> {
 			Groups<RestClient.Builder> groups = new Groups<>(RestClient.Builder.class, "withings", "other");

@@ -75,6 +75,21 @@ class WithingsNotificationsAutoConfigurationTests {
 	}
 
 	@Test
+	void autoConfigurationWhenNotificationsDisabledThenBacksOff() {
+		this.contextRunner.withPropertyValues(CALLBACK)
+			.run((context) -> assertThat(context).hasSingleBean(WithingsNotificationReceiver.class)
+				.hasSingleBean(WithingsNotifications.class)
+				.hasBean("withingsNotificationFilterRegistration"));
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsNotificationReceiver.class)
+				.doesNotHaveBean(WithingsNotifications.class)
+				.doesNotHaveBean(WithingsNotificationProperties.class)
+				.doesNotHaveBean("withingsNotificationFilterRegistration")
+				.hasBean("withingsRedirectUriHeadFilterRegistration"));
+	}
+
+	@Test
 	void autoConfigurationWhenCallbackUrlOnServletThenFilterBeforeSpringSecurityOnThePath() {
 		this.contextRunner.withPropertyValues(CALLBACK).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -308,18 +323,6 @@ class WithingsNotificationsAutoConfigurationTests {
 			.withMessageContaining("port 0");
 		properties.setCallbackUrl(" https://app.example.com/withings/notify/s3cret ");
 		assertThat(properties.resolveCallbackUrl(null)).isEqualTo("https://app.example.com/withings/notify/s3cret");
-	}
-
-	@Test
-	void redirectPathWhenTemplatesThenPathOfTheRedirectUri() {
-		assertThat(WithingsRedirectUriHeadAutoConfiguration.redirectPath(
-				WithingsRedirectUriHeadAutoConfiguration.DEFAULT_REDIRECT_URI, "withings"))
-			.isEqualTo("/login/oauth2/code/withings");
-		assertThat(WithingsRedirectUriHeadAutoConfiguration
-			.redirectPath("{baseScheme}://{baseHost}{basePort}{basePath}/callback/{registrationId}", "w"))
-			.isEqualTo("/callback/w");
-		assertThat(WithingsRedirectUriHeadAutoConfiguration.redirectPath("https://app.example.com/cb/withings", "withings"))
-			.isEqualTo("/cb/withings");
 	}
 
 	@Configuration(proxyBeanMethods = false)
