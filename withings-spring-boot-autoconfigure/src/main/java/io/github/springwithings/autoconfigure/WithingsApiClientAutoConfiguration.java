@@ -12,7 +12,6 @@ import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-
 import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Mono;
 

@@ -3,15 +3,15 @@ package io.github.springwithings.autoconfigure;
 import java.time.Instant;
 import java.util.Set;
 
+import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
-import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
-import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.github.springwithings.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -4,10 +4,10 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
+import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
-import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
