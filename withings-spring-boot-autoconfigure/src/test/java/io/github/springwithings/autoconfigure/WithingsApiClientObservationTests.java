@@ -29,9 +29,9 @@ class WithingsApiClientObservationTests {
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class));
+				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class));
 
 	@Test
 	void apisWhenObservationRegistryThenIncompleteAnswersObservedWithIt() {

@@ -46,9 +46,9 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class));
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDataSource = this.contextRunner
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-${random.uuid}")
@@ -125,8 +125,9 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class))
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+					WithingsKeepAliveAutoConfiguration.class))
 			.withUserConfiguration(UserService.class)
 			.run((context) -> assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer"));
 	}

@@ -51,9 +51,10 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
 				"withings.api-base-uri=http://127.0.0.1:9000")
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class));
+				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+				WithingsHttpServiceClientAutoConfiguration.class));
 
 	@Test
 	void autoConfigurationWhenHttpServiceClientsDisabledThenBacksOff() {
@@ -130,8 +131,9 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 	void configurersWhenNoWithingsRegistrationThenNone() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
+					WithingsAuthorizedClientServiceAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+					WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 					WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(WithingsRestClientHttpServiceGroupConfigurer.class)

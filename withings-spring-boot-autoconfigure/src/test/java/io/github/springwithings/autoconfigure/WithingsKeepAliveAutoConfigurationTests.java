@@ -27,9 +27,9 @@ class WithingsKeepAliveAutoConfigurationTests {
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class));
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class));
 
 	@Test
 	void autoConfigurationWhenKeepAliveDisabledThenBacksOff() {

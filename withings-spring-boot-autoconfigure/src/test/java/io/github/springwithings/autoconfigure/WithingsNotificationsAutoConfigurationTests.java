@@ -42,11 +42,11 @@ class WithingsNotificationsAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
-			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
+			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+			WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+			WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 			TaskExecutionAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-			WithingsNotificationsAutoConfiguration.class,
-			WithingsRedirectUriHeadAutoConfiguration.class);
+			WithingsNotificationsAutoConfiguration.class, WithingsRedirectUriHeadAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()

@@ -57,9 +57,10 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class,
-				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, ReactiveOAuth2ClientAutoConfiguration.class,
-				WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class));
+				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+				ReactiveOAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class));
 
 	private static String inMemory() {
 		return "spring.r2dbc.url=r2dbc:h2:mem:///" + UUID.randomUUID() + "?options=DB_CLOSE_DELAY=-1";

@@ -54,9 +54,10 @@ class WithingsReactiveAuthorizedClientServiceAutoConfigurationTests {
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+					WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
 					WithingsReactiveOAuth2ClientAutoConfiguration.class))
 			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("reactor."))
 			.run((context) -> assertThat(context).hasNotFailed()

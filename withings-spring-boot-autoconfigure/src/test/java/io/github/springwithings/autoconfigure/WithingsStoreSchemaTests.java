@@ -68,8 +68,9 @@ class WithingsStoreSchemaTests {
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, FlywayAutoConfiguration.class,
 				LiquibaseAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
-				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
-				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class));
+				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class));
 
 	@BeforeAll
 	static void startH2Server() throws SQLException {
