@@ -7,7 +7,9 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthenticat
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the Withings starter.
+ * Configuration of the Withings starter. The keep-alive ({@code withings.keep-alive.*}) and the
+ * rate budget ({@code withings.rate-limit.*}) have classes of their own:
+ * {@link WithingsKeepAliveProperties} and {@link WithingsRateLimitProperties}.
  */
 @ConfigurationProperties("withings")
 public class WithingsProperties {
