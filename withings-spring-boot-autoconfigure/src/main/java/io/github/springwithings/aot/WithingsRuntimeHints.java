@@ -1,11 +1,14 @@
 package io.github.springwithings.aot;
 
-import io.github.springwithings.autoconfigure.WithingsHealthProperties;
+import io.github.springwithings.autoconfigure.WithingsKeepAliveProperties;
 import io.github.springwithings.autoconfigure.WithingsNotificationProperties;
 import io.github.springwithings.autoconfigure.WithingsOAuth2ClientEnvironmentPostProcessor;
 import io.github.springwithings.autoconfigure.WithingsProperties;
+import io.github.springwithings.autoconfigure.WithingsRateLimitProperties;
 import io.github.springwithings.autoconfigure.WithingsReactiveProperties;
 import io.github.springwithings.autoconfigure.WithingsStoreProperties;
+import io.github.springwithings.autoconfigure.WithingsWebFluxLoggingEnvironmentPostProcessor;
+import io.github.springwithings.autoconfigure.actuate.WithingsHealthProperties;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -32,12 +35,14 @@ public final class WithingsRuntimeHints implements RuntimeHintsRegistrar {
 			.registerPattern(SCHEMA_LOCATION + "/*/*.sql")
 			.registerPattern(SCHEMA_LOCATION + "/withings-changelog.xml");
 		BindableRuntimeHintsRegistrar
-			.forTypes(WithingsProperties.class, WithingsStoreProperties.class, WithingsNotificationProperties.class,
-					WithingsHealthProperties.class, WithingsReactiveProperties.class,
-					OAuth2ClientProperties.Registration.class)
+			.forTypes(WithingsProperties.class, WithingsKeepAliveProperties.class, WithingsRateLimitProperties.class,
+					WithingsStoreProperties.class, WithingsNotificationProperties.class, WithingsHealthProperties.class,
+					WithingsReactiveProperties.class, OAuth2ClientProperties.Registration.class)
 			.registerHints(hints, classLoader);
 		hints.reflection()
 			.registerType(WithingsOAuth2ClientEnvironmentPostProcessor.class, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
+			.registerType(WithingsWebFluxLoggingEnvironmentPostProcessor.class,
+					MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
 			.registerType(TypeReference.of("io.github.springwithings.autoconfigure.WithingsStoreSchemaFailureAnalyzer"),
 					MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)
 			.registerType(

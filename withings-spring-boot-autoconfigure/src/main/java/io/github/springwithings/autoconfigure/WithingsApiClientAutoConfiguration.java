@@ -12,7 +12,6 @@ import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-
 import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Mono;
 
@@ -20,6 +19,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -38,10 +38,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@link WithingsApi}; with WebFlux on the class path also {@code withingsWebClient} and
  * {@link WithingsReactiveApi} (servlet and WebFlux applications alike), and
  * {@link WithingsReactiveAuthorizedClients}. Built from Boot's {@code RestClient.Builder} when there is one, so that
- * observation, message converters and customizers apply.
+ * observation, message converters and customizers apply. Switched off by
+ * {@code withings.api.enabled=false}.
  */
-@AutoConfiguration(after = WithingsOAuth2ClientAutoConfiguration.class)
+@AutoConfiguration(after = { WithingsOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+		WithingsRateLimitAutoConfiguration.class })
 @ConditionalOnClass(RestClient.class)
+@ConditionalOnBooleanProperty(name = "withings.api.enabled", matchIfMissing = true)
 @ConditionalOnBean({ WithingsAuthorizedClients.class, WithingsAuthorizedClientService.class })
 public final class WithingsApiClientAutoConfiguration {
 

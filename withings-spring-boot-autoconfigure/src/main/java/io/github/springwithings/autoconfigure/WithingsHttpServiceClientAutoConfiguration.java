@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -22,9 +23,10 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
  * ...)}) get what {@code withingsRestClient} and {@code withingsWebClient} have: the base URL
  * {@code withings.api-base-uri}, the {@code withings.http} timeouts, Withings' envelope, the user's
  * token and its refresh, and the rate budget. {@code spring.http.serviceclient.withings.base-url}
- * and its timeouts, when set, win.
+ * and its timeouts, when set, win. Switched off by {@code withings.http-service-clients.enabled=false}.
  */
 @AutoConfiguration(after = WithingsApiClientAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "withings.http-service-clients.enabled", matchIfMissing = true)
 public final class WithingsHttpServiceClientAutoConfiguration {
 
 	/** The group whose interfaces speak to Withings. */

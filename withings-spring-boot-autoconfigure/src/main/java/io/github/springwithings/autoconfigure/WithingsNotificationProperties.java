@@ -1,6 +1,7 @@
 package io.github.springwithings.autoconfigure;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,7 +185,7 @@ public class WithingsNotificationProperties {
 					null, null, null).toString() + uri.getRawPath()
 					+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
 		}
-		catch (java.net.URISyntaxException ex) {
+		catch (URISyntaxException ex) {
 			throw new IllegalStateException("withings.notifications.callback-url is not a URL", ex);
 		}
 	}

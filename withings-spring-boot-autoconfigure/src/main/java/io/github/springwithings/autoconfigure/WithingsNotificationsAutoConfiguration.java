@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.notification.WithingsNotificationFilter;
 import io.github.springwithings.notification.WithingsNotificationObservationFilter;
+import io.github.springwithings.notification.WithingsNotificationReceiver;
+import io.github.springwithings.notification.WithingsNotificationWebFilter;
 import io.github.springwithings.notification.WithingsNotifications;
 import io.github.springwithings.notification.WithingsReactiveNotifications;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
-import io.github.springwithings.notification.WithingsNotificationReceiver;
-import io.github.springwithings.notification.WithingsNotificationWebFilter;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
@@ -30,6 +30,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -46,8 +47,8 @@ import org.springframework.util.Assert;
 import org.springframework.web.server.WebFilter;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of
- * Withings notifications, when {@code withings.notifications.callback-url} is set: in web
+ * Auto-configuration of Withings notifications, when {@code withings.notifications.callback-url}
+ * is set (and {@code withings.notifications.enabled} is not {@code false}): in web
  * applications the callback (a servlet filter or a WebFlux web filter, before Spring Security's,
  * serving that exact path, so that Boot's default security chain and the application's own both
  * stay as they are), handing notifications off to a bounded executor of its own (or, with
@@ -56,8 +57,9 @@ import org.springframework.web.server.WebFilter;
  * {@link WithingsNotifications} subscriptions client, its reactive face, and subscribe-on-link.
  */
 @AutoConfiguration(after = { WithingsAuthorizedClientServiceAutoConfiguration.class,
-		WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-		TaskExecutionAutoConfiguration.class })
+		WithingsOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+		WithingsApiClientAutoConfiguration.class, TaskExecutionAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "withings.notifications.enabled", matchIfMissing = true)
 @ConditionalOnProperty("withings.notifications.callback-url")
 @EnableConfigurationProperties(WithingsNotificationProperties.class)
 public final class WithingsNotificationsAutoConfiguration {

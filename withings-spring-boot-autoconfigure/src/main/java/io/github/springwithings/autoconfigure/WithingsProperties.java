@@ -7,7 +7,9 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthenticat
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the Withings starter.
+ * Configuration of the Withings starter. The keep-alive ({@code withings.keep-alive.*}) and the
+ * rate budget ({@code withings.rate-limit.*}) have classes of their own:
+ * {@link WithingsKeepAliveProperties} and {@link WithingsRateLimitProperties}.
  */
 @ConfigurationProperties("withings")
 public class WithingsProperties {
@@ -43,10 +45,6 @@ public class WithingsProperties {
 	private final Api api = new Api();
 
 	private final Http http = new Http();
-
-	private final RateLimit rateLimit = new RateLimit();
-
-	private final KeepAlive keepAlive = new KeepAlive();
 
 	/** {@return the {@code withings.api-base-uri} property} */
 	public String getApiBaseUri() {
@@ -93,11 +91,6 @@ public class WithingsProperties {
 		return this.http;
 	}
 
-	/** {@return the {@code withings.rate-limit.*} properties} */
-	public RateLimit getRateLimit() {
-		return this.rateLimit;
-	}
-
 	/** {@return the {@code withings.api.*} properties} */
 	public Api getApi() {
 		return this.api;
@@ -106,11 +99,6 @@ public class WithingsProperties {
 	/** {@return the {@code withings.recovery.*} properties} */
 	public Recovery getRecovery() {
 		return this.recovery;
-	}
-
-	/** {@return the {@code withings.keep-alive.*} properties} */
-	public KeepAlive getKeepAlive() {
-		return this.keepAlive;
 	}
 
 	/** {@return the {@code withings.demo-mode} property} */
@@ -259,107 +247,6 @@ public class WithingsProperties {
 	}
 
 	/**
-	 * Periodic refresh of dormant users, so that their one-year refresh tokens never expire.
-	 */
-	public static class KeepAlive {
-
-		/**
-		 * Whether to refresh, on a schedule, every client whose refresh token is older than the
-		 * maximum age.
-		 */
-		private boolean enabled;
-
-		/**
-		 * Refresh tokens older than this are refreshed.
-		 */
-		private Duration maxRefreshTokenAge = Duration.ofDays(180);
-
-		/**
-		 * Time between two sweeps of the whole cluster. The last sweep's start is stored (with
-		 * the JDBC store, in the database), so restarts do not delay it.
-		 */
-		private Duration interval = Duration.ofDays(1);
-
-		/**
-		 * Time between two refreshes of a sweep. When unset, derived from the rate limit so that
-		 * a sweep uses at most the budget share.
-		 */
-		private Duration spacing;
-
-		/**
-		 * Share of withings.rate-limit.requests-per-minute a sweep may use (a refresh is 2
-		 * requests in signature mode, 1 with client-secret).
-		 */
-		private double budgetShare = 0.25;
-
-		/**
-		 * Number of stored clients read at a time.
-		 */
-		private int pageSize = 100;
-
-		/** {@return the {@code withings.keep-alive.enabled} property} */
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		/** @param enabled the {@code withings.keep-alive.enabled} property */
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		/** {@return the {@code withings.keep-alive.max-refresh-token-age} property} */
-		public Duration getMaxRefreshTokenAge() {
-			return this.maxRefreshTokenAge;
-		}
-
-		/** @param maxRefreshTokenAge the {@code withings.keep-alive.max-refresh-token-age} property */
-		public void setMaxRefreshTokenAge(Duration maxRefreshTokenAge) {
-			this.maxRefreshTokenAge = maxRefreshTokenAge;
-		}
-
-		/** {@return the {@code withings.keep-alive.interval} property} */
-		public Duration getInterval() {
-			return this.interval;
-		}
-
-		/** @param interval the {@code withings.keep-alive.interval} property */
-		public void setInterval(Duration interval) {
-			this.interval = interval;
-		}
-
-		/** {@return the {@code withings.keep-alive.spacing} property} */
-		public Duration getSpacing() {
-			return this.spacing;
-		}
-
-		/** @param spacing the {@code withings.keep-alive.spacing} property */
-		public void setSpacing(Duration spacing) {
-			this.spacing = spacing;
-		}
-
-		/** {@return the {@code withings.keep-alive.budget-share} property} */
-		public double getBudgetShare() {
-			return this.budgetShare;
-		}
-
-		/** @param budgetShare the {@code withings.keep-alive.budget-share} property */
-		public void setBudgetShare(double budgetShare) {
-			this.budgetShare = budgetShare;
-		}
-
-		/** {@return the {@code withings.keep-alive.page-size} property} */
-		public int getPageSize() {
-			return this.pageSize;
-		}
-
-		/** @param pageSize the {@code withings.keep-alive.page-size} property */
-		public void setPageSize(int pageSize) {
-			this.pageSize = pageSize;
-		}
-
-	}
-
-	/**
 	 * Calls of the Withings data API.
 	 */
 	public static class Api {
@@ -415,105 +302,6 @@ public class WithingsProperties {
 		/** @param readTimeout the {@code withings.http.read-timeout} property */
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
-		}
-
-	}
-
-	/**
-	 * Client-side rate budget shared by token, nonce and API calls (Bucket4j).
-	 */
-	public static class RateLimit {
-
-		/**
-		 * Where the budget is kept: cluster (in the store's database, shared by every instance
-		 * that uses it) or instance (in this instance's memory). Default: cluster with the jdbc
-		 * or r2dbc store, else instance.
-		 */
-		private Scope scope;
-
-		/**
-		 * Most permits held at once (at most a tenth of requests-per-minute); the bucket refills
-		 * at requests-per-minute less the burst, so no minute sees more than requests-per-minute.
-		 */
-		private int burst = 6;
-
-		/**
-		 * Whether calls to Withings are rate limited on the client side.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Most requests in any minute: for the whole cluster with the cluster scope, for this
-		 * instance with the instance scope (Withings allows 120 for the whole application).
-		 */
-		private int requestsPerMinute = 120;
-
-		/**
-		 * Longest wait for a permit; beyond it the call fails with WithingsRateLimitException.
-		 */
-		private Duration maxWait = Duration.ofSeconds(30);
-
-		/** {@return the {@code withings.rate-limit.enabled} property} */
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		/** @param enabled the {@code withings.rate-limit.enabled} property */
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		/** {@return the {@code withings.rate-limit.requests-per-minute} property} */
-		public int getRequestsPerMinute() {
-			return this.requestsPerMinute;
-		}
-
-		/** @param requestsPerMinute the {@code withings.rate-limit.requests-per-minute} property */
-		public void setRequestsPerMinute(int requestsPerMinute) {
-			this.requestsPerMinute = requestsPerMinute;
-		}
-
-		/** {@return the {@code withings.rate-limit.max-wait} property} */
-		public Duration getMaxWait() {
-			return this.maxWait;
-		}
-
-		/** @param maxWait the {@code withings.rate-limit.max-wait} property */
-		public void setMaxWait(Duration maxWait) {
-			this.maxWait = maxWait;
-		}
-
-		/** {@return the {@code withings.rate-limit.scope} property} */
-		public Scope getScope() {
-			return this.scope;
-		}
-
-		/** @param scope the {@code withings.rate-limit.scope} property */
-		public void setScope(Scope scope) {
-			this.scope = scope;
-		}
-
-		/** {@return the {@code withings.rate-limit.burst} property} */
-		public int getBurst() {
-			return this.burst;
-		}
-
-		/** @param burst the {@code withings.rate-limit.burst} property */
-		public void setBurst(int burst) {
-			this.burst = burst;
-		}
-
-		/**
-		 * Where the rate budget is kept.
-		 */
-		public enum Scope {
-
-			/** In this instance's memory: each instance has the whole budget. */
-			INSTANCE,
-
-			/** In the store's database, shared by every instance that uses it. */
-			CLUSTER
-
 		}
 
 	}

@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
@@ -18,7 +18,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -131,7 +130,7 @@ public final class WithingsReactiveOAuth2ClientAutoConfiguration {
 			WithingsAuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations,
 			ObjectProvider<WithingsReactiveSchedulers> schedulers) {
 		WithingsReactiveAuthorizationFailureHandler handler = new WithingsReactiveAuthorizationFailureHandler(
-				WithingsOAuth2ClientAutoConfiguration.failureHandler(authorizedClientService, registrations));
+				WithingsOAuth2ClientConfigurations.failureHandler(authorizedClientService, registrations));
 		schedulers.ifAvailable((own) -> handler.setScheduler(own.getStore()));
 		return handler;
 	}

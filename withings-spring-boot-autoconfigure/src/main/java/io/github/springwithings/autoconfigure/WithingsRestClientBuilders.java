@@ -3,6 +3,9 @@ package io.github.springwithings.autoconfigure;
 import java.net.http.HttpClient;
 import java.util.function.Consumer;
 
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -39,8 +42,8 @@ public final class WithingsRestClientBuilders {
 	 * the clients that pause it on a 601).
 	 * @param consumer takes the budget
 	 */
-	public void ifRateBudget(Consumer<io.github.springwithings.ratelimit.WithingsRateBudget> consumer) {
-		if (this.rateLimitInterceptor instanceof io.github.springwithings.web.client.WithingsRateLimitInterceptor limit) {
+	public void ifRateBudget(Consumer<WithingsRateBudget> consumer) {
+		if (this.rateLimitInterceptor instanceof WithingsRateLimitInterceptor limit) {
 			consumer.accept(limit.getBudget());
 		}
 	}

@@ -3,10 +3,9 @@ package io.github.springwithings.autoconfigure;
 import java.util.List;
 import java.util.Locale;
 
+import io.github.springwithings.oauth2.client.WithingsStoreScripts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.github.springwithings.oauth2.client.WithingsStoreScripts;
 
 import org.springframework.boot.sql.init.AbstractScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;

@@ -5,10 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
-import io.github.springwithings.autoconfigure.WithingsHealthProperties;
+import io.github.springwithings.autoconfigure.WithingsKeepAliveProperties;
 import io.github.springwithings.autoconfigure.WithingsNotificationProperties;
 import io.github.springwithings.autoconfigure.WithingsProperties;
+import io.github.springwithings.autoconfigure.WithingsRateLimitProperties;
+import io.github.springwithings.autoconfigure.WithingsReactiveProperties;
 import io.github.springwithings.autoconfigure.WithingsStoreProperties;
+import io.github.springwithings.autoconfigure.actuate.WithingsHealthProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.MemberCategory;
@@ -17,6 +20,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
@@ -65,9 +69,9 @@ class WithingsRuntimeHintsTests {
 	@Test
 	void registerHintsWhenPropertiesThenTheyAndTheirNestedTypesCanBeBound() {
 		for (Class<?> type : List.of(WithingsProperties.class, WithingsProperties.Http.class,
-				WithingsProperties.RateLimit.class, WithingsProperties.KeepAlive.class, WithingsStoreProperties.class,
-				WithingsNotificationProperties.class, WithingsHealthProperties.class,
-				io.github.springwithings.autoconfigure.WithingsReactiveProperties.class,
+				WithingsRateLimitProperties.class,
+				WithingsKeepAliveProperties.class, WithingsStoreProperties.class, WithingsNotificationProperties.class,
+				WithingsHealthProperties.class, WithingsReactiveProperties.class,
 				OAuth2ClientProperties.Registration.class)) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(this.hints);
 		}
@@ -76,7 +80,7 @@ class WithingsRuntimeHintsTests {
 	@Test
 	void registerHintsWhenSpringFactoriesThenEveryListedClassCanBeInstantiated() throws IOException {
 		Properties factories = PropertiesLoaderUtils
-			.loadProperties(new org.springframework.core.io.ClassPathResource("META-INF/spring.factories"));
+			.loadProperties(new ClassPathResource("META-INF/spring.factories"));
 		List<String> classes = factories.values()
 			.stream()
 			.flatMap((value) -> Arrays.stream(StringUtils.commaDelimitedListToStringArray((String) value)))

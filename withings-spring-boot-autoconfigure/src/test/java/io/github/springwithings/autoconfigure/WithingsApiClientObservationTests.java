@@ -30,7 +30,8 @@ class WithingsApiClientObservationTests {
 		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class));
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class));
 
 	@Test
 	void apisWhenObservationRegistryThenIncompleteAnswersObservedWithIt() {

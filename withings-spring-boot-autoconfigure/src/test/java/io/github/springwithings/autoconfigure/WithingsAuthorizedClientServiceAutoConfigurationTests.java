@@ -3,15 +3,15 @@ package io.github.springwithings.autoconfigure;
 import java.time.Instant;
 import java.util.Set;
 
+import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
-import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
-import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,8 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
 				OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class));
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDataSource = this.contextRunner
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-${random.uuid}")
@@ -99,41 +100,6 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.doesNotHaveBean("withingsRateBudget"));
 	}
 
-	/** A servlet application has no Reactor unless it asks for WebFlux: nothing reactive is created. */
-	@Test
-	void autoConfigurationWhenServletApplicationWithoutReactorThenStartsWithoutReactivePieces() {
-		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
-			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
-				.postProcessEnvironment(context.getEnvironment(), null))
-			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
-			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-					WithingsReactiveOAuth2ClientAutoConfiguration.class))
-			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("reactor."))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(InMemoryWithingsAuthorizedClientService.class)
-				.hasSingleBean(WithingsAuthorizedClients.class)
-				.hasSingleBean(WithingsApi.class)
-				.doesNotHaveBean("withingsWebClient")
-				.doesNotHaveBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients.class)
-				.doesNotHaveBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class));
-	}
-
-	/** Boot's reactive OAuth2 client configuration also applies to non-web applications: the store backs it. */
-	@Test
-	void autoConfigurationWhenNonWebApplicationWithReactorThenSpringsReactiveServiceIsTheStore() {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
-					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class)
-				.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class,
-						(service) -> assertThat(service.getAuthorizedClientService())
-							.isSameAs(context.getBean(InMemoryWithingsAuthorizedClientService.class))));
-	}
-
 	@Test
 	void storeWhenTypeJdbcWithoutDataSourceThenStartUpFailsClearly() {
 		this.contextRunner.withPropertyValues("withings.store.type=jdbc")
@@ -159,7 +125,9 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
-					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class))
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+					WithingsKeepAliveAutoConfiguration.class))
 			.withUserConfiguration(UserService.class)
 			.run((context) -> assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer"));
 	}
@@ -197,43 +165,6 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				assertThat(loaded.getAccessToken().getTokenValue()).isEqualTo("access-value-0123456789");
 				assertThat(loaded.getRefreshToken().getTokenValue()).isEqualTo("refresh-value-0123456789");
 			});
-	}
-
-	@Test
-	void keepAliveWhenEnabledThenScheduledAndOtherwiseAbsent() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(WithingsKeepAlive.class));
-		this.contextRunner
-			.withPropertyValues("withings.keep-alive.enabled=true", "withings.keep-alive.interval=12h",
-					"withings.keep-alive.max-refresh-token-age=90d")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(WithingsKeepAlive.class).hasBean("withingsKeepAliveSchedule");
-				assertThat(context.getBean("withingsKeepAliveSchedule", WithingsSchedule.class).isRunning()).isTrue();
-				assertThat(context.getBean(WithingsProperties.class).getKeepAlive().getMaxRefreshTokenAge())
-					.isEqualTo(java.time.Duration.ofDays(90));
-			});
-	}
-
-	@Test
-	void inDoubtRefreshesWhenWithingsStoreThenFollowedOnAScheduleWithTheConfiguredDelays() {
-		this.withDataSource
-			.withPropertyValues("withings.refresh.in-doubt-retry-delay=2m", "withings.refresh.lock-timeout=3s",
-					"withings.store.query-timeout=2s")
-			.run((context) -> {
-				assertThat(context).hasSingleBean(WithingsInDoubtRefreshes.class)
-					.hasBean("withingsInDoubtRefreshSchedule")
-					.hasSingleBean(JdbcWithingsSweepLog.class);
-				assertThat(context.getBean("withingsInDoubtRefreshSchedule", WithingsSchedule.class).isRunning()).isTrue();
-				SingleFlightRefreshTokenResponseClient refresh = (SingleFlightRefreshTokenResponseClient) context
-					.getBeanProvider(refreshTokenClientType())
-					.getObject();
-				assertThat(refresh.getInDoubtRetryDelay()).isEqualTo(java.time.Duration.ofMinutes(2));
-				assertThat(context.getBean(WithingsProperties.class).getRefresh().getLockTimeout())
-					.isEqualTo(java.time.Duration.ofSeconds(3));
-				assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
-					.queryForObject("SELECT COUNT(*) FROM withings_sweep", Integer.class)).isZero();
-			});
-		this.contextRunner.withUserConfiguration(UserService.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(WithingsInDoubtRefreshes.class));
 	}
 
 	@Test
@@ -280,75 +211,6 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 				assertThat(context.getBean("withingsRestClient")).isNotNull();
 				assertThat(context).hasSingleBean(WithingsApi.class);
 			});
-	}
-
-	@Test
-	void rateBudgetWhenJdbcStoreThenSharedThroughItsTableAndUsedByTheTokenAndApiClients() {
-		this.withDataSource.run((context) -> {
-			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
-				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
-			assertThat(budget.isShared()).isTrue();
-			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
-				.isInstanceOf(io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore.class);
-			assertThat(budget.tryTake()).isZero();
-			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
-				.queryForObject("SELECT COUNT(*) FROM withings_rate_budget", Integer.class)).isOne();
-			assertThat(((io.github.springwithings.web.client.WithingsRateLimitInterceptor) context
-				.getBean("withingsRateLimitInterceptor")).getMaxWait()).isEqualTo(java.time.Duration.ofSeconds(30));
-		});
-	}
-
-	@Test
-	void rateBudgetStoreWhenJdbcStoreThenMadeAfterTheSchemaIsApplied() {
-		// the budget reads its table as it starts: never before the store's schema exists (an
-		// ahead-of-time processed application keeps no other order)
-		this.withDataSource.run((context) -> {
-			String[] dependsOn = context.getBeanFactory()
-				.getBeanDefinition(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
-				.getDependsOn();
-			assertThat(dependsOn).isNotNull();
-			assertThat(java.util.Arrays.stream(dependsOn).map(context::getType))
-				.anySatisfy((type) -> assertThat(type).isAssignableTo(WithingsStoreSchemaInitializer.class));
-		});
-	}
-
-	@Test
-	void rateBudgetWhenScopeInstanceOrMemoryStoreThenInThisInstancesMemory() {
-		this.withDataSource.withPropertyValues("withings.rate-limit.scope=instance")
-			.run((context) -> assertThat(context.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class)
-				.isShared()).isFalse());
-		this.contextRunner.withPropertyValues("withings.rate-limit.requests-per-minute=60",
-				"withings.rate-limit.burst=3", "withings.rate-limit.max-wait=5s")
-			.run((context) -> {
-				io.github.springwithings.ratelimit.WithingsRateBudget budget = context
-					.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
-				assertThat(budget.isShared()).isFalse();
-				assertThat(budget.getRequestsPerMinute()).isEqualTo(60);
-				int atOnce = 0;
-				while (budget.tryTake() == 0) {
-					atOnce++;
-				}
-				assertThat(atOnce).isEqualTo(3);
-				assertThat(context).doesNotHaveBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE);
-			});
-	}
-
-	@Test
-	void rateBudgetWhenScopeClusterWithoutADatabaseStoreThenStartUpFailsSayingSo() {
-		this.contextRunner.withPropertyValues("withings.rate-limit.scope=cluster")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("withings.rate-limit.scope=cluster needs the jdbc or r2dbc store"));
-	}
-
-	@Test
-	void rateBudgetBeanIsConditionalOnMissingBean() {
-		io.github.springwithings.ratelimit.WithingsRateBudget mine = io.github.springwithings.ratelimit.WithingsRateBudget
-			.local(30, 3, java.time.Clock.systemUTC());
-		this.withDataSource.withBean(io.github.springwithings.ratelimit.WithingsRateBudget.class, () -> mine)
-			.run((context) -> assertThat(((io.github.springwithings.web.client.WithingsRateLimitInterceptor) context
-				.getBean("withingsRateLimitInterceptor")).getBudget()).isSameAs(mine));
 	}
 
 	private static ResolvableType refreshTokenClientType() {

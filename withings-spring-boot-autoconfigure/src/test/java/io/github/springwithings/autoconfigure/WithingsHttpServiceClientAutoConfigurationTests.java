@@ -30,8 +30,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.RETURNS_SELF;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
@@ -52,7 +52,20 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 				"withings.api-base-uri=http://127.0.0.1:9000")
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
-				WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class));
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
+				WithingsHttpServiceClientAutoConfiguration.class));
+
+	@Test
+	void autoConfigurationWhenHttpServiceClientsDisabledThenBacksOff() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(WithingsRestClientHttpServiceGroupConfigurer.class)
+			.hasSingleBean(WithingsWebClientHttpServiceGroupConfigurer.class));
+		this.contextRunner.withPropertyValues("withings.http-service-clients.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("withingsRestClient")
+				.doesNotHaveBean(WithingsRestClientHttpServiceGroupConfigurer.class)
+				.doesNotHaveBean(WithingsWebClientHttpServiceGroupConfigurer.class));
+	}
 
 	@Test
 	void restClientGroupWhenNamedWithingsThenBaseUrlTimeoutsInterceptorsAndRegistrationIds() {
@@ -118,7 +131,9 @@ class WithingsHttpServiceClientAutoConfigurationTests {
 	void configurersWhenNoWithingsRegistrationThenNone() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-					WithingsAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsAuthorizedClientServiceAutoConfiguration.class,
+					WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+					WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 					WithingsApiClientAutoConfiguration.class, WithingsHttpServiceClientAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(WithingsRestClientHttpServiceGroupConfigurer.class)

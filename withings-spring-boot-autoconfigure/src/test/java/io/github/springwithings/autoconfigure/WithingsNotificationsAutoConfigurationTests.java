@@ -42,10 +42,11 @@ class WithingsNotificationsAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
 			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
-			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+			WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+			WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 			TaskExecutionAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-			WithingsNotificationsAutoConfiguration.class,
-			WithingsRedirectUriProbeAutoConfiguration.class);
+			WithingsNotificationsAutoConfiguration.class, WithingsRedirectUriHeadAutoConfiguration.class);
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
@@ -71,6 +72,21 @@ class WithingsNotificationsAutoConfigurationTests {
 			assertThat(context.getBean("withingsRedirectUriHeadFilterRegistration", FilterRegistrationBean.class)
 				.getFilter()).isInstanceOf(WithingsRedirectUriHeadFilter.class);
 		});
+	}
+
+	@Test
+	void autoConfigurationWhenNotificationsDisabledThenBacksOff() {
+		this.contextRunner.withPropertyValues(CALLBACK)
+			.run((context) -> assertThat(context).hasSingleBean(WithingsNotificationReceiver.class)
+				.hasSingleBean(WithingsNotifications.class)
+				.hasBean("withingsNotificationFilterRegistration"));
+		this.contextRunner.withPropertyValues(CALLBACK, "withings.notifications.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(WithingsNotificationReceiver.class)
+				.doesNotHaveBean(WithingsNotifications.class)
+				.doesNotHaveBean(WithingsNotificationProperties.class)
+				.doesNotHaveBean("withingsNotificationFilterRegistration")
+				.hasBean("withingsRedirectUriHeadFilterRegistration"));
 	}
 
 	@Test
@@ -307,18 +323,6 @@ class WithingsNotificationsAutoConfigurationTests {
 			.withMessageContaining("port 0");
 		properties.setCallbackUrl(" https://app.example.com/withings/notify/s3cret ");
 		assertThat(properties.resolveCallbackUrl(null)).isEqualTo("https://app.example.com/withings/notify/s3cret");
-	}
-
-	@Test
-	void redirectPathWhenTemplatesThenPathOfTheRedirectUri() {
-		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath(
-				WithingsRedirectUriProbeAutoConfiguration.DEFAULT_REDIRECT_URI, "withings"))
-			.isEqualTo("/login/oauth2/code/withings");
-		assertThat(WithingsRedirectUriProbeAutoConfiguration
-			.redirectPath("{baseScheme}://{baseHost}{basePort}{basePath}/callback/{registrationId}", "w"))
-			.isEqualTo("/callback/w");
-		assertThat(WithingsRedirectUriProbeAutoConfiguration.redirectPath("https://app.example.com/cb/withings", "withings"))
-			.isEqualTo("/cb/withings");
 	}
 
 	@Configuration(proxyBeanMethods = false)

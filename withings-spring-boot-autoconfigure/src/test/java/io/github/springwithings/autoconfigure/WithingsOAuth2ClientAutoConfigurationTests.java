@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
+import io.github.springwithings.oauth2.client.WithingsAuthorizationRecovery;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.oauth2.client.web.WithingsAuthorizationRequestCustomizer;
@@ -44,7 +45,8 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withConfiguration(AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-				WithingsOAuth2ClientAutoConfiguration.class));
+				WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class));
 
 	private final WebApplicationContextRunner withingsAndGitHub = this.contextRunner.withPropertyValues(
 			REGISTRATION + "withings.client-id=withings-id", REGISTRATION + "withings.client-secret=withings-secret",
@@ -165,70 +167,30 @@ class WithingsOAuth2ClientAutoConfigurationTests {
 			});
 	}
 
-	private static org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner reactiveRunner() {
-		return new org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner()
-			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
-				.postProcessEnvironment(context.getEnvironment(), null))
+	@Test
+	void autoConfigurationWhenRecoveryDisabledThenBacksOff() {
+		WebApplicationContextRunner withStore = this.contextRunner
 			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
-					WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-					WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
-					WithingsOAuth2ClientAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-					WithingsReactiveOAuth2ClientAutoConfiguration.class));
-	}
-
-	@Test
-	void reactiveAutoConfigurationWhenNoDataSourceThenTheCoreInMemoryBehindSpringsReactiveInterfaces() {
-		reactiveRunner().run((context) -> {
-			assertThat(context).hasNotFailed()
-				.hasSingleBean(WithingsClientRegistrations.class)
-				.hasSingleBean(io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService.class)
-				.hasSingleBean(io.github.springwithings.oauth2.client.WithingsAuthorizedClients.class)
-				.hasSingleBean(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients.class)
-				.hasSingleBean(io.github.springwithings.api.WithingsReactiveApi.class)
-				.hasBean("withingsWebClient")
-				.hasSingleBean(io.github.springwithings.oauth2.client.web.server.WithingsAuthorizationRedirectWebFilter.class)
-				.hasSingleBean(io.github.springwithings.oauth2.client.userinfo.WithingsReactiveOAuth2UserService.class)
-				.hasSingleBean(org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizationRequestResolver.class);
-			// Boot's in-memory reactive service backs off: the store is the one and only
-			assertThat(context.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class))
-				.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService.class,
-						(service) -> assertThat(service.getAuthorizedClientService()).isSameAs(
-								context.getBean(io.github.springwithings.oauth2.client.WithingsAuthorizedClientService.class)));
-			assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
-					org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient.class,
-					OAuth2RefreshTokenGrantRequest.class))
-				.getObject()).isInstanceOf(
-						io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter.class);
-			assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(
-					org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient.class,
-					OAuth2RefreshTokenGrantRequest.class))
-				.getObject()).isInstanceOf(io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.class);
-			assertThat(context).hasBean("withingsReactiveAuthorizedClientManagerCustomizer");
-			// the core finds reactive registrations without blocking
-			assertThat(context.getBean(org.springframework.security.oauth2.client.registration.ClientRegistrationRepository.class)
-				.findByRegistrationId("withings")
-				.getProviderDetails()
-				.getTokenUri()).isEqualTo("https://wbsapi.withings.net/v2/oauth2");
+			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class));
+		withStore.run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(WithingsAuthorizationRecovery.class);
+			assertThat(recovery(context)).isNull();
 		});
+		withStore.withPropertyValues("withings.recovery.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(WithingsAuthorizationRecovery.class));
+		withStore.withPropertyValues("withings.recovery.enabled=true", "withings.recovery.redirect-uri=https://app.example.com/cb")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WithingsAuthorizationRecovery.class);
+				assertThat(recovery(context)).isSameAs(context.getBean(WithingsAuthorizationRecovery.class));
+			});
 	}
 
-	@Test
-	void reactiveAutoConfigurationWhenDataSourceThenTheJdbcStoreWithItsSchema() {
-		reactiveRunner()
-			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:reactive-${random.uuid}")
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed()
-					.hasSingleBean(io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService.class)
-					.hasSingleBean(io.github.springwithings.oauth2.client.JdbcWithingsStoreSchema.class);
-				assertThat(((io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService) context
-					.getBean(org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService.class))
-					.getAuthorizedClientService()).isInstanceOf(
-							io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService.class);
-			});
+	private static Object recovery(org.springframework.context.ApplicationContext context) {
+		Object refresh = context.getBeanProvider(ResolvableType.forClassWithGenerics(
+				org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient.class,
+				OAuth2RefreshTokenGrantRequest.class))
+			.getObject();
+		return org.springframework.test.util.ReflectionTestUtils.getField(refresh, "recovery");
 	}
 
 	@Test

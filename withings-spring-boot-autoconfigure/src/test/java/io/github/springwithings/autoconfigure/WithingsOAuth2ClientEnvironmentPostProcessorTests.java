@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientProperties;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientPropertiesMapper;
 import org.springframework.core.env.MapPropertySource;
@@ -127,42 +126,6 @@ class WithingsOAuth2ClientEnvironmentPostProcessorTests {
 		assertThat(this.environment.getProperty("spring.security.oauth2.client.provider.withings.token-uri"))
 			.isEqualTo("https://wbsapi.withings.net/v2/oauth2");
 		assertThat(map()).isEmpty();
-	}
-
-	@Test
-	void postProcessEnvironmentWhenLoggingNotConfiguredThenWebFluxRequestLinesAreNotLogged() {
-		this.properties.put("logging.level.root", "trace");
-		postProcess();
-
-		assertThat(loggingLevels()).containsEntry("org.springframework.web.server.adapter.HttpWebHandlerAdapter",
-				LogLevel.INFO);
-	}
-
-	/** Tomcat logs the request line (the callback's secret path, a code's query) at DEBUG before any filter. */
-	@Test
-	void postProcessEnvironmentWhenLoggingNotConfiguredThenTomcatRequestLinesAreNotLogged() {
-		this.properties.put("logging.level.root", "trace");
-		this.properties.put("logging.level.org.apache.catalina.authenticator.AuthenticatorBase", "trace");
-		postProcess();
-
-		assertThat(loggingLevels()).containsEntry("org.apache.coyote.http11.Http11InputBuffer", LogLevel.INFO)
-			.as("the application's own setting wins")
-			.containsEntry("org.apache.catalina.authenticator.AuthenticatorBase", LogLevel.TRACE);
-	}
-
-	@Test
-	void postProcessEnvironmentWhenApplicationSetsTheRequestLoggerLevelThenItWins() {
-		this.properties.put("logging.level.org.springframework.web.server.adapter.HttpWebHandlerAdapter", "debug");
-		postProcess();
-
-		assertThat(loggingLevels()).containsEntry("org.springframework.web.server.adapter.HttpWebHandlerAdapter",
-				LogLevel.DEBUG);
-	}
-
-	private Map<String, LogLevel> loggingLevels() {
-		return Binder.get(this.environment)
-			.bind("logging.level", Bindable.mapOf(String.class, LogLevel.class))
-			.orElseGet(Map::of);
 	}
 
 	private Map<String, ClientRegistration> registrations() {

@@ -8,12 +8,12 @@ import java.util.UUID;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.R2dbcWithingsStoreSchema;
-import io.github.springwithings.oauth2.client.keepalive.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsStoreSchemaException;
+import io.github.springwithings.oauth2.client.keepalive.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.keepalive.WithingsSweepLog;
-import io.r2dbc.spi.ConnectionFactory;
 import io.github.springwithings.testsupport.TestDatabases;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +30,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -57,8 +57,10 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 		.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
 		.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class,
-				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, ReactiveOAuth2ClientAutoConfiguration.class,
-				WithingsOAuth2ClientAutoConfiguration.class));
+				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+				ReactiveOAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+				WithingsKeepAliveAutoConfiguration.class));
 
 	private static String inMemory() {
 		return "spring.r2dbc.url=r2dbc:h2:mem:///" + UUID.randomUUID() + "?options=DB_CLOSE_DELAY=-1";
@@ -139,7 +141,7 @@ class WithingsR2dbcStoreAutoConfigurationTests {
 			io.github.springwithings.ratelimit.WithingsRateBudget budget = context
 				.getBean(io.github.springwithings.ratelimit.WithingsRateBudget.class);
 			assertThat(budget.isShared()).isTrue();
-			assertThat(context).getBean(WithingsOAuth2ClientAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
+			assertThat(context).getBean(WithingsRateLimitAutoConfiguration.WITHINGS_RATE_BUDGET_STORE)
 				.isInstanceOf(io.github.springwithings.ratelimit.R2dbcWithingsRateBudgetStore.class);
 			assertThat(budget.tryTake()).isZero();
 		});

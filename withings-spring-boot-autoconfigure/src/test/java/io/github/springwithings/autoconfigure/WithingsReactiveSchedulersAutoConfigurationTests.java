@@ -37,10 +37,11 @@ class WithingsReactiveSchedulersAutoConfigurationTests {
 		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 			.postProcessEnvironment(context.getEnvironment(), null))
 		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret")
-		.withConfiguration(AutoConfigurations.of(
-				org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration.class,
 				WithingsAuthorizedClientServiceAutoConfiguration.class, OAuth2ClientAutoConfiguration.class,
-				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+				WithingsReactiveAuthorizedClientServiceAutoConfiguration.class,
+				WithingsOAuth2ClientAutoConfiguration.class, WithingsRateLimitAutoConfiguration.class,
+				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 				WithingsApiClientAutoConfiguration.class, WithingsReactiveOAuth2ClientAutoConfiguration.class));
 
 	@Test

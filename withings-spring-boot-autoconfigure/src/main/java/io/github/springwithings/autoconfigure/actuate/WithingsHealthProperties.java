@@ -1,4 +1,4 @@
-package io.github.springwithings.autoconfigure;
+package io.github.springwithings.autoconfigure.actuate;
 
 import java.time.Duration;
 

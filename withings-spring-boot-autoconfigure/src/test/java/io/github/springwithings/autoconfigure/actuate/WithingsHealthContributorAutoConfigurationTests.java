@@ -1,65 +1,37 @@
-package io.github.springwithings.autoconfigure;
+package io.github.springwithings.autoconfigure.actuate;
 
+import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.WithingsStatistics;
 import io.github.springwithings.actuate.endpoint.WithingsEndpoint;
 import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.actuate.metrics.WithingsMetrics;
-import io.github.springwithings.actuate.WithingsReachability;
-import io.github.springwithings.actuate.WithingsStatistics;
+import io.github.springwithings.autoconfigure.WithingsOAuth2ClientEnvironmentPostProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
-import org.springframework.boot.security.oauth2.client.autoconfigure.reactive.ReactiveOAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static io.github.springwithings.autoconfigure.actuate.ActuatorTestConfigurations.ACTUATOR;
+import static io.github.springwithings.autoconfigure.actuate.ActuatorTestConfigurations.REGISTRATION;
+import static io.github.springwithings.autoconfigure.actuate.ActuatorTestConfigurations.WITHINGS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link WithingsActuatorAutoConfiguration}: the health contributor, the endpoint (only when
- * exposed) and the metrics, with Actuator and without.
+ * {@link WithingsHealthContributorAutoConfiguration}: the health contributor (with the statistics
+ * and the reachability probe the three actuator auto-configurations share), with Actuator and
+ * without.
  */
-class WithingsActuatorAutoConfigurationTests {
+class WithingsHealthContributorAutoConfigurationTests {
 
-	private static final String REGISTRATION = "spring.security.oauth2.client.registration.";
-
-	private static final AutoConfigurations WITHINGS = AutoConfigurations.of(OAuth2ClientAutoConfiguration.class,
-			ReactiveOAuth2ClientAutoConfiguration.class, WithingsAuthorizedClientServiceAutoConfiguration.class,
-			WithingsReactiveAuthorizedClientServiceAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
-			WithingsReactiveOAuth2ClientAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
-			WithingsApiClientAutoConfiguration.class, WithingsNotificationsAutoConfiguration.class,
-			WithingsActuatorAutoConfiguration.class);
-
-	private static final AutoConfigurations ACTUATOR = AutoConfigurations.of(EndpointAutoConfiguration.class,
-			WebEndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-			HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
-			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-			SimpleMetricsExportAutoConfiguration.class);
-
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
-			.postProcessEnvironment(context.getEnvironment(), null))
-		.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
-				"withings.store.type=memory")
-		.withConfiguration(WITHINGS)
-		.withConfiguration(ACTUATOR);
+	private final WebApplicationContextRunner contextRunner = ActuatorTestConfigurations.contextRunner();
 
 	@Test
 	void autoConfigurationWhenActuatorThenHealthContributorAndMetricsButNoEndpointUntilExposed() {
@@ -95,20 +67,6 @@ class WithingsActuatorAutoConfigurationTests {
 				assertThat(context.getBean(WithingsHealthIndicator.class).isStrict()).isTrue();
 				assertThat(context.getBean(WithingsHealthProperties.class).getMaxAge()).hasMinutes(10);
 			});
-	}
-
-	@Test
-	void autoConfigurationWhenExposedOverTheWebThenEndpoint() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health,withings")
-			.run((context) -> assertThat(context).hasSingleBean(WithingsEndpoint.class));
-	}
-
-	@Test
-	void autoConfigurationWhenExposedButAccessNoneThenNoEndpoint() {
-		this.contextRunner
-			.withPropertyValues("management.endpoints.web.exposure.include=withings",
-					"management.endpoint.withings.access=NONE")
-			.run((context) -> assertThat(context).doesNotHaveBean(WithingsEndpoint.class));
 	}
 
 	@Test
@@ -150,22 +108,6 @@ class WithingsActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(WithingsHealthIndicator.class)
 				.hasSingleBean(WithingsMetrics.class));
-	}
-
-	@Test
-	void autoConfigurationWhenNoMeterRegistryThenNoMetrics() {
-		new WebApplicationContextRunner()
-			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
-				.postProcessEnvironment(context.getEnvironment(), null))
-			.withPropertyValues(REGISTRATION + "withings.client-id=id", REGISTRATION + "withings.client-secret=secret",
-					"withings.store.type=memory")
-			.withConfiguration(WITHINGS)
-			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
-					HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-					HealthEndpointAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(WithingsHealthIndicator.class)
-				.doesNotHaveBean(WithingsMetrics.class));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import io.github.springwithings.oauth2.client.web.WithingsRedirectUriHeadFilter;
 import io.github.springwithings.oauth2.client.web.server.WithingsRedirectUriHeadWebFilter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -19,15 +20,16 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.server.WebFilter;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} that
+ * Auto-configuration that
  * answers the Withings dashboard's {@code HEAD} probe of the redirect URIs of Withings
  * registrations with 200 (Spring Security's login filter would redirect it to the login page),
- * on both web stacks.
+ * on both web stacks. Switched off by {@code withings.redirect-uri-head.enabled=false}.
  */
 @AutoConfiguration
+@ConditionalOnBooleanProperty(name = "withings.redirect-uri-head.enabled", matchIfMissing = true)
 @ConditionalOnWebApplication
 @ConditionalOnOAuth2ClientRegistrationProperties
-public final class WithingsRedirectUriProbeAutoConfiguration {
+public final class WithingsRedirectUriHeadAutoConfiguration {
 
 	static final String DEFAULT_REDIRECT_URI = "{baseUrl}/login/oauth2/code/{registrationId}";
 
