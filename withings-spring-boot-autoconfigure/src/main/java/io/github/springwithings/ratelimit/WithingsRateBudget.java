@@ -346,7 +346,7 @@ public final class WithingsRateBudget {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new WithingsRateLimitException("Interrupted while waiting for a permit", maxWait);
+			throw WithingsRateLimitException.notSent("Interrupted while waiting for a permit", maxWait);
 		}
 	}
 
@@ -356,7 +356,7 @@ public final class WithingsRateBudget {
 	 * @return the error
 	 */
 	public static WithingsRateLimitException refused(Duration maxWait) {
-		return new WithingsRateLimitException("Client-side rate limit reached: no permit within " + maxWait, maxWait);
+		return WithingsRateLimitException.notSent("Client-side rate limit reached: no permit within " + maxWait, maxWait);
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
+import io.github.springwithings.api.WithingsApiException;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -13,7 +15,7 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Caps how much of a token, nonce or signed-call answer is read: these are a few hundred bytes,
  * so anything beyond {@link #MAX_TOKEN_ANSWER} is not a Withings answer. A larger successful answer
- * fails with {@link WithingsResponseException} (so {@code invalid_token_response} for a token
+ * fails with a {@link WithingsApiException} without a status (so {@code invalid_token_response} for a token
  * request) without being read further; the body of an HTTP error is cut at the cap (only its
  * status is reported anyway).
  */
@@ -40,13 +42,13 @@ final class BoundedResponses {
 		try (response) {
 			boolean error = response.getStatusCode().isError();
 			if (!error && response.getHeaders().getContentLength() > maxBytes) {
-				throw new WithingsResponseException(TOO_LARGE);
+				throw WithingsResponseEnvelope.notAnEnvelope(TOO_LARGE);
 			}
 			InputStream in = response.getBody();
 			bytes = in.readNBytes(maxBytes + 1);
 			if (bytes.length > maxBytes) {
 				if (!error) {
-					throw new WithingsResponseException(TOO_LARGE);
+					throw WithingsResponseEnvelope.notAnEnvelope(TOO_LARGE);
 				}
 				bytes = Arrays.copyOf(bytes, maxBytes);
 			}

@@ -2,6 +2,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.util.LinkedMultiValueMap;
@@ -41,8 +44,9 @@ public final class WithingsSignedRequestClient {
 	 * @param action the action
 	 * @param parameters the action's parameters
 	 * @return the {@code body} of the answer
-	 * @throws WithingsStatusException when Withings answers with a non-zero status
-	 * @throws WithingsResponseException when the answer is not an envelope, or is larger than 64 KiB
+	 * @throws WithingsApiException when Withings answers with a non-zero status
+	 * ({@link WithingsRateLimitException} for a {@code 601}), or not with an envelope, or with more than
+	 * 64 KiB
 	 */
 	public Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
 		Assert.notNull(registration, "registration cannot be null");

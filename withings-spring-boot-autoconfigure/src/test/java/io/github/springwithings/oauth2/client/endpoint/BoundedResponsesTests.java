@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
@@ -97,12 +98,13 @@ class BoundedResponsesTests {
 	}
 
 	@Test
-	void revokeWhenAnswerLargerThan64KiBThenWithingsResponseException() {
+	void revokeWhenAnswerLargerThan64KiBThenWithingsApiExceptionWithoutStatus() {
 		stub("/v2/oauth2", "{\"status\":0,\"body\":{\"pad\":\"" + "x".repeat(65 * 1024) + "\"}}", true);
 
-		assertThatExceptionOfType(WithingsResponseException.class)
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> new WithingsRevocationClient(RestClient.create()).revoke(this.registration, "36000001"))
-			.withMessage("Withings answered with a body larger than 64 KiB");
+			.withMessage("Withings answered with a body larger than 64 KiB")
+			.satisfies((ex) -> assertThat(ex.getStatus()).isNull());
 	}
 
 	/** A valid token answer padded to about {@code size} bytes with an extra parameter. */
