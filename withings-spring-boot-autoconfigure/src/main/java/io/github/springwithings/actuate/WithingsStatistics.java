@@ -15,8 +15,8 @@ import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
-import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsLinkCounts;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 
 import org.springframework.util.Assert;

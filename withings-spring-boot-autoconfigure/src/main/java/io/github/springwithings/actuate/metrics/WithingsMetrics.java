@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.WithingsStatistics;
 import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
@@ -18,8 +20,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
-import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.actuate.WithingsReachability;
 /**
  * The {@code withings} endpoint's counts as Micrometer meters:
  * <ul>

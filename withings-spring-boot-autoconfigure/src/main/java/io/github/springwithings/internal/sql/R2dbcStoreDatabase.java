@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Parameter;
@@ -23,7 +24,6 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 /**
  * The stores' statements on R2DBC. The stores' contract is blocking (the reactive adapters call
  * it on the starter's own bounded store and token schedulers, see

@@ -3,10 +3,11 @@ package io.github.springwithings.web.client;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.support.Sleeper;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,8 +20,6 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributeCli
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.support.Sleeper;
-import io.github.springwithings.api.WithingsRequestAttributes;
 /**
  * Adds Withings handling to any {@code RestClient.Builder} (your own clients, or the builders of
  * Spring's HTTP service groups): the {@link WithingsApiResponseInterceptor}, then Spring's

@@ -1,14 +1,12 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
 import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.internal.http.ByteArrayClientHttpResponse;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
@@ -52,55 +50,9 @@ final class BoundedResponses {
 				}
 				bytes = Arrays.copyOf(bytes, maxBytes);
 			}
-			return new BufferedResponse(response.getStatusCode(), response.getStatusText(), response.getHeaders(),
+			return new ByteArrayClientHttpResponse(response.getStatusCode(), response.getStatusText(), response.getHeaders(),
 					bytes);
 		}
-	}
-
-	/** An answer read into memory; the connection is already released. */
-	private static final class BufferedResponse implements ClientHttpResponse {
-
-		private final HttpStatusCode status;
-
-		private final String statusText;
-
-		private final HttpHeaders headers;
-
-		private final byte[] body;
-
-		BufferedResponse(HttpStatusCode status, String statusText, HttpHeaders headers, byte[] body) {
-			this.status = status;
-			this.statusText = statusText;
-			this.headers = HttpHeaders.copyOf(headers);
-			this.headers.remove(HttpHeaders.TRANSFER_ENCODING);
-			this.headers.setContentLength(body.length);
-			this.body = body;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return this.status;
-		}
-
-		@Override
-		public String getStatusText() {
-			return this.statusText;
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			return new ByteArrayInputStream(this.body);
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }
