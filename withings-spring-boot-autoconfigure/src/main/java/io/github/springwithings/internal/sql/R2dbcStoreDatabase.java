@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
@@ -37,7 +38,7 @@ import org.springframework.util.Assert;
 public final class R2dbcStoreDatabase implements StoreDatabase {
 
 	/** The stores' few statements, named once (every authorize runs one). */
-	private static final Map<String, String> NAMED = new java.util.concurrent.ConcurrentHashMap<>();
+	private static final Map<String, String> NAMED = new ConcurrentHashMap<>();
 
 	private final ConnectionFactory connectionFactory;
 

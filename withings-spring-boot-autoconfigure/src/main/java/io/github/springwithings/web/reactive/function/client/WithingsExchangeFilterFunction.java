@@ -1,8 +1,12 @@
 package io.github.springwithings.web.reactive.function.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.springwithings.api.WithingsApiEnvelope;
@@ -25,6 +29,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -170,7 +175,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			.defaultIfEmpty(Optional.ofNullable(servletAuthentication));
 	}
 
-	private static Authentication signedIn(reactor.util.context.ContextView context) {
+	private static Authentication signedIn(ContextView context) {
 		return context.<Optional<Authentication>>getOrDefault(SIGNED_IN, Optional.empty()).orElse(null);
 	}
 
@@ -322,7 +327,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		}
 		return Mono.just(ClientResponse.create(HttpStatus.OK)
 			.headers((headers) -> headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE))
-			.body(new String(envelope.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+			.body(new String(envelope.bodyBytes(), StandardCharsets.UTF_8))
 			.build());
 	}
 
@@ -338,14 +343,14 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		return budgetPaused ? retry : this.waiter.apply(wait).then(retry);
 	}
 
-	private static String keyOf(java.util.function.Consumer<Map<String, Object>> attribute) {
-		Map<String, Object> attributes = new java.util.HashMap<>();
+	private static String keyOf(Consumer<Map<String, Object>> attribute) {
+		Map<String, Object> attributes = new HashMap<>();
 		attribute.accept(attributes);
 		return attributes.keySet().iterator().next();
 	}
 
 	/** A store or rate budget call, where blocking is allowed. */
-	private <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+	private <T> Mono<T> blocking(Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(this.scheduler);
 	}
 
