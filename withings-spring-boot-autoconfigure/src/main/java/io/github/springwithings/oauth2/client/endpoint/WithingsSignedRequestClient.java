@@ -16,8 +16,7 @@ import org.springframework.web.client.RestClient;
  * ({@code revoke}, {@code recoverauthorizationcode}): a fresh nonce, the HMAC signature of
  * {@code action,client_id,nonce}, and the action's own parameters.
  */
-public final class WithingsSignedRequestClient {
-
+final class WithingsSignedRequestClient {
 
 	private final RestClient restClient;
 
@@ -29,7 +28,7 @@ public final class WithingsSignedRequestClient {
 	 * @param restClient the client used to call Withings (JSON and form converters, as
 	 * {@code RestClient.create()} has)
 	 */
-	public WithingsSignedRequestClient(RestClient restClient) {
+	WithingsSignedRequestClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
 		this.restClient = restClient.mutate()
 			.requestInterceptor(RedactedFormParameters.restoring())
@@ -48,7 +47,7 @@ public final class WithingsSignedRequestClient {
 	 * ({@link WithingsRateLimitException} for a {@code 601}), or not with an envelope, or with more than
 	 * 64 KiB
 	 */
-	public Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
+	Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
 		Assert.notNull(registration, "registration cannot be null");
 		Assert.hasText(action, "action cannot be empty");
 		String nonce = this.nonceClient.getNonce(registration);
