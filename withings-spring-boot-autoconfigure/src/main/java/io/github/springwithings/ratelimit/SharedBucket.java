@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import io.github.bucket4j.Bandwidth;
@@ -21,9 +23,10 @@ import org.springframework.util.Assert;
 
 /**
  * The Bucket4j side of {@link WithingsRateBudget}: the token bucket (in this instance's memory,
- * or in a store shared by the instances through a {@link ProxyManager}), the shared marker of a
- * 601 pause, the time meter over a {@link Clock}, and, while a shared store fails, this
- * instance's own bucket of the same configuration (said in the log at most once a minute).
+ * or in a store shared by the instances through a {@link ProxyManager}), the 601 pause (this
+ * instance's end of it and the shared marker), the time meter over a {@link Clock}, and, while a
+ * shared store fails, this instance's own bucket of the same configuration (said in the log at
+ * most once a minute).
  */
 final class SharedBucket {
 
@@ -45,21 +48,30 @@ final class SharedBucket {
 	/** For a shared budget: the end of a 601 pause, for every instance (see {@link #PAUSE_MILLIS}). */
 	private final Bucket pauseMarker;
 
+	private final Clock clock;
+
+	/** The end of the latest 601 pause this instance knows of, in nanoseconds of {@link #clock}. */
+	private final AtomicLong pausedUntil = new AtomicLong(Long.MIN_VALUE);
+
+	/** One 601 of this instance at a time lengthens the pause, so that concurrent ones never add up. */
+	private final ReentrantLock pausing = new ReentrantLock();
+
 	private volatile long lastFallbackWarning = Long.MIN_VALUE;
 
 	/** Told of each operation that fell back (counted by the budget). */
 	private Runnable storeFailed = () -> {
 	};
 
-	private SharedBucket(Bucket bucket, Bucket fallback, Bucket pauseMarker) {
+	private SharedBucket(Bucket bucket, Bucket fallback, Bucket pauseMarker, Clock clock) {
 		this.bucket = bucket;
 		this.fallback = fallback;
 		this.pauseMarker = pauseMarker;
+		this.clock = clock;
 	}
 
 	/** A bucket in this instance's memory. */
 	static SharedBucket local(int requestsPerMinute, int burst, Clock clock) {
-		return new SharedBucket(localBucket(requestsPerMinute, burst, clock), null, null);
+		return new SharedBucket(localBucket(requestsPerMinute, burst, clock), null, null, clock);
 	}
 
 	/**
@@ -87,7 +99,7 @@ final class SharedBucket {
 		}
 		BucketConfiguration pauseConfiguration = pauseConfiguration();
 		Bucket pauseMarker = proxyManager.builder().build(WithingsRateBudget.PAUSE_KEY, () -> pauseConfiguration);
-		return new SharedBucket(bucket, localBucket(requestsPerMinute, burst, clock), pauseMarker);
+		return new SharedBucket(bucket, localBucket(requestsPerMinute, burst, clock), pauseMarker, clock);
 	}
 
 	private static Bucket localBucket(int requestsPerMinute, int burst, Clock clock) {
@@ -190,8 +202,40 @@ final class SharedBucket {
 		}
 	}
 
+	/**
+	 * Pause until {@code pause} from now, unless a pause at least as long is on (pauses never add
+	 * up): the end kept in this instance and in the shared marker, and the bucket (and the
+	 * fallback) put in debt by {@code debt} permits, so that new reservations come after it.
+	 * @return what was left of the pause before, in nanoseconds (0: none), or {@code -1} when a
+	 * pause at least as long is on and nothing changed
+	 */
+	long pause(Duration pause, long debt) {
+		long until = nanos(this.clock) + pause.toNanos();
+		this.pausing.lock();
+		try {
+			long before = remainingPause();
+			this.pausedUntil.accumulateAndGet(until, Math::max);
+			if (before >= pause.toNanos()) {
+				return -1;
+			}
+			lengthenPause(pause);
+			inDebt(debt);
+			return before;
+		}
+		finally {
+			this.pausing.unlock();
+		}
+	}
+
+	/** {@return what is left of a 601 pause in nanoseconds: the longer of this instance's and the cluster's} */
+	long remainingPause() {
+		long local = this.pausedUntil.get();
+		long remaining = (local == Long.MIN_VALUE) ? 0 : local - nanos(this.clock);
+		return Math.max(0, Math.max(remaining, sharedPause()));
+	}
+
 	/** Take the bucket (and the fallback) to {@code debt} permits below zero, unless deeper already. */
-	void inDebt(long debt) {
+	private void inDebt(long debt) {
 		onBucket((bucket) -> inDebt(bucket, debt));
 		if (this.fallback != null) {
 			inDebt(this.fallback, debt);
@@ -213,7 +257,7 @@ final class SharedBucket {
 	 * which lengthens the pause by the shorter of them at most, and never beyond 10 minutes (the
 	 * marker never goes below zero).
 	 */
-	void lengthenPause(Duration pause) {
+	private void lengthenPause(Duration pause) {
 		if (this.pauseMarker == null) {
 			return;
 		}
@@ -232,7 +276,7 @@ final class SharedBucket {
 	}
 
 	/** {@return what is left of the cluster's pause in nanoseconds, 0 without a marker or when it cannot be read} */
-	long remainingPause() {
+	private long sharedPause() {
 		if (this.pauseMarker == null) {
 			return 0;
 		}

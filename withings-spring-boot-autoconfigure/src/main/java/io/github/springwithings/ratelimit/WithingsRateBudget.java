@@ -6,9 +6,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
@@ -83,18 +81,9 @@ public final class WithingsRateBudget {
 
 	private Sleeper sleeper = Sleeper.THREAD;
 
-	/** The end of the latest 601 pause this instance knows of, in nanoseconds of {@link #clock}. */
-	private final AtomicLong pausedUntil = new AtomicLong(Long.MIN_VALUE);
-
-	/** One 601 of this instance at a time lengthens the pause, so that concurrent ones never add up. */
-	private final ReentrantLock pausing = new ReentrantLock();
-
-	private final Clock clock;
-
 	private WithingsRateBudget(SharedBucket bucket, int requestsPerMinute, long refillPerMinute, boolean shared,
 			Clock clock) {
 		this.bucket = bucket;
-		this.clock = clock;
 		this.requestsPerMinute = requestsPerMinute;
 		this.permitsPerNano = refillPerMinute / (double) TimeUnit.MINUTES.toNanos(1);
 		this.shared = shared;
@@ -305,27 +294,17 @@ public final class WithingsRateBudget {
 		if (pause.isNegative() || pause.isZero()) {
 			return;
 		}
-		long until = now() + pause.toNanos();
-		this.pausing.lock();
-		try {
-			long before = remainingPause();
-			this.pausedUntil.accumulateAndGet(until, Math::max);
-			if (before >= pause.toNanos()) {
-				return; // a pause at least as long is on: this 601 changes nothing
-			}
-			this.bucket.lengthenPause(pause);
-			// new reservations come after the pause: the bucket in debt up to its end, not beyond
-			this.bucket.inDebt((long) Math.ceil(pause.toNanos() * this.permitsPerNano));
-			if (before > 0) {
-				logger.debug("Withings answered 601 (too many requests) during a pause: it now ends in "
-						+ pause.toSeconds() + " s");
-				return;
-			}
-			counted(Outcome.PAUSED);
+		// new reservations come after the pause: the bucket in debt up to its end, not beyond
+		long before = this.bucket.pause(pause, (long) Math.ceil(pause.toNanos() * this.permitsPerNano));
+		if (before < 0) {
+			return; // a pause at least as long is on: this 601 changes nothing
 		}
-		finally {
-			this.pausing.unlock();
+		if (before > 0) {
+			logger.debug("Withings answered 601 (too many requests) during a pause: it now ends in "
+					+ pause.toSeconds() + " s");
+			return;
 		}
+		counted(Outcome.PAUSED);
 		logger.warn("Withings answered 601 (too many requests): every call " + (this.shared ? "of the cluster " : "")
 				+ "waits " + pause.toSeconds() + " s");
 	}
@@ -335,7 +314,7 @@ public final class WithingsRateBudget {
 	 * @return the time every call still waits, zero when the budget is not paused
 	 */
 	public Duration getRemainingPause() {
-		return Duration.ofNanos(remainingPause());
+		return Duration.ofNanos(this.bucket.remainingPause());
 	}
 
 	/**
@@ -348,7 +327,7 @@ public final class WithingsRateBudget {
 	 * refused: the call must not be sent)
 	 */
 	public long checkPause(long leftNanos) {
-		long paused = remainingPause();
+		long paused = this.bucket.remainingPause();
 		if (paused <= 0) {
 			return 0;
 		}
@@ -357,16 +336,6 @@ public final class WithingsRateBudget {
 			return -1;
 		}
 		return paused;
-	}
-
-	private long remainingPause() {
-		long local = this.pausedUntil.get();
-		long remaining = (local == Long.MIN_VALUE) ? 0 : local - now();
-		return Math.max(0, Math.max(remaining, this.bucket.remainingPause()));
-	}
-
-	private long now() {
-		return SharedBucket.nanos(this.clock);
 	}
 
 	/**
