@@ -207,6 +207,26 @@ class RedactedFormParametersTests {
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isZero();
 	}
 
+	/**
+	 * The client-side budget's refusal is a {@link WithingsRateLimitException} as a 601 of
+	 * Withings is, but nothing was sent: the caller sees it as it is, and it pauses nothing.
+	 */
+	@Test
+	void getTokenResponseWhenClientSideBudgetRefusesThenHeldBackNotTranslatedAndNothingPaused() {
+		WithingsRateLimitInterceptor limiter = oneRequestThenRefused(false);
+		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
+			.authorizationCode(withings(), WithingsClientAuthentication.CLIENT_SECRET,
+					RestClient.builder().requestInterceptor(limiter));
+		client.setRateBudget(limiter.getBudget());
+
+		assertThatExceptionOfType(WithingsRateLimitException.class)
+			.isThrownBy(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())))
+			.satisfies((ex) -> assertThat(ex.isAnswered()).isFalse());
+		assertThat(limiter.getBudget().count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isZero();
+		assertThat(limiter.getBudget().getRemainingPause()).isZero();
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isZero();
+	}
+
 	@Test
 	void getTokenResponseWhenRefreshRefusedByOuterInterceptorThenThreadHoldsNothing() {
 		OAuth2AccessTokenResponse linked = WithingsAccessTokenResponseClient
