@@ -86,8 +86,8 @@ public final class WithingsNonceClient {
 		return nonceOf(envelope);
 	}
 
-	/** The signed {@code getnonce} form, shared with the reactive token client. */
-	static MultiValueMap<String, String> nonceRequest(ClientRegistration registration, Instant now,
+	/** The signed {@code getnonce} form. */
+	private static MultiValueMap<String, String> nonceRequest(ClientRegistration registration, Instant now,
 			WithingsSigner signer) {
 		String clientId = registration.getClientId();
 		String timestamp = Long.toString(now.getEpochSecond());
@@ -100,7 +100,7 @@ public final class WithingsNonceClient {
 	}
 
 	/** The nonce of a {@code getnonce} answer. */
-	static String nonceOf(Map<String, Object> envelope) {
+	private static String nonceOf(Map<String, Object> envelope) {
 		Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
 		if (!(nonce instanceof String value) || value.isBlank()) {
 			throw WithingsResponseEnvelope.notAnEnvelope("Withings nonce answer has status 0 but no nonce");
@@ -108,7 +108,7 @@ public final class WithingsNonceClient {
 		return value;
 	}
 
-	static String signatureUri(ClientRegistration registration) {
+	private static String signatureUri(ClientRegistration registration) {
 		String tokenUri = registration.getProviderDetails().getTokenUri();
 		int slash = tokenUri.lastIndexOf('/');
 		Assert.state(slash > 0, "Token URI of registration '" + registration.getRegistrationId() + "' has no path");
