@@ -9,14 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
-import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsLinkCounts;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 
 import org.springframework.util.Assert;
@@ -217,7 +218,7 @@ public final class WithingsStatistics {
 		return new Notifications(subscriptions, pending, callbacks, lastCallback);
 	}
 
-	private static <E extends Enum<E>> Map<String, Long> counts(Class<E> type, java.util.function.ToLongFunction<E> count) {
+	private static <E extends Enum<E>> Map<String, Long> counts(Class<E> type, ToLongFunction<E> count) {
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (E outcome : type.getEnumConstants()) {
 			counts.put(key(outcome), count.applyAsLong(outcome));

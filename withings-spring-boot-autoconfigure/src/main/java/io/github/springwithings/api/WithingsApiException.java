@@ -1,9 +1,14 @@
 package io.github.springwithings.api;
 
 /**
- * A Withings API call that did not succeed: a non-zero {@code status} in the envelope (with its
+ * A Withings call that did not succeed: a non-zero {@code status} in the envelope (with its
  * family and text), or an answer that is not an envelope at all (an HTTP error, HTML, a broken
  * body), for which {@link #getStatus()} is {@code null}. Messages never quote tokens or bodies.
+ *
+ * <p>The one exception family of the starter: the data API, the subscriptions and the token
+ * side's own calls (a nonce, a revocation on {@code disconnect}, a recovery) throw it, a
+ * {@code 601} as its subclass {@link WithingsRateLimitException}. The token clients turn it into
+ * Spring's {@code OAuth2AuthorizationException}.
  */
 public class WithingsApiException extends RuntimeException {
 

@@ -1,7 +1,10 @@
 package io.github.springwithings.api;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The answer of {@code measure/getmeas}. The typed calls read every page ({@code more} and
@@ -35,11 +38,11 @@ public record WithingsMeasures(List<WithingsMeasureGroup> groups, boolean more, 
 	 * sync ({@code getMeasuresUpdatedSince}).
 	 * @return the latest modification, empty when no group has one
 	 */
-	public java.util.Optional<Instant> lastModified() {
+	public Optional<Instant> lastModified() {
 		return this.groups.stream()
 			.map(WithingsMeasureGroup::modified)
-			.filter(java.util.Objects::nonNull)
-			.max(java.util.Comparator.naturalOrder());
+			.filter(Objects::nonNull)
+			.max(Comparator.naturalOrder());
 	}
 
 }

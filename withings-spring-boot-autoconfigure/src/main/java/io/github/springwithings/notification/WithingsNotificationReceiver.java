@@ -1,40 +1,25 @@
 package io.github.springwithings.notification;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.util.Assert;
 
 /**
@@ -81,45 +66,26 @@ public final class WithingsNotificationReceiver {
 
 	private static final Log logger = LogFactory.getLog(WithingsNotificationReceiver.class);
 
-	private static final Pattern NUMBER = Pattern.compile("[0-9]{1,19}");
-
-	private static final Reply OK = new Reply(200, "");
+	private static final Reply OK = NotificationDispatcher.OK;
 
 	/** How long the answer to an unlink waits for its check (Withings gives up after two seconds). */
 	public static final Duration UNLINK_ANSWER_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final Reply UNLINK_UNVERIFIED = new Reply(503, "unlink not verified yet, retry later");
 
-	/** What the check of an unlink completes its answer with when it could not tell. */
-	private static final Reply NOT_CHECKED = new Reply(503, "");
-
 	private final String path;
 
 	private final String maskedPath;
 
-	private final WithingsAuthorizedClientService authorizedClientService;
-
-	private final List<String> registrationIds;
-
-	private final ApplicationEventPublisher publisher;
-
-	private WithingsAuthorizedClients authorizedClients;
-
 	private final Executor executor;
 
-	private final Map<Outcome, LongAdder> counts = new EnumMap<>(Outcome.class);
+	private final NotificationDispatcher dispatcher;
 
-	private final Map<String, Instant> seen = new LinkedHashMap<>();
+	private final AllowedSources allowedSources = new AllowedSources();
 
-	private volatile List<IpAddressMatcher> allowedSources = List.of();
+	private final RecentNotifications recent = new RecentNotifications();
 
 	private volatile Instant lastReceived;
-
-	private Duration duplicateWindow = Duration.ofHours(6);
-
-	private int maxRemembered = 10_000;
-
-	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -142,13 +108,8 @@ public final class WithingsNotificationReceiver {
 		Assert.notNull(executor, "executor cannot be null");
 		this.path = path;
 		this.maskedPath = mask(path);
-		this.authorizedClientService = authorizedClientService;
-		this.registrationIds = List.copyOf(registrationIds);
-		this.publisher = publisher;
 		this.executor = executor;
-		for (Outcome outcome : Outcome.values()) {
-			this.counts.put(outcome, new LongAdder());
-		}
+		this.dispatcher = new NotificationDispatcher(authorizedClientService, List.copyOf(registrationIds), publisher);
 	}
 
 	/**
@@ -157,13 +118,7 @@ public final class WithingsNotificationReceiver {
 	 * @param allowedSources the addresses and ranges
 	 */
 	public void setAllowedSources(Collection<String> allowedSources) {
-		Assert.notNull(allowedSources, "allowedSources cannot be null");
-		List<IpAddressMatcher> matchers = new ArrayList<>();
-		for (String source : allowedSources) {
-			Assert.hasText(source, "allowedSources cannot contain an empty value");
-			matchers.add(new IpAddressMatcher(source.trim()));
-		}
-		this.allowedSources = List.copyOf(matchers);
+		this.allowedSources.set(allowedSources);
 	}
 
 	/**
@@ -172,8 +127,7 @@ public final class WithingsNotificationReceiver {
 	 * @param duplicateWindow the window
 	 */
 	public void setDuplicateWindow(Duration duplicateWindow) {
-		Assert.isTrue(duplicateWindow != null && !duplicateWindow.isNegative(), "duplicateWindow must not be negative");
-		this.duplicateWindow = duplicateWindow;
+		this.recent.setWindow(duplicateWindow);
 	}
 
 	/**
@@ -182,8 +136,7 @@ public final class WithingsNotificationReceiver {
 	 * @param maxRemembered the bound
 	 */
 	public void setMaxRemembered(int maxRemembered) {
-		Assert.isTrue(maxRemembered > 0, "maxRemembered must be positive");
-		this.maxRemembered = maxRemembered;
+		this.recent.setMaxRemembered(maxRemembered);
 	}
 
 	/**
@@ -193,7 +146,7 @@ public final class WithingsNotificationReceiver {
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
 		Assert.notNull(observationRegistry, "observationRegistry cannot be null");
-		this.observationRegistry = observationRegistry;
+		this.dispatcher.setObservationRegistry(observationRegistry);
 	}
 
 	/**
@@ -203,6 +156,7 @@ public final class WithingsNotificationReceiver {
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;
+		this.recent.setClock(clock);
 	}
 
 	/**
@@ -231,7 +185,7 @@ public final class WithingsNotificationReceiver {
 	 * @return the count
 	 */
 	public long count(Outcome outcome) {
-		return this.counts.get(outcome).sum();
+		return this.dispatcher.count(outcome);
 	}
 
 	/**
@@ -252,7 +206,7 @@ public final class WithingsNotificationReceiver {
 	 * {@link #receive}
 	 */
 	public Reply beforeBody(String method, String remoteAddress, String contentType, long contentLength) {
-		if (!isAllowed(remoteAddress)) {
+		if (!this.allowedSources.allows(remoteAddress)) {
 			return reject(Outcome.FORBIDDEN, 403, "caller " + remoteAddress + " is not an allowed source");
 		}
 		if ("HEAD".equals(method)) {
@@ -297,142 +251,55 @@ public final class WithingsNotificationReceiver {
 			return CompletableFuture
 				.completedFuture(reject(Outcome.TOO_LARGE, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
 		}
-		Notification notification;
+		NotificationForm notification;
 		try {
-			notification = Notification.parse(new String(body, StandardCharsets.UTF_8));
+			notification = NotificationForm.parse(new String(body, StandardCharsets.UTF_8));
 		}
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.completedFuture(reject(Outcome.INVALID, 400, ex.getMessage()));
 		}
 		this.lastReceived = this.clock.instant();
-		if (!firstSeen(notification.key())) {
-			count(Outcome.DUPLICATE, notification.appli());
+		if (!this.recent.firstSeen(notification.key())) {
+			this.dispatcher.count(Outcome.DUPLICATE, notification.appli());
 			logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
 					+ " seen already (a retry); acknowledged, not published again");
 			return CompletableFuture.completedFuture(OK);
 		}
 		// an unlink is answered once Withings said whether the link works: never dropped unverified
-		CompletableFuture<Reply> checked = (notification.unlinks() && this.authorizedClients != null)
+		CompletableFuture<Reply> checked = (notification.unlinks() && this.dispatcher.checksLinks())
 				? new CompletableFuture<>() : null;
 		try {
-			this.executor.execute(() -> dispatch(notification, checked));
+			this.executor.execute(() -> this.dispatcher.dispatch(notification, checked));
 		}
 		catch (RejectedExecutionException ex) {
-			forget(notification.key());
+			this.recent.forget(notification.key());
 			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
 					+ " not accepted, the executor is full; Withings will retry it");
 			return CompletableFuture.completedFuture(reject(Outcome.BUSY, 503, "busy, retry later"));
 		}
 		if (notification.appli() == WithingsAppli.UNKNOWN) {
-			count(Outcome.UNKNOWN_APPLI, notification.appli());
+			this.dispatcher.count(Outcome.UNKNOWN_APPLI, notification.appli());
 			logger.info("Withings notification callback " + this.maskedPath + ": " + notification
 					+ " has an appli this version does not know; published as UNKNOWN");
 		}
-		count(Outcome.ACCEPTED, notification.appli());
+		this.dispatcher.count(Outcome.ACCEPTED, notification.appli());
 		logger.debug("Withings notification callback " + this.maskedPath + ": " + notification + " accepted");
 		if (checked == null) {
 			return CompletableFuture.completedFuture(OK);
 		}
-		return checked.completeOnTimeout(NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-			.thenApply((reply) -> (reply != NOT_CHECKED) ? reply : unverified(notification));
+		return checked
+			.completeOnTimeout(NotificationDispatcher.NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((reply) -> (reply != NotificationDispatcher.NOT_CHECKED) ? reply : unverified(notification));
 	}
 
 	/** An unlink whose check could not tell (in time): forgotten, so that Withings' retry is taken. */
-	private Reply unverified(Notification notification) {
-		forget(notification.key());
-		count(Outcome.UNLINK_UNVERIFIED, notification.appli());
+	private Reply unverified(NotificationForm notification) {
+		this.recent.forget(notification.key());
+		this.dispatcher.count(Outcome.UNLINK_UNVERIFIED, notification.appli());
 		logger.info("Withings notification callback " + this.maskedPath + ": " + notification
 				+ " could not be checked (renewals spent in the window, the check failed or took too long); "
 				+ "link kept, answered 503, Withings will retry it");
 		return UNLINK_UNVERIFIED;
-	}
-
-	private boolean isAllowed(String remoteAddress) {
-		if (this.allowedSources.isEmpty()) {
-			return true;
-		}
-		if (remoteAddress == null) {
-			return false;
-		}
-		for (IpAddressMatcher matcher : this.allowedSources) {
-			try {
-				if (matcher.matches(remoteAddress)) {
-					return true;
-				}
-			}
-			catch (IllegalArgumentException ex) {
-				// an address of the other family, or not an address at all
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Look the user up and publish; {@code checked} (an unlink's answer, else {@code null}) is
-	 * completed once the link's check decided.
-	 */
-	private void dispatch(Notification notification, CompletableFuture<Reply> checked) {
-		try {
-			for (String registrationId : this.registrationIds) {
-				WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId,
-						notification.userId());
-				if (client != null) {
-					publish(client, notification, checked);
-					return;
-				}
-			}
-			count(Outcome.UNKNOWN_USER, notification.appli());
-			logger.info("Withings notification " + notification + " is for a user nobody linked; dropped");
-		}
-		catch (RuntimeException ex) {
-			count(Outcome.FAILED, notification.appli());
-			logger.warn("Withings notification " + notification + " could not be handled", ex);
-			if (checked != null) {
-				// the check proved nothing (Withings unreachable, the store down): Withings retries it
-				checked.complete(NOT_CHECKED);
-			}
-		}
-		finally {
-			if (checked != null) {
-				checked.complete(OK);
-			}
-		}
-	}
-
-	private void publish(WithingsAuthorizedClient client, Notification notification, CompletableFuture<Reply> checked) {
-		WithingsNotificationEvent event = notification.event(client.getRegistrationId(), client.getPrincipalName());
-		if (event.unlinked()) {
-			// late, or retried from before the user linked again: Withings says whether the link still works
-			WithingsAuthorizedClients.LinkCheck check = (this.authorizedClients != null) ? this.authorizedClients
-				.check(client.getRegistrationId(), client.getPrincipalName(), WithingsUserLostEvent.Reason.UNLINKED)
-					: WithingsAuthorizedClients.LinkCheck.GONE;
-			if (check == WithingsAuthorizedClients.LinkCheck.UNKNOWN) {
-				// the principal's renewals are spent (a flood of forged unlinks?): not a late unlink
-				logger.debug("Withings notification " + notification + ": the renewals of '"
-						+ client.getPrincipalName() + "' are spent in the window; the link is not checked now");
-				if (checked != null) {
-					checked.complete(NOT_CHECKED);
-				}
-				return;
-			}
-			if (checked != null) {
-				checked.complete(OK);
-			}
-			if (check == WithingsAuthorizedClients.LinkCheck.WORKS) {
-				count(Outcome.STALE_UNLINK, notification.appli());
-				logger.info("Withings notification " + notification + ": the user left (" + event.action()
-						+ "), but the link of '" + client.getPrincipalName()
-						+ "' still works (linked again since?): kept, not published");
-				return;
-			}
-			count(Outcome.UNLINKED, notification.appli());
-			logger.info("Withings notification " + notification + ": the user left (" + event.action() + "); "
-					+ ((this.authorizedClients != null) ? "link of '" + client.getPrincipalName() + "' removed"
-							: "link of '" + client.getPrincipalName() + "' left to its next refresh"));
-		}
-		this.publisher.publishEvent(event);
-		count(Outcome.PUBLISHED, notification.appli());
-		logger.debug("Withings notification " + notification + " published for '" + client.getPrincipalName() + "'");
 	}
 
 	/**
@@ -445,41 +312,13 @@ public final class WithingsNotificationReceiver {
 	 */
 	public void setAuthorizedClients(WithingsAuthorizedClients authorizedClients) {
 		Assert.notNull(authorizedClients, "authorizedClients cannot be null");
-		this.authorizedClients = authorizedClients;
-	}
-
-	private synchronized boolean firstSeen(String key) {
-		Instant now = this.clock.instant();
-		Instant oldest = now.minus(this.duplicateWindow);
-		// insertion order is time order: the expired, and the oldest beyond the bound, come first
-		Iterator<Map.Entry<String, Instant>> entries = this.seen.entrySet().iterator();
-		while (entries.hasNext()) {
-			Map.Entry<String, Instant> entry = entries.next();
-			if (this.seen.size() < this.maxRemembered && !entry.getValue().isBefore(oldest)) {
-				break;
-			}
-			entries.remove();
-		}
-		return this.seen.putIfAbsent(key, now) == null;
-	}
-
-	private synchronized void forget(String key) {
-		this.seen.remove(key);
+		this.dispatcher.setAuthorizedClients(authorizedClients);
 	}
 
 	private Reply reject(Outcome outcome, int status, String message) {
-		count(outcome, null);
+		this.dispatcher.count(outcome, null);
 		logger.info("Withings notification callback " + this.maskedPath + ": answered " + status + ", " + message);
 		return new Reply(status, message);
-	}
-
-	private void count(Outcome outcome, WithingsAppli appli) {
-		this.counts.get(outcome).increment();
-		Observation.createNotStarted(OBSERVATION_NAME, this.observationRegistry)
-			.lowCardinalityKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT))
-			.lowCardinalityKeyValue("appli", (appli != null) ? appli.name().toLowerCase(Locale.ROOT) : "none")
-			.start()
-			.stop();
 	}
 
 	static String mask(String path) {
@@ -543,105 +382,6 @@ public final class WithingsNotificationReceiver {
 
 		/** The store or a listener failed after the acknowledgement (logged). */
 		FAILED
-
-	}
-
-	/** A notification as Withings sends it, checked. */
-	record Notification(String userId, int appliCode, WithingsAppli appli, String startdate, String enddate,
-			String date, String deviceId, String action) {
-
-		static Notification parse(String body) {
-			Map<String, String> fields = new HashMap<>();
-			for (String pair : body.split("&")) {
-				if (pair.isEmpty()) {
-					continue;
-				}
-				int equals = pair.indexOf('=');
-				String name = decode((equals < 0) ? pair : pair.substring(0, equals));
-				String value = (equals < 0) ? "" : decode(pair.substring(equals + 1));
-				fields.putIfAbsent(name, value.trim());
-			}
-			String userId = number(fields, "userid", true);
-			String appli = number(fields, "appli", true);
-			Assert.isTrue(appli.length() <= 9, "appli is not a Withings category");
-			String date = fields.get("date");
-			if (date != null && !date.isEmpty() && !NUMBER.matcher(date).matches()) {
-				try {
-					LocalDate.parse(date);
-				}
-				catch (DateTimeParseException ex) {
-					throw new IllegalArgumentException("date is neither a number nor YYYY-MM-DD");
-				}
-			}
-			int appliCode = Integer.parseInt(appli);
-			Notification notification = new Notification(userId, appliCode, WithingsAppli.of(appliCode), number(fields, "startdate", false),
-					number(fields, "enddate", false), emptyToNull(date), emptyToNull(fields.get("deviceid")),
-					emptyToNull(fields.get("action")));
-			try {
-				notification.event("check", "check");
-			}
-			catch (RuntimeException ex) {
-				throw new IllegalArgumentException("a date is out of range");
-			}
-			return notification;
-		}
-
-		private static String decode(String value) {
-			try {
-				return URLDecoder.decode(value, StandardCharsets.UTF_8);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("body is not form-encoded");
-			}
-		}
-
-		private static String number(Map<String, String> fields, String name, boolean required) {
-			String value = emptyToNull(fields.get(name));
-			if (value == null) {
-				Assert.isTrue(!required, () -> name + " is missing");
-				return null;
-			}
-			Assert.isTrue(NUMBER.matcher(value).matches(), () -> name + " is not a number");
-			return value;
-		}
-
-		private static String emptyToNull(String value) {
-			return (value == null || value.isEmpty()) ? null : value;
-		}
-
-		/** Whether it says the user left (unlink or delete), as {@link WithingsNotificationEvent#unlinked()}. */
-		boolean unlinks() {
-			return this.appli == WithingsAppli.USER_ACTION && ("unlink".equals(this.action) || "delete".equals(this.action));
-		}
-
-		/** What tells a notification from another; a retry has the same. */
-		String key() {
-			return String.join("|", this.userId, Integer.toString(this.appliCode), String.valueOf(this.startdate),
-					String.valueOf(this.enddate), String.valueOf(this.date), String.valueOf(this.deviceId),
-					String.valueOf(this.action));
-		}
-
-		WithingsNotificationEvent event(String registrationId, String principalName) {
-			return new WithingsNotificationEvent(registrationId, this.userId, principalName, this.appli, this.appliCode,
-					epoch(this.startdate), epoch(this.enddate), date(this.date), this.deviceId, this.action);
-		}
-
-		private static Instant epoch(String seconds) {
-			return (seconds != null) ? Instant.ofEpochSecond(Long.parseLong(seconds)) : null;
-		}
-
-		private static Instant date(String date) {
-			if (date == null) {
-				return null;
-			}
-			return NUMBER.matcher(date).matches() ? epoch(date) : LocalDate.parse(date).atStartOfDay(ZoneOffset.UTC).toInstant();
-		}
-
-		@Override
-		public String toString() {
-			return "(userid " + this.userId + ", appli " + this.appliCode
-					+ ((this.action != null) ? ", action " + this.action : "") + ")";
-		}
 
 	}
 

@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
-import io.github.springwithings.support.Sleeper;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
+import io.github.springwithings.support.Sleeper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

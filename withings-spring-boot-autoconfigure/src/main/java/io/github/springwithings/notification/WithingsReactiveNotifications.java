@@ -1,6 +1,7 @@
 package io.github.springwithings.notification;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -124,7 +125,7 @@ public final class WithingsReactiveNotifications {
 		return this.notifications.getDefaultAppli();
 	}
 
-	private <T> Mono<T> on(java.util.concurrent.Callable<T> call) {
+	private <T> Mono<T> on(Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(this.scheduler);
 	}
 

@@ -4,15 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -76,12 +70,9 @@ public final class WithingsSubscribeOnLink
 
 	private Clock clock = Clock.systemUTC();
 
-	private final AtomicInteger queued = new AtomicInteger();
+	private final PendingSubscriptions pending = new PendingSubscriptions(this::attempt);
 
 	private volatile boolean stopped;
-
-	// guarded by itself: the attempt of each principal that waits or runs
-	private final Map<String, Pending> pending = new HashMap<>();
 
 	private final AtomicLong links = new AtomicLong();
 
@@ -142,93 +133,21 @@ public final class WithingsSubscribeOnLink
 	 * waits: its categories are added to it, to be subscribed for that link's user.
 	 */
 	private void schedule(WithingsLinkedUser user, List<Integer> codes, int attempt, Duration delay, long link) {
-		String key = user.registrationId() + "|" + user.principalName();
 		if (this.stopped) {
 			record(Outcome.DROPPED);
 			logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed");
 			return;
 		}
-		if (attempt == 0 && this.queued.get() >= this.maxQueued) {
+		if (attempt == 0 && this.pending.size() >= this.maxQueued) {
 			record(Outcome.DROPPED);
 			logger.warn("Withings notifications: " + this.maxQueued + " subscriptions are queued already; '"
 					+ user.principalName() + "' is not subscribed now (subscribe it later)");
 			return;
 		}
-		synchronized (this.pending) {
-			Pending previous = this.pending.get(key);
-			Set<Integer> merged = new LinkedHashSet<>(codes);
-			WithingsLinkedUser owner = user;
-			long ownerLink = link;
-			if (previous != null && previous.link >= link && !previous.claimed) {
-				// a newer link's attempt waits: it takes these categories too, for its own user
-				previous.codes.addAll(codes);
-				logger.debug("Withings notifications: appli " + codes + " of '" + user.principalName()
-						+ "' left to the attempt of their newer link");
-				return;
-			}
-			if (previous != null && previous.link > link) {
-				// a newer link's attempt runs: the retry is for that link (and its Withings user)
-				owner = previous.user;
-				ownerLink = previous.link;
-			}
-			if (previous != null && !previous.claimed) {
-				// linked again before an older link's attempt ran: the new attempt covers it
-				previous.claimed = true;
-				previous.future.cancel(false);
-				this.queued.decrementAndGet();
-				merged.addAll(previous.codes);
-			}
-			Pending entry = new Pending(ownerLink, owner, merged, attempt);
-			Runnable task = () -> run(key, entry);
-			this.queued.incrementAndGet();
-			try {
-				entry.future = this.scheduler.schedule(task, this.clock.instant().plus(delay));
-				this.pending.put(key, entry);
-			}
-			catch (RejectedExecutionException ex) {
-				this.queued.decrementAndGet();
-				record(Outcome.DROPPED);
-				logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed");
-			}
+		if (!this.pending.schedule(user, codes, attempt, link, this.scheduler, this.clock.instant().plus(delay))) {
+			record(Outcome.DROPPED);
+			logger.debug("Withings notifications: stopping; '" + user.principalName() + "' is not subscribed");
 		}
-	}
-
-	private void run(String key, Pending entry) {
-		List<Integer> codes;
-		synchronized (this.pending) {
-			if (entry.claimed) {
-				return;
-			}
-			entry.claimed = true;
-			codes = List.copyOf(entry.codes);
-		}
-		this.queued.decrementAndGet();
-		try {
-			attempt(entry.user, codes, entry.attempt, entry.link);
-		}
-		finally {
-			synchronized (this.pending) {
-				this.pending.remove(key, entry);
-			}
-		}
-	}
-
-	/**
-	 * Give failed categories to the attempt of a newer link of the same principal that waits:
-	 * it subscribes them for that link's user, and reports for it.
-	 * @return whether there was one
-	 */
-	private boolean handOver(WithingsLinkedUser user, List<Integer> codes, long link) {
-		synchronized (this.pending) {
-			Pending newer = this.pending.get(user.registrationId() + "|" + user.principalName());
-			if (newer == null || newer.link <= link || newer.claimed) {
-				return false;
-			}
-			newer.codes.addAll(codes);
-		}
-		logger.debug("Withings notifications: appli " + codes + " of '" + user.principalName()
-				+ "' failed, left to the attempt of their newer link");
-		return true;
 	}
 
 	private void attempt(WithingsLinkedUser user, List<Integer> codes, int attempt, long link) {
@@ -245,7 +164,7 @@ public final class WithingsSubscribeOnLink
 			logger.info("Withings notifications: '" + user.principalName() + "' is no longer linked; not subscribed");
 		}
 		catch (WithingsSubscriptionException ex) {
-			if (handOver(user, List.copyOf(ex.getFailures().keySet()), link)) {
+			if (this.pending.handOver(user, List.copyOf(ex.getFailures().keySet()), link)) {
 				return;
 			}
 			List<Integer> retry = new ArrayList<>();
@@ -261,7 +180,7 @@ public final class WithingsSubscribeOnLink
 			}
 		}
 		catch (RuntimeException ex) {
-			if (handOver(user, codes, link)) {
+			if (this.pending.handOver(user, codes, link)) {
 				return;
 			}
 			// status and family only, as in the event: Withings' text could echo the callback URL
@@ -359,7 +278,7 @@ public final class WithingsSubscribeOnLink
 	 * @return the number
 	 */
 	public int getPending() {
-		return this.queued.get();
+		return this.pending.size();
 	}
 
 	/**
@@ -423,44 +342,11 @@ public final class WithingsSubscribeOnLink
 	public void destroy() {
 		this.stopped = true;
 		int left = getPending();
-		synchronized (this.pending) {
-			this.pending.values().forEach((waiting) -> {
-				if (waiting.future != null) {
-					waiting.future.cancel(true);
-				}
-			});
-		}
+		this.pending.cancelAll();
 		this.ownScheduler.shutdown();
 		if (left > 0) {
 			logger.info("Withings notifications: stopping with " + left + " users not subscribed yet");
 		}
-	}
-
-	/**
-	 * An attempt waiting to run, or running; whoever claims it first runs or cancels it. Its
-	 * fields are guarded by the {@code pending} map.
-	 */
-	private static final class Pending {
-
-		final long link;
-
-		final WithingsLinkedUser user;
-
-		final Set<Integer> codes;
-
-		final int attempt;
-
-		boolean claimed;
-
-		Future<?> future;
-
-		Pending(long link, WithingsLinkedUser user, Set<Integer> codes, int attempt) {
-			this.link = link;
-			this.user = user;
-			this.codes = codes;
-			this.attempt = attempt;
-		}
-
 	}
 
 	/**

@@ -1,13 +1,12 @@
 package io.github.springwithings.ratelimit;
 
 import java.time.Clock;
-
 import javax.sql.DataSource;
 
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.springwithings.internal.sql.JdbcStoreDatabase;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 
-import io.github.springwithings.internal.sql.JdbcStoreDatabase;
 /**
  * Bucket4j buckets in the table {@code withings_rate_budget} (created by the store's schema)
  * through a {@link DataSource}, for a {@link WithingsRateBudget#shared rate budget shared} by the

@@ -3,11 +3,11 @@ package io.github.springwithings.ratelimit;
 import java.time.Clock;
 
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
+import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.r2dbc.spi.ConnectionFactory;
 
-import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
-import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
 /**
  * Bucket4j buckets in the table {@code withings_rate_budget} (created by the store's schema)
  * through an R2DBC {@link ConnectionFactory}, for a {@link WithingsRateBudget#shared rate budget

@@ -10,10 +10,10 @@ import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCom
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.github.springwithings.internal.sql.StoreDatabase;
 
 import org.springframework.dao.DuplicateKeyException;
 
-import io.github.springwithings.internal.sql.StoreDatabase;
 /**
  * Bucket4j buckets in the table {@code withings_rate_budget} (created by the store's schema), for
  * a rate budget shared by every instance of an application: Bucket4j's compare-and-swap

@@ -6,19 +6,13 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.support.Sleeper;
 import org.apache.commons.logging.Log;
@@ -71,21 +65,9 @@ public final class WithingsRateBudget {
 	/** The longest pause a 601 can impose (a {@code wait_seconds} beyond it is capped). */
 	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
 
-	/**
-	 * The pause marker counts milliseconds: full ({@value}) when no pause is left, refilled one a
-	 * millisecond, so that what it lacks is what is left of the pause (at most {@link #MAX_PAUSE},
-	 * as it never goes below zero).
-	 */
-	private static final long PAUSE_MILLIS = 600_000;
-
 	private static final Log logger = LogFactory.getLog(WithingsRateBudget.class);
 
-	private final Bucket bucket;
-
-	/** For a shared budget whose store fails: this instance's own bucket meanwhile. */
-	private final Bucket fallback;
-
-	private volatile long lastFallbackWarning = Long.MIN_VALUE;
+	private final SharedBucket bucket;
 
 	private final int requestsPerMinute;
 
@@ -99,23 +81,9 @@ public final class WithingsRateBudget {
 
 	private Sleeper sleeper = Sleeper.THREAD;
 
-	/** For a shared budget: the end of a 601 pause, for every instance (see {@link #PAUSE_MILLIS}). */
-	private final Bucket pauseMarker;
-
-	/** The end of the latest 601 pause this instance knows of, in nanoseconds of {@link #clock}. */
-	private final AtomicLong pausedUntil = new AtomicLong(Long.MIN_VALUE);
-
-	/** One 601 of this instance at a time lengthens the pause, so that concurrent ones never add up. */
-	private final ReentrantLock pausing = new ReentrantLock();
-
-	private final Clock clock;
-
-	private WithingsRateBudget(Bucket bucket, Bucket fallback, Bucket pauseMarker, int requestsPerMinute,
-			long refillPerMinute, boolean shared, Clock clock) {
+	private WithingsRateBudget(SharedBucket bucket, int requestsPerMinute, long refillPerMinute, boolean shared,
+			Clock clock) {
 		this.bucket = bucket;
-		this.fallback = fallback;
-		this.pauseMarker = pauseMarker;
-		this.clock = clock;
 		this.requestsPerMinute = requestsPerMinute;
 		this.permitsPerNano = refillPerMinute / (double) TimeUnit.MINUTES.toNanos(1);
 		this.shared = shared;
@@ -123,6 +91,7 @@ public final class WithingsRateBudget {
 		for (Outcome outcome : Outcome.values()) {
 			this.counts.put(outcome, new LongAdder());
 		}
+		bucket.onStoreFailed(() -> counted(Outcome.STORE_FAILED));
 	}
 
 	/**
@@ -134,15 +103,8 @@ public final class WithingsRateBudget {
 	 */
 	public static WithingsRateBudget local(int requestsPerMinute, int burst, Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		return new WithingsRateBudget(localBucket(requestsPerMinute, burst, clock), null, null, requestsPerMinute,
+		return new WithingsRateBudget(SharedBucket.local(requestsPerMinute, burst, clock), requestsPerMinute,
 				refillPerMinute(requestsPerMinute, burst), false, clock);
-	}
-
-	private static Bucket localBucket(int requestsPerMinute, int burst, Clock clock) {
-		return Bucket.builder()
-			.addLimit(configuration(requestsPerMinute, burst).getBandwidths()[0])
-			.withCustomTimePrecision(timeMeter(clock))
-			.build();
 	}
 
 	/**
@@ -171,79 +133,18 @@ public final class WithingsRateBudget {
 			Clock clock) {
 		Assert.notNull(proxyManager, "proxyManager cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
-		BucketConfiguration configuration = configuration(requestsPerMinute, burst);
-		Bucket bucket = proxyManager.builder()
-			.withOptimization(Optimizations.batching())
-			.build(KEY, () -> configuration);
-		try {
-			// a bucket stored with another budget (an earlier release, other settings) gets this one
-			proxyManager.getProxyConfiguration(KEY)
-				.filter((stored) -> !stored.equalsByContent(configuration))
-				.ifPresent((stored) -> {
-					bucket.replaceConfiguration(configuration, TokensInheritanceStrategy.PROPORTIONALLY);
-					logger.info("The shared Withings rate budget now allows " + requestsPerMinute + " requests a minute");
-				});
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not check the shared Withings rate budget's settings (" + ex.getClass().getSimpleName()
-					+ "); they are checked again at the next start");
-		}
-		BucketConfiguration pauseConfiguration = pauseConfiguration();
-		Bucket pauseMarker = proxyManager.builder().build(PAUSE_KEY, () -> pauseConfiguration);
-		return new WithingsRateBudget(bucket, localBucket(requestsPerMinute, burst, clock), pauseMarker,
+		return new WithingsRateBudget(SharedBucket.shared(proxyManager, requestsPerMinute, burst, clock),
 				requestsPerMinute, refillPerMinute(requestsPerMinute, burst), true, clock);
-	}
-
-	/** The pause marker: {@value #PAUSE_MILLIS} milliseconds, refilled one a millisecond. */
-	static BucketConfiguration pauseConfiguration() {
-		return BucketConfiguration.builder()
-			.addLimit(Bandwidth.builder()
-				.capacity(PAUSE_MILLIS)
-				.refillGreedy(PAUSE_MILLIS, MAX_PAUSE)
-				.initialTokens(PAUSE_MILLIS)
-				.build())
-			.build();
-	}
-
-	static BucketConfiguration configuration(int requestsPerMinute, int burst) {
-		Assert.isTrue(requestsPerMinute > 0, "requestsPerMinute must be positive");
-		Assert.isTrue(burst > 0, "burst must be positive");
-		int capacity = effectiveBurst(requestsPerMinute, burst);
-		long refill = refillPerMinute(requestsPerMinute, burst);
-		return BucketConfiguration.builder()
-			.addLimit(Bandwidth.builder()
-				.capacity(capacity)
-				.refillGreedy(refill, Duration.ofMinutes(1))
-				.initialTokens(capacity)
-				.build())
-			.build();
 	}
 
 	/** The burst, at most a tenth of the budget (at least one). */
 	static int effectiveBurst(int requestsPerMinute, int burst) {
-		return Math.max(1, Math.min(burst, requestsPerMinute / 10));
+		return SharedBucket.effectiveBurst(requestsPerMinute, burst);
 	}
 
 	/** What the bucket refills a minute: the budget less the burst (so no minute sees more). */
 	static long refillPerMinute(int requestsPerMinute, int burst) {
-		return Math.max(1, requestsPerMinute - effectiveBurst(requestsPerMinute, burst));
-	}
-
-	private static TimeMeter timeMeter(Clock clock) {
-		return new TimeMeter() {
-
-			@Override
-			public long currentTimeNanos() {
-				java.time.Instant now = clock.instant();
-				return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-			}
-
-			@Override
-			public boolean isWallClockBased() {
-				return true;
-			}
-
-		};
+		return SharedBucket.refillPerMinute(requestsPerMinute, burst);
 	}
 
 	/**
@@ -253,7 +154,7 @@ public final class WithingsRateBudget {
 	 */
 	public static TimeMeter clientClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		return timeMeter(clock);
+		return SharedBucket.timeMeter(clock);
 	}
 
 	/**
@@ -267,7 +168,7 @@ public final class WithingsRateBudget {
 		long[] wait = { 0 };
 		BlockingStrategy noPark = (nanos) -> wait[0] = nanos;
 		try {
-			if (!reserve(maxWait.toNanos(), noPark)) {
+			if (!this.bucket.reserve(maxWait.toNanos(), noPark)) {
 				counted(Outcome.REFUSED);
 				return -1;
 			}
@@ -286,7 +187,7 @@ public final class WithingsRateBudget {
 	 * may be free (more than 0)
 	 */
 	public long tryTake() {
-		ConsumptionProbe probe = onBucket((bucket) -> bucket.tryConsumeAndReturnRemaining(1));
+		ConsumptionProbe probe = this.bucket.onBucket((bucket) -> bucket.tryConsumeAndReturnRemaining(1));
 		if (probe.isConsumed()) {
 			counted(Outcome.BACKGROUND);
 			return 0;
@@ -346,7 +247,7 @@ public final class WithingsRateBudget {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new WithingsRateLimitException("Interrupted while waiting for a permit", maxWait);
+			throw WithingsRateLimitException.notSent("Interrupted while waiting for a permit", maxWait);
 		}
 	}
 
@@ -356,7 +257,7 @@ public final class WithingsRateBudget {
 	 * @return the error
 	 */
 	public static WithingsRateLimitException refused(Duration maxWait) {
-		return new WithingsRateLimitException("Client-side rate limit reached: no permit within " + maxWait, maxWait);
+		return WithingsRateLimitException.notSent("Client-side rate limit reached: no permit within " + maxWait, maxWait);
 	}
 
 	/**
@@ -393,67 +294,19 @@ public final class WithingsRateBudget {
 		if (pause.isNegative() || pause.isZero()) {
 			return;
 		}
-		long until = now() + pause.toNanos();
-		this.pausing.lock();
-		try {
-			long before = remainingPause();
-			this.pausedUntil.accumulateAndGet(until, Math::max);
-			if (before >= pause.toNanos()) {
-				return; // a pause at least as long is on: this 601 changes nothing
-			}
-			lengthenSharedPause(pause);
-			// new reservations come after the pause: the bucket in debt up to its end, not beyond
-			long debt = (long) Math.ceil(pause.toNanos() * this.permitsPerNano);
-			onBucket((bucket) -> inDebt(bucket, debt));
-			if (this.fallback != null) {
-				inDebt(this.fallback, debt);
-			}
-			if (before > 0) {
-				logger.debug("Withings answered 601 (too many requests) during a pause: it now ends in "
-						+ pause.toSeconds() + " s");
-				return;
-			}
-			counted(Outcome.PAUSED);
+		// new reservations come after the pause: the bucket in debt up to its end, not beyond
+		long before = this.bucket.pause(pause, (long) Math.ceil(pause.toNanos() * this.permitsPerNano));
+		if (before < 0) {
+			return; // a pause at least as long is on: this 601 changes nothing
 		}
-		finally {
-			this.pausing.unlock();
-		}
-		logger.warn("Withings answered 601 (too many requests): every call " + (this.shared ? "of the cluster " : "")
-				+ "waits " + pause.toSeconds() + " s");
-	}
-
-	/** Take the bucket to {@code debt} permits below zero, unless it is deeper already. */
-	private static Long inDebt(Bucket bucket, long debt) {
-		long available = bucket.getAvailableTokens();
-		if (available > -debt) {
-			bucket.consumeIgnoringRateLimits(available + debt);
-		}
-		return null;
-	}
-
-	/**
-	 * Lengthen the shared pause to {@code pause} from now: the marker takes only what it lacks to
-	 * end then (one 601 of this instance at a time). A take another instance made since the look
-	 * may make this one fail, and it looks again; two takes of the same moment may both succeed,
-	 * which lengthens the pause by the shorter of them at most, and never beyond 10 minutes (the
-	 * marker never goes below zero).
-	 */
-	private void lengthenSharedPause(Duration pause) {
-		if (this.pauseMarker == null) {
+		if (before > 0) {
+			logger.debug("Withings answered 601 (too many requests) during a pause: it now ends in "
+					+ pause.toSeconds() + " s");
 			return;
 		}
-		long target = PAUSE_MILLIS - Math.min(PAUSE_MILLIS, pause.toMillis());
-		try {
-			for (int attempt = 0; attempt < 5; attempt++) {
-				long available = this.pauseMarker.getAvailableTokens();
-				if (available <= target || this.pauseMarker.tryConsume(available - target)) {
-					return;
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			fellBack(ex); // this instance's pause and fallback hold it meanwhile
-		}
+		counted(Outcome.PAUSED);
+		logger.warn("Withings answered 601 (too many requests): every call " + (this.shared ? "of the cluster " : "")
+				+ "waits " + pause.toSeconds() + " s");
 	}
 
 	/**
@@ -461,7 +314,7 @@ public final class WithingsRateBudget {
 	 * @return the time every call still waits, zero when the budget is not paused
 	 */
 	public Duration getRemainingPause() {
-		return Duration.ofNanos(remainingPause());
+		return Duration.ofNanos(this.bucket.remainingPause());
 	}
 
 	/**
@@ -474,7 +327,7 @@ public final class WithingsRateBudget {
 	 * refused: the call must not be sent)
 	 */
 	public long checkPause(long leftNanos) {
-		long paused = remainingPause();
+		long paused = this.bucket.remainingPause();
 		if (paused <= 0) {
 			return 0;
 		}
@@ -485,72 +338,12 @@ public final class WithingsRateBudget {
 		return paused;
 	}
 
-	private long remainingPause() {
-		long local = this.pausedUntil.get();
-		long remaining = (local == Long.MIN_VALUE) ? 0 : local - now();
-		if (this.pauseMarker != null) {
-			try {
-				long lacking = PAUSE_MILLIS - this.pauseMarker.getAvailableTokens();
-				remaining = Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(lacking));
-			}
-			catch (RuntimeException ex) {
-				fellBack(ex);
-			}
-		}
-		return Math.max(0, remaining);
-	}
-
-	private long now() {
-		java.time.Instant now = this.clock.instant();
-		return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-	}
-
 	/**
 	 * Permits free now (negative: the debt of reservations or of a pause).
 	 * @return the permits
 	 */
 	public long getAvailablePermits() {
-		return onBucket(Bucket::getAvailableTokens);
-	}
-
-	private boolean reserve(long maxWaitNanos, BlockingStrategy noPark) throws InterruptedException {
-		if (maxWaitNanos <= 0) {
-			return onBucket((bucket) -> bucket.tryConsume(1)); // no wait: a permit free now, or none
-		}
-		try {
-			return this.bucket.asBlocking().tryConsume(1, maxWaitNanos, noPark);
-		}
-		catch (RuntimeException ex) {
-			if (this.fallback == null) {
-				throw ex;
-			}
-			fellBack(ex);
-			return this.fallback.asBlocking().tryConsume(1, maxWaitNanos, noPark);
-		}
-	}
-
-	/** An operation on the shared bucket, on the fallback while the store fails. */
-	private <T> T onBucket(java.util.function.Function<Bucket, T> operation) {
-		try {
-			return operation.apply(this.bucket);
-		}
-		catch (RuntimeException ex) {
-			if (this.fallback == null) {
-				throw ex;
-			}
-			fellBack(ex);
-			return operation.apply(this.fallback);
-		}
-	}
-
-	private void fellBack(RuntimeException ex) {
-		counted(Outcome.STORE_FAILED);
-		long now = System.nanoTime();
-		if (this.lastFallbackWarning == Long.MIN_VALUE || now - this.lastFallbackWarning > TimeUnit.MINUTES.toNanos(1)) {
-			this.lastFallbackWarning = now;
-			logger.warn("The shared Withings rate budget cannot be read (" + ex.getClass().getSimpleName()
-					+ "); this instance uses a budget of its own until it can");
-		}
+		return this.bucket.onBucket(Bucket::getAvailableTokens);
 	}
 
 	/**

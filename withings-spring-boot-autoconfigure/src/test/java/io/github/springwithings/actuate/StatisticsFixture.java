@@ -15,13 +15,13 @@ import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsNotifications;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
-import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
-import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
+import io.github.springwithings.oauth2.client.keepalive.JdbcWithingsSweepLog;
+import io.github.springwithings.oauth2.client.keepalive.WithingsKeepAlive;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorClock;
+import io.github.springwithings.testsupport.TestDatabases;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;

@@ -1,5 +1,6 @@
 package io.github.springwithings.api;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -7,9 +8,9 @@ import java.util.List;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,9 +138,9 @@ class WithingsDataCallsTests {
 	void pageWhenDecimalsThenExactWithTheirScale() {
 		JsonNode page = WithingsDataCalls.Call.page("{\"calories\":241.60,\"distance\":0.1000000000000000055511151231257827}");
 
-		assertThat(WithingsJson.number(page.path("calories"))).isEqualTo(new java.math.BigDecimal("241.60"));
+		assertThat(WithingsJson.number(page.path("calories"))).isEqualTo(new BigDecimal("241.60"));
 		assertThat(WithingsJson.number(page.path("distance")))
-			.isEqualTo(new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+			.isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
 		assertThat(WithingsDataCalls.Call.page(null).isMissingNode()).isTrue();
 	}
 

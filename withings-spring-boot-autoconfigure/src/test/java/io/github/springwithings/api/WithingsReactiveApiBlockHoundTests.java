@@ -1,32 +1,38 @@
 package io.github.springwithings.api;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import io.github.springwithings.testsupport.TestBlockHound;
-import io.github.springwithings.ratelimit.WithingsRateBudget;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -169,7 +175,7 @@ class WithingsReactiveApiBlockHoundTests {
 		int dataRequests = this.simulator.counters().dataRequests();
 		// one permit a minute on a clock that does not move, taken already
 		WithingsRateBudget budget = WithingsRateBudget.local(2, 1,
-				java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T08:00:00Z"), java.time.ZoneOffset.UTC));
+				Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC));
 		budget.tryTake();
 		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
 
@@ -182,7 +188,7 @@ class WithingsReactiveApiBlockHoundTests {
 	void getMeasuresWhenThePermitComesLaterThenItIsWaitedForWithATimer() {
 		this.fixture.link("363", "363");
 		// 20 a minute: a burst of 2, then one permit every 3.3 s; the burst is taken
-		WithingsRateBudget budget = WithingsRateBudget.local(20, 2, java.time.Clock.systemUTC());
+		WithingsRateBudget budget = WithingsRateBudget.local(20, 2, Clock.systemUTC());
 		budget.tryTake();
 		budget.tryTake();
 		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
@@ -199,13 +205,13 @@ class WithingsReactiveApiBlockHoundTests {
 	@Test
 	void getMeasuresWhenForAWebExchangeThenItsPermitIsInteractiveElseBackground() {
 		this.fixture.link("363", "363");
-		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, java.time.Clock.systemUTC());
+		WithingsRateBudget budget = WithingsRateBudget.local(120, 6, Clock.systemUTC());
 		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
 
 		asSignedIn("363", this.api.getMeasures(FROM, TO))
-			.contextWrite(reactor.util.context.Context.of(org.springframework.web.server.ServerWebExchange.class,
-					org.springframework.mock.web.server.MockServerWebExchange
-						.from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.get("/dashboard"))))
+			.contextWrite(Context.of(ServerWebExchange.class,
+					MockServerWebExchange
+						.from(MockServerHttpRequest.get("/dashboard"))))
 			.block(Duration.ofSeconds(30));
 		this.api.forUser("363").getMeasures(FROM, TO).block(Duration.ofSeconds(30));
 

@@ -16,12 +16,12 @@ import io.github.springwithings.simulator.SimulatorMeasure;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import io.github.springwithings.notification.WithingsNotificationReceiver.Outcome;
 import io.github.springwithings.notification.WithingsNotificationReceiver.Reply;
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -61,12 +61,12 @@ class WithingsNotificationReceiverTests {
 			}
 
 			@Override
-			public java.time.ZoneId getZone() {
+			public ZoneId getZone() {
 				return ZoneOffset.UTC;
 			}
 
 			@Override
-			public Clock withZone(java.time.ZoneId zone) {
+			public Clock withZone(ZoneId zone) {
 				return this;
 			}
 		});

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.springwithings.api.WithingsApi;
-import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -14,8 +14,8 @@ import io.github.springwithings.notification.WithingsSubscribeOnLink.Outcome;
 import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
-import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;

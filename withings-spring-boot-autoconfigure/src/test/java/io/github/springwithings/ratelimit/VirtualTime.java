@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.springwithings.support.Sleeper;
 import io.github.springwithings.simulator.SimulatorClock;
+import io.github.springwithings.support.Sleeper;
 
 /**
  * Waits of several threads on one simulator clock, without sleeping: a waiting thread is parked

@@ -11,6 +11,10 @@ import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.simulator.SimulatorClock;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -251,14 +255,14 @@ class WithingsRateBudgetTests {
 				() -> WithingsRatePriority.BACKGROUND.callAs(WithingsRatePriority::current)))
 			.isEqualTo(WithingsRatePriority.BACKGROUND);
 		assertThat(WithingsRatePriority.current()).isEqualTo(WithingsRatePriority.BACKGROUND);
-		org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
-				new org.springframework.web.context.request.ServletRequestAttributes(
-						new org.springframework.mock.web.MockHttpServletRequest()));
+		RequestContextHolder.setRequestAttributes(
+				new ServletRequestAttributes(
+						new MockHttpServletRequest()));
 		try {
 			assertThat(WithingsRatePriority.current()).as("serving a request").isEqualTo(WithingsRatePriority.INTERACTIVE);
 		}
 		finally {
-			org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+			RequestContextHolder.resetRequestAttributes();
 		}
 	}
 

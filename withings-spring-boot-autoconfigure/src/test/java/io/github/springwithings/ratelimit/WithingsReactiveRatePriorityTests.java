@@ -1,10 +1,11 @@
 package io.github.springwithings.ratelimit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -42,9 +43,9 @@ class WithingsReactiveRatePriorityTests {
 	private OAuth2RefreshTokenGrantRequest grant() {
 		ClientRegistration registration = TestClientRegistrations.withings("https://wbsapi.example.com").build();
 		return new OAuth2RefreshTokenGrantRequest(registration,
-				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "a", java.time.Instant.now().minusSeconds(20),
-						java.time.Instant.now().minusSeconds(10)),
-				new OAuth2RefreshToken("r", java.time.Instant.now()));
+				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "a", Instant.now().minusSeconds(20),
+						Instant.now().minusSeconds(10)),
+				new OAuth2RefreshToken("r", Instant.now()));
 	}
 
 	@Test

@@ -3,14 +3,14 @@ package io.github.springwithings.actuate.endpoint;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.WithingsStatistics;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.actuate.WithingsReachability;
 /**
  * The {@code withings} endpoint, read-only: linked users per registration by refresh-token age
  * (how many are close to the one-year limit), refreshes in doubt, the keep-alive's last and next

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import org.apache.commons.logging.Log;
@@ -18,7 +19,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.actuate.WithingsReachability;
 /**
  * The {@code withings} health contributor: DOWN when the application's own store cannot be read;
  * otherwise UP, with Withings' state in the details ({@code withings}: UP, DOWN or UNKNOWN,

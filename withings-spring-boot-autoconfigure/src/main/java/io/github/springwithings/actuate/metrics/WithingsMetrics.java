@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
+import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.WithingsStatistics;
 import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
@@ -18,8 +21,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
-import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.actuate.WithingsReachability;
 /**
  * The {@code withings} endpoint's counts as Micrometer meters:
  * <ul>
@@ -161,7 +162,7 @@ public final class WithingsMetrics implements MeterBinder {
 	}
 
 	private double registration(String registrationId,
-			java.util.function.Function<WithingsStatistics.Registration, Long> value) {
+			Function<WithingsStatistics.Registration, Long> value) {
 		Map<String, WithingsStatistics.Registration> registrations = storeReading().registrations();
 		WithingsStatistics.Registration registration = (registrations != null) ? registrations.get(registrationId) : null;
 		Long count = (registration != null) ? value.apply(registration) : null;

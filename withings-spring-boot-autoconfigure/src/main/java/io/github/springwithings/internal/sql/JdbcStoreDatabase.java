@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-
 import javax.sql.DataSource;
 
 import org.springframework.dao.DataAccessException;

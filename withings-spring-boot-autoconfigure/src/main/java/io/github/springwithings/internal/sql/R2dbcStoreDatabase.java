@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Parameter;
@@ -23,7 +25,6 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 /**
  * The stores' statements on R2DBC. The stores' contract is blocking (the reactive adapters call
  * it on the starter's own bounded store and token schedulers, see
@@ -37,7 +38,7 @@ import io.github.springwithings.oauth2.client.WithingsReactiveSchedulers;
 public final class R2dbcStoreDatabase implements StoreDatabase {
 
 	/** The stores' few statements, named once (every authorize runs one). */
-	private static final Map<String, String> NAMED = new java.util.concurrent.ConcurrentHashMap<>();
+	private static final Map<String, String> NAMED = new ConcurrentHashMap<>();
 
 	private final ConnectionFactory connectionFactory;
 

@@ -7,10 +7,11 @@ import java.time.ZoneId;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
 import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 
@@ -147,7 +148,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 * @param principalName the principal name
 	 * @return whether a link was removed (not when it was removed meanwhile, nor when a new
 	 * consent replaced it during the revocation: that one is kept)
-	 * @throws WithingsStatusException when Withings refused the revocation for another reason
+	 * @throws WithingsApiException when Withings refused the revocation for another reason
 	 * (throttled, wrong credentials, ...): the link is kept, so that it can be revoked later
 	 * @throws IllegalStateException when the stored client has no Withings user id: it cannot be
 	 * revoked at Withings (the link is kept; {@code removeAuthorizedClient} forgets it without
@@ -169,9 +170,12 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			this.revocationClient.revoke(registration, userId);
 			logger.debug("Disconnecting '" + principalName + "': Withings revoked the access of user " + userId);
 		}
-		catch (WithingsStatusException ex) {
+		catch (WithingsApiException ex) {
 			if (!isUnknownUser(ex)) {
-				logger.warn("Withings refused to revoke '" + principalName + "' (" + ex.getMessage() + "); the link is kept");
+				// Withings' own refusals, not a broken answer nor a request the client-side budget held back
+				if (ex.getStatus() != null && !(ex instanceof WithingsRateLimitException limit && !limit.isAnswered())) {
+					logger.warn("Withings refused to revoke '" + principalName + "' (" + ex.getMessage() + "); the link is kept");
+				}
 				throw ex;
 			}
 			logger.debug("Disconnecting '" + principalName + "': Withings no longer knows user " + userId
@@ -265,8 +269,9 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	}
 
 	/** Withings' answer to revoking a user it has no grant for: nothing left to revoke there. */
-	private static boolean isUnknownUser(WithingsStatusException ex) {
-		return ex.getStatus() == 503 && ex.getError() != null && ex.getError().toLowerCase().contains("invalid userid");
+	private static boolean isUnknownUser(WithingsApiException ex) {
+		return Integer.valueOf(503).equals(ex.getStatus()) && ex.getError() != null
+				&& ex.getError().toLowerCase().contains("invalid userid");
 	}
 
 	/**

@@ -1,18 +1,17 @@
 package io.github.springwithings.web.client;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.ratelimit.WithingsRateBudget;
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.internal.http.ByteArrayClientHttpResponse;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.support.Sleeper;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -21,7 +20,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -32,7 +30,6 @@ import org.springframework.security.oauth2.client.ClientAuthorizationRequiredExc
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.support.Sleeper;
 /**
  * Makes a {@code RestClient} understand Withings' API answers, which are HTTP 200 with a
  * {@code {"status":..,"body":..}} envelope even on errors. Add it <em>before</em> Spring's
@@ -166,7 +163,14 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 		if (envelope.status() != 0) {
 			throw new WithingsApiException(envelope.status(), envelope.error());
 		}
-		return new UnwrappedResponse(envelope.bodyBytes());
+		return unwrapped(envelope.bodyBytes());
+	}
+
+	/** The answer as the caller sees it: HTTP 200 with the envelope's {@code body}. */
+	private static ClientHttpResponse unwrapped(byte[] body) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.APPLICATION_JSON);
+		return new ByteArrayClientHttpResponse(HttpStatus.OK, "OK", headers, body);
 	}
 
 	private static void debug(String action, String principalName, String what) {
@@ -249,45 +253,6 @@ public final class WithingsApiResponseInterceptor implements ClientHttpRequestIn
 	public void setSleeper(Sleeper sleeper) {
 		Assert.notNull(sleeper, "sleeper cannot be null");
 		this.sleeper = sleeper;
-	}
-
-	/** The answer as the caller sees it: HTTP 200 with the envelope's {@code body}. */
-	private static final class UnwrappedResponse implements ClientHttpResponse {
-
-		private final HttpHeaders headers = new HttpHeaders();
-
-		private final byte[] body;
-
-		UnwrappedResponse(byte[] body) {
-			this.headers.setContentType(MediaType.APPLICATION_JSON);
-			this.headers.setContentLength(body.length);
-			this.body = body;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return HttpStatus.OK;
-		}
-
-		@Override
-		public String getStatusText() {
-			return "OK";
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			return new ByteArrayInputStream(this.body);
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

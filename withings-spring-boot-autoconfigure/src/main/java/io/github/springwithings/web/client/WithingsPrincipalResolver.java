@@ -1,5 +1,6 @@
 package io.github.springwithings.web.client;
 
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
@@ -14,7 +15,6 @@ import org.springframework.security.oauth2.client.web.client.SecurityContextHold
 import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.api.WithingsRequestAttributes;
 /**
  * Whose token a Withings API call uses: the Withings user id named with
  * {@link WithingsRequestAttributes#userId}, else the principal named with

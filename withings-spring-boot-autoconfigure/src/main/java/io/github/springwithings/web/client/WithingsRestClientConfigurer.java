@@ -3,10 +3,13 @@ package io.github.springwithings.web.client;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.support.Sleeper;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,8 +22,6 @@ import org.springframework.security.oauth2.client.web.client.RequestAttributeCli
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.support.Sleeper;
-import io.github.springwithings.api.WithingsRequestAttributes;
 /**
  * Adds Withings handling to any {@code RestClient.Builder} (your own clients, or the builders of
  * Spring's HTTP service groups): the {@link WithingsApiResponseInterceptor}, then Spring's
@@ -102,7 +103,7 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	 * Set the rate budget a 601 pauses for every caller of every instance sharing it.
 	 * @param rateBudget the budget
 	 */
-	public void setRateBudget(io.github.springwithings.ratelimit.WithingsRateBudget rateBudget) {
+	public void setRateBudget(WithingsRateBudget rateBudget) {
 		this.envelopeInterceptor.setRateBudget(rateBudget);
 	}
 
@@ -118,7 +119,7 @@ public final class WithingsRestClientConfigurer implements Consumer<RestClient.B
 	 * Record {@code withings.api} observations.
 	 * @param observationRegistry the registry
 	 */
-	public void setObservationRegistry(io.micrometer.observation.ObservationRegistry observationRegistry) {
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
 		this.envelopeInterceptor.setObservationRegistry(observationRegistry);
 	}
 

@@ -2,7 +2,12 @@ package io.github.springwithings.actuate.endpoint;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import io.github.springwithings.actuate.StatisticsFixture;
+import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.WithingsStatistics;
+import io.github.springwithings.actuate.metrics.WithingsMetrics;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,10 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.actuate.StatisticsFixture;
-import io.github.springwithings.actuate.WithingsReachability;
-import io.github.springwithings.actuate.metrics.WithingsMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -43,10 +44,10 @@ class WithingsEndpointTests {
 
 		WithingsStatistics.Registration withings = descriptor.registrations().get("withings");
 		assertThat(withings.linkedUsers()).isEqualTo(7);
-		assertThat(withings.refreshTokenAge()).containsExactly(java.util.Map.entry("lessThan30Days", 2L),
-				java.util.Map.entry("30To180Days", 1L), java.util.Map.entry("180To335Days", 1L),
-				java.util.Map.entry("335To365Days", 2L), java.util.Map.entry("365DaysOrMore", 1L),
-				java.util.Map.entry("unknown", 0L));
+		assertThat(withings.refreshTokenAge()).containsExactly(Map.entry("lessThan30Days", 2L),
+				Map.entry("30To180Days", 1L), Map.entry("180To335Days", 1L),
+				Map.entry("335To365Days", 2L), Map.entry("365DaysOrMore", 1L),
+				Map.entry("unknown", 0L));
 		assertThat(withings.closeToLimit()).isEqualTo(2);
 		assertThat(withings.refreshesInDoubt()).isOne();
 		assertThat(descriptor.registrations().get("withings-eu").linkedUsers()).isOne();

@@ -1,13 +1,14 @@
 package io.github.springwithings.actuate.metrics;
 
 import java.time.Duration;
+import java.util.List;
 
+import io.github.springwithings.actuate.StatisticsFixture;
+import io.github.springwithings.actuate.WithingsStatistics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.springwithings.actuate.WithingsStatistics;
-import io.github.springwithings.actuate.StatisticsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -91,7 +92,7 @@ class WithingsMetricsTests {
 
 	@Test
 	void bindToWhenOnlyTheStoreThenOnlyTheStoresMeters() {
-		WithingsStatistics statistics = new WithingsStatistics(this.fixture.store, java.util.List.of("withings"));
+		WithingsStatistics statistics = new WithingsStatistics(this.fixture.store, List.of("withings"));
 		new WithingsMetrics(statistics).bindTo(this.registry);
 
 		assertThat(this.registry.getMeters()).extracting((meter) -> meter.getId().getName())

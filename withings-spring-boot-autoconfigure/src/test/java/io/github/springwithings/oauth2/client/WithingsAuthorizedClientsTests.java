@@ -5,11 +5,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
-import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.simulator.RefreshTokenState;
@@ -97,8 +97,11 @@ class WithingsAuthorizedClientsTests {
 		OAuth2AuthorizedClient linked = this.fixture.link("alice", "36000042");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(30));
 
-		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.fixture.clients.disconnect("alice"))
-			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(601));
+		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> this.fixture.clients.disconnect("alice"))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatus()).isEqualTo(601);
+				assertThat(ex.isAnswered()).isTrue();
+			});
 
 		assertThat(this.fixture.stored("alice")).isNotNull();
 		assertThat(this.simulator.refreshTokenState(linked.getRefreshToken().getTokenValue()))

@@ -17,6 +17,7 @@ import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.api.WithingsStatusFamily;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
+import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -101,7 +102,7 @@ class WithingsApiResponseInterceptorTests {
 	void callWhenUserRevokedThenAuthorizationRequiredAndOthersUntouched() {
 		OAuth2AuthorizedClient linked = this.fixture.link("alice", USER);
 		OAuth2AuthorizedClient other = this.fixture.link("bob", "36000043");
-		new io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient(RestClient.create())
+		new WithingsRevocationClient(RestClient.create())
 			.revoke(linked.getClientRegistration(), USER);
 
 		assertThatExceptionOfType(ClientAuthorizationRequiredException.class)

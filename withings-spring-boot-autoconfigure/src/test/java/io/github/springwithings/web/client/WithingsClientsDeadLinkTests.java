@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsMeasure;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
@@ -16,9 +17,9 @@ import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
 import org.junit.jupiter.api.AfterEach;
-import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -35,7 +36,6 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.github.springwithings.api.WithingsRequestAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -2,6 +2,7 @@ package io.github.springwithings.web.client;
 
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -22,7 +23,6 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
-import io.github.springwithings.api.WithingsRequestAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

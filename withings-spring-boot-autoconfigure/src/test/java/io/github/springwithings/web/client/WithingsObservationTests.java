@@ -1,31 +1,29 @@
 package io.github.springwithings.web.client;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
-
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
-import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
-import io.github.springwithings.api.WithingsReactiveApi;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -33,6 +31,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -92,7 +91,7 @@ class WithingsObservationTests {
 					WithingsClientAuthentication.CLIENT_SECRET, RestClient.builder());
 		client.setObservationRegistry(this.registry);
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "a",
-				java.time.Instant.now(), java.time.Instant.now().plusSeconds(60));
+				Instant.now(), Instant.now().plusSeconds(60));
 
 		assertThatExceptionOfType(OAuth2AuthorizationException.class).isThrownBy(() -> client.getTokenResponse(
 				new OAuth2RefreshTokenGrantRequest(registration, accessToken, new OAuth2RefreshToken("dead", null))));

@@ -1,8 +1,12 @@
 package io.github.springwithings.web.client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.springwithings.ratelimit.WithingsPrepaidPermits;
@@ -70,10 +74,10 @@ class WithingsRateLimitInterceptorPrepaidTests {
 		for (int i = 0; i < 6; i++) {
 			assertThat(this.budget.tryTake()).isZero();
 		}
-		java.util.List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<Duration> waits = new CopyOnWriteArrayList<>();
 		this.budget.setSleeper(waits::add);
 		AtomicInteger prepaid = new AtomicInteger(1);
-		java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+		AtomicInteger sent = new AtomicInteger();
 		ClientHttpRequestExecution counting = (request, body) -> {
 			sent.incrementAndGet();
 			return new MockClientHttpResponse(new byte[0], HttpStatus.OK);
@@ -101,8 +105,8 @@ class WithingsRateLimitInterceptorPrepaidTests {
 			this.interceptor.intercept(new MockClientHttpRequest(HttpMethod.POST, URI.create("http://localhost/v2/oauth2")),
 					new byte[0], execution);
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

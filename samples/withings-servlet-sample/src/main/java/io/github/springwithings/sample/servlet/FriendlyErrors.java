@@ -1,8 +1,9 @@
 package io.github.springwithings.sample.servlet;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
@@ -38,17 +39,17 @@ class FriendlyErrors {
 		return problem(model, "Withings cannot be reached", "Withings is not answering at the moment. Please try again later.");
 	}
 
-	/** Disconnect: Withings refused the revocation (the link is kept, so it can be tried again). */
-	@ExceptionHandler(WithingsStatusException.class)
-	@ResponseStatus(HttpStatus.BAD_GATEWAY)
-	String notDisconnected(Model model) {
-		return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
-				+ "is still linked. Please try again in a minute.");
-	}
-
+	/**
+	 * A Withings refusal: of the revocation on disconnect (the link is kept, so it can be tried
+	 * again), or of an API call.
+	 */
 	@ExceptionHandler(WithingsApiException.class)
 	@ResponseStatus(HttpStatus.BAD_GATEWAY)
-	String withingsError(WithingsApiException ex, Model model) {
+	String withingsError(WithingsApiException ex, HttpServletRequest request, Model model) {
+		if ("/disconnect".equals(request.getServletPath())) {
+			return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
+					+ "is still linked. Please try again in a minute.");
+		}
 		return problem(model, "Withings said no", "Withings could not answer this request (" + ex.getFamily() + ").");
 	}
 

@@ -2,7 +2,6 @@ package io.github.springwithings.sample.webflux;
 
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.oauth2.client.endpoint.WithingsStatusException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -13,6 +12,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Bad situations end on a friendly page, never a stack trace. (A revoked link needs no page: it
@@ -40,17 +40,17 @@ class FriendlyErrors {
 		return problem(model, "Withings cannot be reached", "Withings is not answering at the moment. Please try again later.");
 	}
 
-	/** Disconnect: Withings refused the revocation (the link is kept, so it can be tried again). */
-	@ExceptionHandler(WithingsStatusException.class)
-	@ResponseStatus(HttpStatus.BAD_GATEWAY)
-	String notDisconnected(Model model) {
-		return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
-				+ "is still linked. Please try again in a minute.");
-	}
-
+	/**
+	 * A Withings refusal: of the revocation on disconnect (the link is kept, so it can be tried
+	 * again), or of an API call.
+	 */
 	@ExceptionHandler(WithingsApiException.class)
 	@ResponseStatus(HttpStatus.BAD_GATEWAY)
-	String withingsError(WithingsApiException ex, Model model) {
+	String withingsError(WithingsApiException ex, ServerWebExchange exchange, Model model) {
+		if ("/disconnect".equals(exchange.getRequest().getPath().pathWithinApplication().value())) {
+			return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
+					+ "is still linked. Please try again in a minute.");
+		}
 		return problem(model, "Withings said no", "Withings could not answer this request (" + ex.getFamily() + ").");
 	}
 

@@ -1,19 +1,19 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.internal.http.ByteArrayClientHttpResponse;
+
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Caps how much of a token, nonce or signed-call answer is read: these are a few hundred bytes,
  * so anything beyond {@link #MAX_TOKEN_ANSWER} is not a Withings answer. A larger successful answer
- * fails with {@link WithingsResponseException} (so {@code invalid_token_response} for a token
+ * fails with a {@link WithingsApiException} without a status (so {@code invalid_token_response} for a token
  * request) without being read further; the body of an HTTP error is cut at the cap (only its
  * status is reported anyway).
  */
@@ -40,65 +40,19 @@ final class BoundedResponses {
 		try (response) {
 			boolean error = response.getStatusCode().isError();
 			if (!error && response.getHeaders().getContentLength() > maxBytes) {
-				throw new WithingsResponseException(TOO_LARGE);
+				throw WithingsResponseEnvelope.notAnEnvelope(TOO_LARGE);
 			}
 			InputStream in = response.getBody();
 			bytes = in.readNBytes(maxBytes + 1);
 			if (bytes.length > maxBytes) {
 				if (!error) {
-					throw new WithingsResponseException(TOO_LARGE);
+					throw WithingsResponseEnvelope.notAnEnvelope(TOO_LARGE);
 				}
 				bytes = Arrays.copyOf(bytes, maxBytes);
 			}
-			return new BufferedResponse(response.getStatusCode(), response.getStatusText(), response.getHeaders(),
+			return new ByteArrayClientHttpResponse(response.getStatusCode(), response.getStatusText(), response.getHeaders(),
 					bytes);
 		}
-	}
-
-	/** An answer read into memory; the connection is already released. */
-	private static final class BufferedResponse implements ClientHttpResponse {
-
-		private final HttpStatusCode status;
-
-		private final String statusText;
-
-		private final HttpHeaders headers;
-
-		private final byte[] body;
-
-		BufferedResponse(HttpStatusCode status, String statusText, HttpHeaders headers, byte[] body) {
-			this.status = status;
-			this.statusText = statusText;
-			this.headers = HttpHeaders.copyOf(headers);
-			this.headers.remove(HttpHeaders.TRANSFER_ENCODING);
-			this.headers.setContentLength(body.length);
-			this.body = body;
-		}
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return this.status;
-		}
-
-		@Override
-		public String getStatusText() {
-			return this.statusText;
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return this.headers;
-		}
-
-		@Override
-		public InputStream getBody() {
-			return new ByteArrayInputStream(this.body);
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

@@ -12,8 +12,8 @@ import java.util.UUID;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.web.client.RestClient;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
 
 /**
  * Keeps secret form parameters (client secret, nonce, signature, code, refresh token) out of

@@ -1,8 +1,10 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Predicate;
 
+import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsStatusFamily;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.micrometer.observation.Observation;
@@ -100,7 +102,11 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 			}
 			return response;
 		}
-		catch (OAuth2AuthorizationException | WithingsStatusException | WithingsResponseException ex) {
+		catch (OAuth2AuthorizationException | WithingsApiException ex) {
+			if (WithingsTokenErrors.isHeldBack(ex)) {
+				// the client-side rate budget gave no permit: nothing was sent, the caller sees it as is
+				throw ex;
+			}
 			OAuth2AuthorizationException translated = WithingsTokenErrors.translate(ex);
 			if (this.rateBudget != null && translated.getError() instanceof WithingsOAuth2Error error
 					&& error.getStatus() == 601) {
@@ -136,7 +142,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 		try {
 			return this.withingsClient.getTokenResponse(grantRequest);
 		}
-		catch (OAuth2AuthorizationException | WithingsStatusException ex) {
+		catch (OAuth2AuthorizationException | WithingsApiException ex) {
 			WithingsNoncePrefetcher prefetcher = (this.nonceClient != null) ? this.nonceClient.getPrefetcher() : null;
 			if (prefetcher == null || !isNonceRefused(WithingsTokenErrors.translate(ex))) {
 				throw ex;
@@ -151,7 +157,7 @@ public final class WithingsAccessTokenResponseClient<T extends AbstractOAuth2Aut
 
 	private static boolean isNonceRefused(OAuth2AuthorizationException ex) {
 		return ex.getError() instanceof WithingsOAuth2Error error && error.getDescription() != null
-				&& error.getDescription().toLowerCase(java.util.Locale.ROOT).contains("nonce");
+				&& error.getDescription().toLowerCase(Locale.ROOT).contains("nonce");
 	}
 
 	/**

@@ -5,6 +5,9 @@ import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -20,9 +23,10 @@ import org.springframework.util.Assert;
  * {@code userid} as a String whether Withings sent a number or a string, normalises
  * {@code expires_in} to whole seconds, and hands the rest to Spring's {@link DefaultMapOAuth2AccessTokenResponseConverter},
  * which keeps {@code userid} and {@code csrf_token} as additional parameters. A non-zero status
- * is thrown as {@link WithingsStatusException}; an answer without {@code access_token} or
- * {@code refresh_token}, or with an {@code expires_in} that is not a positive number of seconds
- * (fractions are rounded down), as {@link WithingsResponseException}.
+ * is thrown as {@link WithingsApiException} ({@link WithingsRateLimitException} for a {@code 601});
+ * an answer without {@code access_token} or {@code refresh_token}, or with an {@code expires_in}
+ * that is not a positive number of seconds (fractions are rounded down), as a
+ * {@link WithingsApiException} without a status.
  *
  * <p>A positive {@code expires_in} below {@value #MIN_EXPIRES_IN} seconds is raised to it: Spring's
  * provider and the single flight count a token as expired 60 seconds (their clock skew) before
@@ -51,12 +55,12 @@ public final class WithingsAccessTokenResponseConverter
 	public OAuth2AccessTokenResponse convert(Map<String, Object> envelope) {
 		Map<String, Object> parameters = new LinkedHashMap<>(WithingsResponseEnvelope.unwrap(envelope));
 		if (!(parameters.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String accessToken) || accessToken.isBlank()) {
-			throw new WithingsResponseException("Withings token answer has status 0 but no access_token");
+			throw WithingsResponseEnvelope.notAnEnvelope("Withings token answer has status 0 but no access_token");
 		}
 		if (!(parameters.get(OAuth2ParameterNames.REFRESH_TOKEN) instanceof String refreshToken)
 				|| refreshToken.isBlank()) {
 			// Withings always sends one; without it a stored refresh token could be overwritten by nothing
-			throw new WithingsResponseException("Withings token answer has status 0 but no refresh_token");
+			throw WithingsResponseEnvelope.notAnEnvelope("Withings token answer has status 0 but no refresh_token");
 		}
 		parameters.computeIfPresent(OAuth2ParameterNames.SCOPE,
 				(name, scope) -> String.join(" ", scope.toString().trim().split("[,\\s]+")));
@@ -81,15 +85,15 @@ public final class WithingsAccessTokenResponseConverter
 			}
 		}
 		if (seconds == null) {
-			throw new WithingsResponseException("Withings token answer has an 'expires_in' that is not a number");
+			throw WithingsResponseEnvelope.notAnEnvelope("Withings token answer has an 'expires_in' that is not a number");
 		}
 		BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
 		if (whole.signum() <= 0) {
-			throw new WithingsResponseException(
+			throw WithingsResponseEnvelope.notAnEnvelope(
 					"Withings token answer has an 'expires_in' that is not a positive number of seconds");
 		}
 		if (whole.compareTo(MAX_EXPIRES_IN) > 0) {
-			throw new WithingsResponseException("Withings token answer has an 'expires_in' that is too large");
+			throw WithingsResponseEnvelope.notAnEnvelope("Withings token answer has an 'expires_in' that is too large");
 		}
 		return whole.max(BigDecimal.valueOf(MIN_EXPIRES_IN)).toPlainString();
 	}

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -53,9 +55,8 @@ public final class WithingsNonceClient {
 	 * Get a fresh nonce.
 	 * @param registration the Withings registration (client id, secret and token URI)
 	 * @return the nonce
-	 * @throws WithingsStatusException when Withings refuses
-	 * @throws WithingsResponseException when the answer is not an envelope with a nonce, or is larger
-	 * than 64 KiB
+	 * @throws WithingsApiException when Withings refuses ({@link WithingsRateLimitException} for a
+	 * {@code 601}), or when the answer is not an envelope with a nonce, or is larger than 64 KiB
 	 */
 	public String getNonce(ClientRegistration registration) {
 		if (this.prefetcher != null) {
@@ -85,8 +86,8 @@ public final class WithingsNonceClient {
 		return nonceOf(envelope);
 	}
 
-	/** The signed {@code getnonce} form, shared with the reactive token client. */
-	static MultiValueMap<String, String> nonceRequest(ClientRegistration registration, Instant now,
+	/** The signed {@code getnonce} form. */
+	private static MultiValueMap<String, String> nonceRequest(ClientRegistration registration, Instant now,
 			WithingsSigner signer) {
 		String clientId = registration.getClientId();
 		String timestamp = Long.toString(now.getEpochSecond());
@@ -99,15 +100,15 @@ public final class WithingsNonceClient {
 	}
 
 	/** The nonce of a {@code getnonce} answer. */
-	static String nonceOf(Map<String, Object> envelope) {
+	private static String nonceOf(Map<String, Object> envelope) {
 		Object nonce = WithingsResponseEnvelope.unwrap(envelope).get("nonce");
 		if (!(nonce instanceof String value) || value.isBlank()) {
-			throw new WithingsResponseException("Withings nonce answer has status 0 but no nonce");
+			throw WithingsResponseEnvelope.notAnEnvelope("Withings nonce answer has status 0 but no nonce");
 		}
 		return value;
 	}
 
-	static String signatureUri(ClientRegistration registration) {
+	private static String signatureUri(ClientRegistration registration) {
 		String tokenUri = registration.getProviderDetails().getTokenUri();
 		int slash = tokenUri.lastIndexOf('/');
 		Assert.state(slash > 0, "Token URI of registration '" + registration.getRegistrationId() + "' has no path");

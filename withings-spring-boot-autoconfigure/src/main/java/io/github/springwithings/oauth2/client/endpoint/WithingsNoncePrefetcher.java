@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import org.apache.commons.logging.Log;
@@ -202,9 +203,8 @@ public final class WithingsNoncePrefetcher {
 
 	/** A 601 answer to a nonce fetched ahead pauses the budget (nobody else reports that answer). */
 	private void tooManyRequests(RuntimeException ex) {
-		if (this.rateBudget != null && ex instanceof WithingsStatusException status && status.getStatus() == 601) {
-			this.rateBudget.onTooManyRequests(
-					Duration.ofSeconds((status.getWaitSeconds() != null) ? status.getWaitSeconds() : 10), status.getError());
+		if (this.rateBudget != null && ex instanceof WithingsRateLimitException status && status.isAnswered()) {
+			this.rateBudget.onTooManyRequests(status.getWait(), status.getError());
 		}
 	}
 

@@ -2,10 +2,13 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Locale;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.api.WithingsStatusFamily;
 
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.util.Assert;
 
 /**
  * An {@link OAuth2Error} for a Withings status, keeping the Withings status, its text and (for
@@ -51,12 +54,22 @@ public final class WithingsOAuth2Error extends OAuth2Error {
 
 	/**
 	 * Map a Withings status answer.
-	 * @param exception the status
+	 * @param exception the answer, with its status ({@link WithingsRateLimitException} for a
+	 * {@code 601}, carrying its {@code wait_seconds})
 	 * @return the error
 	 */
-	public static WithingsOAuth2Error from(WithingsStatusException exception) {
-		return new WithingsOAuth2Error(errorCode(exception.getStatus(), exception.getError()), exception.getStatus(),
-				exception.getMessage(), exception.getWaitSeconds());
+	public static WithingsOAuth2Error from(WithingsApiException exception) {
+		Assert.notNull(exception, "exception cannot be null");
+		Assert.notNull(exception.getStatus(), "exception must carry a Withings status");
+		int status = exception.getStatus();
+		String error = exception.getError();
+		Integer waitSeconds = (exception instanceof WithingsRateLimitException limit) ? limit.getWaitSeconds() : null;
+		return new WithingsOAuth2Error(errorCode(status, error), status, description(status, error), waitSeconds);
+	}
+
+	/** {@code Withings status <status>: <text>}, or {@code Withings status <status>} with no text. */
+	private static String description(int status, String error) {
+		return "Withings status " + status + ((error != null) ? ": " + error : "");
 	}
 
 	private static String errorCode(int status, String error) {

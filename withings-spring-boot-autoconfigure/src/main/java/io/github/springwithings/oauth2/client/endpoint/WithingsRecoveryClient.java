@@ -2,6 +2,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
@@ -27,8 +30,8 @@ public final class WithingsRecoveryClient {
 	 * @param registration the Withings registration
 	 * @param userId the Withings user id
 	 * @return the code, to exchange with {@code requesttoken}
-	 * @throws WithingsStatusException when Withings refuses
-	 * @throws WithingsResponseException when the answer has no code
+	 * @throws WithingsApiException when Withings refuses ({@link WithingsRateLimitException} for a
+	 * {@code 601}), or when the answer is not an envelope or has no code
 	 */
 	public String recoverAuthorizationCode(ClientRegistration registration, String userId) {
 		Assert.hasText(userId, "userId cannot be empty");
@@ -37,7 +40,7 @@ public final class WithingsRecoveryClient {
 		if (body.get("user") instanceof Map<?, ?> user && user.get("code") instanceof String code && !code.isBlank()) {
 			return code;
 		}
-		throw new WithingsResponseException("Withings recovery answer has status 0 but no user.code");
+		throw WithingsResponseEnvelope.notAnEnvelope("Withings recovery answer has status 0 but no user.code");
 	}
 
 }

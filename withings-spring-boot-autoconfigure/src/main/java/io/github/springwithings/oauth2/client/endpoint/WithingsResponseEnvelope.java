@@ -1,13 +1,24 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Map;
+
+import io.github.springwithings.api.WithingsApiEnvelope;
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 
 /**
  * Unwraps Withings' response envelope {@code {"status":0,"body":{..}}}: every Withings answer is
  * HTTP 200, and only {@code status} tells success ({@code 0}) from failure.
+ *
+ * <p>The token side's reader, kept apart from {@link WithingsApiEnvelope} (which reads the data
+ * API's bytes) because it reads what Spring's converters made of the answer, a {@code Map}, with
+ * rules of its own (a status may be a numeric string, a {@code body} must be an object, a
+ * {@code 601} without {@code wait_seconds} says nothing). Both throw the same family:
+ * {@link WithingsApiException}, {@link WithingsRateLimitException} for a {@code 601}.
  */
-public final class WithingsResponseEnvelope {
+final class WithingsResponseEnvelope {
 
 	private WithingsResponseEnvelope() {
 	}
@@ -16,37 +27,51 @@ public final class WithingsResponseEnvelope {
 	 * The {@code body} of a successful answer.
 	 * @param envelope the parsed JSON answer
 	 * @return the body, empty when absent
-	 * @throws WithingsStatusException when {@code status} is not {@code 0}
-	 * @throws WithingsResponseException when the answer is not an envelope
+	 * @throws WithingsRateLimitException when {@code status} is {@code 601}
+	 * @throws WithingsApiException when {@code status} is another non-zero one, or the answer is
+	 * not an envelope ({@link WithingsApiException#getStatus()} {@code null})
 	 */
 	@SuppressWarnings("unchecked")
-	public static Map<String, Object> unwrap(Map<String, Object> envelope) {
+	static Map<String, Object> unwrap(Map<String, Object> envelope) {
 		if (envelope == null) {
-			throw new WithingsResponseException("Withings answered with an empty body");
+			throw notAnEnvelope("Withings answered with an empty body");
 		}
 		int status = status(envelope.get("status"));
 		Object body = envelope.get("body");
 		if (body != null && !(body instanceof Map)) {
-			throw new WithingsResponseException("Withings answered with a 'body' that is not a JSON object");
+			throw notAnEnvelope("Withings answered with a 'body' that is not a JSON object");
 		}
 		Map<String, Object> map = (body != null) ? (Map<String, Object>) body : Map.of();
 		if (status != 0) {
 			Object error = envelope.get("error");
-			throw new WithingsStatusException(status, (error != null) ? error.toString() : null,
-					waitSeconds(map.get("wait_seconds")));
+			String text = (error != null) ? error.toString() : null;
+			if (status == 601) {
+				Integer wait = waitSeconds(map.get("wait_seconds"));
+				throw new WithingsRateLimitException(text, (wait != null) ? Duration.ofSeconds(wait) : null);
+			}
+			throw new WithingsApiException(status, text);
 		}
 		return map;
+	}
+
+	/**
+	 * An answer that is not an envelope ({@link WithingsApiException#getStatus()} {@code null}).
+	 * @param message what is wrong with its shape, never its content
+	 * @return the exception
+	 */
+	static WithingsApiException notAnEnvelope(String message) {
+		return new WithingsApiException(message, null);
 	}
 
 	private static int status(Object status) {
 		BigDecimal number = number(status);
 		if (number == null) {
-			throw new WithingsResponseException("Withings answered without a numeric 'status'");
+			throw notAnEnvelope("Withings answered without a numeric 'status'");
 		}
 		Integer exact = exactInt(number);
 		if (exact == null) {
 			// never truncated: 4294967296 must not read as 0 (success)
-			throw new WithingsResponseException(
+			throw notAnEnvelope(
 					"Withings answered with a 'status' that is not a whole number in the 32-bit range");
 		}
 		return exact;

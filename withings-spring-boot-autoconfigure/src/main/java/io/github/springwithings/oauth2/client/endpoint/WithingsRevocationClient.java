@@ -2,6 +2,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
@@ -25,7 +28,8 @@ public final class WithingsRevocationClient {
 	 * Revoke a user.
 	 * @param registration the Withings registration
 	 * @param userId the Withings user id
-	 * @throws WithingsStatusException when Withings answers with a non-zero status
+	 * @throws WithingsApiException when Withings answers with a non-zero status
+	 * ({@link WithingsRateLimitException} for a {@code 601}) or not with an envelope
 	 */
 	public void revoke(ClientRegistration registration, String userId) {
 		Assert.hasText(userId, "userId cannot be empty");

@@ -2,6 +2,9 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.util.Assert;
 import org.springframework.util.LinkedMultiValueMap;
@@ -13,8 +16,7 @@ import org.springframework.web.client.RestClient;
  * ({@code revoke}, {@code recoverauthorizationcode}): a fresh nonce, the HMAC signature of
  * {@code action,client_id,nonce}, and the action's own parameters.
  */
-public final class WithingsSignedRequestClient {
-
+final class WithingsSignedRequestClient {
 
 	private final RestClient restClient;
 
@@ -26,7 +28,7 @@ public final class WithingsSignedRequestClient {
 	 * @param restClient the client used to call Withings (JSON and form converters, as
 	 * {@code RestClient.create()} has)
 	 */
-	public WithingsSignedRequestClient(RestClient restClient) {
+	WithingsSignedRequestClient(RestClient restClient) {
 		Assert.notNull(restClient, "restClient cannot be null");
 		this.restClient = restClient.mutate()
 			.requestInterceptor(RedactedFormParameters.restoring())
@@ -41,10 +43,11 @@ public final class WithingsSignedRequestClient {
 	 * @param action the action
 	 * @param parameters the action's parameters
 	 * @return the {@code body} of the answer
-	 * @throws WithingsStatusException when Withings answers with a non-zero status
-	 * @throws WithingsResponseException when the answer is not an envelope, or is larger than 64 KiB
+	 * @throws WithingsApiException when Withings answers with a non-zero status
+	 * ({@link WithingsRateLimitException} for a {@code 601}), or not with an envelope, or with more than
+	 * 64 KiB
 	 */
-	public Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
+	Map<String, Object> call(ClientRegistration registration, String action, Map<String, String> parameters) {
 		Assert.notNull(registration, "registration cannot be null");
 		Assert.hasText(action, "action cannot be empty");
 		String nonce = this.nonceClient.getNonce(registration);

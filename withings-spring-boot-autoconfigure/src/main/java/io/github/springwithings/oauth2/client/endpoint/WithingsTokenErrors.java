@@ -1,5 +1,9 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.util.function.Predicate;
+
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.api.WithingsStatusFamily;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,12 +49,24 @@ final class WithingsTokenErrors {
 		}
 	}
 
+	/**
+	 * Whether the client-side rate budget held the request back ({@link WithingsRateLimitException}
+	 * not {@link WithingsRateLimitException#isAnswered() answered}): nothing was sent, nothing is
+	 * translated, the caller sees the exception as it is.
+	 * @param ex the failure
+	 * @return {@code true} when nothing was sent
+	 */
+	static boolean isHeldBack(Throwable ex) {
+		return ex instanceof WithingsRateLimitException limit && !limit.isAnswered();
+	}
+
 	static OAuth2AuthorizationException translate(RuntimeException ex) {
-		WithingsStatusException status = find(ex, WithingsStatusException.class);
+		WithingsApiException status = find(ex, WithingsApiException.class,
+				(answer) -> answer.getStatus() != null && !isHeldBack(answer));
 		if (status != null) {
 			return new OAuth2AuthorizationException(WithingsOAuth2Error.from(status), status);
 		}
-		WithingsResponseException response = find(ex, WithingsResponseException.class);
+		WithingsApiException response = find(ex, WithingsApiException.class, (answer) -> answer.getStatus() == null);
 		if (response != null) {
 			return invalidResponse(response.getMessage(), response);
 		}
@@ -95,8 +111,12 @@ final class WithingsTokenErrors {
 	}
 
 	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
+		return find(ex, type, (candidate) -> true);
+	}
+
+	private static <E extends Throwable> E find(Throwable ex, Class<E> type, Predicate<E> matching) {
 		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
+			if (type.isInstance(candidate) && matching.test(type.cast(candidate))) {
 				return type.cast(candidate);
 			}
 			if (candidate.getCause() == candidate) {

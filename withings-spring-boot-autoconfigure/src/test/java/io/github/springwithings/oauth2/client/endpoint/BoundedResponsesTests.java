@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
@@ -12,13 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -97,12 +96,13 @@ class BoundedResponsesTests {
 	}
 
 	@Test
-	void revokeWhenAnswerLargerThan64KiBThenWithingsResponseException() {
+	void revokeWhenAnswerLargerThan64KiBThenWithingsApiExceptionWithoutStatus() {
 		stub("/v2/oauth2", "{\"status\":0,\"body\":{\"pad\":\"" + "x".repeat(65 * 1024) + "\"}}", true);
 
-		assertThatExceptionOfType(WithingsResponseException.class)
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> new WithingsRevocationClient(RestClient.create()).revoke(this.registration, "36000001"))
-			.withMessage("Withings answered with a body larger than 64 KiB");
+			.withMessage("Withings answered with a body larger than 64 KiB")
+			.satisfies((ex) -> assertThat(ex.getStatus()).isNull());
 	}
 
 	/** A valid token answer padded to about {@code size} bytes with an extra parameter. */

@@ -2,7 +2,10 @@ package io.github.springwithings.oauth2.client.endpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
-import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
@@ -27,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.mock.http.client.MockClientHttpRequest;
 import org.springframework.mock.http.client.MockClientHttpResponse;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
@@ -207,6 +211,26 @@ class RedactedFormParametersTests {
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isZero();
 	}
 
+	/**
+	 * The client-side budget's refusal is a {@link WithingsRateLimitException} as a 601 of
+	 * Withings is, but nothing was sent: the caller sees it as it is, and it pauses nothing.
+	 */
+	@Test
+	void getTokenResponseWhenClientSideBudgetRefusesThenHeldBackNotTranslatedAndNothingPaused() {
+		WithingsRateLimitInterceptor limiter = oneRequestThenRefused(false);
+		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = WithingsAccessTokenResponseClient
+			.authorizationCode(withings(), WithingsClientAuthentication.CLIENT_SECRET,
+					RestClient.builder().requestInterceptor(limiter));
+		client.setRateBudget(limiter.getBudget());
+
+		assertThatExceptionOfType(WithingsRateLimitException.class)
+			.isThrownBy(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, newCode())))
+			.satisfies((ex) -> assertThat(ex.isAnswered()).isFalse());
+		assertThat(limiter.getBudget().count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isZero();
+		assertThat(limiter.getBudget().getRemainingPause()).isZero();
+		assertThat(this.simulator.counters().authorizationCodeGrants()).isZero();
+	}
+
 	@Test
 	void getTokenResponseWhenRefreshRefusedByOuterInterceptorThenThreadHoldsNothing() {
 		OAuth2AccessTokenResponse linked = WithingsAccessTokenResponseClient
@@ -251,7 +275,7 @@ class RedactedFormParametersTests {
 	private static WithingsRateLimitInterceptor oneRequestThenRefused(boolean firstAllowed) {
 		// one permit a minute on a clock that does not move, and no wait
 		WithingsRateBudget budget = WithingsRateBudget.local(2, 1,
-				java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T08:00:00Z"), java.time.ZoneOffset.UTC));
+				Clock.fixed(Instant.parse("2026-12-01T08:00:00Z"), ZoneOffset.UTC));
 		if (!firstAllowed) {
 			budget.tryTake();
 		}
@@ -261,7 +285,7 @@ class RedactedFormParametersTests {
 	/** An interceptor that runs the rest of the chain on another thread, as some instrumentation does. */
 	private ClientHttpRequestInterceptor onAnotherThread() {
 		return (request, body, execution) -> {
-			Future<org.springframework.http.client.ClientHttpResponse> response = this.otherThread
+			Future<ClientHttpResponse> response = this.otherThread
 				.submit(() -> execution.execute(request, body));
 			try {
 				return response.get(10, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -30,6 +31,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCo
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
@@ -260,7 +262,7 @@ class WithingsAccessTokenResponseClientTests {
 		String code = newCode();
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.withingsStatusWithoutBody(status, text));
 
-		Consumer<org.springframework.security.oauth2.core.OAuth2Error> refused = (error) -> {
+		Consumer<OAuth2Error> refused = (error) -> {
 			assertThat(error).isInstanceOf(WithingsOAuth2Error.class);
 			assertThat(((WithingsOAuth2Error) error).getStatus()).isEqualTo(status);
 			assertThat(((WithingsOAuth2Error) error).provesNothingWasDone()).isTrue();
@@ -387,7 +389,7 @@ class WithingsAccessTokenResponseClientTests {
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.truncatedBody());
 		WithingsAccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> client = authorizationCodeClient(
 				WithingsClientAuthentication.SIGNATURE);
-		List<Throwable> failures = new java.util.ArrayList<>();
+		List<Throwable> failures = new ArrayList<>();
 		for (Runnable call : List.<Runnable>of(() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, code)),
 				() -> client.getTokenResponse(TestClientRegistrations.codeGrant(this.registration, "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc")))) {
 			try {
@@ -424,7 +426,7 @@ class WithingsAccessTokenResponseClientTests {
 	}
 
 	private static void assertError(Runnable call,
-			Consumer<org.springframework.security.oauth2.core.OAuth2Error> assertions) {
+			Consumer<OAuth2Error> assertions) {
 		assertThatExceptionOfType(OAuth2AuthorizationException.class).isThrownBy(call::run)
 			.satisfies((ex) -> assertions.accept(ex.getError()));
 	}

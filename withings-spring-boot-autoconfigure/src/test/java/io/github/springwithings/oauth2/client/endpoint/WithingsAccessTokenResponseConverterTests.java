@@ -1,8 +1,12 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -53,43 +57,61 @@ class WithingsAccessTokenResponseConverterTests {
 	}
 
 	@Test
-	void convertWhenStatusNotZeroThenWithingsStatusExceptionWithWait() {
+	void convertWhenStatusNotZeroThenWithingsRateLimitExceptionWithWait() {
 		Map<String, Object> envelope = envelope(601, Map.of("wait_seconds", 188));
 		envelope.put("error", "Same arguments in less than 10 seconds");
 
-		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> this.converter.convert(envelope))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatus()).isEqualTo(601);
+				assertThat(ex.isAnswered()).isTrue();
 				assertThat(ex.getWaitSeconds()).isEqualTo(188);
-				assertThat(ex.getMessage()).isEqualTo("Withings status 601: Same arguments in less than 10 seconds");
+				assertThat(ex.getError()).isEqualTo("Same arguments in less than 10 seconds");
+				assertThat(ex.getMessage())
+					.isEqualTo("Withings status 601 (TOO_MANY_REQUESTS): Same arguments in less than 10 seconds");
 			});
 	}
 
 	@Test
-	void convertWhenErrorWithoutBodyThenWithingsStatusException() {
+	void convertWhenTooManyRequestsWithoutWaitThenNoWaitSecondsAndTenSecondWait() {
+		Map<String, Object> envelope = envelope(601, Map.of());
+
+		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> {
+				assertThat(ex.getWaitSeconds()).isNull();
+				assertThat(ex.getWait()).isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void convertWhenErrorWithoutBodyThenWithingsApiException() {
 		Map<String, Object> envelope = new LinkedHashMap<>();
 		envelope.put("status", "503");
 		envelope.put("error", "Invalid Params: invalid code");
 
-		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
-			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isNull());
+		assertThatExceptionOfType(WithingsApiException.class).isThrownBy(() -> this.converter.convert(envelope))
+			.satisfies((ex) -> {
+				assertThat(ex).isNotInstanceOf(WithingsRateLimitException.class);
+				assertThat(ex.getStatus()).isEqualTo(503);
+				assertThat(ex.getError()).isEqualTo("Invalid Params: invalid code");
+			});
 	}
 
 	@Test
-	void convertWhenNotAnEnvelopeThenWithingsResponseException() {
-		assertThatExceptionOfType(WithingsResponseException.class)
+	void convertWhenNotAnEnvelopeThenWithingsApiExceptionWithoutStatus() {
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.converter.convert(Map.of("access_token", "a", "token_type", "Bearer")))
 			.withMessage("Withings answered without a numeric 'status'");
-		assertThatExceptionOfType(WithingsResponseException.class)
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.converter.convert(Map.of("status", 0, "body", "text")))
 			.withMessage("Withings answered with a 'body' that is not a JSON object");
 	}
 
 	@Test
 	void convertWhenStatusBeyondIntRangeThenMalformedNeverSuccess() {
-		for (Object status : new Object[] { 4294967296L, "4294967296", -4294967296L, new java.math.BigInteger("18446744073709551616"),
+		for (Object status : new Object[] { 4294967296L, "4294967296", -4294967296L, new BigInteger("18446744073709551616"),
 				0.5, "0.5" }) {
-			assertThatExceptionOfType(WithingsResponseException.class)
+			assertThatExceptionOfType(WithingsApiException.class)
 				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
 				.withMessage("Withings answered with a 'status' that is not a whole number in the 32-bit range");
 		}
@@ -98,7 +120,7 @@ class WithingsAccessTokenResponseConverterTests {
 	@Test
 	void convertWhenStatusIsNotANumberThenMalformed() {
 		for (Object status : new Object[] { "ok", true }) {
-			assertThatExceptionOfType(WithingsResponseException.class)
+			assertThatExceptionOfType(WithingsApiException.class)
 				.isThrownBy(() -> this.converter.convert(envelope(status, body(363))))
 				.withMessage("Withings answered without a numeric 'status'");
 		}
@@ -108,7 +130,7 @@ class WithingsAccessTokenResponseConverterTests {
 	void convertWhenWaitSecondsBeyondIntRangeThenLongestWaitNotTruncated() {
 		Map<String, Object> envelope = envelope(601, Map.of("wait_seconds", 4294967296L + 3));
 
-		assertThatExceptionOfType(WithingsStatusException.class).isThrownBy(() -> this.converter.convert(envelope))
+		assertThatExceptionOfType(WithingsRateLimitException.class).isThrownBy(() -> this.converter.convert(envelope))
 			.satisfies((ex) -> assertThat(ex.getWaitSeconds()).isEqualTo(Integer.MAX_VALUE));
 	}
 
@@ -131,7 +153,7 @@ class WithingsAccessTokenResponseConverterTests {
 			Map<String, Object> body = body(363);
 			body.put("expires_in", expiresIn);
 
-			assertThatExceptionOfType(WithingsResponseException.class)
+			assertThatExceptionOfType(WithingsApiException.class)
 				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
 				.withMessage("Withings token answer has an 'expires_in' that is not a number");
 		}
@@ -143,7 +165,7 @@ class WithingsAccessTokenResponseConverterTests {
 			Map<String, Object> body = body(363);
 			body.put("expires_in", expiresIn);
 
-			assertThatExceptionOfType(WithingsResponseException.class)
+			assertThatExceptionOfType(WithingsApiException.class)
 				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
 				.withMessage("Withings token answer has an 'expires_in' that is not a positive number of seconds");
 		}
@@ -154,7 +176,7 @@ class WithingsAccessTokenResponseConverterTests {
 		Map<String, Object> body = body(363);
 		body.put("expires_in", 1.0E30);
 
-		assertThatExceptionOfType(WithingsResponseException.class)
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
 			.withMessage("Withings token answer has an 'expires_in' that is too large");
 	}
@@ -165,13 +187,13 @@ class WithingsAccessTokenResponseConverterTests {
 			Map<String, Object> body = body(363);
 			body.put("refresh_token", refreshToken);
 
-			assertThatExceptionOfType(WithingsResponseException.class)
+			assertThatExceptionOfType(WithingsApiException.class)
 				.isThrownBy(() -> this.converter.convert(envelope(0, body)))
 				.withMessage("Withings token answer has status 0 but no refresh_token");
 		}
 		Map<String, Object> body = body(363);
 		body.remove("refresh_token");
-		assertThatExceptionOfType(WithingsResponseException.class)
+		assertThatExceptionOfType(WithingsApiException.class)
 			.isThrownBy(() -> this.converter.convert(envelope(0, body)))
 			.withMessage("Withings token answer has status 0 but no refresh_token");
 	}

@@ -12,8 +12,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
+import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
@@ -31,7 +34,6 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -107,7 +109,7 @@ class WithingsNoncePrefetcherTests {
 	 */
 	@Test
 	void signedCallRequestsWhenNoNonceIsReadyThenTwoAndOnceOneIsThenOneAsTheCallsMake() {
-		java.util.function.ToIntFunction<ClientRegistration> requests = WithingsReactiveTokenResponseClientAdapter
+		ToIntFunction<ClientRegistration> requests = WithingsReactiveTokenResponseClientAdapter
 			.signedCallRequests(this.prefetcher);
 		int predicted = requests.applyAsInt(this.registration);
 
@@ -217,8 +219,8 @@ class WithingsNoncePrefetcherTests {
 
 	@Test
 	void refreshStaleWhenNonceRequestsFailThenCountedAndTheCallerFetchesItsOwn() {
-		this.simulator.injectFault(io.github.springwithings.simulator.SimulatorEndpoint.SIGNATURE,
-				io.github.springwithings.simulator.SimulatorFault.httpStatus(502));
+		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE,
+				SimulatorFault.httpStatus(502));
 		this.prefetcher.refreshStale();
 		runQueued();
 
@@ -263,10 +265,10 @@ class WithingsNoncePrefetcherTests {
 		finally {
 			release.countDown();
 		}
-		Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+		Awaitility.await().atMost(Duration.ofSeconds(30))
 			.until(() -> prefetcher.isReady(first) && prefetcher.isReady(second));
 		prefetcher.refreshStale();
-		Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> prefetcher.isReady(this.registration));
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> prefetcher.isReady(this.registration));
 	}
 
 	@Test
@@ -299,7 +301,7 @@ class WithingsNoncePrefetcherTests {
 
 	@Test
 	void refreshStaleWhenWithingsAnswers601ToANonceFetchedAheadThenTheBudgetIsPausedOnce() {
-		io.github.springwithings.ratelimit.WithingsRateBudget budget = io.github.springwithings.ratelimit.WithingsRateBudget
+		WithingsRateBudget budget = WithingsRateBudget
 			.local(120, 6, this.clock);
 		this.prefetcher.setRateBudget(budget);
 		this.simulator.injectFault(SimulatorEndpoint.SIGNATURE, SimulatorFault.rateLimited(40));
@@ -308,8 +310,8 @@ class WithingsNoncePrefetcherTests {
 		runQueued();
 
 		assertThat(this.prefetcher.count(WithingsNoncePrefetcher.Outcome.PREFETCH_FAILED)).isOne();
-		assertThat(budget.count(io.github.springwithings.ratelimit.WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isOne();
-		assertThat(budget.getRemainingPause()).isEqualTo(java.time.Duration.ofSeconds(41));
+		assertThat(budget.count(WithingsRateBudget.Outcome.TOO_MANY_REQUESTS)).isOne();
+		assertThat(budget.getRemainingPause()).isEqualTo(Duration.ofSeconds(41));
 	}
 
 	/** Another registration of the application: another Withings client, so another nonce. */

@@ -1,5 +1,9 @@
 package io.github.springwithings.oauth2.client.endpoint;
 
+import java.time.Duration;
+
+import io.github.springwithings.api.WithingsApiException;
+import io.github.springwithings.api.WithingsRateLimitException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,7 +30,7 @@ class WithingsOAuth2ErrorTests {
 			"2555|An unknown error occurred|server_error",
 			"5000|An error occurred|server_error" })
 	void fromWhenStatusAndTextThenSpringErrorCode(int status, String text, String errorCode) {
-		WithingsOAuth2Error error = WithingsOAuth2Error.from(new WithingsStatusException(status, text, null));
+		WithingsOAuth2Error error = WithingsOAuth2Error.from(answer(status, text));
 
 		assertThat(error.getErrorCode()).isEqualTo(errorCode);
 		assertThat(error.getStatus()).isEqualTo(status);
@@ -46,10 +50,27 @@ class WithingsOAuth2ErrorTests {
 			"503|Invalid Params: invalid refresh_token|false|false", "5000|An error occurred|false|false" })
 	void provesNothingWasDoneWhenStatusThenOnlyForDefiniteRefusals(int status, String text, boolean nothingDone,
 			boolean requestRefused) {
-		WithingsOAuth2Error error = WithingsOAuth2Error.from(new WithingsStatusException(status, text, null));
+		WithingsOAuth2Error error = WithingsOAuth2Error.from(answer(status, text));
 
 		assertThat(error.provesNothingWasDone()).isEqualTo(nothingDone);
 		assertThat(error.isRequestRefused()).isEqualTo(requestRefused);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', nullValues = "null", value = { "601|Same arguments in less than 10 seconds|188",
+			"601|null|null" })
+	void fromWhenTooManyRequestsThenWaitSecondsAsSentAndDescriptionAsBefore(int status, String text,
+			Integer waitSeconds) {
+		WithingsOAuth2Error error = WithingsOAuth2Error.from(new WithingsRateLimitException(text,
+				(waitSeconds != null) ? Duration.ofSeconds(waitSeconds) : null));
+
+		assertThat(error.getErrorCode()).isEqualTo("temporarily_unavailable");
+		assertThat(error.getWaitSeconds()).isEqualTo(waitSeconds);
+		assertThat(error.getDescription()).isEqualTo("Withings status 601" + ((text != null) ? ": " + text : ""));
+	}
+
+	private static WithingsApiException answer(int status, String text) {
+		return (status == 601) ? new WithingsRateLimitException(text, null) : new WithingsApiException(status, text);
 	}
 
 }

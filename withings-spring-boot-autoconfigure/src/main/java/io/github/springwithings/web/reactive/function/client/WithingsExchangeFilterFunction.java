@@ -1,13 +1,18 @@
 package io.github.springwithings.web.reactive.function.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.springwithings.api.WithingsApiEnvelope;
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
+import io.github.springwithings.api.WithingsRequestAttributes;
 import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
@@ -17,7 +22,6 @@ import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.web.client.WithingsApiObservations;
 import io.github.springwithings.web.client.WithingsPrincipalResolver;
-import io.github.springwithings.api.WithingsRequestAttributes;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -25,6 +29,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -85,7 +90,8 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 
 	private WithingsRateBudget rateBudget;
 
-	private Duration maxPermitWait = Duration.ofSeconds(30);
+	/** The permits of {@link #rateBudget}, {@code null} without one. */
+	private ReactivePermits permits;
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
@@ -170,7 +176,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			.defaultIfEmpty(Optional.ofNullable(servletAuthentication));
 	}
 
-	private static Authentication signedIn(reactor.util.context.ContextView context) {
+	private static Authentication signedIn(ContextView context) {
 		return context.<Optional<Authentication>>getOrDefault(SIGNED_IN, Optional.empty()).orElse(null);
 	}
 
@@ -202,63 +208,6 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 			.switchIfEmpty(servlet);
 	}
 
-	/**
-	 * Get a permit of the shared rate budget (on a thread that may block: a shared budget is in
-	 * the database), once the token is at hand, so that a refresh is never queued behind the API
-	 * calls waiting for it: an interactive call reserves the next permit; a background call takes
-	 * one only when it is free now.
-	 * @param maxWait the longest wait an interactive call accepts
-	 * @return nanoseconds to wait before sending (interactive), or before trying again (background)
-	 */
-	private long permit(WithingsRatePriority priority, long maxWait) {
-		if (this.rateBudget == null) {
-			return 0;
-		}
-		if (priority == WithingsRatePriority.BACKGROUND) {
-			return this.rateBudget.tryTake();
-		}
-		long wait = this.rateBudget.reserve(Duration.ofNanos(Math.max(0, maxWait)));
-		if (wait < 0) {
-			throw WithingsRateBudget.refused(this.maxPermitWait);
-		}
-		return wait;
-	}
-
-	/**
-	 * Wait for the permit with a timer. An interactive call then looks whether a 601 paused the
-	 * budget meanwhile: if so it waits for the pause's end and reserves again, within the longest
-	 * wait, or fails; it is never sent into the pause. A background call waits for the bucket to
-	 * refill and tries again, within the longest wait.
-	 */
-	private Mono<Void> awaitPermit(WithingsRatePriority priority, long wait, long waited) {
-		if (wait <= 0) {
-			return Mono.empty();
-		}
-		if (priority == WithingsRatePriority.INTERACTIVE) {
-			long left = this.maxPermitWait.toNanos() - waited - wait;
-			return this.waiter.apply(Duration.ofNanos(wait))
-				.then(blocking(() -> this.rateBudget.checkPause(left)))
-				.flatMap((paused) -> {
-					if (paused == 0) {
-						return Mono.<Void>empty();
-					}
-					if (paused < 0) {
-						return Mono.<Void>error(WithingsRateBudget.refused(this.maxPermitWait));
-					}
-					return this.waiter.apply(Duration.ofNanos(paused))
-						.then(blocking(() -> permit(priority, left - paused)))
-						.flatMap((next) -> awaitPermit(priority, next, waited + wait + paused));
-				});
-		}
-		if (waited + wait > this.maxPermitWait.toNanos()) {
-			this.rateBudget.backgroundRefused();
-			return Mono.error(WithingsRateBudget.refused(this.maxPermitWait));
-		}
-		return Mono.delay(Duration.ofNanos(wait))
-			.then(blocking(() -> permit(priority, 0)))
-			.flatMap((next) -> awaitPermit(priority, next, waited + wait));
-	}
-
 	private record Authorized(String accessToken, long permitWait) {
 	}
 
@@ -277,11 +226,12 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 					}))
 			.switchIfEmpty(Mono.error(() -> WithingsAuthorizationFailureHandler.authorizationRequired(registrationId,
 					principalName, signedIn(context))))
-			.flatMap((client) -> (this.rateBudget != null)
+			.flatMap((client) -> (this.permits != null)
 					? blocking(() -> new Authorized(client.getAccessToken().getTokenValue(),
-							permit(priority, this.maxPermitWait.toNanos())))
+							this.permits.permit(priority, this.permits.maxWaitNanos())))
 					: Mono.just(new Authorized(client.getAccessToken().getTokenValue(), 0))))
-			.flatMap((authorized) -> awaitPermit(priority, authorized.permitWait(), 0)
+			.flatMap((authorized) -> ((this.permits != null) ? this.permits.await(priority, authorized.permitWait(), 0)
+					: Mono.<Void>empty())
 				.then(Mono.just(authorized.accessToken())))
 			.flatMap((accessToken) -> next
 			.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(accessToken)).build())
@@ -322,7 +272,7 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		}
 		return Mono.just(ClientResponse.create(HttpStatus.OK)
 			.headers((headers) -> headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE))
-			.body(new String(envelope.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+			.body(new String(envelope.bodyBytes(), StandardCharsets.UTF_8))
 			.build());
 	}
 
@@ -338,14 +288,14 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		return budgetPaused ? retry : this.waiter.apply(wait).then(retry);
 	}
 
-	private static String keyOf(java.util.function.Consumer<Map<String, Object>> attribute) {
-		Map<String, Object> attributes = new java.util.HashMap<>();
+	private static String keyOf(Consumer<Map<String, Object>> attribute) {
+		Map<String, Object> attributes = new HashMap<>();
 		attribute.accept(attributes);
 		return attributes.keySet().iterator().next();
 	}
 
 	/** A store or rate budget call, where blocking is allowed. */
-	private <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+	private <T> Mono<T> blocking(Callable<T> call) {
 		return Mono.fromCallable(call).subscribeOn(this.scheduler);
 	}
 
@@ -400,7 +350,9 @@ public final class WithingsExchangeFilterFunction implements ExchangeFilterFunct
 		Assert.notNull(rateBudget, "rateBudget cannot be null");
 		Assert.notNull(maxPermitWait, "maxPermitWait cannot be null");
 		this.rateBudget = rateBudget;
-		this.maxPermitWait = maxPermitWait;
+		// the waiter and the scheduler as set when a permit is waited for, not now
+		this.permits = new ReactivePermits(rateBudget, maxPermitWait, (wait) -> this.waiter.apply(wait),
+				this::blocking);
 	}
 
 }
