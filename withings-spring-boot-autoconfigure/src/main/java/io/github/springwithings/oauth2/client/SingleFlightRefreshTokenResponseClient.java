@@ -389,11 +389,6 @@ public final class SingleFlightRefreshTokenResponseClient
 		return this.recovery;
 	}
 
-	/** {@return whether {@code registration} gets this treatment (the others go straight to the delegate)} */
-	boolean isWithings(ClientRegistration registration) {
-		return this.withingsRegistrations.test(registration);
-	}
-
 	/**
 	 * Thrown by {@link #getTokenResponseWithoutWaiting} where {@link #getTokenResponse} would
 	 * wait: nothing is held, call again after {@link #getWait()}.
