@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -564,7 +565,7 @@ class WithingsFaultInjectionTests {
 	@ParameterizedTest
 	@EnumSource(Store.class)
 	void retryInDoubtWhenRemovingADeadLinkFailsThenThatClientFailsAloneAndTheRunGoesOn(Store store) {
-		java.util.concurrent.atomic.AtomicInteger removals = new java.util.concurrent.atomic.AtomicInteger();
+		AtomicInteger removals = new AtomicInteger();
 		WithingsTestFixture fixture = fixture(store, (service) -> new ForwardingWithingsAuthorizedClientService(service) {
 
 			@Override
@@ -623,7 +624,7 @@ class WithingsFaultInjectionTests {
 	/** A database that runs a hook before its n-th connection from now is handed out. */
 	static final class HookedDataSource extends DelegatingDataSource {
 
-		private final java.util.concurrent.atomic.AtomicInteger countdown = new java.util.concurrent.atomic.AtomicInteger();
+		private final AtomicInteger countdown = new AtomicInteger();
 
 		private volatile Runnable hook;
 
