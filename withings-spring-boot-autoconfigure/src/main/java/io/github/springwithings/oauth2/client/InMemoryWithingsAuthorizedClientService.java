@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
-import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent.Reason;
 
 import org.springframework.context.ApplicationEventPublisher;

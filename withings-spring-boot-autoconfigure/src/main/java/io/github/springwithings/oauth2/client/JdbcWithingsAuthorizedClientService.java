@@ -2,9 +2,10 @@ package io.github.springwithings.oauth2.client;
 
 import javax.sql.DataSource;
 
+import io.github.springwithings.internal.sql.JdbcStoreDatabase;
+
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
-import io.github.springwithings.internal.sql.JdbcStoreDatabase;
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database reached through a
  * {@link DataSource} (table {@code withings_authorized_client}; schemas for H2 and PostgreSQL under

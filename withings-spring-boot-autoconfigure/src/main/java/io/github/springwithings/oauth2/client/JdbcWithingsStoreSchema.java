@@ -3,6 +3,7 @@ package io.github.springwithings.oauth2.client;
 import javax.sql.DataSource;
 
 import io.github.springwithings.internal.sql.JdbcStoreDatabase;
+
 /**
  * Checks, at start-up, that the database behind a {@link DataSource} holds what the JDBC store and
  * sweep log need (the tables {@code withings_authorized_client} and {@code withings_sweep}, with

@@ -1,7 +1,7 @@
 package io.github.springwithings.oauth2.client;
 
-import io.github.springwithings.oauth2.client.WithingsLinkEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import java.util.function.BooleanSupplier;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,7 +31,7 @@ final class LinkEvents {
 	 * Run {@code removal} without publishing the {@link WithingsUserLostEvent} of the stores on
 	 * this thread: {@code WithingsAuthorizedClients.disconnect} publishes its own event.
 	 */
-	static boolean withoutLossEvents(java.util.function.BooleanSupplier removal) {
+	static boolean withoutLossEvents(BooleanSupplier removal) {
 		quiet.set(Boolean.TRUE);
 		try {
 			return removal.getAsBoolean();

@@ -1,10 +1,10 @@
 package io.github.springwithings.oauth2.client;
 
+import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
 import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 
-import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database reached through an R2DBC
  * {@link ConnectionFactory}: the same table and statements as

@@ -1,8 +1,8 @@
 package io.github.springwithings.oauth2.client;
 
+import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
 import io.r2dbc.spi.ConnectionFactory;
 
-import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
 /**
  * Checks, at start-up, that the database behind an R2DBC {@link ConnectionFactory} holds what the
  * R2DBC store and sweep log need (the same tables and columns as the JDBC store's): a missing table

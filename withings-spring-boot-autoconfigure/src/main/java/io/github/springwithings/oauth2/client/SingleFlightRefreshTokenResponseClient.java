@@ -3,28 +3,19 @@ package io.github.springwithings.oauth2.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import io.github.springwithings.support.Sleeper;
 
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -32,7 +23,6 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
 import org.springframework.util.Assert;
 import org.springframework.util.ConcurrentReferenceHashMap;
 
-import io.github.springwithings.support.Sleeper;
 /**
  * The refresh token client that makes Withings' rotating refresh tokens safe. It wraps the client
  * that talks to Withings and, for Withings registrations:
@@ -69,57 +59,30 @@ import io.github.springwithings.support.Sleeper;
  * re-consent) is never sent again: the caller gets the principal's stored tokens (refreshed when
  * due), so the chain never forks. The store is told of every other unstored answer, so that
  * Spring's save of it never replaces a stored chain it does not descend from.
+ *
+ * <p>This class is the Spring-facing decorator: it routes, holds the in-process lock per refresh
+ * token and the settings, and makes the call to Withings (with its one 601 retry). The cluster
+ * claim-and-poll loop and the claimed refresh live in {@code ClaimedRefresh}, the answers for
+ * unstored clients in {@code UnstoredRefreshes}. Use it in your own manager through
+ * {@link WithingsRefreshTokenOAuth2AuthorizedClientProvider}.
  */
 public final class SingleFlightRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
-
-	private static final Log logger = LogFactory.getLog(SingleFlightRefreshTokenResponseClient.class);
-
-	private static final Duration UNSTORED_ANSWER_LIFETIME = Duration.ofMinutes(1);
-
-	private static final int UNSTORED_ANSWERS = 1_000;
-
-	private static final int RETIRED_REFRESH_TOKENS = 10_000;
 
 	/** Set while {@link #getTokenResponseWithoutWaiting} runs on this thread. */
 	private static final ThreadLocal<Boolean> WITHOUT_WAITING = new ThreadLocal<>();
 
 	private final OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> delegate;
 
-	private final WithingsAuthorizedClientService authorizedClientService;
-
 	private final Predicate<ClientRegistration> withingsRegistrations;
+
+	/** The refreshes of clients the store holds; {@code null} without a store. */
+	private final ClaimedRefresh claimed;
+
+	private final UnstoredRefreshes unstored = new UnstoredRefreshes();
 
 	private final Map<String, ReentrantLock> locks = new ConcurrentReferenceHashMap<>(64,
 			ConcurrentReferenceHashMap.ReferenceType.WEAK);
-
-	private final Map<String, UnstoredAnswer> unstoredAnswers = Collections
-		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, UnstoredAnswer> eldest) {
-				return size() > UNSTORED_ANSWERS;
-			}
-
-		});
-
-	/**
-	 * Refresh marks this instance left in doubt: nobody here is still working on them. Forgotten
-	 * once the row's mark moved on, or once older than the in-doubt delay (any instance takes
-	 * them over by then).
-	 */
-	private final Map<String, Instant> ownMarksInDoubt = new ConcurrentHashMap<>();
-
-	/** Refresh tokens rotated out of the store here (lock key) → the client that held them. */
-	private final Map<String, String> retiredRefreshTokens = Collections
-		.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
-
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-				return size() > RETIRED_REFRESH_TOKENS;
-			}
-
-		});
 
 	private Clock clock = Clock.systemUTC();
 
@@ -152,7 +115,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		Assert.notNull(delegate, "delegate cannot be null");
 		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
 		this.delegate = delegate;
-		this.authorizedClientService = null;
+		this.claimed = null;
 		this.withingsRegistrations = withingsRegistrations;
 	}
 
@@ -168,7 +131,7 @@ public final class SingleFlightRefreshTokenResponseClient
 		Assert.notNull(authorizedClientService, "authorizedClientService cannot be null");
 		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
 		this.delegate = delegate;
-		this.authorizedClientService = authorizedClientService;
+		this.claimed = new ClaimedRefresh(this, authorizedClientService);
 		this.withingsRegistrations = withingsRegistrations;
 	}
 
@@ -183,7 +146,8 @@ public final class SingleFlightRefreshTokenResponseClient
 		return singleFlight(grantRequest, this.clock.instant().plus(this.lockTimeout));
 	}
 
-	private OAuth2AccessTokenResponse singleFlight(OAuth2RefreshTokenGrantRequest grantRequest, Instant deadline) {
+	/** Under the in-process lock of this refresh token, waiting at most until {@code deadline}. */
+	OAuth2AccessTokenResponse singleFlight(OAuth2RefreshTokenGrantRequest grantRequest, Instant deadline) {
 		ClientRegistration registration = grantRequest.getClientRegistration();
 		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
 		String key = registration.getRegistrationId() + ":" + AuthorizedClientRules.hash(refreshToken);
@@ -198,318 +162,29 @@ public final class SingleFlightRefreshTokenResponseClient
 			throw busy("interrupted while waiting for another refresh of this client");
 		}
 		try {
-			return refresh(grantRequest, key, deadline);
+			return (this.claimed != null) ? this.claimed.refresh(grantRequest, key, deadline)
+					: refreshUnstored(grantRequest, key);
 		}
 		finally {
 			lock.unlock();
 		}
 	}
 
-	private OAuth2AccessTokenResponse refresh(OAuth2RefreshTokenGrantRequest grantRequest, String key,
-			Instant deadline) {
-		if (this.authorizedClientService == null) {
-			return refreshUnstored(grantRequest, key);
-		}
-		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
-		String refreshToken = grantRequest.getRefreshToken().getTokenValue();
-		while (true) {
-			WithingsAuthorizedClient stored = store(
-					() -> this.authorizedClientService.loadByRefreshToken(registrationId, refreshToken));
-			if (stored == null) {
-				return refreshRetiredOrUnstored(grantRequest, key, deadline);
-			}
-			forgetOwnMarksMovedOn(stored);
-			if (!refreshToken.equals(stored.getRefreshTokenValue()) && isFresh(stored)) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Withings tokens of '" + stored.getPrincipalName()
-							+ "' already refreshed by another caller; using them");
-				}
-				return responseOf(stored);
-			}
-			Instant now = this.clock.instant();
-			Instant started = stored.getRefreshStartedAt();
-			Instant staleBefore = (started != null && started.equals(this.ownMarksInDoubt.get(clientKey(stored))))
-					? started.plusMillis(1) : now.minus(this.inDoubtRetryDelay);
-			if (started == null || started.isBefore(staleBefore)) {
-				if (stored.getRefreshTokenValue() == null) {
-					throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-							"The stored Withings client of '" + stored.getPrincipalName() + "' has no refresh token", null));
-				}
-				if (store(() -> this.authorizedClientService.claimRefresh(stored, now, staleBefore))) {
-					return refreshClaimed(grantRequest, stored, now);
-				}
-				if (!now.isBefore(deadline)) {
-					throw busy("the refresh of this client could not be claimed within " + this.lockTimeout);
-				}
-				continue;
-			}
-			if (!now.isBefore(deadline)) {
-				throw busy("a refresh of this client started at " + started + " is still running elsewhere, or its "
-						+ "outcome is unknown and it is retried after " + this.inDoubtRetryDelay);
-			}
-			try {
-				Duration left = Duration.between(now, deadline);
-				pause((left.compareTo(this.pollInterval) < 0) ? left : this.pollInterval,
-						() -> busy("a refresh of this client started at " + started
-								+ " is still running elsewhere, or its outcome is unknown and it is retried after "
-								+ this.inDoubtRetryDelay));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw busy("interrupted while waiting for another refresh of this client");
-			}
-		}
-	}
-
-	/** Withings is called by this caller only: the refresh of {@code stored} is claimed. */
-	private OAuth2AccessTokenResponse refreshClaimed(OAuth2RefreshTokenGrantRequest grantRequest,
-			WithingsAuthorizedClient stored, Instant claimedAt) {
-		boolean wasInDoubt = stored.getRefreshStartedAt() != null;
-		if (logger.isDebugEnabled()) {
-			logger.debug("Refreshing the Withings tokens of '" + stored.getPrincipalName() + "' (user " + stored.getUserId()
-					+ ")" + (wasInDoubt ? " again, with the same refresh token: the last attempt's outcome is unknown" : ""));
-		}
-		OAuth2AuthorizedClient current = stored.getAuthorizedClient();
-		OAuth2RefreshTokenGrantRequest request = new OAuth2RefreshTokenGrantRequest(current.getClientRegistration(),
-				current.getAccessToken(), current.getRefreshToken(), grantRequest.getScopes());
-		OAuth2AccessTokenResponse response;
-		try {
-			response = callWithings(request);
-		}
-		catch (RefreshTokenRejectedException ex) {
-			if (!(ex.getError() instanceof WithingsOAuth2Error)) {
-				throw inDoubt(ex, stored, claimedAt);
-			}
-			if (OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
-				logger.debug("Withings refused the refresh token of '" + stored.getPrincipalName() + "' ("
-						+ ex.getError().getDescription() + ")");
-				OAuth2AccessTokenResponse rotatedElsewhere = currentIfRotatedElsewhere(stored);
-				if (rotatedElsewhere != null) {
-					return rotatedElsewhere;
-				}
-				response = recover(stored, ex, claimedAt);
-			}
-			else if (provesNothingWasDone((WithingsOAuth2Error) ex.getError())) {
-				logger.debug("Refresh of '" + stored.getPrincipalName() + "' refused (" + ex.getError().getDescription()
-						+ "); nothing changed at Withings, the stored tokens stay");
-				releaseUnlessInDoubt(stored, claimedAt, wasInDoubt);
-				throw ex;
-			}
-			else {
-				throw inDoubt(ex, stored, claimedAt);
-			}
-		}
-		catch (WithingsRateLimitException ex) {
-			// the client-side limiter refused before anything was sent
-			releaseUnlessInDoubt(stored, claimedAt, wasInDoubt);
-			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
-					"No Withings request permit within the rate limit's wait: " + ex.getMessage(), null), ex);
-		}
-		catch (RuntimeException ex) {
-			throw inDoubt(ex, stored, claimedAt);
-		}
-		WithingsAuthorizedClient saved;
-		try {
-			saved = this.authorizedClientService.saveRotation(stored, response, claimedAt);
-		}
-		catch (RuntimeException ex) {
-			this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
-			OAuth2Error error = new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR, "Withings rotated the tokens of '"
-					+ stored.getPrincipalName() + "' but storing them failed (" + ex.getClass().getSimpleName()
-					+ "); they were not used, so the stored refresh token stays valid and the refresh is retried after "
-					+ this.inDoubtRetryDelay + " anywhere)", null);
-			throw new OAuth2AuthorizationException(error, ex);
-		}
-		this.ownMarksInDoubt.remove(clientKey(stored));
-		if (saved != null && saved.getRefreshTokenValue() != null
-				&& !saved.getRefreshTokenValue().equals(stored.getRefreshTokenValue())) {
-			this.retiredRefreshTokens.put(stored.getRegistrationId() + ":"
-					+ AuthorizedClientRules.hash(stored.getRefreshTokenValue()), clientKey(stored));
-		}
-		if (saved == null) {
-			logger.debug("Refreshed the Withings tokens of '" + stored.getPrincipalName()
-					+ "', but its link changed meanwhile (new sign-in or removal): the new tokens are dropped unused");
-			return currentAfterConcurrentChange(stored);
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Refreshed the Withings tokens of '" + stored.getPrincipalName() + "': stored (version "
-					+ saved.getVersion() + "), access token valid until "
-					+ saved.getAuthorizedClient().getAccessToken().getExpiresAt());
-		}
-		return response;
-	}
-
-	/**
-	 * The store no longer holds the refresh token just rotated: a sign-in replaced the client, or
-	 * it was removed. The new pair is dropped unused (its chain is abandoned).
-	 */
-	private OAuth2AccessTokenResponse currentAfterConcurrentChange(WithingsAuthorizedClient stored) {
-		WithingsAuthorizedClient now = store(() -> this.authorizedClientService
-			.loadWithingsAuthorizedClient(stored.getRegistrationId(), stored.getPrincipalName()));
-		if (now != null && isFresh(now)) {
-			return responseOf(now);
-		}
-		if (now == null) {
-			throw new RefreshTokenRejectedException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-					"The Withings link of '" + stored.getPrincipalName() + "' was removed while it was refreshed", null),
-					stored.getRefreshTokenValue(), null);
-		}
-		throw busy("the Withings link of '" + stored.getPrincipalName() + "' changed while it was refreshed");
-	}
-
-	/**
-	 * Answers after which Withings certainly did not rotate: throttled (601), refused
-	 * credentials, a request refused as such (2554, "invalid params"). Others (522 timeout,
-	 * unmapped statuses) may hide a rotation: in doubt.
-	 */
-	private static boolean provesNothingWasDone(WithingsOAuth2Error error) {
-		return error.provesNothingWasDone();
-	}
-
-	/** After a rejection: another caller may have rotated it meanwhile (a lease that ran over). */
-	private OAuth2AccessTokenResponse currentIfRotatedElsewhere(WithingsAuthorizedClient stored) {
-		WithingsAuthorizedClient now = store(() -> this.authorizedClientService
-			.loadWithingsAuthorizedClient(stored.getRegistrationId(), stored.getPrincipalName()));
-		boolean rotated = now != null && now.getRefreshTokenValue() != null
-				&& !now.getRefreshTokenValue().equals(stored.getRefreshTokenValue());
-		return (rotated && isFresh(now)) ? responseOf(now) : null;
-	}
-
-	private OAuth2AccessTokenResponse recover(WithingsAuthorizedClient stored, RefreshTokenRejectedException rejected,
-			Instant claimedAt) {
-		if (this.recovery == null || stored.getUserId() == null) {
-			release(stored, claimedAt);
-			throw rejected;
-		}
-		try {
-			return this.recovery.recover(stored);
-		}
-		catch (RuntimeException ex) {
-			release(stored, claimedAt);
-			rejected.addSuppressed(ex);
-			throw rejected;
-		}
-	}
-
-	private RuntimeException inDoubt(RuntimeException ex, WithingsAuthorizedClient stored, Instant claimedAt) {
-		this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
-		String description = (ex instanceof OAuth2AuthorizationException authorization)
-				? authorization.getError().getDescription() : ex.getClass().getSimpleName();
-		logger.warn("Withings refresh of '" + stored.getPrincipalName() + "' has an unknown outcome (" + description
-				+ "): retried with the same refresh token (at once here, after " + this.inDoubtRetryDelay + " anywhere)");
-		if (ex instanceof RefreshTokenRejectedException rejected) {
-			OAuth2Error error = new OAuth2Error(inDoubtErrorCode(rejected.getError()), description
-					+ "; the outcome is unknown, the refresh is retried with the same refresh token (at once here, after "
-					+ this.inDoubtRetryDelay + " anywhere)", null);
-			return new RefreshTokenRejectedException(error, rejected.getRefreshTokenValue(), rejected);
-		}
-		return ex;
-	}
-
-	/**
-	 * The code of an error in doubt: only a {@link WithingsOAuth2Error} may say that a token is
-	 * dead, so an {@code invalid_grant} or {@code invalid_token} of anything else (an HTTP 400
-	 * with an OAuth2 error body from a proxy or gateway) becomes {@code server_error}, and the
-	 * link it would remove is kept, with its mark.
-	 */
-	private static String inDoubtErrorCode(OAuth2Error error) {
-		String code = error.getErrorCode();
-		boolean saysDead = OAuth2ErrorCodes.INVALID_GRANT.equals(code) || OAuth2ErrorCodes.INVALID_TOKEN.equals(code);
-		return (saysDead && !(error instanceof WithingsOAuth2Error)) ? OAuth2ErrorCodes.SERVER_ERROR : code;
-	}
-
-	/**
-	 * This attempt certainly changed nothing at Withings: clear the mark, unless an earlier
-	 * attempt left it in doubt (it stays so, and this instance may take it over at once).
-	 */
-	private void releaseUnlessInDoubt(WithingsAuthorizedClient stored, Instant claimedAt, boolean wasInDoubt) {
-		if (wasInDoubt) {
-			this.ownMarksInDoubt.put(clientKey(stored), claimedAt.truncatedTo(ChronoUnit.MILLIS));
-		}
-		else {
-			release(stored, claimedAt);
-		}
-	}
-
-	private void release(WithingsAuthorizedClient stored, Instant claimedAt) {
-		this.ownMarksInDoubt.remove(clientKey(stored));
-		try {
-			this.authorizedClientService.releaseRefresh(stored, claimedAt);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Refresh mark of '" + stored.getPrincipalName() + "' not released; it expires by itself", ex);
-		}
-	}
-
-	/**
-	 * The store does not hold this refresh token. When this instance rotated it out of the store,
-	 * the chain moved on (two rotations, or a re-consent): the principal's stored tokens are
-	 * served (refreshed when due), and Withings never sees the old token again (no fork).
-	 */
-	private OAuth2AccessTokenResponse refreshRetiredOrUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key,
-			Instant deadline) {
-		String retiredFrom = this.retiredRefreshTokens.get(key);
-		if (retiredFrom == null) {
-			OAuth2AccessTokenResponse response = refreshUnstored(grantRequest, key);
-			// Spring saves this answer next: it must not replace a stored chain it does not descend from
-			this.authorizedClientService.rememberUnstoredRefresh(response.getAccessToken().getTokenValue(),
-					grantRequest.getRefreshToken().getTokenValue());
-			return response;
-		}
-		String registrationId = grantRequest.getClientRegistration().getRegistrationId();
-		String principalName = retiredFrom.substring(registrationId.length() + 1);
-		WithingsAuthorizedClient current = store(
-				() -> this.authorizedClientService.loadWithingsAuthorizedClient(registrationId, principalName));
-		if (current == null || current.getRefreshTokenValue() == null) {
-			throw new RefreshTokenRejectedException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-					"The refresh token of '" + principalName + "' was rotated out of the store, whose link was removed since",
-					null), grantRequest.getRefreshToken().getTokenValue(), null);
-		}
-		logger.debug("A refresh token of '" + principalName + "' that was rotated out of the store was offered; "
-				+ "using the stored chain instead");
-		if (isFresh(current)) {
-			return responseOf(current);
-		}
-		OAuth2AuthorizedClient client = current.getAuthorizedClient();
-		return singleFlight(new OAuth2RefreshTokenGrantRequest(client.getClientRegistration(), client.getAccessToken(),
-				client.getRefreshToken(), grantRequest.getScopes()), deadline);
-	}
-
-	private OAuth2AccessTokenResponse refreshUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
-		Instant now = this.clock.instant();
-		UnstoredAnswer answer = this.unstoredAnswers.get(key);
-		if (answer != null && now.isBefore(answer.until())) {
-			return answer.response();
-		}
-		OAuth2AccessTokenResponse response = callWithings(grantRequest);
-		this.unstoredAnswers.put(key, new UnstoredAnswer(response, now.plus(UNSTORED_ANSWER_LIFETIME)));
-		return response;
-	}
-
-	/**
-	 * Forget what this instance knows of marks it left in doubt when the row's mark moved on
-	 * (another instance followed the chain, or a newer claim), and any older than the in-doubt
-	 * delay (every instance may take those over by now).
-	 */
-	private void forgetOwnMarksMovedOn(WithingsAuthorizedClient stored) {
-		if (this.ownMarksInDoubt.isEmpty()) {
-			return;
-		}
-		String client = clientKey(stored);
-		Instant own = this.ownMarksInDoubt.get(client);
-		if (own != null && !own.equals(stored.getRefreshStartedAt())) {
-			this.ownMarksInDoubt.remove(client, own);
-		}
-		Instant staleBefore = this.clock.instant().minus(this.inDoubtRetryDelay);
-		this.ownMarksInDoubt.values().removeIf((mark) -> mark.isBefore(staleBefore));
+	/** A refresh of a client the store does not hold: its answer is kept for a minute. */
+	OAuth2AccessTokenResponse refreshUnstored(OAuth2RefreshTokenGrantRequest grantRequest, String key) {
+		return this.unstored.refresh(key, this.clock.instant(), () -> callWithings(grantRequest));
 	}
 
 	/** {@return how many refresh marks this instance left in doubt and still remembers} */
 	int ownMarksInDoubtRemembered() {
-		return this.ownMarksInDoubt.size();
+		return (this.claimed != null) ? this.claimed.ownMarksInDoubtRemembered() : 0;
 	}
 
-	private OAuth2AccessTokenResponse callWithings(OAuth2RefreshTokenGrantRequest request) {
+	/**
+	 * Call Withings, waiting once for a 601 within {@link #setMaxRateLimitWait the bound}; a
+	 * rejection names the refresh token it rejected.
+	 */
+	OAuth2AccessTokenResponse callWithings(OAuth2RefreshTokenGrantRequest request) {
 		try {
 			try {
 				return this.delegate.getTokenResponse(request);
@@ -579,7 +254,8 @@ public final class SingleFlightRefreshTokenResponseClient
 				busy("another refresh of this client has been running for more than " + this.lockTimeout));
 	}
 
-	private void pause(Duration wait, Supplier<RuntimeException> instead) throws InterruptedException {
+	/** Waits for {@code wait}, or throws {@link WouldWaitException} without waiting. */
+	void pause(Duration wait, Supplier<RuntimeException> instead) throws InterruptedException {
 		if (WITHOUT_WAITING.get() != null) {
 			throw new WouldWaitException(wait, instead.get());
 		}
@@ -596,50 +272,11 @@ public final class SingleFlightRefreshTokenResponseClient
 		return null;
 	}
 
-	/** A store call; its failures become OAuth2 errors that remove nothing. */
-	private <T> T store(Supplier<T> call) {
-		try {
-			return call.get();
-		}
-		catch (RuntimeException ex) {
-			throw new OAuth2AuthorizationException(new OAuth2Error(OAuth2ErrorCodes.SERVER_ERROR,
-					"The Withings authorized-client store is unavailable (" + ex.getClass().getSimpleName()
-							+ "); nothing was changed",
-					null), ex);
-		}
-	}
-
-	private static String clientKey(WithingsAuthorizedClient client) {
-		return client.getRegistrationId() + ":" + client.getPrincipalName();
-	}
-
-	private static OAuth2AuthorizationException busy(String description) {
+	/** A refresh not attempted: {@code temporarily_unavailable}, which removes nothing. */
+	static OAuth2AuthorizationException busy(String description) {
 		return new OAuth2AuthorizationException(
 				new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, "Withings refresh not attempted: " + description,
 						null));
-	}
-
-	private boolean isFresh(WithingsAuthorizedClient stored) {
-		OAuth2AccessToken accessToken = stored.getAuthorizedClient().getAccessToken();
-		return accessToken.getExpiresAt() != null
-				&& this.clock.instant().isBefore(accessToken.getExpiresAt().minus(this.clockSkew));
-	}
-
-	private OAuth2AccessTokenResponse responseOf(WithingsAuthorizedClient stored) {
-		OAuth2AuthorizedClient client = stored.getAuthorizedClient();
-		OAuth2AccessToken accessToken = client.getAccessToken();
-		Instant now = this.clock.instant();
-		OAuth2AccessTokenResponse.Builder builder = OAuth2AccessTokenResponse.withToken(accessToken.getTokenValue())
-			.tokenType(accessToken.getTokenType())
-			.scopes(accessToken.getScopes())
-			.expiresIn(Math.max(1, Duration.between(now, accessToken.getExpiresAt()).toSeconds()));
-		if (client.getRefreshToken() != null) {
-			builder.refreshToken(client.getRefreshToken().getTokenValue());
-		}
-		if (stored.getUserId() != null) {
-			builder.additionalParameters(Map.of(WithingsAccessTokenResponseConverter.USER_ID, stored.getUserId()));
-		}
-		return builder.build();
 	}
 
 	/**
@@ -732,6 +369,26 @@ public final class SingleFlightRefreshTokenResponseClient
 		this.sleeper = sleeper;
 	}
 
+	/** {@return the clock that dates refresh marks and decides whether a stored token is fresh} */
+	Clock clock() {
+		return this.clock;
+	}
+
+	/** {@return how long before its expiry an access token counts as expired} */
+	Duration clockSkew() {
+		return this.clockSkew;
+	}
+
+	/** {@return how often a caller looks again for a refresh running in another instance} */
+	Duration pollInterval() {
+		return this.pollInterval;
+	}
+
+	/** {@return the recovery of dead refresh tokens, or {@code null}} */
+	WithingsAuthorizationRecovery recovery() {
+		return this.recovery;
+	}
+
 	/**
 	 * Thrown by {@link #getTokenResponseWithoutWaiting} where {@link #getTokenResponse} would
 	 * wait: nothing is held, call again after {@link #getWait()}.
@@ -762,9 +419,6 @@ public final class SingleFlightRefreshTokenResponseClient
 			return this.instead;
 		}
 
-	}
-
-	private record UnstoredAnswer(OAuth2AccessTokenResponse response, Instant until) {
 	}
 
 }

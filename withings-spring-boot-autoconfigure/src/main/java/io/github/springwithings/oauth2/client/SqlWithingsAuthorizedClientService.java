@@ -1,37 +1,33 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
-import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.internal.sql.StoreDatabase;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent.Reason;
+import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseConverter;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.crypto.encrypt.TextEncryptor;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.Assert;
-import org.springframework.util.StringUtils;
 
-import io.github.springwithings.internal.sql.StoreDatabase;
+import static io.github.springwithings.oauth2.client.StoredClientRows.hash;
+import static io.github.springwithings.oauth2.client.StoredClientRows.scopes;
+import static io.github.springwithings.oauth2.client.StoredClientRows.time;
+
 /**
  * A {@link WithingsAuthorizedClientService} in a relational database (table
  * {@code withings_authorized_client}; schemas for H2 and PostgreSQL under
@@ -52,8 +48,6 @@ import io.github.springwithings.internal.sql.StoreDatabase;
 public abstract sealed class SqlWithingsAuthorizedClientService
 		implements WithingsAuthorizedClientService, ApplicationEventPublisherAware
 		permits JdbcWithingsAuthorizedClientService, R2dbcWithingsAuthorizedClientService {
-
-	private static final Log logger = LogFactory.getLog(SqlWithingsAuthorizedClientService.class);
 
 	static final String COLUMNS = "client_registration_id, principal_name, withings_user_id, access_token_type, "
 			+ "access_token_value, access_token_issued_at, access_token_expires_at, access_token_scopes, "
@@ -107,13 +101,11 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 
 	private final StoreDatabase database;
 
-	private final ClientRegistrationRepository clientRegistrationRepository;
-
 	private final AuthorizedClientRules rules = new AuthorizedClientRules();
 
 	private final LinkEvents events = new LinkEvents();
 
-	private TextEncryptor encryptor = Encryptors.noOpText();
+	private final StoredClientRows rows;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -123,7 +115,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	SqlWithingsAuthorizedClientService(StoreDatabase database, ClientRegistrationRepository clientRegistrationRepository) {
 		Assert.notNull(clientRegistrationRepository, "clientRegistrationRepository cannot be null");
 		this.database = database;
-		this.clientRegistrationRepository = clientRegistrationRepository;
+		this.rows = new StoredClientRows(clientRegistrationRepository);
 	}
 
 	/**
@@ -133,8 +125,8 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T extends OAuth2AuthorizedClient> T loadAuthorizedClient(String clientRegistrationId, String principalName) {
-		List<java.util.Optional<OAuth2AuthorizedClient>> clients = this.database.query(
-				"SELECT " + CLIENT_COLUMNS + " FROM " + TABLE + " WHERE " + BY_KEY, this::readClient,
+		List<Optional<OAuth2AuthorizedClient>> clients = this.database.query(
+				"SELECT " + CLIENT_COLUMNS + " FROM " + TABLE + " WHERE " + BY_KEY, this.rows::readClient,
 				clientRegistrationId, principalName);
 		return clients.isEmpty() ? null : (T) clients.get(0).orElse(null);
 	}
@@ -209,24 +201,24 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 						: AuthorizedClientRules.hash(current.getRefreshTokenValue());
 		if (current == null) {
 			return this.database.update(INSERT, registrationId, principalName, StoreDatabase.text(save.userId()),
-					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+					accessToken.getTokenType().getValue(), this.rows.secret(accessToken.getTokenValue()),
 					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
-					encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.Null.TEXT,
+					this.rows.encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.Null.TEXT,
 					time(refreshTokenIssuedAt), 0L, StoreDatabase.Null.TIME, time(now), time(now));
 		}
 		if (save.consent()) {
 			Object hash = hash(refreshTokenValue);
 			return this.database.update(CONSENT_UPDATE, StoreDatabase.text(save.userId()),
-					accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+					accessToken.getTokenType().getValue(), this.rows.secret(accessToken.getTokenValue()),
 					time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
-					encrypt(authorizedClient.getRefreshToken()), hash, hash,
+					this.rows.encrypt(authorizedClient.getRefreshToken()), hash, hash,
 					time(AuthorizedClientRules.issuedAt(authorizedClient.getRefreshToken(), now)), hash, time(now),
 					registrationId, principalName);
 		}
 		return this.database.update(UPDATE + " AND version = ?", StoreDatabase.text(save.userId()),
-				accessToken.getTokenType().getValue(), secret(accessToken.getTokenValue()),
+				accessToken.getTokenType().getValue(), this.rows.secret(accessToken.getTokenValue()),
 				time(accessToken.getIssuedAt()), time(accessToken.getExpiresAt()), scopes(accessToken),
-				encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.text(previousHash),
+				this.rows.encrypt(authorizedClient.getRefreshToken()), hash(refreshTokenValue), StoreDatabase.text(previousHash),
 				time(refreshTokenIssuedAt), time(now), registrationId, principalName, current.getVersion());
 	}
 
@@ -249,12 +241,12 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		Object hash = hash(refreshTokenValue);
 		for (int attempt = 1;; attempt++) {
 			// the row as it is removed (for the event), then a compare-and-delete of that very row
-			List<Row> rows = this.database.query(SELECT + BY_KEY + " AND refresh_token_hash = ?", this::readRow,
+			List<StoredClientRows.Row> rows = this.database.query(SELECT + BY_KEY + " AND refresh_token_hash = ?", this.rows::readRow,
 					registrationId, principalName, hash);
 			if (rows.isEmpty()) {
 				return false;
 			}
-			Row removed = rows.get(0);
+			StoredClientRows.Row removed = rows.get(0);
 			if (this.database.update("DELETE FROM " + TABLE + " WHERE " + BY_KEY
 					+ " AND refresh_token_hash = ? AND version = ?", registrationId, principalName, hash,
 					removed.version()) == 1) {
@@ -296,9 +288,9 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		Object answeredUserId = response.getAdditionalParameters().get(WithingsAccessTokenResponseConverter.USER_ID);
 		List<Object> args = new ArrayList<>(List.of(
 				StoreDatabase.text((answeredUserId != null) ? answeredUserId.toString() : null),
-				client.getAccessToken().getTokenType().getValue(), secret(client.getAccessToken().getTokenValue()),
+				client.getAccessToken().getTokenType().getValue(), this.rows.secret(client.getAccessToken().getTokenValue()),
 				time(client.getAccessToken().getIssuedAt()), time(client.getAccessToken().getExpiresAt()),
-				scopes(client.getAccessToken()), encrypt(client.getRefreshToken()),
+				scopes(client.getAccessToken()), this.rows.encrypt(client.getRefreshToken()),
 				hash(rotated.getRefreshTokenValue()), StoreDatabase.text(rotated.getPreviousRefreshTokenHash()),
 				time(rotated.getRefreshTokenIssuedAt()), time(now()), current.getRegistrationId(),
 				current.getPrincipalName(), hash(current.getRefreshTokenValue())));
@@ -341,10 +333,10 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 		String after = (afterPrincipalName != null) ? afterPrincipalName : "";
 		while (page.size() < size) {
 			int wanted = size - page.size();
-			List<Row> rows = this.database.query(
+			List<StoredClientRows.Row> rows = this.database.query(
 					SELECT + "client_registration_id = ? AND principal_name > ? ORDER BY principal_name" + firstRows(),
-					this::readRow, registrationId, after, wanted);
-			rows.stream().map(Row::client).filter(Objects::nonNull).forEach(page::add);
+					this.rows::readRow, registrationId, after, wanted);
+			rows.stream().map(StoredClientRows.Row::client).filter(Objects::nonNull).forEach(page::add);
 			if (rows.size() < wanted) {
 				break;
 			}
@@ -408,7 +400,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	 */
 	public void setEncryptor(TextEncryptor encryptor) {
 		Assert.notNull(encryptor, "encryptor cannot be null");
-		this.encryptor = encryptor;
+		this.rows.setEncryptor(encryptor);
 	}
 
 	/**
@@ -418,7 +410,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	 * lands late is a refresh in doubt, taken over once stale like any other.
 	 * @param timeout the timeout
 	 */
-	public void setQueryTimeout(java.time.Duration timeout) {
+	public void setQueryTimeout(Duration timeout) {
 		Assert.notNull(timeout, "timeout cannot be null");
 		this.database.setQueryTimeout(timeout);
 	}
@@ -433,8 +425,8 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 	}
 
 	private List<WithingsAuthorizedClient> query(String sql, Object... args) {
-		List<Row> rows = this.database.query(sql, this::readRow, args);
-		return rows.stream().map(Row::client).filter(Objects::nonNull).toList();
+		List<StoredClientRows.Row> rows = this.database.query(sql, this.rows::readRow, args);
+		return rows.stream().map(StoredClientRows.Row::client).filter(Objects::nonNull).toList();
 	}
 
 	private Instant now() {
@@ -448,95 +440,6 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 			this.firstRows = clause;
 		}
 		return clause;
-	}
-
-	private Row readRow(StoreDatabase.Row row) {
-		String principalName = row.string("principal_name");
-		long version = row.number("version");
-		ClientRegistration registration = this.clientRegistrationRepository
-			.findByRegistrationId(row.string("client_registration_id"));
-		if (registration == null) {
-			return new Row(principalName, version, null);
-		}
-		try {
-			return new Row(principalName, version, mapRow(row, registration, principalName));
-		}
-		catch (DataAccessException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			skipped(principalName, ex);
-			return new Row(principalName, version, null);
-		}
-	}
-
-	/** The client of a row of {@link #CLIENT_COLUMNS}; empty when it cannot be read, as in {@link #readRow}. */
-	private java.util.Optional<OAuth2AuthorizedClient> readClient(StoreDatabase.Row row) {
-		String principalName = row.string("principal_name");
-		ClientRegistration registration = this.clientRegistrationRepository
-			.findByRegistrationId(row.string("client_registration_id"));
-		if (registration == null) {
-			return java.util.Optional.empty();
-		}
-		try {
-			return java.util.Optional.of(authorizedClient(row, registration, principalName));
-		}
-		catch (DataAccessException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			skipped(principalName, ex);
-			return java.util.Optional.empty();
-		}
-	}
-
-	private static void skipped(String principalName, RuntimeException ex) {
-		logger.warn("Withings authorized client of '" + principalName + "' cannot be read (a value encrypted "
-				+ "with another key?): skipped (" + ex.getClass().getSimpleName() + ")");
-	}
-
-	private WithingsAuthorizedClient mapRow(StoreDatabase.Row row, ClientRegistration registration,
-			String principalName) {
-		return new WithingsAuthorizedClient(authorizedClient(row, registration, principalName),
-				row.string("withings_user_id"), row.instant("refresh_token_issued_at"), row.number("version"),
-				row.instant("refresh_started_at"), row.string("previous_refresh_token_hash"));
-	}
-
-	private OAuth2AuthorizedClient authorizedClient(StoreDatabase.Row row, ClientRegistration registration,
-			String principalName) {
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
-				this.encryptor.decrypt(row.string("access_token_value")), row.instant("access_token_issued_at"),
-				row.instant("access_token_expires_at"),
-				StringUtils.commaDelimitedListToSet(row.string("access_token_scopes")));
-		String refreshTokenValue = row.string("refresh_token_value");
-		Instant refreshTokenIssuedAt = row.instant("refresh_token_issued_at");
-		OAuth2RefreshToken refreshToken = (refreshTokenValue != null)
-				? new OAuth2RefreshToken(this.encryptor.decrypt(refreshTokenValue), refreshTokenIssuedAt) : null;
-		return new OAuth2AuthorizedClient(registration, principalName, accessToken, refreshToken);
-	}
-
-	/** A stored row: its client is {@code null} when it cannot be read. */
-	private record Row(String principalName, long version, WithingsAuthorizedClient client) {
-	}
-
-	private Object encrypt(OAuth2RefreshToken refreshToken) {
-		return (refreshToken != null) ? secret(refreshToken.getTokenValue()) : StoreDatabase.Null.TEXT;
-	}
-
-	private StoreDatabase.Secret secret(String tokenValue) {
-		return new StoreDatabase.Secret(this.encryptor.encrypt(tokenValue));
-	}
-
-	private static Object hash(String tokenValue) {
-		return StoreDatabase.text(AuthorizedClientRules.hash(tokenValue));
-	}
-
-	private static String scopes(OAuth2AccessToken accessToken) {
-		return StringUtils.collectionToCommaDelimitedString(accessToken.getScopes());
-	}
-
-	private static Object time(Instant instant) {
-		return StoreDatabase.time(instant);
 	}
 
 	private static <T> T first(List<T> list) {

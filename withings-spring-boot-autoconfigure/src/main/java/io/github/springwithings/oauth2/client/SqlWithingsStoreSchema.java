@@ -2,15 +2,19 @@ package io.github.springwithings.oauth2.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
+import io.github.springwithings.internal.sql.StoreDatabase;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.dao.PermissionDeniedDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 
-import io.github.springwithings.internal.sql.StoreDatabase;
 /**
  * Checks, at start-up, that the database holds what the relational store and sweep log need (the
  * tables {@code withings_authorized_client}, {@code withings_sweep} and {@code withings_rate_budget},
@@ -45,7 +49,7 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 	 * Error codes of a refused privilege on MySQL and MariaDB (SELECT command denied for a table,
 	 * for a column), whose SQL state is the generic 42000.
 	 */
-	private static final java.util.Set<Integer> MYSQL_PRIVILEGE_REFUSED = java.util.Set.of(1142, 1143);
+	private static final Set<Integer> MYSQL_PRIVILEGE_REFUSED = Set.of(1142, 1143);
 
 	private final StoreDatabase database;
 
@@ -74,7 +78,7 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 		catch (DataAccessException ex) {
 			// the driver's own text may quote the JDBC URL (and a password in it): class and state only
 			logger.warn("Could not check the Withings store's tables (" + ex.getMostSpecificCause().getClass().getName()
-					+ java.util.Optional.ofNullable(this.database.sqlState(ex)).map((state) -> ", SQL state " + state).orElse("")
+					+ Optional.ofNullable(this.database.sqlState(ex)).map((state) -> ", SQL state " + state).orElse("")
 					+ "); the application starts without the check");
 			return;
 		}
@@ -108,8 +112,8 @@ abstract sealed class SqlWithingsStoreSchema permits JdbcWithingsStoreSchema, R2
 			}
 			return null;
 		}
-		catch (org.springframework.dao.TransientDataAccessException
-				| org.springframework.dao.DataAccessResourceFailureException ex) {
+		catch (TransientDataAccessException
+				| DataAccessResourceFailureException ex) {
 			throw ex;
 		}
 		catch (DataAccessException ex) {

@@ -3,8 +3,6 @@ package io.github.springwithings.oauth2.client;
 import java.time.Instant;
 import java.util.List;
 
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
-
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;

@@ -3,19 +3,12 @@ package io.github.springwithings.oauth2.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 
 import io.github.springwithings.api.WithingsApiException;
 import io.github.springwithings.api.WithingsRateLimitException;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
-
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -29,7 +22,6 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
 /**
@@ -68,17 +60,9 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	private final LinkEvents events = new LinkEvents();
 
-	private Duration minRenewalAge = Duration.ofMinutes(1);
+	private final LinkRenewals renewals;
 
-	private static final int MAX_RENEWALS = 3;
-
-	/** Rotations, removals: a link that changes more often than this during a disconnect is left alone. */
-	private static final int MAX_REMOVAL_ATTEMPTS = 5;
-
-	/** Other principals' links of a revoked Withings user removed by one disconnect, at most. */
-	private static final int MAX_OTHER_LINKS = 100;
-
-	private final RenewalWindows renewals = new RenewalWindows(10_000);
+	private final RevokedLinks revokedLinks;
 
 	/**
 	 * @param clientRegistrationRepository the registrations
@@ -108,6 +92,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 			.build());
 		this.failureHandler = new WithingsAuthorizationFailureHandler(authorizedClientService);
 		this.manager.setAuthorizationFailureHandler(this.failureHandler);
+		this.renewals = new LinkRenewals(authorizedClientService, this.clock);
+		this.revokedLinks = new RevokedLinks(authorizedClientService, defaultRegistrationId);
 	}
 
 	/**
@@ -191,81 +177,15 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		return true;
 	}
 
-	/**
-	 * Compare before remove, atomically: remove the principal's client only while it holds a
-	 * revoked grant (the revoked refresh token, or one of the same Withings user issued before
-	 * the revocation started), never a consent stored meanwhile; a change between the read and the
-	 * removal (a rotation, a consent) is read again and decided again.
-	 * @return the removed client, or {@code null} when none was removed
-	 */
+	/** Compare before remove: see {@link RevokedLinks#removeRevoked}. */
 	private WithingsAuthorizedClient removeRevoked(String principalName, String userId, WithingsAuthorizedClient stored,
 			Instant revocationStarted) {
-		for (int attempt = 1;; attempt++) {
-			WithingsAuthorizedClient now = this.authorizedClientService
-				.loadWithingsAuthorizedClient(this.defaultRegistrationId, principalName);
-			if (now == null) {
-				logger.debug("Disconnected '" + principalName + "': the link was already removed");
-				return null;
-			}
-			if (!isRevoked(now, stored.getRefreshTokenValue(), userId, revocationStarted)) {
-				logger.debug("Disconnecting '" + principalName + "': a new consent was stored meanwhile; it is kept");
-				return null;
-			}
-			if (LinkEvents.withoutLossEvents(() -> this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-					this.defaultRegistrationId, principalName, now.getRefreshTokenValue()))) {
-				return now;
-			}
-			Assert.state(attempt < MAX_REMOVAL_ATTEMPTS, () -> "The link of '" + principalName
-					+ "' keeps changing while it is disconnected; revoked at Withings, but not removed");
-		}
+		return this.revokedLinks.removeRevoked(principalName, userId, stored, revocationStarted);
 	}
 
-	/**
-	 * Withings revokes per Withings user: other principals that linked the same Withings account
-	 * (a family account, two accounts of one person) hold dead tokens now. Their links are removed
-	 * (compare before remove, {@link WithingsUserLostEvent} with
-	 * {@link WithingsUserLostEvent.Reason#REFRESH_TOKEN_DEAD}) with a warning, rather than left to
-	 * fail at their next refresh; a consent they gave since the revocation started is kept.
-	 */
+	/** Other principals of the revoked Withings user: see {@link RevokedLinks#removeOtherLinksOfTheRevokedUser}. */
 	private void removeOtherLinksOfTheRevokedUser(String principalName, String userId, Instant revocationStarted) {
-		try {
-			for (int attempt = 0; attempt < MAX_OTHER_LINKS; attempt++) {
-				WithingsAuthorizedClient other = this.authorizedClientService.loadByUserId(this.defaultRegistrationId,
-						userId);
-				if (other == null || other.getPrincipalName().equals(principalName)
-						|| !isRevoked(other, null, userId, revocationStarted)) {
-					return;
-				}
-				if (this.authorizedClientService.removeAuthorizedClientIfRefreshToken(this.defaultRegistrationId,
-						other.getPrincipalName(), other.getRefreshTokenValue(),
-						WithingsUserLostEvent.Reason.REFRESH_TOKEN_DEAD)) {
-					logger.warn("Disconnecting '" + principalName + "' revoked Withings user " + userId + ", which '"
-							+ other.getPrincipalName() + "' had linked too: that link is dead, and removed");
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Disconnecting '" + principalName + "': other links of Withings user " + userId
-					+ " could not be removed (" + ex.getClass().getSimpleName() + "); they go at their next refresh");
-		}
-	}
-
-	/**
-	 * {@code client} holds a grant the revocation killed: the revoked refresh token itself, or a
-	 * refresh token of the same Withings user issued before the revocation started (a rotation,
-	 * or a consent Withings then revoked). A refresh token issued since may be a consent given
-	 * after the revocation: alive, kept.
-	 */
-	private static boolean isRevoked(WithingsAuthorizedClient client, String revokedRefreshToken, String userId,
-			Instant revocationStarted) {
-		if (client.getRefreshTokenValue() == null) {
-			return false;
-		}
-		if (client.getRefreshTokenValue().equals(revokedRefreshToken)) {
-			return true;
-		}
-		return userId.equals(client.getUserId()) && client.getRefreshTokenIssuedAt() != null
-				&& client.getRefreshTokenIssuedAt().isBefore(revocationStarted);
+		this.revokedLinks.removeOtherLinksOfTheRevokedUser(principalName, userId, revocationStarted);
 	}
 
 	/** Withings' answer to revoking a user it has no grant for: nothing left to revoke there. */
@@ -316,8 +236,8 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 */
 	public LinkCheck check(String registrationId, String principalName, WithingsUserLostEvent.Reason reason) {
 		Assert.notNull(reason, "reason cannot be null");
-		Renewal renewal = startRenewal(registrationId, principalName, null, reason);
-		if (renewal.capped) {
+		LinkRenewals.Renewal renewal = startRenewal(registrationId, principalName, null, reason);
+		if (renewal.capped()) {
 			return LinkCheck.UNKNOWN;
 		}
 		return renew(renewal) ? LinkCheck.WORKS : LinkCheck.GONE;
@@ -344,7 +264,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 		return renew(startRenewal(registrationId, principalName, rejectedAuthorization, reason));
 	}
 
-	private boolean renew(Renewal renewal) {
+	private boolean renew(LinkRenewals.Renewal renewal) {
 		if (renewal.decided() != null) {
 			return renewal.decided();
 		}
@@ -362,120 +282,12 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 
 	/**
 	 * The decisions of {@link #renew} around its refresh, shared by the blocking and the reactive
-	 * face (see {@link WithingsReactiveAuthorizedClients}): the stored client is read (a blocking
-	 * store call), compared with the rejected token, and a slot of the renewal cap taken.
+	 * face (see {@link WithingsReactiveAuthorizedClients}): see {@link LinkRenewals#start}.
 	 * @return a renewal already decided (no refresh to make), or one whose refresh the caller makes
 	 */
-	Renewal startRenewal(String registrationId, String principalName, String rejectedAuthorization,
+	LinkRenewals.Renewal startRenewal(String registrationId, String principalName, String rejectedAuthorization,
 			WithingsUserLostEvent.Reason reason) {
-		WithingsAuthorizedClient stored = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
-				principalName);
-		if (stored == null || stored.getRefreshTokenValue() == null) {
-			return new Renewal(false);
-		}
-		OAuth2AuthorizedClient client = stored.getAuthorizedClient();
-		String rejected = (rejectedAuthorization != null) ? rejectedAuthorization.replaceFirst("^(?i)bearer ", "") : null;
-		if (rejected != null && !rejected.equals(client.getAccessToken().getTokenValue())) {
-			return new Renewal(true);
-		}
-		String key = registrationId + ":" + principalName;
-		if (!this.renewals.tryAcquire(key, this.clock.instant(), this.minRenewalAge)) {
-			// Withings keeps rejecting fresh tokens: more rotations would not help
-			return new Renewal(true, true);
-		}
-		return new Renewal(stored, registrationId, principalName, key, reason);
-	}
-
-	/**
-	 * One {@link #renew}: decided without a refresh, or a refresh of {@link #grantRequest()} whose
-	 * outcome the caller reports ({@link #rotated()} or {@link #failed}), then {@link #end()}.
-	 */
-	final class Renewal {
-
-		private final Boolean decided;
-
-		private final WithingsAuthorizedClient stored;
-
-		private final String registrationId;
-
-		private final String principalName;
-
-		private final String key;
-
-		private final WithingsUserLostEvent.Reason reason;
-
-		/** Decided without asking Withings because the renewal cap (or its bound) is reached. */
-		private final boolean capped;
-
-		private volatile boolean rotated;
-
-		private Renewal(boolean decided) {
-			this(decided, false);
-		}
-
-		private Renewal(boolean decided, boolean capped) {
-			this.decided = decided;
-			this.capped = capped;
-			this.stored = null;
-			this.registrationId = null;
-			this.principalName = null;
-			this.key = null;
-			this.reason = null;
-		}
-
-		private Renewal(WithingsAuthorizedClient stored, String registrationId, String principalName, String key,
-				WithingsUserLostEvent.Reason reason) {
-			this.decided = null;
-			this.capped = false;
-			this.stored = stored;
-			this.registrationId = registrationId;
-			this.principalName = principalName;
-			this.key = key;
-			this.reason = reason;
-		}
-
-		/** {@return the answer when no refresh is to be made, else {@code null}} */
-		Boolean decided() {
-			return this.decided;
-		}
-
-		/** {@return the refresh to make} */
-		OAuth2RefreshTokenGrantRequest grantRequest() {
-			return this.stored.refreshGrantRequest();
-		}
-
-		/** The refresh rotated the tokens: it counts towards the cap. {@return {@code true}} */
-		boolean rotated() {
-			this.rotated = true;
-			return true;
-		}
-
-		/**
-		 * The refresh failed: a dead refresh token removes the link (compare before remove, a
-		 * blocking store call); any other failure is thrown.
-		 * @return {@code false}: the link is gone
-		 */
-		boolean failed(OAuth2AuthorizationException ex) {
-			if (!OAuth2ErrorCodes.INVALID_GRANT.equals(ex.getError().getErrorCode())) {
-				throw ex;
-			}
-			boolean removed = WithingsAuthorizedClients.this.authorizedClientService.removeAuthorizedClientIfRefreshToken(
-					this.registrationId, this.principalName, this.stored.getRefreshTokenValue(), this.reason);
-			if (logger.isDebugEnabled()) {
-				logger.debug("Withings link of '" + this.principalName + "' "
-						+ (removed ? "removed: its refresh token is dead (" : "kept: a newer refresh token is stored (")
-						+ ex.getError().getDescription() + ")");
-			}
-			return false;
-		}
-
-		/** The renewal is over: a refresh that did not rotate gives its slot back (only rotations count). */
-		void end() {
-			if (this.key != null && !this.rotated) {
-				WithingsAuthorizedClients.this.renewals.release(this.key);
-			}
-		}
-
+		return this.renewals.start(registrationId, principalName, rejectedAuthorization, reason);
 	}
 
 	/** The registrations, for the reactive face. */
@@ -534,7 +346,7 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 */
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
-		this.clock.target = clock;
+		this.clock.setTarget(clock);
 	}
 
 	/**
@@ -544,86 +356,12 @@ public final class WithingsAuthorizedClients implements ApplicationEventPublishe
 	 */
 	public void setMinRenewalAge(Duration minRenewalAge) {
 		Assert.notNull(minRenewalAge, "minRenewalAge cannot be null");
-		this.minRenewalAge = minRenewalAge;
+		this.renewals.setMinRenewalAge(minRenewalAge);
 	}
 
 	/** Setting the number of principals whose renewals are remembered (10,000 by default), for tests. */
 	void setMaxRenewalPrincipals(int maxPrincipals) {
-		this.renewals.maxPrincipals = maxPrincipals;
-	}
-
-	private record Renewals(Instant since, int count) {
-	}
-
-	/**
-	 * The rotations {@link #renew} made per principal in the current window ({@code minRenewalAge}
-	 * from the first), at most {@value #MAX_RENEWALS} each (taken before the refresh, given back
-	 * when it did not rotate). Bounded without a bypass: only
-	 * windows that ended are forgotten (oldest first: insertion order is window order, as a window
-	 * that restarts is moved to the end), never a live one to make room; when the bound is
-	 * reached with every window live, a principal with none is refused (fails closed) until one
-	 * ends. The rate budget keeps real refreshes far below 10,000 a minute.
-	 */
-	private static final class RenewalWindows {
-
-		private final LinkedHashMap<String, Renewals> windows = new LinkedHashMap<>();
-
-		private volatile int maxPrincipals;
-
-		RenewalWindows(int maxPrincipals) {
-			this.maxPrincipals = maxPrincipals;
-		}
-
-		synchronized boolean tryAcquire(String key, Instant now, Duration window) {
-			Iterator<Renewals> oldest = this.windows.values().iterator();
-			while (oldest.hasNext() && !now.isBefore(oldest.next().since().plus(window))) {
-				oldest.remove();
-			}
-			Renewals recent = this.windows.get(key);
-			if (recent != null) {
-				if (recent.count() >= MAX_RENEWALS) {
-					return false;
-				}
-				this.windows.put(key, new Renewals(recent.since(), recent.count() + 1));
-				return true;
-			}
-			if (this.windows.size() >= this.maxPrincipals) {
-				logger.warn("Withings renewals: " + this.windows.size()
-						+ " principals renewed within the window; more wait for it to end");
-				return false;
-			}
-			this.windows.put(key, new Renewals(now, 1));
-			return true;
-		}
-
-		/** Give back what {@link #tryAcquire} took: the attempt did not rotate. */
-		synchronized void release(String key) {
-			this.windows.computeIfPresent(key,
-					(ignored, recent) -> (recent.count() > 1) ? new Renewals(recent.since(), recent.count() - 1) : null);
-		}
-
-	}
-
-	/** A clock whose target can change after the manager captured it. */
-	private static final class ForwardingClock extends Clock {
-
-		private volatile Clock target = Clock.systemUTC();
-
-		@Override
-		public ZoneId getZone() {
-			return this.target.getZone();
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this.target.withZone(zone);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.target.instant();
-		}
-
+		this.renewals.setMaxPrincipals(maxPrincipals);
 	}
 
 }

@@ -2,11 +2,11 @@ package io.github.springwithings.oauth2.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.github.springwithings.support.Sleeper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,7 +16,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.support.Sleeper;
 /**
  * Follows refreshes whose outcome is unknown. When a refresh times out, the connection is reset,
  * Withings answers HTTP 5xx or garbage, the commit fails, or the application dies while Withings

@@ -1,7 +1,5 @@
 package io.github.springwithings.oauth2.client;
 
-import io.github.springwithings.oauth2.client.WithingsLinkedUser;
-
 /**
  * A change of a user's link to Withings, published as an application event once the store has
  * committed it, so that an application can keep its own tables in step

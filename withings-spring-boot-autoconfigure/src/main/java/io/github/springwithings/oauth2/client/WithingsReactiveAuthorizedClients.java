@@ -2,8 +2,6 @@ package io.github.springwithings.oauth2.client;
 
 import java.util.concurrent.Callable;
 
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;

@@ -5,16 +5,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
-import io.github.springwithings.ratelimit.WithingsPrepaidPermits;
 import io.github.springwithings.api.WithingsRateLimitException;
-import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient.WouldWaitException;
+import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
+import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
+import io.github.springwithings.ratelimit.WithingsPrepaidPermits;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
-import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -31,8 +32,6 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
-import io.github.springwithings.oauth2.client.endpoint.WithingsNoncePrefetcher;
 /**
  * Runs the starter's token response client (for refreshes: the single-flight, persist-before-use
  * {@code SingleFlightRefreshTokenResponseClient}; for code exchanges: the one that remembers the
@@ -157,7 +156,7 @@ public final class WithingsReactiveTokenResponseClientAdapter<T extends Abstract
 	 * The work, whose requests use the permits taken ahead; without a budget of its own here,
 	 * its requests take theirs from the interceptor as usual.
 	 */
-	private <R> R withPermits(AtomicInteger prepaid, java.util.function.Supplier<R> work) {
+	private <R> R withPermits(AtomicInteger prepaid, Supplier<R> work) {
 		return (this.rateBudget != null) ? WithingsPrepaidPermits.callWithPermits(prepaid, work) : work.get();
 	}
 

@@ -1,7 +1,5 @@
 package io.github.springwithings.oauth2.client;
 
-import io.github.springwithings.oauth2.client.WithingsLinkedUser;
-
 import org.springframework.util.Assert;
 
 /**

@@ -2,8 +2,6 @@ package io.github.springwithings.oauth2.client;
 
 import java.util.Objects;
 
-import io.github.springwithings.oauth2.client.WithingsLinkedUser;
-
 import org.springframework.util.Assert;
 
 /**

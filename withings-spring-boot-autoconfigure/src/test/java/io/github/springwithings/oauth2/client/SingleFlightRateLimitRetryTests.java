@@ -20,6 +20,7 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A refresh answered 601 is retried once the rate budget's pause has ended: the budget pauses for
@@ -85,8 +86,7 @@ class SingleFlightRateLimitRetryTests {
 		OAuth2AuthorizedClient alice = this.fixture.linkExpired("alice", "36300001");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.rateLimited(5));
 
-		org.assertj.core.api.Assertions
-			.assertThatExceptionOfType(SingleFlightRefreshTokenResponseClient.WouldWaitException.class)
+		assertThatExceptionOfType(SingleFlightRefreshTokenResponseClient.WouldWaitException.class)
 			.isThrownBy(() -> this.refreshClient.getTokenResponseWithoutWaiting(new OAuth2RefreshTokenGrantRequest(
 					this.fixture.registration, alice.getAccessToken(), alice.getRefreshToken())))
 			.satisfies((wouldWait) -> assertThat(wouldWait.getWait()).isGreaterThanOrEqualTo(this.budget.getRemainingPause()));

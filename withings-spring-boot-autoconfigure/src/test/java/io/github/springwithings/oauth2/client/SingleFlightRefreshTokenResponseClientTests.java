@@ -1,26 +1,34 @@
 package io.github.springwithings.oauth2.client;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRecoveryClient;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
+import io.github.springwithings.testsupport.TestDatabases;
+import io.r2dbc.pool.ConnectionPool;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,15 +36,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.testsupport.TestDatabases;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -242,12 +251,12 @@ class SingleFlightRefreshTokenResponseClientTests {
 		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
 		fixture.clients.authorize("363");
 		ClientAuthorizationException lateFailure = new ClientAuthorizationException(
-				new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
-				new RefreshTokenRejectedException(new org.springframework.security.oauth2.core.OAuth2Error(
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
+				new RefreshTokenRejectedException(new OAuth2Error(
 						OAuth2ErrorCodes.INVALID_GRANT), old.getRefreshToken().getTokenValue(), null));
 
 		new WithingsAuthorizationFailureHandler(fixture.service).onAuthorizationFailure(lateFailure,
-				new org.springframework.security.authentication.TestingAuthenticationToken("363", null), java.util.Map.of());
+				new TestingAuthenticationToken("363", null), Map.of());
 
 		assertThat(fixture.stored("363")).isNotNull();
 	}
@@ -268,7 +277,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 
 		// wait_seconds and the second the rate budget adds to its pause
 		assertThat(waits).containsExactly(
-				Duration.ofSeconds(5).plus(io.github.springwithings.ratelimit.WithingsRateBudget.WAIT_SECONDS_ROUNDING));
+				Duration.ofSeconds(5).plus(WithingsRateBudget.WAIT_SECONDS_ROUNDING));
 		assertThat(fixture.stored("363").getRefreshToken().getTokenValue())
 			.isEqualTo(refreshed.getRefreshToken().getTokenValue());
 	}
@@ -393,24 +402,24 @@ class SingleFlightRefreshTokenResponseClientTests {
 		try {
 			Future<?> holder = executor.submit(() -> fixture.refreshClient.getTokenResponse(grant));
 			assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
-			java.time.Instant start = fixture.clock.instant();
+			Instant start = fixture.clock.instant();
 			Thread[] waiter = new Thread[1];
 			Future<?> second = executor.submit(() -> {
 				waiter[0] = Thread.currentThread();
 				return fixture.refreshClient.getTokenResponse(grant);
 			});
-			org.awaitility.Awaitility.await()
+			Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
 				.until(() -> waiter[0] != null && waiter[0].getState() == Thread.State.TIMED_WAITING);
 			// most of the lock timeout passes while the second caller waits for the lock
 			fixture.clock.advance(lockTimeout.minusSeconds(1));
 			release.countDown();
 
-			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> holder.get(30, TimeUnit.SECONDS));
-			assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> second.get(30, TimeUnit.SECONDS))
-				.satisfies((ex) -> assertThat(((org.springframework.security.oauth2.core.OAuth2AuthorizationException) ex
+				.satisfies((ex) -> assertThat(((OAuth2AuthorizationException) ex
 					.getCause()).getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE));
 			assertThat(Duration.between(start, fixture.clock.instant()))
 				.as("the lock and the polling share one deadline")
@@ -434,7 +443,7 @@ class SingleFlightRefreshTokenResponseClientTests {
 	}
 
 	private WithingsTestFixture fixture(Store store, WithingsClientAuthentication authentication,
-			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+			UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		if (store == Store.R2DBC) {
 			this.connectionFactory = TestDatabases.connectionFactory("single-flight", 10);
 			return WithingsTestFixture.onR2dbc(this.simulator, authentication, this.connectionFactory, decorator);

@@ -2,6 +2,7 @@ package io.github.springwithings.oauth2.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider;
@@ -113,7 +115,7 @@ class WithingsAuthorizationFailureHandlerTests {
 
 	@Test
 	void onAuthorizationFailureWhenTheApplicationsOwnServiceThenComparedBeforeRemoved() {
-		org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService own = new org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService(
+		InMemoryOAuth2AuthorizedClientService own = new InMemoryOAuth2AuthorizedClientService(
 				this.registrations);
 		WithingsAuthorizationFailureHandler ownHandler = new WithingsAuthorizationFailureHandler(own);
 		Instant issuedAt = Instant.now().minus(Duration.ofHours(4));
@@ -144,7 +146,7 @@ class WithingsAuthorizationFailureHandlerTests {
 		InMemoryWithingsAuthorizedClientService both = new InMemoryWithingsAuthorizedClientService(
 				new InMemoryClientRegistrationRepository(this.registration, github));
 		WithingsAuthorizationFailureHandler bothHandler = new WithingsAuthorizationFailureHandler(both);
-		bothHandler.setWithingsRegistrationIds(java.util.List.of("withings"));
+		bothHandler.setWithingsRegistrationIds(List.of("withings"));
 		Instant issuedAt = Instant.now();
 		both.saveAuthorizedClient(new OAuth2AuthorizedClient(github, "alice", new OAuth2AccessToken(
 				OAuth2AccessToken.TokenType.BEARER, "github-token", issuedAt, issuedAt.plusSeconds(60)),

@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,12 +11,12 @@ import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
-import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
+import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.testsupport.TestDatabases;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -214,7 +214,7 @@ class WithingsAuthorizedClientsTests {
 		renewRejected("alice");
 
 		assertThat(this.simulator.counters().refreshTokenGrants()).as("nobody's window was forgotten").isEqualTo(4);
-		this.fixture.clock.advance(java.time.Duration.ofSeconds(61));
+		this.fixture.clock.advance(Duration.ofSeconds(61));
 		renewRejected("carol");
 		renewRejected("alice");
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(6);
@@ -228,7 +228,7 @@ class WithingsAuthorizedClientsTests {
 		for (int call = 0; call < 3; call++) {
 			this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.tooManyRequests(30));
 			String current = this.fixture.stored("alice").getAccessToken().getTokenValue();
-			assertThatExceptionOfType(org.springframework.security.oauth2.core.OAuth2AuthorizationException.class)
+			assertThatExceptionOfType(OAuth2AuthorizationException.class)
 				.isThrownBy(() -> this.fixture.clients.renew("withings", "alice", "Bearer " + current));
 		}
 
@@ -254,7 +254,7 @@ class WithingsAuthorizedClientsTests {
 		}
 
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(3);
-		this.fixture.clock.advance(java.time.Duration.ofSeconds(61));
+		this.fixture.clock.advance(Duration.ofSeconds(61));
 		String current = this.fixture.stored("alice").getAccessToken().getTokenValue();
 		assertThat(this.fixture.clients.renew("withings", "alice", "Bearer " + current)).isTrue();
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(4);

@@ -12,13 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,6 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.user.DefaultOAuth2User;
 
-import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -269,12 +269,12 @@ class WithingsChainIntegrityTests {
 	private static OAuth2AuthorizedClient exchangeUnrecognised(WithingsTestFixture fixture, String userId) {
 		fixture.simulator.setConsentingUserId(userId);
 		String code = fixture.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID,
-				io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations.REDIRECT_URI,
+				TestClientRegistrations.REDIRECT_URI,
 				WithingsTestFixture.SCOPE);
 		OAuth2AccessTokenResponse response = WithingsAccessTokenResponseClient
 			.authorizationCode(fixture.withingsRegistrations, WithingsClientAuthentication.SIGNATURE,
 					WithingsTestFixture.restClient())
-			.getTokenResponse(io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations
+			.getTokenResponse(TestClientRegistrations
 				.codeGrant(fixture.registration, code));
 		return new OAuth2AuthorizedClient(fixture.registration, PRINCIPAL, response.getAccessToken(),
 				response.getRefreshToken());

@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,23 +12,23 @@ import java.util.concurrent.TimeUnit;
 import io.github.springwithings.api.WithingsMeasures;
 import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.ratelimit.WithingsRatePriority;
 import io.github.springwithings.ratelimit.WithingsReactiveRatePriority;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.web.reactive.function.client.WithingsExchangeFilterFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
@@ -35,7 +36,6 @@ import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGra
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -206,7 +206,7 @@ class WithingsExchangeFilterFunctionWaitsBlockHoundTests {
 	void getMeasuresWhenAnExpiredUsersCallIsInteractiveThenItsRefreshIsInteractiveTooAndTakesOnePermit() {
 		this.fixture.linkExpired("alice", "36300001");
 		this.fixture.linkExpired("bob", "36300002");
-		WithingsRateBudget budget = WithingsRateBudget.local(600, 60, java.time.Clock.systemUTC());
+		WithingsRateBudget budget = WithingsRateBudget.local(600, 60, Clock.systemUTC());
 		this.refresh.setRateBudget(budget, Duration.ofSeconds(30), this.store);
 		this.filter.setRateBudget(budget, Duration.ofSeconds(30));
 

@@ -6,26 +6,32 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.zaxxer.hikari.HikariDataSource;
-import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.oauth2.client.endpoint.WithingsOAuth2Error;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
+import io.github.springwithings.testsupport.TestDatabases;
+import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,21 +41,26 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.github.springwithings.testsupport.TestDatabases;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Faults off the happy path, injected against the simulator and a real database (H2, and
@@ -182,7 +193,7 @@ class WithingsFaultInjectionTests {
 
 			assertThat(waiting.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE);
 			assertThat(fixture.stored("363")).isNotNull();
-			assertThat(catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+			assertThat(catchThrowableOfType(ExecutionException.class,
 					() -> hanging.get(30, TimeUnit.SECONDS)).getCause()).isInstanceOf(ClientAuthorizationException.class);
 		}
 		finally {
@@ -294,7 +305,7 @@ class WithingsFaultInjectionTests {
 	@Test
 	void authorizeWhenTheRowIsLockedThenFailsWithinTheQueryTimeoutWithoutCallingWithingsAndNothingIsLost()
 			throws Exception {
-		org.junit.jupiter.api.Assumptions.assumeFalse(
+		assumeFalse(
 				"hsqldb".equals(TestDatabases.platform()) || "derby".equals(TestDatabases.platform()),
 				"HSQLDB and Derby bound a lock wait by their own lock timeout, not the statement's (documented)");
 		this.dataSource = TestDatabases.dataSource("locked", 5);
@@ -390,7 +401,7 @@ class WithingsFaultInjectionTests {
 		WithingsTestFixture fixture = fixture(store, null);
 		OAuth2AuthorizedClient old = fixture.linkExpired("363", "363");
 		OAuth2AuthorizedClient current = fixture.clients.authorize("363");
-		org.springframework.security.core.Authentication principal = new org.springframework.security.authentication.TestingAuthenticationToken(
+		Authentication principal = new TestingAuthenticationToken(
 				"363", null);
 
 		fixture.service.saveAuthorizedClient(old, principal);
@@ -415,7 +426,7 @@ class WithingsFaultInjectionTests {
 
 		OAuth2AuthorizedClient signIn = fixture.link("363", "36000099");
 		fixture.service.saveAuthorizedClient(rotated[0],
-				new org.springframework.security.authentication.TestingAuthenticationToken("363", null));
+				new TestingAuthenticationToken("363", null));
 
 		assertThat(rotated[0]).isNotNull();
 		WithingsAuthorizedClient stored = fixture.service.loadWithingsAuthorizedClient("withings", "363");
@@ -531,15 +542,15 @@ class WithingsFaultInjectionTests {
 		OAuth2AuthorizedClient linked = fixture.linkExpired("363", "363");
 		// application code saves a client without a refresh token over it
 		fixture.service.saveAuthorizedClient(new OAuth2AuthorizedClient(linked.getClientRegistration(), "363",
-				new org.springframework.security.oauth2.core.OAuth2AccessToken(
-						org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER, "other-access-token",
+				new OAuth2AccessToken(
+						OAuth2AccessToken.TokenType.BEARER, "other-access-token",
 						linked.getAccessToken().getIssuedAt(), linked.getAccessToken().getExpiresAt()),
-				null), new org.springframework.security.authentication.TestingAuthenticationToken("363", null));
+				null), new TestingAuthenticationToken("363", null));
 
-		OAuth2AuthorizationException failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+		OAuth2AuthorizationException failure = assertTimeoutPreemptively(
 				Duration.ofSeconds(20), () -> catchThrowableOfType(OAuth2AuthorizationException.class,
 						() -> fixture.refreshClient.getTokenResponse(
-								new org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest(
+								new OAuth2RefreshTokenGrantRequest(
 										linked.getClientRegistration(), linked.getAccessToken(), linked.getRefreshToken()))));
 
 		assertThat(failure.getError().getErrorCode()).isEqualTo(OAuth2ErrorCodes.INVALID_GRANT);
@@ -554,14 +565,14 @@ class WithingsFaultInjectionTests {
 	@ParameterizedTest
 	@EnumSource(Store.class)
 	void retryInDoubtWhenRemovingADeadLinkFailsThenThatClientFailsAloneAndTheRunGoesOn(Store store) {
-		java.util.concurrent.atomic.AtomicInteger removals = new java.util.concurrent.atomic.AtomicInteger();
+		AtomicInteger removals = new AtomicInteger();
 		WithingsTestFixture fixture = fixture(store, (service) -> new ForwardingWithingsAuthorizedClientService(service) {
 
 			@Override
 			public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 					String refreshTokenValue) {
 				if (removals.incrementAndGet() == 1) {
-					throw new org.springframework.dao.QueryTimeoutException("the database is slow");
+					throw new QueryTimeoutException("the database is slow");
 				}
 				return super.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
 			}
@@ -582,12 +593,12 @@ class WithingsFaultInjectionTests {
 		assertThat(summary.removed()).isOne();
 		assertThat(Stream.of("361", "362")
 			.map((name) -> fixture.service.loadWithingsAuthorizedClient("withings", name))
-			.filter(java.util.Objects::nonNull)).as("the one whose removal failed: it goes at its next refresh")
+			.filter(Objects::nonNull)).as("the one whose removal failed: it goes at its next refresh")
 			.hasSize(1);
 	}
 
 	private WithingsTestFixture fixture(Store store,
-			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+			UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		if (store == Store.R2DBC) {
 			this.connectionFactory = TestDatabases.connectionFactory("faults", 10);
 			return WithingsTestFixture.onR2dbc(this.simulator, WithingsClientAuthentication.SIGNATURE,
@@ -613,7 +624,7 @@ class WithingsFaultInjectionTests {
 	/** A database that runs a hook before its n-th connection from now is handed out. */
 	static final class HookedDataSource extends DelegatingDataSource {
 
-		private final java.util.concurrent.atomic.AtomicInteger countdown = new java.util.concurrent.atomic.AtomicInteger();
+		private final AtomicInteger countdown = new AtomicInteger();
 
 		private volatile Runnable hook;
 

@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.actuate.WithingsReachability;
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
+import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,11 @@ import org.springframework.security.crypto.encrypt.Encryptors;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.web.client.RestClient;
 
-import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +49,7 @@ class WithingsHealthStoreCheckTests {
 		ClientRegistration registration = ClientRegistration.withRegistrationId("withings")
 			.clientId("id")
 			.clientSecret("secret")
-			.authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.redirectUri(TestClientRegistrations.REDIRECT_URI)
 			.authorizationUri("http://127.0.0.1:1/oauth2_user/authorize2")
 			.tokenUri("http://127.0.0.1:1/v2/oauth2")

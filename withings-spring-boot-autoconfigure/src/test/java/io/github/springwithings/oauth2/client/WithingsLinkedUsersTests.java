@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
+import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
-import io.github.springwithings.oauth2.client.WithingsLinkEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
-import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -28,8 +28,6 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 
-import io.github.springwithings.testsupport.TestDatabases;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -247,7 +245,7 @@ class WithingsLinkedUsersTests {
 	}
 
 	private static void setPublisher(WithingsAuthorizedClientService store, ApplicationEventPublisher publisher) {
-		((org.springframework.context.ApplicationEventPublisherAware) store).setApplicationEventPublisher(publisher);
+		((ApplicationEventPublisherAware) store).setApplicationEventPublisher(publisher);
 	}
 
 	/** Counts the pages read. */

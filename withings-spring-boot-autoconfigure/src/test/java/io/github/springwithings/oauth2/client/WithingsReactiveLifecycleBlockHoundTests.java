@@ -8,20 +8,21 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.r2dbc.pool.ConnectionPool;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.simulator.WithingsSimulator;
-import reactor.blockhound.BlockHound;
-import reactor.blockhound.BlockingOperationError;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import io.github.springwithings.testsupport.TestBlockHound;
+import io.github.springwithings.testsupport.TestDatabases;
+import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -40,13 +41,13 @@ import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefr
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.server.AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.github.springwithings.testsupport.TestDatabases;
-import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The lifecycle guarantees on WebFlux, through Spring's own reactive managers (the web one that
@@ -89,7 +90,7 @@ class WithingsReactiveLifecycleBlockHoundTests {
 			// r2dbc-mariadb 1.3 takes a ReentrantLock of its own on the event loop (SimpleClient) and
 			// reads its version from its jar there once: BlockHound would flag the driver, not the
 			// starter. The R2DBC store runs on MariaDB in the other store suites.
-			org.junit.jupiter.api.Assumptions.assumeFalse(TestDatabases.mariadb(),
+			assumeFalse(TestDatabases.mariadb(),
 					"r2dbc-mariadb blocks on its own lock on the event loop");
 			this.connectionFactory = TestDatabases.connectionFactory("reactive-" + UUID.randomUUID(), 10);
 			return WithingsTestFixture.onR2dbc(this.simulator, WithingsClientAuthentication.SIGNATURE,
@@ -235,9 +236,9 @@ class WithingsReactiveLifecycleBlockHoundTests {
 		OAuth2AuthorizedClient first = fixture.link("363", "363");
 		fixture.link("363", "363"); // a new consent: a newer chain
 		ClientAuthorizationException lateFailure = new ClientAuthorizationException(
-				new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
+				new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT), "withings",
 				new RefreshTokenRejectedException(
-						new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT),
+						new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT),
 						first.getRefreshToken().getTokenValue(), null));
 
 		failureHandler(fixture)

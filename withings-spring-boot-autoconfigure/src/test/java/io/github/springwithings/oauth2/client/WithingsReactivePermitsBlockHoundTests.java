@@ -1,5 +1,6 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,19 +9,20 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsAccessTokenResponseClient;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.support.Sleeper;
+import io.github.springwithings.testsupport.TestBlockHound;
 import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.context.Context;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -30,8 +32,6 @@ import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefr
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.github.springwithings.support.Sleeper;
-import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,7 +51,7 @@ class WithingsReactivePermitsBlockHoundTests {
 
 	private Scheduler budgetScheduler;
 
-	private final WithingsRateBudget budget = WithingsRateBudget.local(120, 6, java.time.Clock.systemUTC());
+	private final WithingsRateBudget budget = WithingsRateBudget.local(120, 6, Clock.systemUTC());
 
 	/** The threads that waited for a permit of {@link #budget} (none may). */
 	private final List<String> waitedOnAThread = new CopyOnWriteArrayList<>();

@@ -1,23 +1,25 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.oauth2.client.WithingsReactiveTokenResponseClientAdapter;
+import io.github.springwithings.ratelimit.WithingsRateBudget;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.ratelimit.WithingsRateBudget;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.context.Context;
+import io.github.springwithings.testsupport.TestBlockHound;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -27,7 +29,6 @@ import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefr
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.github.springwithings.testsupport.TestBlockHound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -122,7 +123,7 @@ class WithingsReactiveWaitsBlockHoundTests {
 		CompletableFuture<OAuth2AccessTokenResponse> fourth = refresh(alice);
 
 		String accessToken = first.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue();
-		for (CompletableFuture<OAuth2AccessTokenResponse> other : java.util.List.of(second, third, fourth)) {
+		for (CompletableFuture<OAuth2AccessTokenResponse> other : List.of(second, third, fourth)) {
 			assertThat(other.get(10, TimeUnit.SECONDS).getAccessToken().getTokenValue()).isEqualTo(accessToken);
 		}
 		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
@@ -137,7 +138,7 @@ class WithingsReactiveWaitsBlockHoundTests {
 	void refreshWhenTheRateBudgetIsPausedThenThePermitIsWaitedForWithoutHoldingAThread() throws Exception {
 		OAuth2AuthorizedClient alice = this.fixture.linkExpired("alice", "36300001");
 		OAuth2AuthorizedClient bob = this.fixture.linkExpired("bob", "36300002");
-		WithingsRateBudget budget = WithingsRateBudget.local(600, 6, java.time.Clock.systemUTC());
+		WithingsRateBudget budget = WithingsRateBudget.local(600, 6, Clock.systemUTC());
 		budget.pause(Duration.ofSeconds(3));
 		Scheduler budgetScheduler = Schedulers.newBoundedElastic(1, 1000, "test-withings-budget");
 		try {

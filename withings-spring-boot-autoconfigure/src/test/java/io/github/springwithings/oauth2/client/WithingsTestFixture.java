@@ -1,9 +1,12 @@
 package io.github.springwithings.oauth2.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -14,6 +17,7 @@ import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.r2dbc.spi.ConnectionFactory;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -67,7 +71,7 @@ public final class WithingsTestFixture {
 	}
 
 	public WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication, DataSource dataSource,
-			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+			UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		this(simulator, authentication, (registrations, clock) -> {
 			if (dataSource == null) {
 				InMemoryWithingsAuthorizedClientService memory = new InMemoryWithingsAuthorizedClientService(registrations);
@@ -82,13 +86,13 @@ public final class WithingsTestFixture {
 
 	/** With the R2DBC store on {@code connectionFactory}. */
 	public static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
-			io.r2dbc.spi.ConnectionFactory connectionFactory) {
+			ConnectionFactory connectionFactory) {
 		return onR2dbc(simulator, authentication, connectionFactory, null);
 	}
 
 	public static WithingsTestFixture onR2dbc(WithingsSimulator simulator, WithingsClientAuthentication authentication,
-			io.r2dbc.spi.ConnectionFactory connectionFactory,
-			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+			ConnectionFactory connectionFactory,
+			UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		return new WithingsTestFixture(simulator, authentication, (registrations, clock) -> {
 			R2dbcWithingsAuthorizedClientService r2dbc = new R2dbcWithingsAuthorizedClientService(connectionFactory,
 					registrations);
@@ -98,8 +102,8 @@ public final class WithingsTestFixture {
 	}
 
 	private WithingsTestFixture(WithingsSimulator simulator, WithingsClientAuthentication authentication,
-			java.util.function.BiFunction<ClientRegistrationRepository, java.time.Clock, WithingsAuthorizedClientService> stores,
-			java.util.function.UnaryOperator<WithingsAuthorizedClientService> decorator) {
+			BiFunction<ClientRegistrationRepository, Clock, WithingsAuthorizedClientService> stores,
+			UnaryOperator<WithingsAuthorizedClientService> decorator) {
 		this.simulator = simulator;
 		this.registration = TestClientRegistrations.withings(simulator).build();
 		this.registrations = new InMemoryClientRegistrationRepository(this.registration);

@@ -3,6 +3,7 @@ package io.github.springwithings.oauth2.client.keepalive;
 import javax.sql.DataSource;
 
 import io.github.springwithings.internal.sql.JdbcStoreDatabase;
+
 /**
  * A {@link WithingsSweepLog} in the table {@code withings_sweep} (created by the store's schema),
  * through a {@link DataSource}, on connections of its own, never in a caller's transaction.

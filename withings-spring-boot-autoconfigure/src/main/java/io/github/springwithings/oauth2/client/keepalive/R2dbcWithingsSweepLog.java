@@ -1,9 +1,9 @@
 package io.github.springwithings.oauth2.client.keepalive;
 
-import io.r2dbc.spi.ConnectionFactory;
-
 import io.github.springwithings.internal.sql.R2dbcStoreDatabase;
 import io.github.springwithings.oauth2.client.R2dbcWithingsAuthorizedClientService;
+import io.r2dbc.spi.ConnectionFactory;
+
 /**
  * A {@link WithingsSweepLog} in the table {@code withings_sweep} (created by the store's schema),
  * through an R2DBC {@link ConnectionFactory}, on connections of its own, never in a caller's

@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import io.github.springwithings.internal.sql.StoreDatabase;
+
 import org.springframework.dao.DuplicateKeyException;
 
-import io.github.springwithings.internal.sql.StoreDatabase;
 /**
  * A {@link WithingsSweepLog} in the table {@code withings_sweep} (created by the store's schema),
  * on connections of its own, never in a caller's transaction: the same statements on JDBC and on

@@ -7,6 +7,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.github.springwithings.oauth2.client.RefreshTokenRejectedException;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.support.Sleeper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,10 +20,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.util.Assert;
 
-import io.github.springwithings.support.Sleeper;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.RefreshTokenRejectedException;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 /**
  * Keeps dormant users linked: Withings refresh tokens live one year, so a user who is never
  * refreshed (no visit, no background sync) would have to consent again. {@link #sweep()} pages

@@ -1,13 +1,18 @@
 package io.github.springwithings.oauth2.client.keepalive;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,13 +21,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
+import io.github.springwithings.oauth2.client.WithingsTestFixture;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
+import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.crypto.encrypt.Encryptors;
@@ -40,13 +52,6 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
-import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsTestFixture;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
-import io.github.springwithings.testsupport.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -418,7 +423,7 @@ class WithingsKeepAliveTests {
 	void sweepWhenADormantUserRevokedTheAppThenTheLinkIsRemovedAndAnnouncedAndTheOthersRefreshed(Store store) {
 		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET,
 				(store == Store.JDBC) ? this.dataSource : null);
-		List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<Object> events = new CopyOnWriteArrayList<>();
 		if (fixture.service instanceof JdbcWithingsAuthorizedClientService jdbc) {
 			jdbc.setApplicationEventPublisher(events::add);
 		}
@@ -442,7 +447,7 @@ class WithingsKeepAliveTests {
 		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "dormant")).isNull();
 		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "active")).isNotNull();
 		assertThat(events).singleElement()
-			.isInstanceOfSatisfying(io.github.springwithings.oauth2.client.WithingsUserLostEvent.class,
+			.isInstanceOfSatisfying(WithingsUserLostEvent.class,
 					(lost) -> assertThat(lost.user().userId()).isEqualTo("38700001"));
 	}
 
@@ -558,7 +563,7 @@ class WithingsKeepAliveTests {
 					public boolean removeAuthorizedClientIfRefreshToken(String registrationId, String principalName,
 							String refreshTokenValue) {
 						if (removals.incrementAndGet() == 1) {
-							throw new org.springframework.dao.QueryTimeoutException("the database is slow");
+							throw new QueryTimeoutException("the database is slow");
 						}
 						return super.removeAuthorizedClientIfRefreshToken(registrationId, principalName, refreshTokenValue);
 					}
@@ -763,10 +768,10 @@ class WithingsKeepAliveTests {
 	/** The store's key for a refresh token: its SHA-256, in hex. */
 	private static String sha256(String value) {
 		try {
-			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-				.digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+				.digest(value.getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
+		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -20,6 +20,9 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.config.EnableWebFlux;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,12 +120,12 @@ class WithingsAuthorizationRedirectWebFilterTests {
 	static class OAuth2ClientOnlyApplication {
 
 		@Bean
-		org.springframework.web.reactive.function.server.RouterFunction<org.springframework.web.reactive.function.server.ServerResponse> redirects() {
-			return org.springframework.web.reactive.function.server.RouterFunctions.route()
-				.GET("/odd", (request) -> org.springframework.web.reactive.function.server.ServerResponse.status(302)
+		RouterFunction<ServerResponse> redirects() {
+			return RouterFunctions.route()
+				.GET("/odd", (request) -> ServerResponse.status(302)
 					.header("Location", "/some where|{x}")
 					.build())
-				.GET("/elsewhere", (request) -> org.springframework.web.reactive.function.server.ServerResponse.status(302)
+				.GET("/elsewhere", (request) -> ServerResponse.status(302)
 					.header("Location", "https://example.com/?scope=a%20b")
 					.build())
 				.build();
