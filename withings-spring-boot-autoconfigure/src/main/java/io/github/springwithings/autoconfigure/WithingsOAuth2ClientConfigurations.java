@@ -130,15 +130,27 @@ final class WithingsOAuth2ClientConfigurations {
 		}
 
 		/**
+		 * Removes a client after a failed refresh only if it still holds the refresh token that
+		 * failed (Spring's rule for the other registrations): the manager Spring builds uses it, and
+		 * an application that builds a manager of its own injects it.
+		 */
+		@Bean
+		@ConditionalOnSingleCandidate(OAuth2AuthorizedClientService.class)
+		@ConditionalOnMissingBean
+		WithingsAuthorizationFailureHandler withingsAuthorizationFailureHandler(
+				OAuth2AuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
+			return failureHandler(authorizedClientService, registrations);
+		}
+
+		/**
 		 * Makes the manager Spring builds remove a client after a failed refresh only if it still
 		 * holds the refresh token that failed.
 		 */
 		@Bean
-		@ConditionalOnSingleCandidate(OAuth2AuthorizedClientService.class)
+		@ConditionalOnBean(WithingsAuthorizationFailureHandler.class)
 		@ConditionalOnMissingBean(name = "withingsAuthorizedClientManagerCustomizer")
 		Consumer<DefaultOAuth2AuthorizedClientManager> withingsAuthorizedClientManagerCustomizer(
-				OAuth2AuthorizedClientService authorizedClientService, WithingsClientRegistrations registrations) {
-			WithingsAuthorizationFailureHandler failureHandler = failureHandler(authorizedClientService, registrations);
+				WithingsAuthorizationFailureHandler failureHandler) {
 			return (manager) -> manager.setAuthorizationFailureHandler(failureHandler);
 		}
 

@@ -2,11 +2,13 @@ package io.github.springwithings.autoconfigure;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.oauth2.client.InMemoryWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.SingleFlightRefreshTokenResponseClient;
+import io.github.springwithings.oauth2.client.WithingsAuthorizationFailureHandler;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsInDoubtRefreshes;
@@ -21,6 +23,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.security.oauth2.client.autoconfigure.OAuth2ClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
@@ -31,9 +35,15 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -120,7 +130,7 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 
 	@Test
 	void managerCustomizerWhenServletAppWithItsOwnServiceThenCompareBeforeRemoveInstalled() {
-		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+		new WebApplicationContextRunner()
 			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
 				.postProcessEnvironment(context.getEnvironment(), null))
 			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
@@ -129,7 +139,48 @@ class WithingsAuthorizedClientServiceAutoConfigurationTests {
 					WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
 					WithingsKeepAliveAutoConfiguration.class))
 			.withUserConfiguration(UserService.class)
-			.run((context) -> assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer"));
+			.run((context) -> {
+				assertThat(context).hasBean("withingsAuthorizedClientManagerCustomizer")
+					.hasSingleBean(WithingsAuthorizationFailureHandler.class);
+				assertThat(installedFailureHandler(context))
+					.isSameAs(context.getBean(WithingsAuthorizationFailureHandler.class));
+			});
+	}
+
+	@Test
+	void failureHandlerWhenTheApplicationDefinesItsOwnThenTheManagerCustomizerInstallsThatOne() {
+		WithingsAuthorizationFailureHandler own = new WithingsAuthorizationFailureHandler(
+				new InMemoryOAuth2AuthorizedClientService(new InMemoryClientRegistrationRepository(
+						ClientRegistration.withRegistrationId("own")
+							.clientId("id")
+							.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+							.tokenUri("https://example.com/token")
+							.build())));
+		new WebApplicationContextRunner()
+			.withInitializer((context) -> new WithingsOAuth2ClientEnvironmentPostProcessor()
+				.postProcessEnvironment(context.getEnvironment(), null))
+			.withPropertyValues(REGISTRATION + "client-id=id", REGISTRATION + "client-secret=secret")
+			.withConfiguration(AutoConfigurations.of(WithingsAuthorizedClientServiceAutoConfiguration.class,
+					OAuth2ClientAutoConfiguration.class, WithingsOAuth2ClientAutoConfiguration.class,
+					WithingsRateLimitAutoConfiguration.class, WithingsAuthorizedClientsAutoConfiguration.class,
+					WithingsKeepAliveAutoConfiguration.class))
+			.withUserConfiguration(UserService.class)
+			.withBean(WithingsAuthorizationFailureHandler.class, () -> own)
+			.run((context) -> {
+				assertThat(context).getBean(WithingsAuthorizationFailureHandler.class).isSameAs(own);
+				assertThat(installedFailureHandler(context)).isSameAs(own);
+			});
+	}
+
+	/** The failure handler the manager customizer installs on a manager Spring would build. */
+	@SuppressWarnings("unchecked")
+	private static Object installedFailureHandler(ApplicationContext context) {
+		DefaultOAuth2AuthorizedClientManager manager = new DefaultOAuth2AuthorizedClientManager(
+				context.getBean(ClientRegistrationRepository.class),
+				new HttpSessionOAuth2AuthorizedClientRepository());
+		((Consumer<DefaultOAuth2AuthorizedClientManager>) context.getBean("withingsAuthorizedClientManagerCustomizer"))
+			.accept(manager);
+		return ReflectionTestUtils.getField(manager, "authorizationFailureHandler");
 	}
 
 	@Test
