@@ -48,7 +48,8 @@ public class WeightSync {
 
 	void sync(WithingsLinkedUser user) {
 		Instant now = Instant.now();
-		// at most 30 days a run: getMeasures returns one page of Withings' answer
+		// at most 30 days a run: getMeasures reads every page of Withings' answer; a short window
+		// keeps a run short and costs little when Withings' paging cannot be followed to its end
 		Instant since = this.store.lastMeasuredAt(user.userId())
 			.map((last) -> last.plusSeconds(1))
 			.filter((start) -> start.isAfter(now.minus(MAX_WINDOW)))
@@ -64,6 +65,8 @@ public class WeightSync {
 			logger.warn("Withings sync of '" + user.principalName() + "' failed: " + ex);
 			return;
 		}
+		// more() is true only when Withings' paging could not be followed to its end (isComplete()
+		// is false): the groups received are kept, and the next run asks again from the last one
 		if (measures.more()) {
 			logger.warn("Withings has more weighings of '" + user.principalName() + "' than one page since " + since);
 		}
