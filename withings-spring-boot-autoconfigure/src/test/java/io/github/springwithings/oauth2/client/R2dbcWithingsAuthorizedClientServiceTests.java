@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
+import io.github.springwithings.testsupport.Concurrently;
 import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,10 +95,11 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 		this.simulator.setLatency(Duration.ofMillis(200));
 		AtomicInteger caller = new AtomicInteger();
 
-		List<String> tokens = SingleFlightRefreshTokenResponseClientTests.concurrently(200,
+		List<String> tokens = Concurrently.run(200,
 				() -> ((caller.getAndIncrement() % 2 == 0) ? servlet : reactive).clients.authorize("363")
 					.getAccessToken()
-					.getTokenValue());
+					.getTokenValue(),
+				Duration.ofMinutes(1));
 
 		assertThat(Set.copyOf(tokens)).hasSize(1).doesNotContain(linked.getAccessToken().getTokenValue());
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -45,6 +46,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.springwithings.testsupport.Concurrently;
 import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -333,17 +335,11 @@ class WithingsFaultInjectionTests {
 		}
 		fixture.advance(Duration.ofHours(3).plusMinutes(5));
 		this.simulator.setLatency(Duration.ofMillis(100));
+		AtomicInteger next = new AtomicInteger();
 
-		List<String> tokens = SingleFlightRefreshTokenResponseClientTests.concurrently(50, new java.util.concurrent.Callable<>() {
-
-			private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-			@Override
-			public String call() {
-				return fixture.clients.authorize("user-" + this.next.getAndIncrement()).getAccessToken().getTokenValue();
-			}
-
-		});
+		List<String> tokens = Concurrently.run(50,
+				() -> fixture.clients.authorize("user-" + next.getAndIncrement()).getAccessToken().getTokenValue(),
+				Duration.ofMinutes(1));
 
 		assertThat(Set.copyOf(tokens)).hasSize(50).doesNotContainAnyElementsOf(linked);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(50);
