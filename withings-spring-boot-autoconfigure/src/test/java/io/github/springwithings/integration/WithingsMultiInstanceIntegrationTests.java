@@ -21,6 +21,7 @@ import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.testsupport.Concurrently;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -46,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * authentication (where a second refresh of the same token is answered 601). No user is lost,
  * no dead refresh token is ever used, and each user is refreshed once per cycle. Then a restart.
  */
+@Tag("database")
 class WithingsMultiInstanceIntegrationTests {
 
 	private static final int USERS = 20;

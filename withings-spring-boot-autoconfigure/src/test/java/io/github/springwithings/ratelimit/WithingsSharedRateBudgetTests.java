@@ -23,6 +23,7 @@ import io.github.springwithings.testsupport.Concurrently;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * there are; one instance's 601 makes the others wait; changed settings reach the stored bucket;
  * a store that fails leaves each instance a budget of its own.
  */
+@Tag("database")
 class WithingsSharedRateBudgetTests {
 
 	enum Store {

@@ -18,6 +18,7 @@ import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -48,6 +49,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * ({@link SingleFlightRefreshTokenResponseClientTests}, {@link WithingsFaultInjectionTests}, ...)
  * run on it too. H2 in memory by default, PostgreSQL when {@code withings.test.postgres.url} is set.
  */
+@Tag("database")
 class R2dbcWithingsAuthorizedClientServiceTests {
 
 	private WithingsSimulator simulator;

@@ -29,6 +29,7 @@ import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -59,6 +60,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * that is down or locked, a hung Withings, a pool smaller than the crowd, a sign-in racing a
  * refresh. Each asserts that no user is lost and no dead refresh token is ever used.
  */
+@Tag("database")
 class WithingsFaultInjectionTests {
 
 	enum Store {

@@ -15,6 +15,7 @@ import io.github.springwithings.oauth2.client.WithingsLinkEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Linked users as an application lists them, and the events that keep its tables in step, on
  * both stores.
  */
+@Tag("database")
 class WithingsLinkedUsersTests {
 
 	private final ClientRegistration registration = ClientRegistration.withRegistrationId("withings")

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * with BlockHound installed: a blocking call there fails the test. (This class runs in a JVM of
  * its own, see the build.)
  */
+@Tag("database")
 class WithingsReactiveLifecycleBlockHoundTests {
 
 	private WithingsSimulator simulator;
