@@ -14,6 +14,7 @@ import io.github.springwithings.oauth2.client.keepalive.R2dbcWithingsSweepLog;
 import io.github.springwithings.oauth2.client.keepalive.WithingsSweepLog;
 import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code DataSource}, its schema applied (H2 in memory and in a file) or checked (server
  * databases), behind Spring's reactive service, without Spring JDBC on the class path.
  */
+@Tag("database")
 class WithingsR2dbcStoreAutoConfigurationTests {
 
 	private static final String REGISTRATION = "spring.security.oauth2.client.registration.withings.";

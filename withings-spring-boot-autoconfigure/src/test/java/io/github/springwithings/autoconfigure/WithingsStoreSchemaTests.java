@@ -13,6 +13,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -54,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * and, when they are missing, a failed start-up naming them and the fixes, never a failed sign-in.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Tag("database")
 class WithingsStoreSchemaTests {
 
 	private static final String REGISTRATION = "spring.security.oauth2.client.registration.withings.";

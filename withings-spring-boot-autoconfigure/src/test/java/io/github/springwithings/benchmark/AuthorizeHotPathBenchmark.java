@@ -1,10 +1,5 @@
 package io.github.springwithings.benchmark;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,8 +81,7 @@ import org.springframework.web.client.RestClient;
  * variant runs in a JVM of its own (one JMH fork), so that one variant's profile does not slow
  * another.
  *
- * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=AuthorizeHotPathBenchmark}
- * (or, with the modules installed, {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.github.springwithings.benchmark.AuthorizeHotPathBenchmark}).
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=AuthorizeHotPathBenchmark}.
  * Short settings: 1 fork, 3 warm-up iterations of 2 s, 5 measured iterations of 2 s per variant,
  * about 20 s each: under 2 minutes with the PostgreSQL pair. It prints a Markdown table: printing is its
  * purpose, hence standard output. A class JMH extends, hence not final.
@@ -231,7 +225,7 @@ public class AuthorizeHotPathBenchmark {
 			}
 		}
 		options.jvmArgsAppend(properties.toArray(String[]::new));
-		useThisClasspathInForks();
+		Benchmarks.useThisClasspathInForks();
 		options.include(AuthorizeHotPathBenchmark.class.getName() + ".authorize$")
 			.param("variant", variants.toArray(String[]::new))
 			.forks(1)
@@ -286,20 +280,6 @@ public class AuthorizeHotPathBenchmark {
 	private static double allocated(RunResult result) {
 		Result<?> norm = result.getSecondaryResults().get("gc.alloc.rate.norm");
 		return (norm != null) ? norm.getScore() : Double.NaN;
-	}
-
-	/**
-	 * JMH starts its forks with {@code java.class.path}; under {@code exec:java} the benchmark's
-	 * classes are in a class loader of the plugin's, not on that path.
-	 */
-	static void useThisClasspathInForks() throws URISyntaxException {
-		if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
-			List<String> entries = new ArrayList<>();
-			for (URL url : loader.getURLs()) {
-				entries.add(Path.of(url.toURI()).toString());
-			}
-			System.setProperty("java.class.path", String.join(File.pathSeparator, entries));
-		}
 	}
 
 	public enum Variant {

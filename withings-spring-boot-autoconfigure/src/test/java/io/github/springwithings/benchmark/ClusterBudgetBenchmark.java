@@ -61,9 +61,8 @@ import org.springframework.web.client.RestClient;
  * unused, and the time sign-ins waited for their permit (between entering the rate limit and
  * being sent; the round trip excluded).
  *
- * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test},
- * then {@code M=withings-spring-boot-autoconfigure; java -cp $M/target/test-classes:$M/target/classes:$(cat $M/target/test-classpath.txt) io.github.springwithings.benchmark.ClusterBudgetBenchmark}
- * (with {@code -Dwithings.test.postgres.url=... -Dwithings.test.postgres.username=... -Dwithings.test.postgres.password=...}
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=ClusterBudgetBenchmark}
+ * (add {@code -Dwithings.bench.minutes=1} for a short run; with {@code -Dwithings.test.postgres.url=... -Dwithings.test.postgres.username=... -Dwithings.test.postgres.password=...}
  * for PostgreSQL; the reactor build uses the simulator of this checkout, and the tables of that
  * database are emptied). It prints Markdown tables: printing is its purpose, hence standard output.
  */

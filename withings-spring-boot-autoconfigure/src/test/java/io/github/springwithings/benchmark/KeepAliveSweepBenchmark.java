@@ -69,9 +69,8 @@ import io.github.springwithings.support.Sleeper;
  * {@link #SAMPLE_EVERY} refreshes (every 50 pages of 100) the heap used after
  * {@code System.gc()} is sampled.
  *
- * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test},
- * then {@code M=withings-spring-boot-autoconfigure; java -cp $M/target/test-classes:$M/target/classes:$(cat $M/target/test-classpath.txt) io.github.springwithings.benchmark.KeepAliveSweepBenchmark}
- * (with {@code -Dwithings.test.postgres.url=... -Dwithings.test.postgres.username=... -Dwithings.test.postgres.password=...}
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=KeepAliveSweepBenchmark}
+ * (add {@code -Dwithings.bench.users=1000} for a short run; with {@code -Dwithings.test.postgres.url=... -Dwithings.test.postgres.username=... -Dwithings.test.postgres.password=...}
  * for PostgreSQL; the tables of that database are emptied). It prints Markdown tables: printing is
  * its purpose, hence standard output.
  */
@@ -231,6 +230,7 @@ public final class KeepAliveSweepBenchmark {
 	}
 
 	private static Process startSimulator(String url) throws Exception {
+		Benchmarks.useThisClasspathInForks();
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-cp", System.getProperty("java.class.path")));
 		for (String property : List.of("withings.test.db.url", "withings.test.db.username", "withings.test.db.password",

@@ -43,7 +43,7 @@ import org.springframework.web.client.RestClient;
  * simulator with a realistic latency and {@code client-secret} authentication; then the cost of
  * {@code authorize()} when the token is valid (the hot path of every API call).
  *
- * <p>Run: {@code ./mvnw -B -q install -DskipTests && ./mvnw -B -q -pl withings-spring-boot-autoconfigure exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.github.springwithings.benchmark.RefreshBenchmark}.
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=RefreshBenchmark}.
  * It prints a Markdown table: printing is its purpose, hence standard output.
  */
 public final class RefreshBenchmark {

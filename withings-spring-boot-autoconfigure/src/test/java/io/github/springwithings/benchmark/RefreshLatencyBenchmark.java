@@ -54,8 +54,7 @@ import org.springframework.web.client.RestClient;
  * round trip after the previous signed call). The calls counted are those the request waited
  * for: the token calls and, with the prefetcher, the nonces it had to fetch itself.
  *
- * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=RefreshLatencyBenchmark}
- * (or, with the modules installed, {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.github.springwithings.benchmark.RefreshLatencyBenchmark}).
+ * <p>Run: {@code ./mvnw -B -q -pl withings-spring-boot-autoconfigure -am process-test-classes -Dwithings.benchmark=RefreshLatencyBenchmark}.
  * About 90 s. It prints a Markdown table: printing is its purpose, hence standard output.
  */
 public final class RefreshLatencyBenchmark {

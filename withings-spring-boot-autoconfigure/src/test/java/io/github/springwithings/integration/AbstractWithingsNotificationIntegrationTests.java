@@ -61,7 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * probe of the callback), and the simulator delivers, retries and unlinks as Withings does. Run
  * on Tomcat and on Reactor Netty by the subclasses.
  */
-abstract class AbstractWithingsNotificationIntegrationTests {
+public abstract class AbstractWithingsNotificationIntegrationTests {
 
 	static final String PATH = "/withings/notifications/Zq3xv9Tt1mPp";
 
@@ -96,7 +96,7 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 
 	final Map<Outcome, Long> countsBefore = new java.util.EnumMap<>(Outcome.class);
 
-	static void properties(DynamicPropertyRegistry registry, WithingsSimulator simulator) {
+	protected static void properties(DynamicPropertyRegistry registry, WithingsSimulator simulator) {
 		registry.add("spring.security.oauth2.client.registration.withings.client-id",
 				() -> WithingsSimulator.DEFAULT_CLIENT_ID);
 		registry.add("spring.security.oauth2.client.registration.withings.client-secret",
@@ -114,7 +114,7 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		registry.add("withings.notifications.executor.queue-capacity", () -> "2");
 	}
 
-	abstract WithingsSimulator simulator();
+	protected abstract WithingsSimulator simulator();
 
 	@BeforeEach
 	void signIn() {
@@ -467,9 +467,10 @@ abstract class AbstractWithingsNotificationIntegrationTests {
 		return type.cast(event);
 	}
 
+	/** The application of both subclasses (public: the reactive one is in {@code integration.reactive}). */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	static class NotificationApplication {
+	public static class NotificationApplication {
 
 		@Bean
 		Listener listener() {

@@ -8,11 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
 import io.github.springwithings.testsupport.TestDatabases;
@@ -23,8 +18,10 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.Concurrently;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -50,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * authentication (where a second refresh of the same token is answered 601). No user is lost,
  * no dead refresh token is ever used, and each user is refreshed once per cycle. Then a restart.
  */
+@Tag("database")
 class WithingsMultiInstanceIntegrationTests {
 
 	private static final int USERS = 20;
@@ -106,7 +104,7 @@ class WithingsMultiInstanceIntegrationTests {
 				}
 			}
 
-			runConcurrently(calls, 200);
+			Concurrently.run(calls, 200, Duration.ofMinutes(2));
 
 			assertThat(this.simulator.counters().refreshTokenGrants() - refreshes).as("refreshes in cycle %d", cycle)
 				.isEqualTo(USERS);
@@ -195,27 +193,6 @@ class WithingsMultiInstanceIntegrationTests {
 
 	private static WithingsAuthorizedClientService service(ConfigurableApplicationContext context) {
 		return context.getBean(WithingsAuthorizedClientService.class);
-	}
-
-	private static void runConcurrently(List<Callable<Void>> calls, int threads) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<Void>> futures = new ArrayList<>();
-			for (Callable<Void> call : calls) {
-				futures.add(executor.submit(() -> {
-					go.await();
-					return call.call();
-				}));
-			}
-			go.countDown();
-			for (Future<Void> future : futures) {
-				future.get(120, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			executor.shutdownNow();
-		}
 	}
 
 	@SpringBootConfiguration

@@ -27,7 +27,7 @@ class WithingsServletNotificationIntegrationTests extends AbstractWithingsNotifi
 	}
 
 	@Override
-	WithingsSimulator simulator() {
+	protected WithingsSimulator simulator() {
 		return simulator;
 	}
 

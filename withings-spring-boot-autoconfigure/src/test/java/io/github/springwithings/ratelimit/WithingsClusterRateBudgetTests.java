@@ -24,6 +24,7 @@ import io.github.springwithings.web.client.WithingsRateLimitInterceptor;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.web.client.RestClient;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * gets a 601 and uses the budget; one instance's 601 holds the others; calls that reserved their
  * permits before a 601 are not sent into its pause.
  */
+@Tag("database")
 class WithingsClusterRateBudgetTests {
 
 	private static final String USER = "36000077";

@@ -9,11 +9,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
@@ -24,9 +19,11 @@ import io.github.springwithings.ratelimit.JdbcWithingsRateBudgetStore;
 import io.github.springwithings.ratelimit.R2dbcWithingsRateBudgetStore;
 import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.simulator.SimulatorClock;
+import io.github.springwithings.testsupport.Concurrently;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * there are; one instance's 601 makes the others wait; changed settings reach the stored bucket;
  * a store that fails leaves each instance a budget of its own.
  */
+@Tag("database")
 class WithingsSharedRateBudgetTests {
 
 	enum Store {
@@ -144,25 +142,16 @@ class WithingsSharedRateBudgetTests {
 	void tryTakeWhenFortyCallersOfTwoInstancesRaceThenExactlyThePermitsThereAre(Store store) throws Exception {
 		WithingsRateBudget first = instance(store, 120);
 		WithingsRateBudget second = instance(store, 120);
-		ExecutorService executor = Executors.newFixedThreadPool(40);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<Long>> results = new ArrayList<>();
-			for (int i = 0; i < 40; i++) {
-				WithingsRateBudget budget = (i % 2 == 0) ? first : second;
-				results.add(executor.submit(awaiting(go, budget::tryTake)));
-			}
-			go.countDown();
-			long granted = 0;
-			for (Future<Long> result : results) {
-				granted += (result.get(30, TimeUnit.SECONDS) == 0) ? 1 : 0;
-			}
-			assertThat(granted).isEqualTo(6);
-			assertThat(first.getAvailablePermits()).isZero();
+		List<Callable<Long>> calls = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			WithingsRateBudget budget = (i % 2 == 0) ? first : second;
+			calls.add(budget::tryTake);
 		}
-		finally {
-			executor.shutdownNow();
-		}
+
+		List<Long> waits = Concurrently.run(calls, 40, Duration.ofSeconds(30));
+
+		assertThat(waits).filteredOn((wait) -> wait == 0).hasSize(6);
+		assertThat(first.getAvailablePermits()).isZero();
 	}
 
 	@ParameterizedTest
@@ -267,13 +256,6 @@ class WithingsSharedRateBudgetTests {
 
 		this.databaseDown.set(false);
 		assertThat(budget.tryTake()).as("the shared bucket again: 5 left of its burst").isZero();
-	}
-
-	private static <T> Callable<T> awaiting(CountDownLatch go, Callable<T> call) {
-		return () -> {
-			go.await(10, TimeUnit.SECONDS);
-			return call.call();
-		};
 	}
 
 }

@@ -23,6 +23,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import org.h2.Driver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Most tests run the probe on the calling thread ({@code Runnable::run}) to read its answer at
  * once; the concurrency tests use the default background executor.
  */
+@Tag("database")
 class WithingsHealthIndicatorTests {
 
 	private WithingsSimulator simulator;

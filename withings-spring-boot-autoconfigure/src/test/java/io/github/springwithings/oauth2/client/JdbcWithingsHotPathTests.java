@@ -9,6 +9,7 @@ import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * timeout, and calls nobody; an expired one is seen writing (so that the recording would see a
  * write on the hot path).
  */
+@Tag("database")
 class JdbcWithingsHotPathTests {
 
 	private WithingsSimulator simulator;

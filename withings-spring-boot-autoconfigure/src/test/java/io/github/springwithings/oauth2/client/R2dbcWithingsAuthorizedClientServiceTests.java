@@ -20,6 +20,7 @@ import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
+import io.github.springwithings.testsupport.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -47,6 +49,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * ({@link SingleFlightRefreshTokenResponseClientTests}, {@link WithingsFaultInjectionTests}, ...)
  * run on it too. H2 in memory by default, PostgreSQL when {@code withings.test.postgres.url} is set.
  */
+@Tag("database")
 class R2dbcWithingsAuthorizedClientServiceTests {
 
 	private WithingsSimulator simulator;
@@ -94,10 +97,11 @@ class R2dbcWithingsAuthorizedClientServiceTests {
 		this.simulator.setLatency(Duration.ofMillis(200));
 		AtomicInteger caller = new AtomicInteger();
 
-		List<String> tokens = SingleFlightRefreshTokenResponseClientTests.concurrently(200,
+		List<String> tokens = Concurrently.run(200,
 				() -> ((caller.getAndIncrement() % 2 == 0) ? servlet : reactive).clients.authorize("363")
 					.getAccessToken()
-					.getTokenValue());
+					.getTokenValue(),
+				Duration.ofMinutes(1));
 
 		assertThat(Set.copyOf(tokens)).hasSize(1).doesNotContain(linked.getAccessToken().getTokenValue());
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);

@@ -31,6 +31,7 @@ import io.r2dbc.pool.ConnectionPool;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,12 +47,14 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.web.client.RestClient;
 
+import io.github.springwithings.testsupport.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The token lifecycle guarantees, with the in-memory and the JDBC store, against the simulator.
  */
+@Tag("database")
 class SingleFlightRefreshTokenResponseClientTests {
 
 	enum Store {
@@ -97,11 +100,13 @@ class SingleFlightRefreshTokenResponseClientTests {
 		this.simulator.setLatency(Duration.ofMillis(200));
 		int nonces = this.simulator.counters().nonceRequests();
 
-		List<String> accessTokens = concurrently(200, () -> fixture.clients.authorize("363").getAccessToken().getTokenValue());
+		List<String> accessTokens = Concurrently.run(200,
+				() -> fixture.clients.authorize("363").getAccessToken().getTokenValue(), Duration.ofMinutes(1));
 
 		assertThat(Set.copyOf(accessTokens)).hasSize(1).doesNotContain(linked.getAccessToken().getTokenValue());
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
-		List<String> latecomers = concurrently(50, () -> fixture.clients.authorize("363").getAccessToken().getTokenValue());
+		List<String> latecomers = Concurrently.run(50,
+				() -> fixture.clients.authorize("363").getAccessToken().getTokenValue(), Duration.ofMinutes(1));
 		assertThat(Set.copyOf(latecomers)).containsExactly(accessTokens.get(0));
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().nonceRequests() - nonces)
@@ -452,32 +457,6 @@ class SingleFlightRefreshTokenResponseClientTests {
 			this.dataSource = TestDatabases.dataSource("single-flight", 10);
 		}
 		return new WithingsTestFixture(this.simulator, authentication, this.dataSource, decorator);
-	}
-
-	static <T> List<T> concurrently(int callers, java.util.concurrent.Callable<T> call) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(callers);
-		try {
-			CountDownLatch ready = new CountDownLatch(callers);
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<T>> futures = new ArrayList<>();
-			for (int i = 0; i < callers; i++) {
-				futures.add(executor.submit(() -> {
-					ready.countDown();
-					go.await();
-					return call.call();
-				}));
-			}
-			ready.await();
-			go.countDown();
-			List<T> results = new ArrayList<>();
-			for (Future<T> future : futures) {
-				results.add(future.get(60, TimeUnit.SECONDS));
-			}
-			return results;
-		}
-		finally {
-			executor.shutdownNow();
-		}
 	}
 
 	/**

@@ -19,6 +19,7 @@ import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientSe
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 /**
  * {@link WithingsAuthorizedClients}: disconnect tells the truth, renew does not rotate forever.
  */
+@Tag("database")
 class WithingsAuthorizedClientsTests {
 
 	private WithingsSimulator simulator;

@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each scenario also writes a row of the caller's own to a scratch table in the same transaction
  * and checks that row is gone afterwards, so the rollback really happened.
  */
+@Tag("database")
 class WithingsCallerTransactionTests {
 
 	private static final String SCRATCH = "withings_caller_scratch";

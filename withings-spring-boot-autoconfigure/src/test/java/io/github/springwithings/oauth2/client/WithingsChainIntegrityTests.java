@@ -23,6 +23,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * past never overwrites the newer chain nor forks it at Withings, and a client of another chain
  * never inherits the stored Withings user id. On the memory, JDBC and R2DBC stores.
  */
+@Tag("database")
 class WithingsChainIntegrityTests {
 
 	enum Store {

@@ -19,6 +19,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Withings' 8-hour grace, and the user is not lost. The application runs in a second JVM that
  * shares the database (H2 over TCP, or PostgreSQL in CI) with this one.
  */
+@Tag("database")
 class WithingsCrashTests {
 
 	private WithingsSimulator simulator;

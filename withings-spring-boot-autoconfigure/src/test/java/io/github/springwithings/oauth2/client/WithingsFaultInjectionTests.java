@@ -34,6 +34,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -56,6 +57,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.springwithings.testsupport.Concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -68,6 +70,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * that is down or locked, a hung Withings, a pool smaller than the crowd, a sign-in racing a
  * refresh. Each asserts that no user is lost and no dead refresh token is ever used.
  */
+@Tag("database")
 class WithingsFaultInjectionTests {
 
 	enum Store {
@@ -344,17 +347,11 @@ class WithingsFaultInjectionTests {
 		}
 		fixture.advance(Duration.ofHours(3).plusMinutes(5));
 		this.simulator.setLatency(Duration.ofMillis(100));
+		AtomicInteger next = new AtomicInteger();
 
-		List<String> tokens = SingleFlightRefreshTokenResponseClientTests.concurrently(50, new java.util.concurrent.Callable<>() {
-
-			private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-			@Override
-			public String call() {
-				return fixture.clients.authorize("user-" + this.next.getAndIncrement()).getAccessToken().getTokenValue();
-			}
-
-		});
+		List<String> tokens = Concurrently.run(50,
+				() -> fixture.clients.authorize("user-" + next.getAndIncrement()).getAccessToken().getTokenValue(),
+				Duration.ofMinutes(1));
 
 		assertThat(Set.copyOf(tokens)).hasSize(50).doesNotContainAnyElementsOf(linked);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isEqualTo(50);

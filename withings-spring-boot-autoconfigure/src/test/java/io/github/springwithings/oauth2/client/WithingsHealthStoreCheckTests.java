@@ -11,6 +11,7 @@ import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL in CI): a bounded number of queries whatever the table holds, even when no row can
  * be read (rows encrypted with another key), and no token read.
  */
+@Tag("database")
 class WithingsHealthStoreCheckTests {
 
 	private static final String SALT = "5c0744940b5c369b";

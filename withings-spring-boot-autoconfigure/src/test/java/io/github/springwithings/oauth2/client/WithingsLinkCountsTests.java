@@ -11,6 +11,7 @@ import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientSe
 import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * Counting linked users by refresh-token age and refreshes in doubt, on every store (and the
  * interface's paging default), as the Actuator endpoint and metrics do.
  */
+@Tag("database")
 class WithingsLinkCountsTests {
 
 	private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");

@@ -14,6 +14,7 @@ import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientSe
 import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Linked users as an application lists them, and the events that keep its tables in step, on
  * both stores.
  */
+@Tag("database")
 class WithingsLinkedUsersTests {
 
 	private final ClientRegistration registration = ClientRegistration.withRegistrationId("withings")

@@ -19,6 +19,7 @@ import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code DataSourceUtils} would bind it to the caller's synchronization until it completes), so a
  * pool of transactional threads + 1 is enough.
  */
+@Tag("database")
 class WithingsPooledConnectionsTests {
 
 	private WithingsSimulator simulator;

@@ -15,6 +15,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,6 +59,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * with BlockHound installed: a blocking call there fails the test. (This class runs in a JVM of
  * its own, see the build.)
  */
+@Tag("database")
 class WithingsReactiveLifecycleBlockHoundTests {
 
 	private WithingsSimulator simulator;

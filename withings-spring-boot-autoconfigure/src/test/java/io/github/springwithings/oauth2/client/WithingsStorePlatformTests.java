@@ -14,6 +14,7 @@ import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.ClassPathResource;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * HSQLDB and Derby in the build's own executions, PostgreSQL and MariaDB in CI): the platform and
  * its script, instants, key comparison, token sizes, first-rows paging and the schema check.
  */
+@Tag("database")
 class WithingsStorePlatformTests {
 
 	private final ClientRegistration registration = TestClientRegistrations.withings("https://wbsapi.example.org")

@@ -1,16 +1,11 @@
 package io.github.springwithings.web.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +24,7 @@ import io.github.springwithings.oauth2.client.registration.WithingsClientRegistr
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.testsupport.Concurrently;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +66,8 @@ class WithingsRateLimitAndTimeoutTests {
 		WithingsRateBudget budget = WithingsRateBudget.local(2400, 6, java.time.Clock.systemUTC());
 		WithingsApi api = api(new WithingsRateLimitInterceptor(budget, Duration.ofSeconds(30)));
 
-		List<Map<String, Object>> bodies = burst(300, () -> api.call("/measure", "getmeas", Map.of(), Map.class));
+		Callable<Map<String, Object>> getmeas = () -> api.call("/measure", "getmeas", Map.of(), Map.class);
+		List<Map<String, Object>> bodies = Concurrently.run(Collections.nCopies(300, getmeas), 50, Duration.ofMinutes(2));
 
 		assertThat(bodies).hasSize(300).allSatisfy((body) -> assertThat(body).containsKey("measuregrps"));
 		assertThat(this.simulator.counters().tooManyRequests()).isZero();
@@ -84,14 +81,15 @@ class WithingsRateLimitAndTimeoutTests {
 		this.simulator.setRateLimit(60, Duration.ofSeconds(1));
 		WithingsApi api = api(null);
 
-		burst(300, () -> {
+		Callable<Map<?, ?>> getmeas = () -> {
 			try {
 				return api.call("/measure", "getmeas", Map.of(), Map.class);
 			}
 			catch (RuntimeException ex) {
 				return Map.of();
 			}
-		});
+		};
+		Concurrently.run(Collections.nCopies(300, getmeas), 50, Duration.ofMinutes(2));
 
 		assertThat(this.simulator.counters().tooManyRequests()).isPositive();
 	}
@@ -220,35 +218,6 @@ class WithingsRateLimitAndTimeoutTests {
 			builder.requestInterceptor(rateLimitInterceptor);
 		}
 		return new WithingsApi(builder.build()).forUser("36000042");
-	}
-
-	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> burst(int calls, Callable<Map> call) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(50);
-		try {
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<Map>> futures = new ArrayList<>();
-			for (int i = 0; i < calls; i++) {
-				futures.add(executor.submit(() -> {
-					go.await();
-					return call.call();
-				}));
-			}
-			go.countDown();
-			List<Map<String, Object>> results = new ArrayList<>();
-			for (Future<Map> future : futures) {
-				try {
-					results.add(future.get(2, TimeUnit.MINUTES));
-				}
-				catch (ExecutionException ex) {
-					throw new AssertionError(ex.getCause());
-				}
-			}
-			return results;
-		}
-		finally {
-			executor.shutdownNow();
-		}
 	}
 
 }

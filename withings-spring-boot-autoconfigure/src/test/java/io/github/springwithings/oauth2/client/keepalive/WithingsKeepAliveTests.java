@@ -36,6 +36,7 @@ import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientSe
 import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -60,6 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose refresh throws, a page that cannot be read, Withings' rate limit, a shutdown mid-sweep.
  * Time is simulated: pauses and ticks move the application's and Withings' clocks, nothing sleeps.
  */
+@Tag("database")
 class WithingsKeepAliveTests {
 
 	private static final int CLIENTS = 1_000;

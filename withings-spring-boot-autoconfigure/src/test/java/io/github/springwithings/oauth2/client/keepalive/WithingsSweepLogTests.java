@@ -15,6 +15,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sweep log, in memory and in the database: a sweep starts once per interval, whoever asks,
  * and the database one is shared by instances and restarts.
  */
+@Tag("database")
 class WithingsSweepLogTests {
 
 	private static final Duration INTERVAL = Duration.ofDays(1);

@@ -1,5 +1,6 @@
-package io.github.springwithings.integration;
+package io.github.springwithings.integration.reactive;
 
+import io.github.springwithings.integration.AbstractWithingsNotificationIntegrationTests;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterAll;
 
@@ -29,7 +30,7 @@ class WithingsReactiveNotificationIntegrationTests extends AbstractWithingsNotif
 	}
 
 	@Override
-	WithingsSimulator simulator() {
+	protected WithingsSimulator simulator() {
 		return simulator;
 	}
 
