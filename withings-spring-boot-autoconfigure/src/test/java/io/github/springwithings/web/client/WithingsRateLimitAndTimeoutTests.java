@@ -1,5 +1,6 @@
 package io.github.springwithings.web.client;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -62,8 +63,11 @@ class WithingsRateLimitAndTimeoutTests {
 	void callsWhen300InABurstThenTheBudgetSpreadsThemAndWithingsNeverAnswers601() throws Exception {
 		this.fixture.link("alice", "36000042");
 		this.simulator.setRateLimit(60, Duration.ofSeconds(1));
-		// 2,400 a minute: a burst of 6 and 39.9 a second, so no second of the simulator's sees more than 60
-		WithingsRateBudget budget = WithingsRateBudget.local(2400, 6, java.time.Clock.systemUTC());
+		// 1,200 a minute: a burst of 6 and 20 a second, a third of the simulator's 60. The budget dates
+		// each send; a thread that wakes late (a loaded machine) sends later, bunched with others: a
+		// third leaves room for two seconds of such lateness before one second of the simulator's
+		// could see more than 60 (at 40 a second, half a second of it made this test fail under load)
+		WithingsRateBudget budget = WithingsRateBudget.local(1200, 6, Clock.systemUTC());
 		WithingsApi api = api(new WithingsRateLimitInterceptor(budget, Duration.ofSeconds(30)));
 
 		Callable<Map<String, Object>> getmeas = () -> api.call("/measure", "getmeas", Map.of(), Map.class);
