@@ -60,6 +60,10 @@ abstract class AbstractWithingsUnlinkIntegrationTests {
 		registry.add("withings.notifications.callback-url", () -> "http://127.0.0.1:0" + PATH);
 		registry.add("withings.notifications.allowed-sources", () -> "127.0.0.1/32,::1/128");
 		registry.add("withings.notifications.subscribe-spacing", () -> "0s");
+		// not a test of the budget: ten times Withings' pace, so that each test's sign-in and
+		// subscriptions do not wait for the permits the previous tests used
+		registry.add("withings.rate-limit.requests-per-minute", () -> "1200");
+		registry.add("withings.rate-limit.burst", () -> "60");
 	}
 
 	@BeforeEach
