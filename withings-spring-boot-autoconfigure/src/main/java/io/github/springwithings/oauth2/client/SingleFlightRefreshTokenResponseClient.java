@@ -69,6 +69,12 @@ import org.springframework.util.ConcurrentReferenceHashMap;
 public final class SingleFlightRefreshTokenResponseClient
 		implements OAuth2AccessTokenResponseClient<OAuth2RefreshTokenGrantRequest> {
 
+	/**
+	 * How long before its expiry an access token counts as expired (Spring's refresh providers'
+	 * default, and the Withings refresh providers').
+	 */
+	static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
 	/** Set while {@link #getTokenResponseWithoutWaiting} runs on this thread. */
 	private static final ThreadLocal<Boolean> WITHOUT_WAITING = new ThreadLocal<>();
 
@@ -86,7 +92,7 @@ public final class SingleFlightRefreshTokenResponseClient
 
 	private Clock clock = Clock.systemUTC();
 
-	private Duration clockSkew = Duration.ofSeconds(60);
+	private Duration clockSkew = DEFAULT_CLOCK_SKEW;
 
 	private Duration maxRateLimitWait = Duration.ofSeconds(10);
 

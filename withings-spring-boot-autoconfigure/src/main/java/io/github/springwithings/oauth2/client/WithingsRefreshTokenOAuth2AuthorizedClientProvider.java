@@ -48,8 +48,6 @@ import org.springframework.util.Assert;
 public final class WithingsRefreshTokenOAuth2AuthorizedClientProvider
 		implements OAuth2AuthorizedClientProvider, ApplicationEventPublisherAware {
 
-	/** How long before its expiry an access token counts as expired: the single flight's default. */
-	static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
 	private final RefreshTokenOAuth2AuthorizedClientProvider refreshToken = new RefreshTokenOAuth2AuthorizedClientProvider();
 
@@ -67,7 +65,7 @@ public final class WithingsRefreshTokenOAuth2AuthorizedClientProvider
 		Assert.notNull(accessTokenResponseClient, "accessTokenResponseClient cannot be null");
 		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
 		this.refreshToken.setAccessTokenResponseClient(accessTokenResponseClient);
-		this.refreshToken.setClockSkew(CLOCK_SKEW);
+		this.refreshToken.setClockSkew(SingleFlightRefreshTokenResponseClient.DEFAULT_CLOCK_SKEW);
 		this.withingsRegistrations = withingsRegistrations;
 	}
 

@@ -65,7 +65,7 @@ public final class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProvider
 		Assert.notNull(accessTokenResponseClient, "accessTokenResponseClient cannot be null");
 		Assert.notNull(withingsRegistrations, "withingsRegistrations cannot be null");
 		this.refreshToken.setAccessTokenResponseClient(accessTokenResponseClient);
-		this.refreshToken.setClockSkew(WithingsRefreshTokenOAuth2AuthorizedClientProvider.CLOCK_SKEW);
+		this.refreshToken.setClockSkew(SingleFlightRefreshTokenResponseClient.DEFAULT_CLOCK_SKEW);
 		this.withingsRegistrations = withingsRegistrations;
 	}
 

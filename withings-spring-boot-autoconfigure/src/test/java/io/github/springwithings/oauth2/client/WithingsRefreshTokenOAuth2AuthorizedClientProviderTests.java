@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,11 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
-import io.github.springwithings.testsupport.TestDatabases;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -39,12 +33,9 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.AuthenticatedPrincipalOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -62,34 +53,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 
-	private WithingsSimulator simulator;
-
-	private HikariDataSource dataSource;
+	private final RefreshProviderTestSetup setup = new RefreshProviderTestSetup("provider-");
 
 	/** The refreshes of the other provider's registration, made by Spring's own refresh provider. */
 	private final AtomicInteger otherRefreshes = new AtomicInteger();
 
-	private final ClientRegistration other = ClientRegistration.withRegistrationId("other")
-		.clientId("other-client")
-		.clientSecret("other-secret")
-		.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-		.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-		.redirectUri("http://localhost/login/oauth2/code/other")
-		.authorizationUri("http://other.invalid/authorize")
-		.tokenUri("http://other.invalid/token")
-		.build();
-
 	private final InMemoryOAuth2AuthorizedClientService otherClients = new InMemoryOAuth2AuthorizedClientService(
-			new InMemoryClientRegistrationRepository(this.other));
+			new InMemoryClientRegistrationRepository(RefreshProviderTestSetup.OTHER));
 
 	@AfterEach
 	void stop() {
-		if (this.simulator != null) {
-			this.simulator.stop();
-		}
-		if (this.dataSource != null) {
-			this.dataSource.close();
-		}
+		this.setup.close();
 	}
 
 	private WithingsTestFixture fixture(String store) {
@@ -97,22 +71,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 	}
 
 	private WithingsTestFixture fixture(String store, Runnable onRelease) {
-		this.simulator = WithingsSimulator.start();
-		if (store.equals("jdbc")) {
-			this.dataSource = TestDatabases.dataSource("provider-" + UUID.randomUUID(), 10);
-		}
-		return new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, this.dataSource,
-				(service) -> new ForwardingWithingsAuthorizedClientService(service) {
-
-					@Override
-					public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
-						super.releaseRefresh(client, claimedAt);
-						if (onRelease != null) {
-							onRelease.run();
-						}
-					}
-
-				});
+		return this.setup.fixture(store, onRelease);
 	}
 
 	/** The manager an application composes: several providers, the Withings one first. */
@@ -129,7 +88,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 				.build();
 		};
 		DefaultOAuth2AuthorizedClientManager manager = new DefaultOAuth2AuthorizedClientManager(
-				new InMemoryClientRegistrationRepository(fixture.registration, this.other),
+				new InMemoryClientRegistrationRepository(fixture.registration, RefreshProviderTestSetup.OTHER),
 				new AuthenticatedPrincipalOAuth2AuthorizedClientRepository(clients(fixture)));
 		manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
 			.provider(withings)
@@ -199,8 +158,8 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 		assertThat(stored.getRefreshTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
 		assertThat(stored.getVersion()).as("the rotation is stored once, Spring's save of it changes nothing")
 			.isEqualTo(version + 1);
-		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
-		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isOne();
+		assertThat(this.setup.simulator().counters().deadChainUses()).isZero();
 		assertThat(fixture.getmeas(accessTokens.iterator().next())).containsEntry("status", 0);
 		assertThat(this.otherRefreshes).hasValue(0);
 	}
@@ -210,7 +169,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 	void authorizeWhenTheWithingsRefreshTokenWasRevokedThenTheLinkIsRemoved(String store) {
 		WithingsTestFixture fixture = fixture(store);
 		fixture.linkExpired("363", "363");
-		assertThat(this.simulator.revokeUser("363")).isTrue();
+		assertThat(this.setup.simulator().revokeUser("363")).isTrue();
 		DefaultOAuth2AuthorizedClientManager manager = manager(fixture);
 
 		assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -232,7 +191,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 		});
 		holder[0] = fixture;
 		OAuth2AuthorizedClient revoked = fixture.linkExpired("363", "363");
-		assertThat(this.simulator.revokeUser("363")).isTrue();
+		assertThat(this.setup.simulator().revokeUser("363")).isTrue();
 		DefaultOAuth2AuthorizedClientManager manager = manager(fixture);
 
 		assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -248,7 +207,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 	void authorizeWhenAnotherProvidersAccessTokenExpiredThenSpringsOwnRefreshProviderRefreshesIt() {
 		WithingsTestFixture fixture = fixture("memory");
 		Instant now = fixture.clock.instant();
-		this.otherClients.saveAuthorizedClient(new OAuth2AuthorizedClient(this.other, "alice",
+		this.otherClients.saveAuthorizedClient(new OAuth2AuthorizedClient(RefreshProviderTestSetup.OTHER, "alice",
 				new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "other-access-1",
 						now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(5))),
 				new OAuth2RefreshToken("other-refresh-1", now.minus(Duration.ofHours(1)))),
@@ -259,7 +218,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 
 		assertThat(client.getAccessToken().getTokenValue()).isEqualTo("other-access-2");
 		assertThat(this.otherRefreshes).hasValue(1);
-		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isZero();
 		assertThat(this.otherClients.<OAuth2AuthorizedClient>loadAuthorizedClient("other", "alice")
 			.getRefreshToken()
 			.getTokenValue()).isEqualTo("other-refresh-2");
@@ -273,7 +232,7 @@ class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 		OAuth2AuthorizedClient client = authorize(manager(fixture), "withings", "363");
 
 		assertThat(client.getAccessToken().getTokenValue()).isEqualTo(linked.getAccessToken().getTokenValue());
-		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isZero();
 	}
 
 	/** {@code callers} calls of {@code call} on as many threads; every result, in no order. */

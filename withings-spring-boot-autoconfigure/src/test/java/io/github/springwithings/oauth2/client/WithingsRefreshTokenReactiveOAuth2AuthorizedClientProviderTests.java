@@ -4,16 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
-import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.testsupport.ForwardingWithingsAuthorizedClientService;
-import io.github.springwithings.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,12 +28,9 @@ import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClient
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.web.server.AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -58,34 +49,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 
-	private WithingsSimulator simulator;
-
-	private HikariDataSource dataSource;
+	private final RefreshProviderTestSetup setup = new RefreshProviderTestSetup("reactive-provider-");
 
 	/** The refreshes of the other provider's registration, made by Spring's own refresh provider. */
 	private final AtomicInteger otherRefreshes = new AtomicInteger();
 
-	private final ClientRegistration other = ClientRegistration.withRegistrationId("other")
-		.clientId("other-client")
-		.clientSecret("other-secret")
-		.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-		.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-		.redirectUri("http://localhost/login/oauth2/code/other")
-		.authorizationUri("http://other.invalid/authorize")
-		.tokenUri("http://other.invalid/token")
-		.build();
-
 	private final InMemoryReactiveOAuth2AuthorizedClientService otherClients = new InMemoryReactiveOAuth2AuthorizedClientService(
-			new InMemoryReactiveClientRegistrationRepository(this.other));
+			new InMemoryReactiveClientRegistrationRepository(RefreshProviderTestSetup.OTHER));
 
 	@AfterEach
 	void stop() {
-		if (this.simulator != null) {
-			this.simulator.stop();
-		}
-		if (this.dataSource != null) {
-			this.dataSource.close();
-		}
+		this.setup.close();
 	}
 
 	private WithingsTestFixture fixture(String store) {
@@ -93,22 +67,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 	}
 
 	private WithingsTestFixture fixture(String store, Runnable onRelease) {
-		this.simulator = WithingsSimulator.start();
-		if (store.equals("jdbc")) {
-			this.dataSource = TestDatabases.dataSource("reactive-provider-" + UUID.randomUUID(), 10);
-		}
-		return new WithingsTestFixture(this.simulator, WithingsClientAuthentication.SIGNATURE, this.dataSource,
-				(service) -> new ForwardingWithingsAuthorizedClientService(service) {
-
-					@Override
-					public void releaseRefresh(WithingsAuthorizedClient client, Instant claimedAt) {
-						super.releaseRefresh(client, claimedAt);
-						if (onRelease != null) {
-							onRelease.run();
-						}
-					}
-
-				});
+		return this.setup.fixture(store, onRelease);
 	}
 
 	/** The manager an application composes: several providers, the Withings one first. */
@@ -128,7 +87,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 					.build();
 			});
 		DefaultReactiveOAuth2AuthorizedClientManager manager = new DefaultReactiveOAuth2AuthorizedClientManager(
-				new InMemoryReactiveClientRegistrationRepository(fixture.registration, this.other),
+				new InMemoryReactiveClientRegistrationRepository(fixture.registration, RefreshProviderTestSetup.OTHER),
 				new AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository(clients(fixture)));
 		manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
 			.provider(withings)
@@ -203,8 +162,8 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 		assertThat(stored.getRefreshTokenValue()).isNotEqualTo(linked.getRefreshToken().getTokenValue());
 		assertThat(stored.getVersion()).as("the rotation is stored once, Spring's save of it changes nothing")
 			.isEqualTo(version + 1);
-		assertThat(this.simulator.counters().refreshTokenGrants()).isOne();
-		assertThat(this.simulator.counters().deadChainUses()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isOne();
+		assertThat(this.setup.simulator().counters().deadChainUses()).isZero();
 		assertThat(fixture.getmeas(accessTokens.iterator().next())).containsEntry("status", 0);
 		assertThat(this.otherRefreshes).hasValue(0);
 	}
@@ -214,7 +173,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 	void authorizeWhenTheWithingsRefreshTokenWasRevokedThenTheLinkIsRemoved(String store) {
 		WithingsTestFixture fixture = fixture(store);
 		fixture.linkExpired("363", "363");
-		assertThat(this.simulator.revokeUser("363")).isTrue();
+		assertThat(this.setup.simulator().revokeUser("363")).isTrue();
 		DefaultReactiveOAuth2AuthorizedClientManager manager = manager(fixture);
 
 		assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -236,7 +195,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 		});
 		holder[0] = fixture;
 		OAuth2AuthorizedClient revoked = fixture.linkExpired("363", "363");
-		assertThat(this.simulator.revokeUser("363")).isTrue();
+		assertThat(this.setup.simulator().revokeUser("363")).isTrue();
 		DefaultReactiveOAuth2AuthorizedClientManager manager = manager(fixture);
 
 		assertThatExceptionOfType(ClientAuthorizationException.class)
@@ -253,7 +212,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 		WithingsTestFixture fixture = fixture("memory");
 		Instant now = fixture.clock.instant();
 		this.otherClients
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(this.other, "alice",
+			.saveAuthorizedClient(new OAuth2AuthorizedClient(RefreshProviderTestSetup.OTHER, "alice",
 					new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "other-access-1",
 							now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(5))),
 					new OAuth2RefreshToken("other-refresh-1", now.minus(Duration.ofHours(1)))),
@@ -265,7 +224,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 
 		assertThat(client.getAccessToken().getTokenValue()).isEqualTo("other-access-2");
 		assertThat(this.otherRefreshes).hasValue(1);
-		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isZero();
 		assertThat(this.otherClients.<OAuth2AuthorizedClient>loadAuthorizedClient("other", "alice")
 			.block(Duration.ofSeconds(5))
 			.getRefreshToken()
@@ -280,7 +239,7 @@ class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 		OAuth2AuthorizedClient client = authorize(manager(fixture), "withings", "363").block(Duration.ofSeconds(30));
 
 		assertThat(client.getAccessToken().getTokenValue()).isEqualTo(linked.getAccessToken().getTokenValue());
-		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
+		assertThat(this.setup.simulator().counters().refreshTokenGrants()).isZero();
 	}
 
 }
