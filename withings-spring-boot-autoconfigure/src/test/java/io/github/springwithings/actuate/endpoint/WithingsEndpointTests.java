@@ -12,6 +12,7 @@ import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link WithingsEndpoint} on a JDBC store (H2) with users of various refresh-token ages and a
  * refresh in doubt, and the starter's other parts used: counts and times only.
  */
+@Tag("database")
 class WithingsEndpointTests {
 
 	private final StatisticsFixture fixture = new StatisticsFixture();

@@ -7,6 +7,7 @@ import io.github.springwithings.actuate.StatisticsFixture;
 import io.github.springwithings.actuate.WithingsStatistics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link WithingsMetrics} in a {@link SimpleMeterRegistry}: the endpoint's counts as gauges and
  * counters, the store read once per cache time.
  */
+@Tag("database")
 class WithingsMetricsTests {
 
 	private final StatisticsFixture fixture = new StatisticsFixture();

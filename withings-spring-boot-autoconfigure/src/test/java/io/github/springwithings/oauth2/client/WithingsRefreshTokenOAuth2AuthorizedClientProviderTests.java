@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * the link unless a newer one was stored meanwhile, and another provider's registration is left
  * to Spring's own refresh provider.
  */
+@Tag("database")
 class WithingsRefreshTokenOAuth2AuthorizedClientProviderTests {
 
 	private final RefreshProviderTestSetup setup = new RefreshProviderTestSetup("provider-");

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * token removes the link unless a newer one was stored meanwhile, and another provider's
  * registration is left to Spring's own refresh provider.
  */
+@Tag("database")
 class WithingsRefreshTokenReactiveOAuth2AuthorizedClientProviderTests {
 
 	private final RefreshProviderTestSetup setup = new RefreshProviderTestSetup("reactive-provider-");
