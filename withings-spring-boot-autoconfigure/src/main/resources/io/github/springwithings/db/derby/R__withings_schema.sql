@@ -48,3 +48,41 @@ CREATE TABLE withings_rate_budget (
 	version bigint NOT NULL,
 	PRIMARY KEY (id)
 );
+-- The durable notification inbox (withings.notifications.inbox): each accepted notification, committed
+-- before the callback answers 200, keyed by a SHA-256 of its fields (a retry of it, on any instance,
+-- is the same row), claimed by one instance for a lease, and marked done after the listeners returned.
+CREATE TABLE withings_notification_inbox (
+	id varchar(64) NOT NULL,
+	withings_user_id varchar(100) NOT NULL,
+	appli bigint NOT NULL,
+	form varchar(1000) NOT NULL,
+	received_at bigint NOT NULL,
+	status varchar(20) NOT NULL,
+	attempts bigint NOT NULL,
+	next_attempt_at bigint NOT NULL,
+	claimed_until bigint DEFAULT NULL,
+	claimed_by varchar(100) DEFAULT NULL,
+	last_error varchar(1000) DEFAULT NULL,
+	done_at bigint DEFAULT NULL,
+	PRIMARY KEY (id)
+);
+CREATE INDEX withings_inbox_due_idx ON withings_notification_inbox (status, next_attempt_at);
+-- The data sync's cursors (withings.sync): per linked user and data kind, Withings' lastupdate reached,
+-- a fetch asked for by a notification (coalesced), when the next fetch is due, and the instance holding it.
+CREATE TABLE withings_sync_cursor (
+	client_registration_id varchar(100) NOT NULL,
+	withings_user_id varchar(100) NOT NULL,
+	kind varchar(30) NOT NULL,
+	principal_name varchar(200) NOT NULL,
+	last_update bigint DEFAULT NULL,
+	requested_at bigint DEFAULT NULL,
+	due_at bigint NOT NULL,
+	claimed_until bigint DEFAULT NULL,
+	claimed_by varchar(100) DEFAULT NULL,
+	attempts bigint NOT NULL,
+	last_notified_at bigint DEFAULT NULL,
+	last_synced_at bigint DEFAULT NULL,
+	version bigint NOT NULL,
+	PRIMARY KEY (client_registration_id, withings_user_id, kind)
+);
+CREATE INDEX withings_sync_due_idx ON withings_sync_cursor (due_at);

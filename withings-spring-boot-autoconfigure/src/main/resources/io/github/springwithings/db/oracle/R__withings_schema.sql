@@ -49,3 +49,41 @@ CREATE TABLE withings_rate_budget (
 	version number(19) NOT NULL,
 	PRIMARY KEY (id)
 );
+-- The durable notification inbox (withings.notifications.inbox): each accepted notification, committed
+-- before the callback answers 200, keyed by a SHA-256 of its fields (a retry of it, on any instance,
+-- is the same row), claimed by one instance for a lease, and marked done after the listeners returned.
+CREATE TABLE withings_notification_inbox (
+	id varchar2(64) NOT NULL,
+	withings_user_id varchar2(100) NOT NULL,
+	appli number(19) NOT NULL,
+	form varchar2(1000) NOT NULL,
+	received_at number(19) NOT NULL,
+	status varchar2(20) NOT NULL,
+	attempts number(19) NOT NULL,
+	next_attempt_at number(19) NOT NULL,
+	claimed_until number(19) DEFAULT NULL,
+	claimed_by varchar2(100) DEFAULT NULL,
+	last_error varchar2(1000) DEFAULT NULL,
+	done_at number(19) DEFAULT NULL,
+	PRIMARY KEY (id)
+);
+CREATE INDEX withings_inbox_due_idx ON withings_notification_inbox (status, next_attempt_at);
+-- The data sync's cursors (withings.sync): per linked user and data kind, Withings' lastupdate reached,
+-- a fetch asked for by a notification (coalesced), when the next fetch is due, and the instance holding it.
+CREATE TABLE withings_sync_cursor (
+	client_registration_id varchar2(100) NOT NULL,
+	withings_user_id varchar2(100) NOT NULL,
+	kind varchar2(30) NOT NULL,
+	principal_name varchar2(200) NOT NULL,
+	last_update number(19) DEFAULT NULL,
+	requested_at number(19) DEFAULT NULL,
+	due_at number(19) NOT NULL,
+	claimed_until number(19) DEFAULT NULL,
+	claimed_by varchar2(100) DEFAULT NULL,
+	attempts number(19) NOT NULL,
+	last_notified_at number(19) DEFAULT NULL,
+	last_synced_at number(19) DEFAULT NULL,
+	version number(19) NOT NULL,
+	PRIMARY KEY (client_registration_id, withings_user_id, kind)
+);
+CREATE INDEX withings_sync_due_idx ON withings_sync_cursor (due_at);

@@ -50,3 +50,41 @@ IF OBJECT_ID(N'withings_rate_budget', N'U') IS NULL CREATE TABLE withings_rate_b
 	version bigint NOT NULL,
 	PRIMARY KEY (id)
 );
+-- The durable notification inbox (withings.notifications.inbox): each accepted notification, committed
+-- before the callback answers 200, keyed by a SHA-256 of its fields (a retry of it, on any instance,
+-- is the same row), claimed by one instance for a lease, and marked done after the listeners returned.
+IF OBJECT_ID(N'withings_notification_inbox', N'U') IS NULL CREATE TABLE withings_notification_inbox (
+	id nvarchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	withings_user_id nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	appli bigint NOT NULL,
+	form nvarchar(1000) NOT NULL,
+	received_at bigint NOT NULL,
+	status nvarchar(20) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	attempts bigint NOT NULL,
+	next_attempt_at bigint NOT NULL,
+	claimed_until bigint DEFAULT NULL,
+	claimed_by nvarchar(100) COLLATE Latin1_General_100_BIN2 DEFAULT NULL,
+	last_error nvarchar(1000) DEFAULT NULL,
+	done_at bigint DEFAULT NULL,
+	PRIMARY KEY (id)
+);
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'withings_inbox_due_idx') CREATE INDEX withings_inbox_due_idx ON withings_notification_inbox (status, next_attempt_at);
+-- The data sync's cursors (withings.sync): per linked user and data kind, Withings' lastupdate reached,
+-- a fetch asked for by a notification (coalesced), when the next fetch is due, and the instance holding it.
+IF OBJECT_ID(N'withings_sync_cursor', N'U') IS NULL CREATE TABLE withings_sync_cursor (
+	client_registration_id nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	withings_user_id nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	kind nvarchar(30) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	principal_name nvarchar(200) COLLATE Latin1_General_100_BIN2 NOT NULL,
+	last_update bigint DEFAULT NULL,
+	requested_at bigint DEFAULT NULL,
+	due_at bigint NOT NULL,
+	claimed_until bigint DEFAULT NULL,
+	claimed_by nvarchar(100) COLLATE Latin1_General_100_BIN2 DEFAULT NULL,
+	attempts bigint NOT NULL,
+	last_notified_at bigint DEFAULT NULL,
+	last_synced_at bigint DEFAULT NULL,
+	version bigint NOT NULL,
+	PRIMARY KEY (client_registration_id, withings_user_id, kind)
+);
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'withings_sync_due_idx') CREATE INDEX withings_sync_due_idx ON withings_sync_cursor (due_at);
