@@ -148,7 +148,7 @@ final class SimulatedDataApi {
 		user(userId).recordActivity(date, steps, now());
 	}
 
-	/** A night, created and modified now. @return its id */
+	/** A night, created and modified now: returns its id. */
 	long recordSleep(String userId, long start, long end) {
 		SimulatorUserData user = user(userId);
 		long id = this.nextRecordedId++;
@@ -156,7 +156,7 @@ final class SimulatedDataApi {
 		return id;
 	}
 
-	/** A workout, modified now. @return its id */
+	/** A workout, modified now: returns its id. */
 	long recordWorkout(String userId, int category, long start, long end) {
 		SimulatorUserData user = user(userId);
 		long id = this.nextRecordedId++;
@@ -164,7 +164,7 @@ final class SimulatedDataApi {
 		return id;
 	}
 
-	/** An ECG recording at {@code timestamp}, recorded now. @return its signal id */
+	/** An ECG recording at {@code timestamp}, recorded now: returns its signal id. */
 	long recordHeartRecording(String userId, long timestamp) {
 		SimulatorUserData user = user(userId);
 		long signalId = this.nextRecordedId++;

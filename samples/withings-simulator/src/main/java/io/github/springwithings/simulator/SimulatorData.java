@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The simulator's deterministic per-user data for the {@code v2} data actions ({@code getactivity},
- * {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list}, {@code v2/user getdevice}),
- * the scope each action needs, its parameter checks and Withings' paging ({@code more} and
- * {@code offset}). Field names follow Withings' OpenAPI document; values are made up, the same for
- * the same user id and clock.
+ * The simulator's deterministic per-user data for the data actions ({@code getmeas},
+ * {@code getactivity}, {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list},
+ * {@code v2/user getdevice}): the generated history up to a user's anchor and the rows recorded
+ * later, the scope each action needs, its parameter checks and Withings' paging ({@code more} and
+ * {@code offset}). Field names follow Withings' OpenAPI document and real answers; values are made
+ * up, the same for the same user id and anchor.
  */
 final class SimulatorData {
 

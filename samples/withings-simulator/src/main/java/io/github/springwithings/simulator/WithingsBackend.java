@@ -253,17 +253,17 @@ final class WithingsBackend {
 		this.dataApi.recordActivity(userId, date, steps);
 	}
 
-	/** A night recorded now. @return its id */
+	/** A night recorded now: returns its id. */
 	synchronized long recordSleep(String userId, long start, long end) {
 		return this.dataApi.recordSleep(userId, start, end);
 	}
 
-	/** A workout recorded now. @return its id */
+	/** A workout recorded now: returns its id. */
 	synchronized long recordWorkout(String userId, int category, long start, long end) {
 		return this.dataApi.recordWorkout(userId, category, start, end);
 	}
 
-	/** An ECG recording recorded now. @return its signal id */
+	/** An ECG recording recorded now: returns its signal id. */
 	synchronized long recordHeartRecording(String userId, long timestamp) {
 		return this.dataApi.recordHeartRecording(userId, timestamp);
 	}
