@@ -21,10 +21,10 @@
 		if (abs < 3600) {
 			return relative.format(sign * Math.max(1, Math.round(abs / 60)), 'minute');
 		}
-		if (abs < 86400) {
-			return relative.format(sign * Math.floor(abs / 3600), 'hour');
+		if (abs < 86400 - 1800) {
+			return relative.format(sign * Math.round(abs / 3600), 'hour');
 		}
-		return relative.format(sign * Math.floor(abs / 86400), 'day');
+		return relative.format(sign * Math.max(1, Math.round(abs / 86400)), 'day');
 	}
 
 	function write() {

@@ -34,7 +34,7 @@ final class Times {
 		return DAY.format(instant);
 	}
 
-	/** {@code in 3 h}, {@code 2 min ago}, {@code just now}: the largest unit, rounded down. */
+	/** {@code in 3 h}, {@code 2 min ago}, {@code just now}: the largest unit, rounded. */
 	static String relative(Instant instant, Instant now) {
 		Duration between = Duration.between(now, instant);
 		long seconds = Math.abs(between.toSeconds());
@@ -45,11 +45,11 @@ final class Times {
 		else if (seconds < 3600) {
 			amount = Math.max(1, Math.round(seconds / 60.0)) + " min";
 		}
-		else if (seconds < 86400) {
-			amount = (seconds / 3600) + " h";
+		else if (seconds < 86400 - 1800) {
+			amount = Math.round(seconds / 3600.0) + " h";
 		}
 		else {
-			long days = seconds / 86400;
+			long days = Math.max(1, Math.round(seconds / 86400.0));
 			amount = days + ((days == 1) ? " day" : " days");
 		}
 		return between.isNegative() ? amount + " ago" : "in " + amount;
