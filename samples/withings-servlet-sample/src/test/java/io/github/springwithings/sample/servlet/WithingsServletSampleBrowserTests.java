@@ -223,6 +223,8 @@ class WithingsServletSampleBrowserTests {
 		screenshot("9-withings-error");
 
 		String userId = currentUserId(app);
+		this.sync.sync();
+		assertThat(storedKilograms(userId)).hasSize(30);
 		new WithingsRevocationClient(RestClient.create()).revoke(this.registrations.findByRegistrationId("withings"),
 				userId);
 		int consents = this.simulator.counters().authorizationCodeGrants();
@@ -232,6 +234,8 @@ class WithingsServletSampleBrowserTests {
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
 		// a new consent at the simulator is a new Withings user, so a new principal: only its link is told
 		assertThat(SamplePages.activity(this.browser)).containsOnlyKeys("LINKED");
+		// the lost link's weights are deleted with it
+		assertThat(storedKilograms(userId)).isEmpty();
 		screenshot("10-signed-in-again-after-revocation");
 	}
 
