@@ -1,5 +1,7 @@
 package io.github.springwithings.sample.servlet;
 
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the browser tests check on the dashboard as a person reads it: times in words and in the
- * viewer's zone (never an ISO instant), one decimal everywhere, dated axes with units, a
+ * viewer's zone ({@link #VIEWER_ZONE}, never an ISO instant), one decimal everywhere, dated axes with units, a
  * responsive chart, the headline, the simulator's controls apart from the application's.
  */
 final class SamplePages {
+
+	/**
+	 * The browser's time zone (the tests' Chromium runs in it): half an hour off UTC, so that a
+	 * time written in UTC shows.
+	 */
+	static final String VIEWER_ZONE = "Asia/Kolkata";
 
 	/** An ISO-8601 instant as Java prints it, e.g. {@code 2026-12-07T02:50:29.183414707Z}. */
 	static final Pattern ISO_INSTANT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}");
@@ -59,7 +67,9 @@ final class SamplePages {
 			long epoch = Long.parseLong(time.getAttribute("data-epoch"));
 			assertThat(epoch).isLessThanOrEqualTo(previous);
 			previous = epoch;
-			assertThat(time.getText()).containsPattern(DAY);
+			assertThat(time.getText()).containsPattern(DAY)
+				.contains(String.format(":%02d",
+						Instant.ofEpochMilli(epoch).atZone(ZoneId.of(VIEWER_ZONE)).getMinute()));
 			assertThat(row.findElement(By.xpath("td[2]")).getText()).matches(ONE_DECIMAL);
 		}
 

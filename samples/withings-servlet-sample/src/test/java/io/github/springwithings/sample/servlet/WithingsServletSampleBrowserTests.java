@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -117,7 +118,10 @@ class WithingsServletSampleBrowserTests {
 					"--disable-component-update", "--disable-sync", "--window-size=1280,1100",
 					"--user-data-dir=" + this.userDataDir);
 		this.browser = new ChromeDriver(
-				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
+				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+					.usingAnyFreePort()
+					.withEnvironment(Map.of("TZ", SamplePages.VIEWER_ZONE))
+					.build(), options);
 		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
 	}

@@ -121,7 +121,10 @@ class WithingsWebFluxSampleBrowserTests {
 					"--disable-component-update", "--disable-sync", "--window-size=1280,1100",
 					"--user-data-dir=" + this.userDataDir);
 		this.browser = new ChromeDriver(
-				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
+				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+					.usingAnyFreePort()
+					.withEnvironment(Map.of("TZ", SamplePages.VIEWER_ZONE))
+					.build(), options);
 		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
 	}
