@@ -253,30 +253,35 @@ public final class WithingsDataSync implements SmartLifecycle {
 	// --- the worker ---------------------------------------------------------------------------
 
 	/**
-	 * Fetch every cursor due now, a batch at a time, until none is due (a notification arriving
-	 * meanwhile is served at the next batch). Called by the worker thread; tests call it with a
-	 * controlled clock.
-	 * @return how many cursors were fetched
+	 * Fetch one batch of the cursors due now (those a notification asked for first). The worker
+	 * thread calls it again as long as cursors were due; tests call it with a controlled clock.
+	 * @return how many cursors were due in the batch (0: none is due now)
 	 */
 	public int runDue() {
-		int fetched = 0;
-		while (true) {
-			List<WithingsSyncCursor> due = this.store.findDue(this.clock.instant(), this.batchSize);
-			if (due.isEmpty()) {
-				return fetched;
+		List<WithingsSyncCursor> due = this.store.findDue(this.clock.instant(), this.batchSize);
+		for (WithingsSyncCursor cursor : due) {
+			if (Thread.currentThread().isInterrupted()) {
+				break;
 			}
-			for (WithingsSyncCursor cursor : due) {
-				if (Thread.currentThread().isInterrupted()) {
-					return fetched;
-				}
-				Instant now = this.clock.instant();
-				WithingsSyncCursor claimed = this.store.claim(cursor, this.owner, now, now.plus(this.lease));
-				if (claimed != null) {
-					sync(claimed);
-					fetched++;
-				}
+			Instant now = this.clock.instant();
+			WithingsSyncCursor claimed = this.store.claim(cursor, this.owner, now, now.plus(this.lease));
+			if (claimed != null) {
+				sync(claimed);
 			}
 		}
+		return due.size();
+	}
+
+	/**
+	 * Fetch batches until no cursor is due now.
+	 * @return how many batches ran
+	 */
+	public int runAllDue() {
+		int batches = 0;
+		while (!Thread.currentThread().isInterrupted() && runDue() > 0) {
+			batches++;
+		}
+		return batches;
 	}
 
 	/** One fetch of a claimed cursor, its publication and its move. */
@@ -425,7 +430,9 @@ public final class WithingsDataSync implements SmartLifecycle {
 		}
 		while (this.running) {
 			try {
-				runDue();
+				while (this.running && runDue() > 0) {
+					// the next batch: a notification that came meanwhile goes first
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Withings sync: the cursors could not be read (" + ex.getClass().getSimpleName() + ")");
