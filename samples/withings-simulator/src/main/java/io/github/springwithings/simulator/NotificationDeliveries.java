@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,9 @@ final class NotificationDeliveries {
 
 	private boolean ackBelow400;
 
+	/** Per user, how many of the next notifications are dropped instead of delivered. */
+	private final Map<String, Integer> drops = new HashMap<>();
+
 	private Thread scheduler;
 
 	private ExecutorService senders;
@@ -128,6 +132,22 @@ final class NotificationDeliveries {
 		this.triesPerCycle = DEFAULT_TRIES_PER_CYCLE;
 		this.retryDelays = DEFAULT_RETRY_DELAYS;
 		this.ackBelow400 = false;
+		this.drops.clear();
+	}
+
+	/**
+	 * Drop the next {@code count} notifications about that user: they are neither delivered nor
+	 * logged (replaces a count not used up; {@code 0} cancels it).
+	 */
+	void drop(String userId, int count) {
+		synchronized (this.lock) {
+			if (count == 0) {
+				this.drops.remove(userId);
+			}
+			else {
+				this.drops.put(userId, count);
+			}
+		}
 	}
 
 	/** Stop the scheduler and the senders: nothing is delivered any more. */
@@ -150,12 +170,22 @@ final class NotificationDeliveries {
 	}
 
 	/**
-	 * Send a notification to each target, now, and retry it on the schedule until acknowledged.
-	 * @return how many notifications were created
+	 * Send a notification to each target, now, and retry it on the schedule until acknowledged;
+	 * one that is {@link #drop dropped} is only counted.
+	 * @return how many notifications were created (not counting the dropped ones)
 	 */
 	int dispatch(List<SubscriptionTable.Target> targets, String userId, int appli, Map<String, String> fields) {
 		synchronized (this.lock) {
 			if (this.stopped || targets.isEmpty()) {
+				return 0;
+			}
+			int dropped = Math.min(this.drops.getOrDefault(userId, 0), targets.size());
+			if (dropped > 0) {
+				this.drops.computeIfPresent(userId, (user, left) -> (left > dropped) ? left - dropped : null);
+				this.counters.notificationsDropped.addAndGet(dropped);
+			}
+			List<SubscriptionTable.Target> delivered = targets.subList(dropped, targets.size());
+			if (delivered.isEmpty()) {
 				return 0;
 			}
 			Map<String, String> form = new LinkedHashMap<>();
@@ -165,14 +195,14 @@ final class NotificationDeliveries {
 			Map<String, String> payload = Collections.unmodifiableMap(form);
 			start();
 			Instant now = this.clock.instant();
-			for (SubscriptionTable.Target target : targets) {
+			for (SubscriptionTable.Target target : delivered) {
 				Notification notification = new Notification(this.nextNotificationId++, target, userId, appli,
 						payload, this.generation, this.triesPerCycle, this.retryDelays);
 				this.counters.notificationsSent.incrementAndGet();
 				schedule(notification, now);
 			}
 			this.lock.notifyAll();
-			return targets.size();
+			return delivered.size();
 		}
 	}
 

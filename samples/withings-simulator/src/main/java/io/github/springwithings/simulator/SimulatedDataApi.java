@@ -1,10 +1,7 @@
 package io.github.springwithings.simulator;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,20 +11,21 @@ import java.util.TreeSet;
 
 /**
  * The data API for a caller whose access token is live: the action, its scope, its parameters,
- * then one page of the user's deterministic data, with the measure groups recorded since (a
- * weight, an objective). Not thread-safe: guarded by the {@link WithingsBackend}'s lock.
+ * then one page of the user's data ({@link SimulatorUserData}: the generated history, fixed at the
+ * user's anchor, and what was recorded or changed since). Not thread-safe: guarded by the
+ * {@link WithingsBackend}'s lock.
  */
 final class SimulatedDataApi {
 
-	/** Above every generated group id (user id × 1000 + day). */
+	/** Above every generated id (user id × 1000 + day): recorded groups, nights, workouts, signals. */
 	static final long FIRST_RECORDED_GROUP_ID = 1_000_000_000_000L;
 
 	private final SimulatorClock clock;
 
-	/** Measure groups recorded by {@link #recordGroup}, per user, on top of the generated ones. */
-	private final Map<String, List<Map<String, Object>>> recordedGroups = new HashMap<>();
+	/** Each user's data, from the first time the simulator served or recorded data for them. */
+	private final Map<String, SimulatorUserData> users = new HashMap<>();
 
-	private long nextRecordedGroupId = FIRST_RECORDED_GROUP_ID;
+	private long nextRecordedId = FIRST_RECORDED_GROUP_ID;
 
 	private int pageSize = SimulatorData.DEFAULT_PAGE_SIZE;
 
@@ -35,15 +33,23 @@ final class SimulatedDataApi {
 		this.clock = clock;
 	}
 
-	/** Forget the recorded groups and return to the default page size; group ids keep counting. */
+	/**
+	 * Forget every user's data (their history is anchored anew when next served) and return to
+	 * the default page size; recorded ids keep counting.
+	 */
 	void reset() {
-		this.recordedGroups.clear();
+		this.users.clear();
 		this.pageSize = SimulatorData.DEFAULT_PAGE_SIZE;
 	}
 
 	/** Rows per page of the paged data actions ({@code more}/{@code offset}). */
 	void setPageSize(int pageSize) {
 		this.pageSize = pageSize;
+	}
+
+	/** The user's data, anchored now when the simulator has not served or recorded any yet. */
+	SimulatorUserData user(String userId) {
+		return this.users.computeIfAbsent(userId, (id) -> new SimulatorUserData(id, this.clock.instant()));
 	}
 
 	/**
@@ -69,22 +75,49 @@ final class SimulatedDataApi {
 
 	private Map<String, Object> dataBody(SimulatorEndpoint endpoint, SimulatorData.Action action, String userId,
 			Map<String, String> form) {
-		Instant now = this.clock.instant();
+		SimulatorUserData user = user(userId);
 		return switch (endpoint) {
-			case MEASURE -> measures(action, userId, form);
-			case MEASURE_V2 -> SimulatorData.page(action, "getactivity".equals(form.get("action"))
-					? SimulatorData.activities(userId, now, SimulatorData.DayWindow.of(form))
-					: SimulatorData.workouts(userId, now, SimulatorData.DayWindow.of(form)), form, this.pageSize,
-					Map.of());
+			case MEASURE -> measures(action, user, form);
+			case MEASURE_V2 -> days(action, "getactivity".equals(form.get("action")) ? user.activities()
+					: user.workouts(), form);
 			case SLEEP -> "get".equals(form.get("action")) ? SimulatorData.sleepSeries(userId, form)
-					: SimulatorData.page(action, SimulatorData.sleepSummaries(userId, now, SimulatorData.DayWindow.of(form)),
-							form, this.pageSize, Map.of());
+					: days(action, user.sleepSummaries(), form);
 			case HEART -> "get".equals(form.get("action")) ? SimulatorData.heartSignal(userId, form)
-					: SimulatorData.page(action, SimulatorData.heartRecordings(userId, now, form), form, this.pageSize,
-							Map.of());
-			case USER -> Map.of("devices", SimulatorData.devices(userId, now));
+					: heartRecordings(action, user, form);
+			case USER -> Map.of("devices", user.devices());
 			default -> throw new IllegalStateException("Unexpected endpoint " + endpoint);
 		};
+	}
+
+	/**
+	 * One page of the rows of a {@code startdateymd}/{@code enddateymd} or {@code lastupdate}
+	 * action: those dated in the range, or modified strictly after {@code lastupdate}.
+	 */
+	private Map<String, Object> days(SimulatorData.Action action, List<Map<String, Object>> rows,
+			Map<String, String> form) {
+		SimulatorData.DayWindow window = SimulatorData.DayWindow.of(form);
+		List<Map<String, Object>> selected = new ArrayList<>();
+		for (Map<String, Object> row : rows) {
+			if (window.includes(LocalDate.parse((String) row.get("date")), (Long) row.get("modified"))) {
+				selected.add(row);
+			}
+		}
+		return SimulatorData.page(action, selected, form, this.pageSize, Map.of());
+	}
+
+	/** {@code v2/heart list}: the recordings whose {@code timestamp} is between {@code startdate} and {@code enddate}. */
+	private Map<String, Object> heartRecordings(SimulatorData.Action action, SimulatorUserData user,
+			Map<String, String> form) {
+		long from = SimulatorData.optionalLongOr(form, "startdate", Long.MIN_VALUE);
+		long to = SimulatorData.optionalLongOr(form, "enddate", Long.MAX_VALUE);
+		List<Map<String, Object>> selected = new ArrayList<>();
+		for (Map<String, Object> row : user.heartRecordings()) {
+			long timestamp = (Long) row.get("timestamp");
+			if (timestamp >= from && timestamp <= to) {
+				selected.add(row);
+			}
+		}
+		return SimulatorData.page(action, selected, form, this.pageSize, Map.of());
 	}
 
 	/**
@@ -93,17 +126,58 @@ final class SimulatedDataApi {
 	 * @return the group's date (Unix seconds) and its id
 	 */
 	long[] recordGroup(String userId, int category, List<SimulatorMeasure> measures) {
-		long date = this.clock.instant().getEpochSecond();
-		long groupId = this.nextRecordedGroupId++;
-		Map<String, Object> group = measureGroup(groupId, date, measures);
-		group.put("category", category);
-		this.recordedGroups.computeIfAbsent(userId, (key) -> new ArrayList<>()).add(group);
-		return new long[] { date, groupId };
+		SimulatorUserData user = user(userId);
+		long now = now();
+		long groupId = this.nextRecordedId++;
+		user.recordGroup(groupId, category, measures, now);
+		return new long[] { now, groupId };
 	}
 
-	private Map<String, Object> measures(SimulatorData.Action action, String userId, Map<String, String> form) {
-		// one weighing a day, the newest an hour ago: any 30-day window holds exactly 30 of them
-		Instant today = this.clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+	/**
+	 * An existing measure group of the user (generated or recorded) changed now: same id and date,
+	 * its weight {@code grams}, modified now.
+	 * @return the group's date (Unix seconds), or {@code null} when the user has no such group
+	 */
+	Long changeGroup(String userId, long groupId, long grams) {
+		Map<String, Object> changed = user(userId).changeGroup(groupId, grams, now());
+		return (changed != null) ? (Long) changed.get("date") : null;
+	}
+
+	/** The day's activity created or changed now, with {@code steps}. */
+	void recordActivity(String userId, LocalDate date, long steps) {
+		user(userId).recordActivity(date, steps, now());
+	}
+
+	/** A night, created and modified now: returns its id. */
+	long recordSleep(String userId, long start, long end) {
+		SimulatorUserData user = user(userId);
+		long id = this.nextRecordedId++;
+		user.recordSleep(id, start, end, now());
+		return id;
+	}
+
+	/** A workout, modified now: returns its id. */
+	long recordWorkout(String userId, int category, long start, long end) {
+		SimulatorUserData user = user(userId);
+		long id = this.nextRecordedId++;
+		user.recordWorkout(id, category, start, end, now());
+		return id;
+	}
+
+	/** An ECG recording at {@code timestamp}, recorded now: returns its signal id. */
+	long recordHeartRecording(String userId, long timestamp) {
+		SimulatorUserData user = user(userId);
+		long signalId = this.nextRecordedId++;
+		user.recordHeartRecording(signalId, timestamp, now());
+		return signalId;
+	}
+
+	private long now() {
+		return this.clock.instant().getEpochSecond();
+	}
+
+	private Map<String, Object> measures(SimulatorData.Action action, SimulatorUserData user,
+			Map<String, String> form) {
 		boolean range = form.containsKey("startdate") || form.containsKey("enddate");
 		Long lastUpdate = SimulatorData.optionalLong(form, "lastupdate");
 		if (range && lastUpdate != null) {
@@ -113,16 +187,9 @@ final class SimulatedDataApi {
 		long end = range ? SimulatorData.optionalLongOr(form, "enddate", Long.MAX_VALUE) : Long.MAX_VALUE;
 		Set<Integer> types = measureTypes(form);
 		Integer category = category(form);
-		long seed = SimulatorData.seed(userId);
-		List<Map<String, Object>> groups = new ArrayList<>();
-		for (int day = 0; day < 60; day++) {
-			long date = today.minus(Duration.ofDays(day)).getEpochSecond();
-			long grams = 70_000 + (seed % 10) * 1_000 + ((day * 7919L + seed) % 1_500) - day * 20L;
-			groups.add(weightGroup(seed * 1000 + day, date, grams));
-		}
-		groups.addAll(this.recordedGroups.getOrDefault(userId, List.of()));
 		List<Map<String, Object>> selected = new ArrayList<>();
-		for (Map<String, Object> group : groups) {
+		// newest first
+		for (Map<String, Object> group : user.measureGroups()) {
 			long date = (Long) group.get("date");
 			boolean inWindow = ((lastUpdate != null) ? (Long) group.get("modified") > lastUpdate
 					: date >= start && date <= end) && (category == null || category.equals(group.get("category")));
@@ -131,10 +198,8 @@ final class SimulatedDataApi {
 				selected.add(typed);
 			}
 		}
-		// newest first, as the generated ones
-		selected.sort(Comparator.comparing((Map<String, Object> group) -> (Long) group.get("date")).reversed());
 		Map<String, Object> head = new LinkedHashMap<>();
-		head.put("updatetime", this.clock.instant().getEpochSecond());
+		head.put("updatetime", now());
 		head.put("timezone", "Europe/Paris");
 		return SimulatorData.page(action, selected, form, this.pageSize, head);
 	}
@@ -189,32 +254,6 @@ final class SimulatedDataApi {
 		Map<String, Object> copy = new LinkedHashMap<>(group);
 		copy.put("measures", measures);
 		return copy;
-	}
-
-	private static Map<String, Object> weightGroup(long groupId, long date, long grams) {
-		return measureGroup(groupId, date, List.of(new SimulatorMeasure(1, grams, -3)));
-	}
-
-	private static Map<String, Object> measureGroup(long groupId, long date, List<SimulatorMeasure> values) {
-		List<Map<String, Object>> measures = new ArrayList<>();
-		for (SimulatorMeasure value : values) {
-			measures.add(Map.of("value", value.value(), "type", value.type(), "unit", value.unit(), "algo", 0, "fm",
-					1));
-		}
-		Map<String, Object> group = new LinkedHashMap<>();
-		group.put("grpid", groupId);
-		group.put("attrib", 0);
-		group.put("date", date);
-		group.put("created", date);
-		group.put("modified", date);
-		group.put("category", 1);
-		group.put("deviceid", "a1b2c3d4");
-		group.put("hash_deviceid", "a1b2c3d4");
-		group.put("measures", measures);
-		group.put("modelid", 5);
-		group.put("model", "Body Smart");
-		group.put("comment", null);
-		return group;
 	}
 
 }

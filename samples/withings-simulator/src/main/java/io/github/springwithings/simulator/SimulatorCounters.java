@@ -43,6 +43,8 @@ public final class SimulatorCounters {
 
 	final AtomicInteger notificationsAbandoned = new AtomicInteger();
 
+	final AtomicInteger notificationsDropped = new AtomicInteger();
+
 	final AtomicInteger actionlessRequests = new AtomicInteger();
 
 	/** {@return the number of nonces handed out by {@code /v2/signature}} */
@@ -120,7 +122,7 @@ public final class SimulatorCounters {
 
 	/**
 	 * {@return the number of notifications created: one per event and subscribed callback URL,
-	 * whatever became of them}
+	 * whatever became of them, not counting the {@link #notificationsDropped() dropped} ones}
 	 */
 	public int notificationsSent() {
 		return this.notificationsSent.get();
@@ -139,6 +141,14 @@ public final class SimulatorCounters {
 	/** {@return the number of notifications given up after their last retry} */
 	public int notificationsAbandoned() {
 		return this.notificationsAbandoned.get();
+	}
+
+	/**
+	 * {@return the number of notifications dropped (never delivered, never logged) by
+	 * {@link WithingsSimulator#dropNotifications(String, int)}}
+	 */
+	public int notificationsDropped() {
+		return this.notificationsDropped.get();
 	}
 
 	/**
@@ -179,6 +189,7 @@ public final class SimulatorCounters {
 		counters.put("notificationAttempts", notificationAttempts());
 		counters.put("notificationsAcknowledged", notificationsAcknowledged());
 		counters.put("notificationsAbandoned", notificationsAbandoned());
+		counters.put("notificationsDropped", notificationsDropped());
 		counters.put("actionlessRequests", actionlessRequests());
 		return counters;
 	}
@@ -188,7 +199,8 @@ public final class SimulatorCounters {
 				this.refreshTokenGrants, this.deadChainUses, this.tooManyRequests, this.rejectedTokenRequests,
 				this.dataRequests, this.revocations, this.recoveries, this.unauthorizedDataRequests, this.notifyRequests,
 				this.callbackProbes, this.refusedCallbacks, this.notificationsSent, this.notificationAttempts,
-				this.notificationsAcknowledged, this.notificationsAbandoned, this.actionlessRequests }) {
+				this.notificationsAcknowledged, this.notificationsAbandoned, this.notificationsDropped,
+				this.actionlessRequests }) {
 			counter.set(0);
 		}
 	}

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The simulator's deterministic per-user data for the {@code v2} data actions ({@code getactivity},
- * {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list}, {@code v2/user getdevice}),
- * the scope each action needs, its parameter checks and Withings' paging ({@code more} and
- * {@code offset}). Field names follow Withings' OpenAPI document; values are made up, the same for
- * the same user id and clock.
+ * The simulator's deterministic per-user data for the data actions ({@code getmeas},
+ * {@code getactivity}, {@code getworkouts}, {@code v2/sleep getsummary}, {@code v2/heart list},
+ * {@code v2/user getdevice}): the generated history up to a user's anchor and the rows recorded
+ * later, the scope each action needs, its parameter checks and Withings' paging ({@code more} and
+ * {@code offset}). Field names follow Withings' OpenAPI document and real answers; values are made
+ * up, the same for the same user id and anchor.
  */
 final class SimulatorData {
 
@@ -147,12 +148,15 @@ final class SimulatorData {
 		return Long.parseLong(userId.replaceAll("\\D", "0"));
 	}
 
-	/** Days from the oldest to today (in {@link #ZONE}), for which {@code row} may give a row. */
-	private static List<Map<String, Object>> days(Instant now, Function<LocalDate, Map<String, Object>> row) {
-		LocalDate today = LocalDate.ofInstant(now, ZONE);
+	/**
+	 * The days of generated history that end at {@code anchor} (in {@link #ZONE}), oldest first,
+	 * for which {@code row} gives a row.
+	 */
+	private static List<Map<String, Object>> days(Instant anchor, Function<LocalDate, Map<String, Object>> row) {
+		LocalDate last = LocalDate.ofInstant(anchor, ZONE);
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (int day = DAYS - 1; day >= 0; day--) {
-			Map<String, Object> value = row.apply(today.minusDays(day));
+			Map<String, Object> value = row.apply(last.minusDays(day));
 			if (value != null) {
 				rows.add(value);
 			}
@@ -160,152 +164,231 @@ final class SimulatorData {
 		return rows;
 	}
 
-	private static long epoch(LocalDate date, int hour) {
+	static long epoch(LocalDate date, int hour) {
 		return date.atTime(hour, 0).atZone(ZONE).toEpochSecond();
 	}
 
-	/** {@code v2/measure getactivity}: one row a day, oldest first, modified at the end of the day. */
-	static List<Map<String, Object>> activities(String userId, Instant now, DayWindow window) {
-		long seed = seed(userId);
-		long nowSeconds = now.getEpochSecond();
-		return days(now, (date) -> {
-			long modified = Math.min(epoch(date, 23), nowSeconds);
-			if (!window.includes(date, modified)) {
-				return null;
-			}
-			long n = date.toEpochDay() * 7919L + seed;
-			long steps = 3_000 + Math.floorMod(n, 9_000);
-			Map<String, Object> row = new LinkedHashMap<>();
-			row.put("date", date.toString());
-			row.put("timezone", ZONE.getId());
-			row.put("deviceid", "e5f6a7b8");
-			row.put("hash_deviceid", "e5f6a7b8");
-			row.put("brand", 1);
-			row.put("is_tracker", true);
-			row.put("modified", modified);
-			row.put("model", "ScanWatch");
-			row.put("modelid", 93);
-			row.put("steps", steps);
-			// meters with a decimal, calories with two: read exactly, as BigDecimal
-			row.put("distance", new java.math.BigDecimal(steps * 7).movePointLeft(1));
-			row.put("elevation", Math.floorMod(n, 12));
-			row.put("soft", 1_800 + Math.floorMod(n, 600));
-			row.put("moderate", 600 + Math.floorMod(n, 300));
-			row.put("intense", Math.floorMod(n, 400));
-			row.put("active", 600 + Math.floorMod(n, 300) + Math.floorMod(n, 400));
-			row.put("calories", new java.math.BigDecimal(steps * 4 + 17).movePointLeft(2));
-			row.put("totalcalories", new java.math.BigDecimal(180_000 + steps * 4 + 17).movePointLeft(2));
-			row.put("hr_average", 70 + Math.floorMod(n, 10));
-			row.put("hr_min", 50 + Math.floorMod(n, 5));
-			row.put("hr_max", 120 + Math.floorMod(n, 40));
-			row.put("hr_zone_0", 30_000 + Math.floorMod(n, 1_000));
-			row.put("hr_zone_1", 2_000);
-			row.put("hr_zone_2", 500);
-			row.put("hr_zone_3", 60);
-			return row;
-		});
+	/** The date of an instant in the user's time zone. */
+	static LocalDate date(long epochSecond) {
+		return LocalDate.ofInstant(Instant.ofEpochSecond(epochSecond), ZONE);
 	}
 
-	/** {@code v2/sleep getsummary}: one night a day (23:00 to 07:00), dated the morning, oldest first. */
-	static List<Map<String, Object>> sleepSummaries(String userId, Instant now, DayWindow window) {
+	/**
+	 * {@code getmeas}: one weighing a day up to an hour before {@code anchor} (any 30-day window
+	 * ending at the anchor holds exactly 30 of them), newest first, created and modified when
+	 * measured.
+	 */
+	static List<Map<String, Object>> measureGroups(String userId, Instant anchor) {
 		long seed = seed(userId);
-		long nowSeconds = now.getEpochSecond();
-		return days(now, (date) -> {
+		Instant newest = anchor.truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+		List<Map<String, Object>> groups = new ArrayList<>();
+		for (int day = 0; day < DAYS; day++) {
+			long date = newest.minus(Duration.ofDays(day)).getEpochSecond();
+			long grams = 70_000 + (seed % 10) * 1_000 + ((day * 7919L + seed) % 1_500) - day * 20L;
+			groups.add(measureGroup(seed * 1000 + day, 1, date, date,
+					List.of(new SimulatorMeasure(1, grams, -3))));
+		}
+		return groups;
+	}
+
+	/** A {@code getmeas} measure group, dated and created {@code date}. */
+	static Map<String, Object> measureGroup(long groupId, int category, long date, long modified,
+			List<SimulatorMeasure> values) {
+		Map<String, Object> group = new LinkedHashMap<>();
+		group.put("grpid", groupId);
+		group.put("attrib", 0);
+		group.put("date", date);
+		group.put("created", date);
+		group.put("modified", modified);
+		group.put("category", category);
+		group.put("deviceid", "a1b2c3d4");
+		group.put("hash_deviceid", "a1b2c3d4");
+		group.put("measures", measures(values));
+		group.put("modelid", 5);
+		group.put("model", "Body Smart");
+		group.put("comment", null);
+		return group;
+	}
+
+	static List<Map<String, Object>> measures(List<SimulatorMeasure> values) {
+		List<Map<String, Object>> measures = new ArrayList<>();
+		for (SimulatorMeasure value : values) {
+			measures.add(Map.of("value", value.value(), "type", value.type(), "unit", value.unit(), "algo", 0, "fm",
+					1));
+		}
+		return measures;
+	}
+
+	/**
+	 * {@code v2/measure getactivity}: one row a day up to the anchor's day, oldest first, modified
+	 * at 23:00 of its day (the anchor for the anchor's own day).
+	 */
+	static List<Map<String, Object>> activities(String userId, Instant anchor) {
+		long anchorSeconds = anchor.getEpochSecond();
+		return days(anchor, (date) -> activity(userId, date, null, Math.min(epoch(date, 23), anchorSeconds)));
+	}
+
+	/**
+	 * The activity of a day: the generated values, with {@code steps} when given (and the
+	 * distance and calories that follow from them).
+	 */
+	static Map<String, Object> activity(String userId, LocalDate date, Long stepsOrNull, long modified) {
+		long n = date.toEpochDay() * 7919L + seed(userId);
+		long steps = (stepsOrNull != null) ? stepsOrNull : 3_000 + Math.floorMod(n, 9_000);
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("date", date.toString());
+		row.put("timezone", ZONE.getId());
+		row.put("deviceid", "e5f6a7b8");
+		row.put("hash_deviceid", "e5f6a7b8");
+		row.put("brand", 1);
+		row.put("is_tracker", true);
+		row.put("modified", modified);
+		row.put("model", "ScanWatch");
+		row.put("modelid", 93);
+		row.put("steps", steps);
+		// meters with a decimal, calories with two: read exactly, as BigDecimal
+		row.put("distance", new java.math.BigDecimal(steps * 7).movePointLeft(1));
+		row.put("elevation", Math.floorMod(n, 12));
+		row.put("soft", 1_800 + Math.floorMod(n, 600));
+		row.put("moderate", 600 + Math.floorMod(n, 300));
+		row.put("intense", Math.floorMod(n, 400));
+		row.put("active", 600 + Math.floorMod(n, 300) + Math.floorMod(n, 400));
+		row.put("calories", new java.math.BigDecimal(steps * 4 + 17).movePointLeft(2));
+		row.put("totalcalories", new java.math.BigDecimal(180_000 + steps * 4 + 17).movePointLeft(2));
+		row.put("hr_average", 70 + Math.floorMod(n, 10));
+		row.put("hr_min", 50 + Math.floorMod(n, 5));
+		row.put("hr_max", 120 + Math.floorMod(n, 40));
+		row.put("hr_zone_0", 30_000 + Math.floorMod(n, 1_000));
+		row.put("hr_zone_1", 2_000);
+		row.put("hr_zone_2", 500);
+		row.put("hr_zone_3", 60);
+		return row;
+	}
+
+	/**
+	 * {@code v2/sleep getsummary}: one night a day (23:00 to 07:00) that ended by the anchor, dated
+	 * the morning, oldest first, created and modified when it ended.
+	 */
+	static List<Map<String, Object>> sleepSummaries(String userId, Instant anchor) {
+		long seed = seed(userId);
+		long anchorSeconds = anchor.getEpochSecond();
+		return days(anchor, (date) -> {
 			long start = epoch(date.minusDays(1), 23);
 			long end = epoch(date, 7);
-			if (end > nowSeconds || !window.includes(date, end)) {
+			if (end > anchorSeconds) {
 				return null;
 			}
-			long n = date.toEpochDay() * 104_729L + seed;
-			Map<String, Object> data = new LinkedHashMap<>();
-			long light = 12_000 + Math.floorMod(n, 3_000);
-			long deep = 5_000 + Math.floorMod(n, 2_000);
-			long rem = 4_000 + Math.floorMod(n, 1_500);
-			data.put("total_timeinbed", end - start);
-			data.put("total_sleep_time", light + deep + rem);
-			data.put("lightsleepduration", light);
-			data.put("deepsleepduration", deep);
-			data.put("remsleepduration", rem);
-			data.put("wakeupcount", Math.floorMod(n, 4));
-			data.put("sleep_efficiency", new java.math.BigDecimal(light + deep + rem)
-				.divide(java.math.BigDecimal.valueOf(end - start), 2, java.math.RoundingMode.DOWN));
-			data.put("hr_average", 55 + Math.floorMod(n, 8));
-			data.put("rr_average", 14);
-			data.put("sleep_score", 60 + Math.floorMod(n, 35));
-			data.put("night_events", Map.of("1", List.of(0), "4", List.of(end - start)));
-			Map<String, Object> row = new LinkedHashMap<>();
-			row.put("id", seed * 1000 + date.getDayOfYear());
-			row.put("timezone", ZONE.getId());
-			row.put("model", 32);
-			row.put("model_id", 63);
-			row.put("hash_deviceid", "c9d0e1f2");
-			row.put("startdate", start);
-			row.put("enddate", end);
-			row.put("date", date.toString());
-			row.put("created", end);
-			row.put("modified", end);
-			row.put("completed", true);
-			row.put("data", data);
-			return row;
+			return sleepSummary(seed * 1000 + date.getDayOfYear(), date.toEpochDay() * 104_729L + seed, start, end,
+					end);
 		});
 	}
 
-	/** {@code v2/measure getworkouts}: a walk (category 1) or a run (2) every third day, at 18:00. */
-	static List<Map<String, Object>> workouts(String userId, Instant now, DayWindow window) {
+	/**
+	 * A sleep summary from {@code start} to {@code end}, dated the day it ended, created and
+	 * modified {@code modified}; its stages (light, deep, REM) vary with {@code n}.
+	 */
+	static Map<String, Object> sleepSummary(long id, long n, long start, long end, long modified) {
+		long inBed = end - start;
+		long light = inBed * (40 + Math.floorMod(n, 10)) / 100;
+		long deep = inBed * (15 + Math.floorMod(n, 5)) / 100;
+		long rem = inBed * (15 + Math.floorMod(n, 5)) / 100;
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("total_timeinbed", inBed);
+		data.put("total_sleep_time", light + deep + rem);
+		data.put("lightsleepduration", light);
+		data.put("deepsleepduration", deep);
+		data.put("remsleepduration", rem);
+		data.put("wakeupcount", Math.floorMod(n, 4));
+		data.put("sleep_efficiency", new java.math.BigDecimal(light + deep + rem)
+			.divide(java.math.BigDecimal.valueOf(inBed), 2, java.math.RoundingMode.DOWN));
+		data.put("hr_average", 55 + Math.floorMod(n, 8));
+		data.put("rr_average", 14);
+		data.put("sleep_score", 60 + Math.floorMod(n, 35));
+		data.put("night_events", Map.of("1", List.of(0), "4", List.of(inBed)));
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("id", id);
+		row.put("timezone", ZONE.getId());
+		row.put("model", 32);
+		row.put("model_id", 63);
+		row.put("hash_deviceid", "c9d0e1f2");
+		row.put("startdate", start);
+		row.put("enddate", end);
+		row.put("date", date(end).toString());
+		row.put("created", modified);
+		row.put("modified", modified);
+		row.put("completed", true);
+		row.put("data", data);
+		return row;
+	}
+
+	/**
+	 * {@code v2/measure getworkouts}: a walk (category 1) or a run (2) every third day at 18:00,
+	 * that ended by the anchor, oldest first, modified when it ended.
+	 */
+	static List<Map<String, Object>> workouts(String userId, Instant anchor) {
 		long seed = seed(userId);
-		long nowSeconds = now.getEpochSecond();
-		return days(now, (date) -> {
+		long anchorSeconds = anchor.getEpochSecond();
+		return days(anchor, (date) -> {
 			long start = epoch(date, 18);
 			long end = start + 1_800 + Math.floorMod(seed, 1_800);
-			if (date.toEpochDay() % 3 != 0 || end > nowSeconds || !window.includes(date, end)) {
+			if (date.toEpochDay() % 3 != 0 || end > anchorSeconds) {
 				return null;
 			}
 			long n = date.toEpochDay() * 31L + seed;
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("calories", new java.math.BigDecimal(20_000 + Math.floorMod(n, 10_000)).movePointLeft(2));
-			data.put("steps", 3_000 + Math.floorMod(n, 2_000));
-			data.put("distance", 2_500 + Math.floorMod(n, 1_500));
-			data.put("hr_average", 120 + Math.floorMod(n, 30));
-			data.put("spo2_average", null);
-			data.put("pause_duration", 0);
-			Map<String, Object> row = new LinkedHashMap<>();
-			row.put("id", seed * 1000 + date.getDayOfYear());
-			row.put("category", (n % 2 == 0) ? 1 : 2);
-			row.put("timezone", ZONE.getId());
-			row.put("model", 93);
-			row.put("attrib", 7);
-			row.put("startdate", start);
-			row.put("enddate", end);
-			row.put("date", date.toString());
-			row.put("modified", end);
-			row.put("deviceid", "e5f6a7b8");
-			row.put("data", data);
-			return row;
+			return workout(seed * 1000 + date.getDayOfYear(), (n % 2 == 0) ? 1 : 2, n, start, end, end);
 		});
 	}
 
-	/** {@code v2/heart list}: an ECG every fifth day at 09:00, between {@code startdate} and {@code enddate}. */
-	static List<Map<String, Object>> heartRecordings(String userId, Instant now, Map<String, String> form) {
+	/** A workout from {@code start} to {@code end}, dated the day it started, modified {@code modified}. */
+	static Map<String, Object> workout(long id, int category, long n, long start, long end, long modified) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("calories", new java.math.BigDecimal(20_000 + Math.floorMod(n, 10_000)).movePointLeft(2));
+		data.put("steps", 3_000 + Math.floorMod(n, 2_000));
+		data.put("distance", 2_500 + Math.floorMod(n, 1_500));
+		data.put("hr_average", 120 + Math.floorMod(n, 30));
+		data.put("spo2_average", null);
+		data.put("pause_duration", 0);
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("id", id);
+		row.put("category", category);
+		row.put("timezone", ZONE.getId());
+		row.put("model", 93);
+		row.put("attrib", 7);
+		row.put("startdate", start);
+		row.put("enddate", end);
+		row.put("date", date(start).toString());
+		row.put("modified", modified);
+		row.put("deviceid", "e5f6a7b8");
+		row.put("data", data);
+		return row;
+	}
+
+	/**
+	 * {@code v2/heart list}: an ECG every fifth day at 09:00, up to the anchor, oldest first.
+	 * Rows carry their {@code timestamp} and no {@code modified}, as Withings' do.
+	 */
+	static List<Map<String, Object>> heartRecordings(String userId, Instant anchor) {
 		long seed = seed(userId);
-		long from = (form.containsKey("startdate")) ? longParameter(form, "startdate") : Long.MIN_VALUE;
-		long to = (form.containsKey("enddate")) ? longParameter(form, "enddate") : Long.MAX_VALUE;
-		long nowSeconds = now.getEpochSecond();
-		return days(now, (date) -> {
+		long anchorSeconds = anchor.getEpochSecond();
+		return days(anchor, (date) -> {
 			long timestamp = epoch(date, 9);
-			if (date.toEpochDay() % 5 != 0 || timestamp > nowSeconds || timestamp < from || timestamp > to) {
+			if (date.toEpochDay() % 5 != 0 || timestamp > anchorSeconds) {
 				return null;
 			}
-			long n = date.toEpochDay() * 13L + seed;
-			Map<String, Object> row = new LinkedHashMap<>();
-			row.put("deviceid", "e5f6a7b8");
-			row.put("model", 93);
-			row.put("ecg", Map.of("signalid", seed * 1000 + date.getDayOfYear(), "afib", (int) Math.floorMod(n, 3)));
-			row.put("heart_rate", 60 + Math.floorMod(n, 30));
-			row.put("timestamp", timestamp);
-			row.put("modified", timestamp);
-			row.put("timezone", ZONE.getId());
-			return row;
+			return heartRecording(seed * 1000 + date.getDayOfYear(), date.toEpochDay() * 13L + seed, timestamp);
 		});
+	}
+
+	/** An ECG recording at {@code timestamp}, whose signal is {@code signalId}. */
+	static Map<String, Object> heartRecording(long signalId, long n, long timestamp) {
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("deviceid", "e5f6a7b8");
+		row.put("model", 93);
+		row.put("ecg", Map.of("signalid", signalId, "afib", (int) Math.floorMod(n, 3)));
+		row.put("heart_rate", 60 + Math.floorMod(n, 30));
+		row.put("timestamp", timestamp);
+		row.put("timezone", ZONE.getId());
+		return row;
 	}
 
 	/**
@@ -371,10 +454,13 @@ final class SimulatorData {
 		return body;
 	}
 
-	/** {@code v2/user getdevice}: a scale and a watch. */
-	static List<Map<String, Object>> devices(String userId, Instant now) {
-		long firstSession = now.minus(Duration.ofDays(400)).truncatedTo(ChronoUnit.DAYS).getEpochSecond();
-		long lastSession = now.minus(Duration.ofHours(1)).getEpochSecond();
+	/**
+	 * {@code v2/user getdevice}: a scale and a watch, first used 400 days before the anchor, last
+	 * an hour before it or at the latest recording.
+	 */
+	static List<Map<String, Object>> devices(Instant anchor, long latestRecording) {
+		long firstSession = anchor.minus(Duration.ofDays(400)).truncatedTo(ChronoUnit.DAYS).getEpochSecond();
+		long lastSession = Math.max(anchor.minus(Duration.ofHours(1)).getEpochSecond(), latestRecording);
 		List<Map<String, Object>> devices = new ArrayList<>();
 		devices.add(device("Scale", "Body Smart", 5, "high", "a1b2c3d4", firstSession, lastSession));
 		devices.add(device("Activity Tracker", "ScanWatch", 93, "medium", "e5f6a7b8", firstSession, lastSession));

@@ -157,6 +157,11 @@ final class SimulatorNotifications {
 		return this.deliveries.dispatch(targets, userId, appli, fields);
 	}
 
+	/** Drop the next {@code count} notifications about that user ({@code 0} cancels). */
+	void drop(String userId, int count) {
+		this.deliveries.drop(userId, count);
+	}
+
 	/** The delivery log, oldest attempt first (the newest {@value NotificationDeliveries#MAX_LOGGED_DELIVERIES}). */
 	List<SimulatorDelivery> deliveries() {
 		return this.deliveries.deliveries();

@@ -14,7 +14,8 @@ import com.github.tomakehurst.wiremock.extension.AdminApiExtension;
  * "counters":{"nonceRequests":0,"authorizationCodeGrants":1,"refreshTokenGrants":0,"deadChainUses":0,
  * "tooManyRequests":0,"rejectedTokenRequests":0,"revocations":0,"recoveries":0,"dataRequests":2,
  * "unauthorizedDataRequests":0,"notifyRequests":0,"callbackProbes":0,"refusedCallbacks":0,
- * "notificationsSent":0,"notificationAttempts":0,"notificationsAcknowledged":0,"notificationsAbandoned":0,"actionlessRequests":0},
+ * "notificationsSent":0,"notificationAttempts":0,"notificationsAcknowledged":0,"notificationsAbandoned":0,
+ * "notificationsDropped":0,"actionlessRequests":0},
  * "faults":{"MEASURE":1},"consent":{"mode":"account","account":"alice","userId":"6..","deny":false,"page":true,
  * "accounts":{"alice":"6.."}},"notifications":{"subscriptions":1,"pendingAttempts":0}}}</dd>
  * <dt>{@code POST /__admin/withings/clock/advance}</dt>
@@ -44,6 +45,25 @@ import com.github.tomakehurst.wiremock.extension.AdminApiExtension;
  * <dd>{@code {"appli":44,"startdate":1735689600,"enddate":1735776000}} or
  * {@code {"appli":50,"date":"2025-01-31","deviceid":"abc"}} ({@code action} too):
  * {@link WithingsSimulator#notifyUser(String, int, Map)}; answers the number of notifications.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/activity}</dt>
+ * <dd>{@code {"date":"2026-12-07","steps":1234}}: {@link WithingsSimulator#recordActivity}, the day's row
+ * created or changed, modified now, appli 16 notified; answers {@code {"userId":..,"date":..,"steps":..,
+ * "notifications":1}}.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/sleep}</dt>
+ * <dd>{@code {"start":1765062000,"end":1765090800}} (Unix seconds): {@link WithingsSimulator#recordSleep}, appli 44
+ * notified; answers {@code {"userId":..,"id":..,"notifications":1}}.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/workouts}</dt>
+ * <dd>{@code {"category":1,"start":..,"end":..}}: {@link WithingsSimulator#recordWorkout}, appli 16 notified;
+ * answers {@code {"userId":..,"id":..,"notifications":1}}.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/heart}</dt>
+ * <dd>{@code {"timestamp":1765094400}}: {@link WithingsSimulator#recordHeartRecording}, appli 54 notified;
+ * answers {@code {"userId":..,"signalid":..,"notifications":1}}.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/measures/{grpid}}</dt>
+ * <dd>{@code {"weightKg":71.2}}: {@link WithingsSimulator#changeMeasure}, the group changed and modified now,
+ * appli 1 notified; {@code 404} when the user has no such group.</dd>
+ * <dt>{@code POST /__admin/withings/users/{userId}/drop-notifications}</dt>
+ * <dd>{@code {"count":1}}: {@link WithingsSimulator#dropNotifications}; answers {@code {"userId":..,"count":1,
+ * "dropped":0}} ({@code dropped}: how many were dropped so far, every user's).</dd>
  * <dt>{@code GET /__admin/withings/users/{userId}/subscriptions}</dt>
  * <dd>{@code {"userId":..,"subscriptions":[{"clientId":..,"appli":1,"callbackurl":..,"comment":..}]}}.</dd>
  * <dt>{@code GET /__admin/withings/notifications}</dt>
@@ -63,8 +83,8 @@ import com.github.tomakehurst.wiremock.extension.AdminApiExtension;
  * <dd>WireMock's own: stops the simulator.</dd>
  * </dl>
  *
- * <p>The routes live in {@link AdminStateRoutes}, {@link AdminUserRoutes} and
- * {@link AdminNotificationRoutes}.
+ * <p>The routes live in {@link AdminStateRoutes}, {@link AdminUserRoutes},
+ * {@link AdminNotificationRoutes} and {@link AdminDataRoutes}.
  */
 final class WithingsAdminApi implements AdminApiExtension {
 
@@ -76,10 +96,13 @@ final class WithingsAdminApi implements AdminApiExtension {
 
 	private final AdminNotificationRoutes notifications;
 
+	private final AdminDataRoutes data;
+
 	WithingsAdminApi(WithingsSimulator simulator) {
 		this.state = new AdminStateRoutes(simulator);
 		this.users = new AdminUserRoutes(simulator);
 		this.notifications = new AdminNotificationRoutes(simulator);
+		this.data = new AdminDataRoutes(simulator);
 	}
 
 	@Override
@@ -92,6 +115,7 @@ final class WithingsAdminApi implements AdminApiExtension {
 		this.state.contribute(router);
 		this.users.contribute(router);
 		this.notifications.contribute(router);
+		this.data.contribute(router);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.springwithings.simulator;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,6 +238,34 @@ final class WithingsBackend {
 	 */
 	synchronized long[] recordGroup(String userId, int category, List<SimulatorMeasure> measures) {
 		return this.dataApi.recordGroup(userId, category, measures);
+	}
+
+	/**
+	 * An existing measure group changed now: same id and date, a new weight, modified now.
+	 * @return the group's date (Unix seconds), or {@code null} when the user has no such group
+	 */
+	synchronized Long changeGroup(String userId, long groupId, long grams) {
+		return this.dataApi.changeGroup(userId, groupId, grams);
+	}
+
+	/** The day's activity created or changed now. */
+	synchronized void recordActivity(String userId, LocalDate date, long steps) {
+		this.dataApi.recordActivity(userId, date, steps);
+	}
+
+	/** A night recorded now: returns its id. */
+	synchronized long recordSleep(String userId, long start, long end) {
+		return this.dataApi.recordSleep(userId, start, end);
+	}
+
+	/** A workout recorded now: returns its id. */
+	synchronized long recordWorkout(String userId, int category, long start, long end) {
+		return this.dataApi.recordWorkout(userId, category, start, end);
+	}
+
+	/** An ECG recording recorded now: returns its signal id. */
+	synchronized long recordHeartRecording(String userId, long timestamp) {
+		return this.dataApi.recordHeartRecording(userId, timestamp);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.github.springwithings.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,17 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * token rotation (the old refresh token dies 8 hours after rotation or as soon as the new access
  * token is used) and the 10-second same-arguments rule (status 601). Every answer is HTTP 200 with
  * the {@code {"status":..,"body":..}} envelope, as Withings does.
+ *
+ * <p>Data: each user's generated history (60 days of weighings, activity, nights, workouts and
+ * ECGs) ends when the simulator first serves or records data for that user (since the start or
+ * {@link #reset()}), and never moves afterwards: every row keeps its dates and {@code modified},
+ * whatever the clock does, so a {@code lastupdate} call (strictly after, as Withings) only sees
+ * what changed. Changes are explicit, each {@code modified} now on the simulator's clock and
+ * notified as Withings notifies it: {@link #stepOnScale} and {@link #changeMeasure} (appli 1),
+ * {@link #recordActivity} and {@link #recordWorkout} (16), {@link #recordSleep} (44),
+ * {@link #recordHeartRecording} (54); {@link #recordMeasures} and {@link #recordObjective} record
+ * without notifying. {@link #dropNotifications} loses the next notifications of a user, as a broken
+ * callback URL or an outage would, while the data still changes.
  *
  * <p>Notifications: {@code /notify} {@code subscribe}, {@code get}, {@code list}, {@code update}
  * and {@code revoke}, per application and user (from the bearer token), each appli needing its
@@ -63,6 +75,11 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
  * <li>{@code POST /__admin/withings/users/{userId}/unlink}: tokens revoked, appli 46 {@code action=unlink}
  * sent</li>
  * <li>{@code POST /__admin/withings/users/{userId}/notify} {@code {"appli":44,"startdate":..,"enddate":..}}</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/activity} {@code {"date":"2026-12-07","steps":1234}},
+ * {@code .../sleep} {@code {"start":..,"end":..}}, {@code .../workouts} {@code {"category":1,"start":..,"end":..}},
+ * {@code .../heart} {@code {"timestamp":..}}, {@code .../measures/{grpid}} {@code {"weightKg":71.2}}: data changed
+ * now and notified</li>
+ * <li>{@code POST /__admin/withings/users/{userId}/drop-notifications} {@code {"count":1}}</li>
  * <li>{@code GET /__admin/withings/users/{userId}/subscriptions}, {@code GET /__admin/withings/notifications}
  * (the delivery log)</li>
  * <li>{@code POST /__admin/withings/consent} {@code {"account":"alice"}}, {@code {"userId":"363"}},
@@ -329,8 +346,9 @@ public final class WithingsSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * Back to a freshly started simulator: codes, nonces, tokens, recorded measures, notification
-	 * subscriptions, pending notifications and the delivery log, counters, faults, latency, the
+	 * Back to a freshly started simulator: codes, nonces, tokens, every user's data (recordings,
+	 * changes, and where their generated history ends: anchored anew when next served), notification
+	 * subscriptions, pending and dropped notifications and the delivery log, counters, faults, latency, the
 	 * clock's offset and the request journal are cleared (notification settings return to
 	 * Withings' defaults); who consents, denial, the consent page
 	 * (off; on for the standalone command), {@code userid} format, recovery and rate limit return
@@ -356,7 +374,8 @@ public final class WithingsSimulator implements AutoCloseable {
 	 * {@code startdate} and {@code enddate} both the measure's date), asynchronously.
 	 * @param userId the Withings user id (numeric)
 	 * @param weightKg the weight in kilograms (more than 0, less than 1000; kept to the gram)
-	 * @return how many notifications were sent: one per subscribed callback URL
+	 * @return how many notifications were sent: one per subscribed callback URL (not counting
+	 * {@link #dropNotifications dropped} ones)
 	 */
 	public int stepOnScale(String userId, double weightKg) {
 		return weigh(userId, weightKg).notifications();
@@ -368,9 +387,7 @@ public final class WithingsSimulator implements AutoCloseable {
 
 	Weighed weigh(String userId, double weightKg) {
 		requireUserId(userId);
-		if (!(weightKg > 0 && weightKg < 1000)) {
-			throw new IllegalArgumentException("weightKg must be more than 0 and less than 1000");
-		}
+		requireWeight(weightKg);
 		long date = this.backend.recordWeight(userId, Math.round(weightKg * 1000));
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("startdate", Long.toString(date));
@@ -409,6 +426,194 @@ public final class WithingsSimulator implements AutoCloseable {
 			throw new IllegalArgumentException("measures must not be empty");
 		}
 		return this.backend.recordGroup(userId, 2, List.of(measures))[1];
+	}
+
+	/**
+	 * An existing measure group changes (the user edits a weighing in the app): same
+	 * {@code grpid} and {@code date}, its weight (type 1, unit -3) the new value (a group without
+	 * a weight gets one), {@code modified} now on the simulator's clock, so that a
+	 * {@code lastupdate} call returns it again; appli 1 subscribers are notified
+	 * ({@code startdate} and {@code enddate} both the group's date). Generated groups (ids from
+	 * {@code getmeas}) and recorded ones can change.
+	 * @param userId the Withings user id (numeric)
+	 * @param grpid the measure group's id, as {@code getmeas} answers it
+	 * @param weightKg the new weight in kilograms (more than 0, less than 1000; kept to the gram)
+	 * @return how many notifications were sent (not counting {@link #dropNotifications dropped} ones)
+	 * @throws IllegalArgumentException when the user has no measure group with that id
+	 */
+	public int changeMeasure(String userId, long grpid, double weightKg) {
+		Recorded changed = changeGroup(userId, grpid, weightKg);
+		if (changed == null) {
+			throw new IllegalArgumentException("User " + userId + " has no measure group " + grpid);
+		}
+		return changed.notifications();
+	}
+
+	/** What a recording did: the row's id ({@code grpid}, {@code id}, {@code signalid}, or 0) and the notifications sent. */
+	record Recorded(long id, int notifications) {
+	}
+
+	/** {@link #changeMeasure}, or {@code null} when the user has no such group. */
+	Recorded changeGroup(String userId, long grpid, double weightKg) {
+		requireUserId(userId);
+		requireWeight(weightKg);
+		Long date = this.backend.changeGroup(userId, grpid, Math.round(weightKg * 1000));
+		if (date == null) {
+			return null;
+		}
+		return new Recorded(grpid, this.notifications.notify(userId, 1, period(date, date)));
+	}
+
+	/**
+	 * The user's tracker syncs a day's activity: the day's row ({@code getactivity}) is created, or
+	 * changed when it exists, with that many steps (its distance and calories follow), and
+	 * {@code modified} now on the simulator's clock; appli 16 subscribers are notified
+	 * ({@code startdate} and {@code enddate} the day's first and last second in the user's time
+	 * zone, Europe/Paris).
+	 * @param userId the Withings user id (numeric)
+	 * @param date the day, in the user's time zone, not after today on the simulator's clock
+	 * @param steps the day's steps, not negative
+	 * @return how many notifications were sent (not counting {@link #dropNotifications dropped} ones)
+	 */
+	public int recordActivity(String userId, LocalDate date, int steps) {
+		requireUserId(userId);
+		requireNonNull(date, "date");
+		if (steps < 0) {
+			throw new IllegalArgumentException("steps must not be negative");
+		}
+		if (date.isAfter(LocalDate.ofInstant(this.clock.instant(), SimulatorData.ZONE))) {
+			throw new IllegalArgumentException("date must not be after today (" + SimulatorData.ZONE + ")");
+		}
+		this.backend.recordActivity(userId, date, steps);
+		long start = date.atStartOfDay(SimulatorData.ZONE).toEpochSecond();
+		long end = date.plusDays(1).atStartOfDay(SimulatorData.ZONE).toEpochSecond() - 1;
+		return this.notifications.notify(userId, 16, period(start, end));
+	}
+
+	/**
+	 * The user's sleep tracker records a night: a sleep summary ({@code v2/sleep getsummary}) from
+	 * {@code start} to {@code end}, dated the day it ended (Europe/Paris), created and modified now
+	 * on the simulator's clock; appli 44 subscribers are notified ({@code startdate} and
+	 * {@code enddate} the night's).
+	 * @param userId the Withings user id (numeric)
+	 * @param start when the night started
+	 * @param end when it ended: after {@code start}, at most 24 hours later, not after now
+	 * @return how many notifications were sent (not counting {@link #dropNotifications dropped} ones)
+	 */
+	public int recordSleep(String userId, Instant start, Instant end) {
+		return sleep(userId, start, end).notifications();
+	}
+
+	Recorded sleep(String userId, Instant start, Instant end) {
+		requireUserId(userId);
+		requirePeriod(start, end);
+		long id = this.backend.recordSleep(userId, start.getEpochSecond(), end.getEpochSecond());
+		return new Recorded(id, this.notifications.notify(userId, 44,
+				period(start.getEpochSecond(), end.getEpochSecond())));
+	}
+
+	/**
+	 * The user records a workout: a row of {@code getworkouts} from {@code start} to {@code end},
+	 * dated the day it started (Europe/Paris), modified now on the simulator's clock; appli 16
+	 * subscribers are notified ({@code startdate} and {@code enddate} the workout's).
+	 * @param userId the Withings user id (numeric)
+	 * @param category Withings' workout category, e.g. 1 (walk), 2 (run), 7 (cycling): positive
+	 * @param start when the workout started
+	 * @param end when it ended: after {@code start}, at most 24 hours later, not after now
+	 * @return how many notifications were sent (not counting {@link #dropNotifications dropped} ones)
+	 */
+	public int recordWorkout(String userId, int category, Instant start, Instant end) {
+		return workout(userId, category, start, end).notifications();
+	}
+
+	Recorded workout(String userId, int category, Instant start, Instant end) {
+		requireUserId(userId);
+		if (category < 1) {
+			throw new IllegalArgumentException("category must be positive");
+		}
+		requirePeriod(start, end);
+		long id = this.backend.recordWorkout(userId, category, start.getEpochSecond(), end.getEpochSecond());
+		return new Recorded(id, this.notifications.notify(userId, 16,
+				period(start.getEpochSecond(), end.getEpochSecond())));
+	}
+
+	/**
+	 * The user records an ECG: a row of {@code v2/heart list} at {@code timestamp} (with a new
+	 * {@code ecg.signalid} whose signal {@code v2/heart get} plays), shown from now on; appli 54
+	 * subscribers are notified ({@code startdate} and {@code enddate} both the timestamp). Heart
+	 * rows have no {@code modified}, as Withings': {@code list} selects them by {@code timestamp}
+	 * ({@code startdate}/{@code enddate}).
+	 * @param userId the Withings user id (numeric)
+	 * @param timestamp when it was recorded, not after now
+	 * @return how many notifications were sent (not counting {@link #dropNotifications dropped} ones)
+	 */
+	public int recordHeartRecording(String userId, Instant timestamp) {
+		return heartRecording(userId, timestamp).notifications();
+	}
+
+	Recorded heartRecording(String userId, Instant timestamp) {
+		requireUserId(userId);
+		requireNonNull(timestamp, "timestamp");
+		requireNotFuture(timestamp, "timestamp");
+		long signalId = this.backend.recordHeartRecording(userId, timestamp.getEpochSecond());
+		return new Recorded(signalId, this.notifications.notify(userId, 54,
+				period(timestamp.getEpochSecond(), timestamp.getEpochSecond())));
+	}
+
+	/**
+	 * The next {@code count} notifications about that user are dropped: never delivered, never
+	 * logged in {@link #deliveries()}, as when a callback URL broke or either side had an outage.
+	 * The data still changes (the recordings and {@link #stepOnScale} still record), and their
+	 * methods do not count the dropped ones among the notifications sent. Replaces a count not used
+	 * up yet; {@code 0} cancels it; {@link #reset()} forgets it.
+	 * @param userId the Withings user id (numeric)
+	 * @param count how many of the next notifications to drop, not negative
+	 */
+	public void dropNotifications(String userId, int count) {
+		requireUserId(userId);
+		if (count < 0) {
+			throw new IllegalArgumentException("count must not be negative");
+		}
+		this.notifications.drop(userId, count);
+	}
+
+	/**
+	 * {@return how many notifications were dropped by {@link #dropNotifications(String, int)}
+	 * since the start or {@link #reset()}}
+	 */
+	public int droppedNotifications() {
+		return this.counters.notificationsDropped();
+	}
+
+	private static Map<String, String> period(long startdate, long enddate) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("startdate", Long.toString(startdate));
+		fields.put("enddate", Long.toString(enddate));
+		return fields;
+	}
+
+	private void requirePeriod(Instant start, Instant end) {
+		requireNonNull(start, "start");
+		requireNonNull(end, "end");
+		if (!end.isAfter(start)) {
+			throw new IllegalArgumentException("end must be after start");
+		}
+		if (Duration.between(start, end).compareTo(Duration.ofDays(1)) > 0) {
+			throw new IllegalArgumentException("end must be at most 24 hours after start");
+		}
+		requireNotFuture(end, "end");
+	}
+
+	private void requireNotFuture(Instant instant, String name) {
+		if (instant.getEpochSecond() > this.clock.instant().getEpochSecond()) {
+			throw new IllegalArgumentException(name + " must not be after now on the simulator's clock");
+		}
+	}
+
+	private static void requireWeight(double weightKg) {
+		if (!(weightKg > 0 && weightKg < 1000)) {
+			throw new IllegalArgumentException("weightKg must be more than 0 and less than 1000");
+		}
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -468,6 +469,177 @@ class WithingsSimulatorNotificationTests {
 		assertThat(admin("POST", "/users/alice/step-on-scale", "{\"weightKg\":70}").statusCode()).isEqualTo(400);
 		assertThat(admin("POST", "/users/363/notify", "{\"appli\":99}").statusCode()).isEqualTo(400);
 		assertThat(admin("POST", "/users/363/notify", "{\"appli\":16,\"foo\":1}").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void recordWhenSubscribedThenEachKindNotifiedWithItsWithingsAppliAndPeriod() throws Exception {
+		Tokens alice = link("363", "user.metrics,user.activity");
+		for (String appli : List.of("1", "16", "44", "54")) {
+			notify(alice, "subscribe", "callbackurl", this.callback.url("/appli/" + appli), "appli", appli);
+		}
+		List<Map<String, Object>> groups = (List<Map<String, Object>>) body(
+				post("/measure", form("action", "getmeas"), "Bearer " + alice.accessToken())).get("measuregrps");
+		long grpid = ((Number) groups.get(3).get("grpid")).longValue();
+		long weighed = ((Number) groups.get(3).get("date")).longValue();
+		Instant now = this.simulator.clock().instant();
+		LocalDate today = LocalDate.ofInstant(now, SimulatorData.ZONE);
+		long dayStart = today.atStartOfDay(SimulatorData.ZONE).toEpochSecond();
+		Instant sleep = now.minus(Duration.ofHours(8));
+		Instant walk = now.minus(Duration.ofHours(2));
+		Instant ecg = now.minus(Duration.ofMinutes(3));
+
+		assertThat(this.simulator.changeMeasure("363", grpid, 69.9)).isOne();
+		assertThat(this.simulator.recordActivity("363", today, 2500)).isOne();
+		assertThat(this.simulator.recordSleep("363", sleep, now)).isOne();
+		assertThat(this.simulator.recordWorkout("363", 1, walk, walk.plus(Duration.ofMinutes(40)))).isOne();
+		assertThat(this.simulator.recordHeartRecording("363", ecg)).isOne();
+
+		assertThat(this.simulator.awaitAcknowledgedNotifications(5, WAIT)).isTrue();
+		assertThat(this.callback.requests("POST")).extracting(CallbackServer.Received::path,
+				(received) -> received.form().get("appli"), (received) -> received.form().get("startdate"),
+				(received) -> received.form().get("enddate"))
+			.containsExactlyInAnyOrder(tuple("/appli/1", "1", String.valueOf(weighed), String.valueOf(weighed)),
+					tuple("/appli/16", "16", String.valueOf(dayStart),
+							String.valueOf(today.plusDays(1).atStartOfDay(SimulatorData.ZONE).toEpochSecond() - 1)),
+					tuple("/appli/44", "44", String.valueOf(sleep.getEpochSecond()), String.valueOf(now.getEpochSecond())),
+					tuple("/appli/16", "16", String.valueOf(walk.getEpochSecond()),
+							String.valueOf(walk.plus(Duration.ofMinutes(40)).getEpochSecond())),
+					tuple("/appli/54", "54", String.valueOf(ecg.getEpochSecond()), String.valueOf(ecg.getEpochSecond())));
+		assertThat(this.callback.requests("POST"))
+			.allSatisfy((received) -> assertThat(received.form()).containsEntry("userid", "363"));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void dropNotificationsWhenCountThenThoseNeverDeliveredWhileTheDataChanges() throws Exception {
+		Tokens alice = link("363", "user.metrics");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/alice"), "appli", "1");
+		Tokens bob = link("364", "user.metrics");
+		notify(bob, "subscribe", "callbackurl", this.callback.url("/bob"), "appli", "1");
+		long lastUpdate = this.simulator.clock().instant().getEpochSecond();
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+
+		this.simulator.dropNotifications("363", 2);
+		assertThat(this.simulator.stepOnScale("363", 71.1)).isZero();
+		assertThat(this.simulator.stepOnScale("364", 88)).isOne();
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+		assertThat(this.simulator.stepOnScale("363", 71.2)).isZero();
+
+		assertThat(this.simulator.droppedNotifications()).isEqualTo(2);
+		assertThat(this.simulator.awaitAcknowledgedNotifications(1, WAIT)).isTrue();
+		// nothing waits to be delivered: the dropped ones were never queued
+		assertThat(this.simulator.pendingNotificationAttempts()).isZero();
+		List<Map<String, Object>> changed = (List<Map<String, Object>>) body(post("/measure",
+				form("action", "getmeas", "lastupdate", Long.toString(lastUpdate)), "Bearer " + alice.accessToken()))
+			.get("measuregrps");
+		assertThat(changed).hasSize(2);
+		// used up: the next one arrives
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+		long before = this.simulator.clock().instant().getEpochSecond();
+		assertThat(this.simulator.stepOnScale("363", 71.3)).isOne();
+		long after = this.simulator.clock().instant().getEpochSecond();
+		assertThat(this.simulator.awaitAcknowledgedNotifications(2, WAIT)).isTrue();
+		assertThat(this.callback.requests("POST")).extracting(CallbackServer.Received::path)
+			.containsExactlyInAnyOrder("/bob", "/alice");
+		CallbackServer.Received third = this.callback.requests("POST")
+			.stream()
+			.filter((received) -> received.path().equals("/alice"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(Long.parseLong(third.form().get("startdate"))).isBetween(before, after);
+		assertThat(this.simulator.deliveries()).hasSize(2)
+			.allSatisfy((delivery) -> assertThat(delivery.acknowledged()).isTrue());
+		assertThat(this.simulator.deliveries()).filteredOn((delivery) -> delivery.userId().equals("363"))
+			.singleElement()
+			.satisfies((delivery) -> assertThat(delivery.fields()).isEqualTo(third.form()));
+		assertThat(this.simulator.counters().notificationsSent()).isEqualTo(2);
+		assertThat(this.simulator.counters().notificationsDropped()).isEqualTo(2);
+
+		this.simulator.dropNotifications("363", 5);
+		this.simulator.dropNotifications("363", 0);
+		assertThat(this.simulator.stepOnScale("363", 71.4)).isOne();
+		assertThat(this.simulator.awaitAcknowledgedNotifications(3, WAIT)).isTrue();
+		this.simulator.dropNotifications("363", 1);
+		this.simulator.reset();
+		assertThat(this.simulator.droppedNotifications()).isZero();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void adminApiWhenDataRecordedChangedAndNotificationsDroppedThenOverHttp() throws Exception {
+		Tokens alice = link("363", "user.metrics,user.activity");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/activity"), "appli", "16");
+		notify(alice, "subscribe", "callbackurl", this.callback.url("/weight"), "appli", "1");
+		List<Map<String, Object>> groups = (List<Map<String, Object>>) body(
+				post("/measure", form("action", "getmeas"), "Bearer " + alice.accessToken())).get("measuregrps");
+		long grpid = ((Number) groups.get(0).get("grpid")).longValue();
+		long lastUpdate = this.simulator.clock().instant().getEpochSecond();
+		this.simulator.clock().advance(Duration.ofMinutes(1));
+		long now = this.simulator.clock().instant().getEpochSecond();
+		String today = LocalDate.ofInstant(Instant.ofEpochSecond(now), SimulatorData.ZONE).toString();
+
+		HttpResponse<String> activity = admin("POST", "/users/363/activity",
+				"{\"date\":\"" + today + "\",\"steps\":1234}");
+		HttpResponse<String> sleep = admin("POST", "/users/363/sleep",
+				"{\"start\":" + (now - 28_800) + ",\"end\":" + (now - 60) + "}");
+		HttpResponse<String> workout = admin("POST", "/users/363/workouts",
+				"{\"category\":2,\"start\":" + (now - 3_600) + ",\"end\":" + (now - 1_800) + "}");
+		HttpResponse<String> heart = admin("POST", "/users/363/heart", "{\"timestamp\":" + (now - 120) + "}");
+		HttpResponse<String> dropped = admin("POST", "/users/363/drop-notifications", "{\"count\":1}");
+		HttpResponse<String> changed = admin("POST", "/users/363/measures/" + grpid, "{\"weightKg\":71.5}");
+		long after = this.simulator.clock().instant().getEpochSecond();
+
+		assertThat(read(activity)).containsEntry("userId", "363").containsEntry("date", today)
+			.containsEntry("steps", 1234).containsEntry("notifications", 1);
+		assertThat(read(sleep)).containsEntry("notifications", 0).containsKey("id");
+		assertThat(read(workout)).containsEntry("notifications", 1).containsKey("id");
+		assertThat(read(heart)).containsEntry("notifications", 0).containsKey("signalid");
+		assertThat(read(dropped)).containsEntry("count", 1).containsEntry("dropped", 0);
+		assertThat(read(changed)).containsEntry("grpid", (int) grpid).containsEntry("notifications", 0);
+		assertThat(this.simulator.droppedNotifications()).isOne();
+		assertThat((Map<String, Object>) read(admin("GET", "/state", null)).get("counters"))
+			.containsEntry("notificationsDropped", 1);
+		assertThat(this.simulator.awaitAcknowledgedNotifications(2, WAIT)).isTrue();
+		assertThat(this.callback.requests("POST")).extracting(CallbackServer.Received::path)
+			.containsExactlyInAnyOrder("/activity", "/activity");
+		String since = Long.toString(lastUpdate);
+		String bearer = "Bearer " + alice.accessToken();
+		assertThat((List<Map<String, Object>>) body(post("/measure", form("action", "getmeas", "lastupdate", since),
+				bearer)).get("measuregrps"))
+			.singleElement()
+			.satisfies((group) -> {
+				assertThat(group).containsEntry("grpid", (int) grpid);
+				assertThat(((Number) group.get("modified")).longValue()).isBetween(now, after);
+			});
+		assertThat((List<Map<String, Object>>) body(post("/v2/measure",
+				form("action", "getactivity", "lastupdate", since), bearer)).get("activities"))
+			.singleElement()
+			.satisfies((day) -> {
+				assertThat(day).containsEntry("steps", 1234);
+				assertThat(((Number) day.get("modified")).longValue()).isBetween(now, after);
+			});
+		assertThat((List<?>) body(post("/v2/sleep", form("action", "getsummary", "lastupdate", since), bearer))
+			.get("series")).hasSize(1);
+		assertThat((List<?>) body(post("/v2/measure", form("action", "getworkouts", "lastupdate", since), bearer))
+			.get("series")).hasSize(1);
+		assertThat((List<?>) body(post("/v2/heart", form("action", "list", "startdate", Long.toString(now - 120),
+				"enddate", Long.toString(now)), bearer)).get("series")).hasSize(1);
+
+		assertThat(admin("POST", "/users/363/measures/42", "{\"weightKg\":70}").statusCode()).isEqualTo(404);
+		assertThat(admin("POST", "/users/363/measures/abc", "{\"weightKg\":70}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/activity", "{\"date\":\"07/12/2026\",\"steps\":1}").statusCode())
+			.isEqualTo(400);
+		assertThat(admin("POST", "/users/363/activity", "{\"day\":\"" + today + "\",\"steps\":1}").statusCode())
+			.isEqualTo(400);
+		assertThat(admin("POST", "/users/363/sleep", "{\"start\":" + now + ",\"end\":" + (now - 1) + "}")
+			.statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/workouts", "{\"start\":" + (now - 60) + ",\"end\":" + now + "}")
+			.statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/363/heart", "{\"timestamp\":" + (now + 60) + "}").statusCode())
+			.isEqualTo(400);
+		assertThat(admin("POST", "/users/363/drop-notifications", "{\"count\":-1}").statusCode()).isEqualTo(400);
+		assertThat(admin("POST", "/users/bob/drop-notifications", "{\"count\":1}").statusCode()).isEqualTo(400);
 	}
 
 	@Test

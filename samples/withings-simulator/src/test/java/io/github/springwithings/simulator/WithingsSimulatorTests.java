@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The simulator enforces the rules of the Withings protocol, over HTTP.
@@ -280,6 +283,206 @@ class WithingsSimulatorTests {
 			assertThat(group.get("category")).isEqualTo(2);
 		});
 		assertThat(both).hasSize(2);
+	}
+
+	@Test
+	void dataWhenAskedTwiceAndAfterTheClockMovesDaysThenTheSameHistoryWithItsModified() throws Exception {
+		String scopes = "user.metrics,user.activity";
+		Map<String, Object> first = history(accessToken(scopes));
+		Map<String, Object> again = history(accessToken(scopes));
+		this.simulator.clock().advance(Duration.ofDays(2).plusHours(5));
+		String later = accessToken(scopes);
+		Map<String, Object> afterTwoDays = history(later);
+
+		assertThat(again).isEqualTo(first);
+		assertThat(afterTwoDays).isEqualTo(first);
+		assertThat(rows(first, "getmeas")).hasSize(60).allSatisfy((group) -> assertThat(group).containsKey("modified"));
+		assertThat(rows(first, "getactivity")).hasSize(60)
+			.allSatisfy((day) -> assertThat(day).containsKeys("date", "modified"));
+		assertThat(rows(first, "getsummary")).isNotEmpty()
+			.allSatisfy((night) -> assertThat(night).containsKeys("created", "modified"));
+		assertThat(rows(first, "getworkouts")).isNotEmpty()
+			.allSatisfy((workout) -> assertThat(workout).containsKey("modified"));
+		assertThat(rows(first, "list")).isNotEmpty()
+			.allSatisfy((ecg) -> assertThat(ecg).containsKey("timestamp").doesNotContainKey("modified"));
+		// nothing changed since: a lastupdate call after the first one sees nothing, even days later
+		long since = this.simulator.clock().instant().minus(Duration.ofDays(2)).getEpochSecond();
+		for (String action : List.of("getmeas", "getactivity", "getsummary", "getworkouts")) {
+			assertThat(changedSince(later, action, since)).as(action).isEmpty();
+		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void dataWhenChangesRecordedThenLastUpdateReturnsOnlyThoseModifiedStrictlyAfterIt() throws Exception {
+		String accessToken = accessToken("user.metrics,user.activity");
+		List<Map<String, Object>> weighings = rows(body(getmeas(accessToken)), "measuregrps");
+		this.simulator.clock().advance(Duration.ofMinutes(10));
+		Instant now = this.simulator.clock().instant();
+		long changed = ((Number) weighings.get(59).get("grpid")).longValue();
+		LocalDate today = LocalDate.ofInstant(now, SimulatorData.ZONE);
+
+		this.simulator.changeMeasure("363", changed, 65.432);
+		this.simulator.recordActivity("363", today, 1234);
+		this.simulator.recordActivity("363", today.minusDays(80), 4321);
+		this.simulator.recordSleep("363", now.minus(Duration.ofHours(7)), now.minus(Duration.ofMinutes(5)));
+		this.simulator.recordWorkout("363", 7, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)));
+		long after = this.simulator.clock().instant().getEpochSecond();
+		long justBefore = now.getEpochSecond() - 1;
+
+		List<Map<String, Object>> groups = changedSince(accessToken, "getmeas", justBefore);
+		assertThat(groups).singleElement().satisfies((group) -> {
+			assertThat(((Number) group.get("grpid")).longValue()).isEqualTo(changed);
+			assertThat(group.get("date")).isEqualTo(weighings.get(59).get("date"));
+			assertThat((List<Map<String, Object>>) group.get("measures")).singleElement()
+				.satisfies((measure) -> assertThat(measure).containsEntry("value", 65432).containsEntry("unit", -3));
+		});
+		assertThat(rows(body(getmeas(accessToken)), "measuregrps")).hasSize(60);
+		List<Map<String, Object>> days = changedSince(accessToken, "getactivity", justBefore);
+		assertThat(days).extracting((day) -> day.get("date"), (day) -> day.get("steps"))
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(today.minusDays(80).toString(), 4321),
+					org.assertj.core.groups.Tuple.tuple(today.toString(), 1234));
+		assertThat(rows(body(data("/v2/measure", accessToken, Map.of("action", "getactivity", "startdateymd",
+				today.toString(), "enddateymd", today.toString()))), "activities"))
+			.singleElement()
+			.satisfies((day) -> assertThat(day).containsEntry("steps", 1234).containsEntry("distance", 863.8));
+		assertThat(changedSince(accessToken, "getsummary", justBefore)).singleElement()
+			.satisfies((night) -> assertThat(night)
+				.containsEntry("enddate", (int) now.minus(Duration.ofMinutes(5)).getEpochSecond())
+				.containsEntry("date", LocalDate.ofInstant(now.minus(Duration.ofMinutes(5)), SimulatorData.ZONE).toString()));
+		assertThat(changedSince(accessToken, "getworkouts", justBefore)).singleElement()
+			.satisfies((workout) -> assertThat(workout).containsEntry("category", 7));
+		for (String action : List.of("getmeas", "getactivity", "getsummary", "getworkouts")) {
+			for (Map<String, Object> row : changedSince(accessToken, action, justBefore)) {
+				long modified = ((Number) row.get("modified")).longValue();
+				assertThat(modified).as(action).isBetween(now.getEpochSecond(), after);
+				// strictly after: a row modified at lastupdate is not returned
+				assertThat(changedSince(accessToken, action, modified)).as(action).doesNotContain(row);
+			}
+		}
+	}
+
+	@Test
+	void dataWhenLastUpdateOverPagesThenEveryChangedRowOnce() throws Exception {
+		String accessToken = accessToken("user.metrics,user.activity");
+		long lastUpdate = this.simulator.clock().instant().getEpochSecond();
+		this.simulator.clock().advance(Duration.ofSeconds(1));
+		LocalDate today = LocalDate.ofInstant(this.simulator.clock().instant(), SimulatorData.ZONE);
+		for (int day = 0; day < 3; day++) {
+			this.simulator.recordActivity("363", today.minusDays(day), 1000 + day);
+			this.simulator.stepOnScale("363", 70 + day);
+		}
+		this.simulator.setPageSize(2);
+		String since = Long.toString(lastUpdate);
+
+		Map<String, Object> firstDays = body(
+				data("/v2/measure", accessToken, Map.of("action", "getactivity", "lastupdate", since)));
+		Map<String, Object> lastDays = body(data("/v2/measure", accessToken,
+				Map.of("action", "getactivity", "lastupdate", since, "offset", "2")));
+		Map<String, Object> firstGroups = body(getmeas(accessToken, Map.of("lastupdate", since)));
+		Map<String, Object> lastGroups = body(getmeas(accessToken, Map.of("lastupdate", since, "offset", "2")));
+
+		assertThat(firstDays).containsEntry("more", true).containsEntry("offset", 2);
+		assertThat(lastDays).containsEntry("more", false).containsEntry("offset", 0);
+		List<Object> steps = new java.util.ArrayList<>();
+		rows(firstDays, "activities").forEach((day) -> steps.add(day.get("steps")));
+		rows(lastDays, "activities").forEach((day) -> steps.add(day.get("steps")));
+		assertThat(steps).containsExactly(1002, 1001, 1000);
+		assertThat(firstGroups).containsEntry("more", 1).containsEntry("offset", 2);
+		assertThat(lastGroups).containsEntry("more", 0).containsEntry("offset", 0);
+		assertThat(rows(firstGroups, "measuregrps")).hasSize(2);
+		assertThat(rows(lastGroups, "measuregrps")).hasSize(1);
+	}
+
+	@Test
+	void heartListWhenRecordingRecordedThenSelectedByItsTimestampOnly() throws Exception {
+		String accessToken = accessToken("user.activity");
+		Instant recorded = this.simulator.clock().instant().minus(Duration.ofMinutes(30));
+		long at = recorded.getEpochSecond();
+
+		this.simulator.recordHeartRecording("363", recorded);
+
+		List<Map<String, Object>> within = rows(body(data("/v2/heart", accessToken,
+				Map.of("action", "list", "startdate", Long.toString(at), "enddate", Long.toString(at)))), "series");
+		List<Map<String, Object>> after = rows(body(data("/v2/heart", accessToken, Map.of("action", "list",
+				"startdate", Long.toString(at + 1), "enddate", Long.toString(at + 86_400)))), "series");
+		assertThat(within).singleElement().satisfies((ecg) -> {
+			assertThat(ecg).containsKeys("deviceid", "model", "ecg", "heart_rate").containsEntry("timestamp", (int) at)
+				.doesNotContainKey("modified");
+			assertThat(((Map<?, ?>) ecg.get("ecg")).get("signalid")).isNotNull();
+		});
+		assertThat(after).isEmpty();
+	}
+
+	@Test
+	void recordWhenArgumentsImpossibleThenRefusedAndNothingRecorded() throws Exception {
+		String accessToken = accessToken("user.metrics,user.activity");
+		history(accessToken);
+		this.simulator.clock().advance(Duration.ofMinutes(1));
+		Instant now = this.simulator.clock().instant();
+		LocalDate tomorrow = LocalDate.ofInstant(now, SimulatorData.ZONE).plusDays(1);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.simulator.recordActivity("363", tomorrow, 10));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordActivity("363", tomorrow.minusDays(1), -1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordSleep("363", now, now.minus(Duration.ofHours(1))));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordSleep("363", now.minus(Duration.ofHours(25)), now));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordWorkout("363", 1, now, now.plus(Duration.ofHours(1))));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordWorkout("363", 0, now.minus(Duration.ofHours(1)), now));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordHeartRecording("363", now.plus(Duration.ofMinutes(1))));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.simulator.changeMeasure("363", 42L, 70));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.simulator.dropNotifications("363", -1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.simulator.recordHeartRecording("alice", now.minus(Duration.ofMinutes(1))));
+
+		for (String action : List.of("getmeas", "getactivity", "getsummary", "getworkouts")) {
+			assertThat(changedSince(accessToken, action, now.getEpochSecond() - 1)).as(action).isEmpty();
+		}
+	}
+
+	/** The rows of a {@code lastupdate} call of a data action (one page). */
+	private List<Map<String, Object>> changedSince(String accessToken, String action, long lastUpdate)
+			throws Exception {
+		String since = Long.toString(lastUpdate);
+		return switch (action) {
+			case "getmeas" -> rows(body(getmeas(accessToken, Map.of("lastupdate", since))), "measuregrps");
+			case "getactivity" -> rows(body(data("/v2/measure", accessToken, Map.of("action", action, "lastupdate",
+					since))), "activities");
+			case "getworkouts" -> rows(body(data("/v2/measure", accessToken, Map.of("action", action, "lastupdate",
+					since))), "series");
+			case "getsummary" -> rows(body(data("/v2/sleep", accessToken, Map.of("action", action, "lastupdate",
+					since))), "series");
+			default -> throw new IllegalArgumentException(action);
+		};
+	}
+
+	/** Every data action's answer for the user, by action, in one map: the user's whole history. */
+	private Map<String, Object> history(String accessToken) throws Exception {
+		Map<String, Object> history = new LinkedHashMap<>();
+		Map<String, Object> measures = new LinkedHashMap<>(body(getmeas(accessToken)));
+		// the answer's own time, not the data's
+		assertThat(measures.remove("updatetime")).isNotNull();
+		history.put("getmeas", measures.get("measuregrps"));
+		history.put("getactivity",
+				body(data("/v2/measure", accessToken, Map.of("action", "getactivity", "lastupdate", "0"))).get("activities"));
+		history.put("getworkouts",
+				body(data("/v2/measure", accessToken, Map.of("action", "getworkouts", "lastupdate", "0"))).get("series"));
+		history.put("getsummary",
+				body(data("/v2/sleep", accessToken, Map.of("action", "getsummary", "lastupdate", "0"))).get("series"));
+		history.put("list", body(data("/v2/heart", accessToken, Map.of("action", "list"))).get("series"));
+		history.put("getdevice", body(data("/v2/user", accessToken, Map.of("action", "getdevice"))).get("devices"));
+		return history;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> rows(Map<String, Object> body, String name) {
+		assertThat(body.get(name)).isInstanceOf(List.class);
+		return (List<Map<String, Object>>) body.get(name);
 	}
 
 	@Test
