@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.springwithings.actuate.health.WithingsHealthIndicator;
 import io.github.springwithings.api.WithingsActivity;
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
@@ -36,6 +37,7 @@ import io.github.springwithings.sync.WithingsReactiveApiDataFetcher;
 import io.github.springwithings.sync.WithingsSyncCursor;
 import io.github.springwithings.sync.WithingsSyncCursorStore;
 import io.github.springwithings.testsupport.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
@@ -182,6 +186,13 @@ class WithingsDataSyncIntegrationTests {
 		assertThat(sync.getStatistics().getLastMissedAt()).isNotNull()
 			.isBeforeOrEqualTo(simulator.clock().instant())
 			.isAfter(simulator.clock().instant().minus(Duration.ofMinutes(1)));
+		// what an operator sees: the meter, and the health details while the contributor stays UP
+		assertThat(context.getBean(MeterRegistry.class).get("withings.sync.missed").functionCounter().count())
+			.isEqualTo(missedBefore + 1);
+		Health health = context.getBean(WithingsHealthIndicator.class).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("syncMissedNotifications", missedBefore + 1)
+			.containsEntry("syncLastMissedAt", sync.getStatistics().getLastMissedAt().toString());
 	}
 
 	@Test
