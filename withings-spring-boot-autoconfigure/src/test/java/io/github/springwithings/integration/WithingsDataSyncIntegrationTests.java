@@ -241,6 +241,48 @@ class WithingsDataSyncIntegrationTests {
 	}
 
 	@Test
+	void fetchWhenWithingsAnswers5xxThenRetriedAfterTheDelayAndNothingSkipped() {
+		String userId = linkAndSync();
+		WithingsSyncCursor before = cursor(userId);
+		long weighed = simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 70_700, -3));
+		notify(userId, WithingsAppli.WEIGHT);
+		simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.httpStatus(503));
+		long failed = sync.getStatistics().getFailed();
+
+		sync.runAllDue();
+
+		assertThat(sync.getStatistics().getFailed()).isEqualTo(failed + 1);
+		assertThat(recorder.measures).isEmpty();
+		assertThat(cursor(userId).lastUpdate()).isEqualTo(before.lastUpdate());
+		assertThat(sync.runDue()).as("retried after the retry delay, not at once").isZero();
+
+		simulator.clock().advance(Duration.ofSeconds(31));
+		sync.runAllDue();
+
+		assertThat(recorder.measures).singleElement()
+			.satisfies((event) -> assertThat(event.records()).extracting(WithingsMeasureGroup::id)
+				.containsExactly(weighed));
+	}
+
+	@Test
+	void fetchWhenTheLinkIsGoneWithoutAnEventThenNothingFetchedAndCursorsDeleted() {
+		String userId = linkAndSync();
+		simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 70_800, -3));
+		// removed behind the starter's back (a DBA, another application): no link event
+		context.getBean(JdbcTemplate.class)
+			.update("DELETE FROM withings_authorized_client WHERE withings_user_id = ?", userId);
+		notify(userId, WithingsAppli.WEIGHT);
+		int requests = simulator.wireMock().getAllServeEvents().size();
+
+		sync.runAllDue();
+
+		assertThat(recorder.measures).isEmpty();
+		assertThat(store.findByUser("withings", userId)).isEmpty();
+		assertThat(simulator.wireMock().getAllServeEvents()).as("no call for a user without a link")
+			.hasSize(requests);
+	}
+
+	@Test
 	void fetchWhenUserUnlinksDuringItThenNothingPublishedAfterTheUnlinkAndCursorsDeleted() throws Exception {
 		String userId = linkAndSync();
 		simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 69_000, -3));
