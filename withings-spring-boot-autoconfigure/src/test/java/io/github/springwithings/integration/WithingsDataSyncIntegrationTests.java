@@ -167,6 +167,24 @@ class WithingsDataSyncIntegrationTests {
 	}
 
 	@Test
+	void fetchWhenWithingsPagesTheAnswerThenEveryPageInOneEvent() {
+		String userId = linkAndSync();
+		List<Long> weighed = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			weighed.add(simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 71_100 + i, -3)));
+		}
+		simulator.setPageSize(2);
+		simulator.clock().advance(Duration.ofSeconds(2));
+		notify(userId, WithingsAppli.WEIGHT);
+
+		sync.runAllDue();
+
+		assertThat(recorder.measures).singleElement()
+			.satisfies((event) -> assertThat(event.records()).extracting(WithingsMeasureGroup::id)
+				.containsExactlyInAnyOrderElementsOf(weighed));
+	}
+
+	@Test
 	void backstopWhenNotificationDroppedThenDataDeliveredWithinThePeriodAndCountedMissed() {
 		String userId = linkAndSync();
 		long missedBefore = sync.getStatistics().getMissedNotifications();
