@@ -18,6 +18,7 @@ import io.github.springwithings.oauth2.client.WithingsLinkEvent;
 import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserRefreshedEvent;
 import io.github.springwithings.simulator.WithingsSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -116,20 +117,22 @@ class WithingsFirstHourIntegrationTests {
 		// Withings refuses an access token that looked valid: refresh, retry, data
 		simulator.expireAccessToken(stored(userId).getAccessToken().getTokenValue());
 		assertThat(browser.get(app("/api/weights")).statusCode()).isEqualTo(200);
+		assertThat(this.events).hasSize(2).last().isInstanceOfSatisfying(WithingsUserRefreshedEvent.class,
+				(refreshed) -> assertThat(refreshed.user().userId()).isEqualTo(userId));
 
 		// the user removes the app in Withings: the link is lost, the user goes through consent again
 		new WithingsRevocationClient(RestClient.create()).revoke(stored(userId).getClientRegistration(), userId);
 		assertThat(browser.get(app("/api/weights")).statusCode()).isEqualTo(200);
-		assertThat(this.events).hasSize(3);
-		assertThat(this.events.get(1)).isInstanceOfSatisfying(WithingsUserLostEvent.class, (lost) -> {
+		assertThat(this.events).hasSize(4);
+		assertThat(this.events.get(2)).isInstanceOfSatisfying(WithingsUserLostEvent.class, (lost) -> {
 			assertThat(lost.reason()).isEqualTo(WithingsUserLostEvent.Reason.REFRESH_TOKEN_DEAD);
 			assertThat(lost.user().userId()).isEqualTo(userId);
 		});
-		assertThat(this.events.get(2)).isInstanceOf(WithingsUserLinkedEvent.class);
+		assertThat(this.events.get(3)).isInstanceOf(WithingsUserLinkedEvent.class);
 
 		// the app disconnects the user
 		assertThat(this.authorizedClients.disconnect(userId)).isTrue();
-		assertThat(this.events).hasSize(4).last().isInstanceOf(WithingsUserDisconnectedEvent.class);
+		assertThat(this.events).hasSize(5).last().isInstanceOf(WithingsUserDisconnectedEvent.class);
 		assertThat(this.linkedUsers.findByUserId(userId)).isEmpty();
 
 		assertThat(output.getAll()).contains("Applying the Withings store's schema script")

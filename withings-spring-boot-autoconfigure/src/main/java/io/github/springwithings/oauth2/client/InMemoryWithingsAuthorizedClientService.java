@@ -162,6 +162,7 @@ public final class InMemoryWithingsAuthorizedClientService
 				(stored) -> AuthorizedClientRules.rotated(stored, response, this.clock.instant()));
 		if (rotated != null) {
 			this.rules.rememberRotation(response.getAccessToken().getTokenValue());
+			this.events.publish(new WithingsUserRefreshedEvent(WithingsLinkedUser.of(rotated)));
 		}
 		return rotated;
 	}

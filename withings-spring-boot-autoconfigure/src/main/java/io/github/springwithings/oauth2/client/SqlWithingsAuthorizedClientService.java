@@ -300,6 +300,7 @@ public abstract sealed class SqlWithingsAuthorizedClientService
 			return null;
 		}
 		this.rules.rememberRotation(client.getAccessToken().getTokenValue());
+		this.events.publish(new WithingsUserRefreshedEvent(WithingsLinkedUser.of(rotated)));
 		return rotated;
 	}
 

@@ -10,8 +10,8 @@ package io.github.springwithings.oauth2.client;
  * its writes neither join nor depend on the caller's. An exception thrown by a listener is
  * logged; it never undoes the change and is not rethrown to the caller.
  */
-public sealed interface WithingsLinkEvent permits WithingsUserLinkedEvent, WithingsUserDisconnectedEvent,
-		WithingsUserLostEvent {
+public sealed interface WithingsLinkEvent permits WithingsUserLinkedEvent, WithingsUserRefreshedEvent,
+		WithingsUserDisconnectedEvent, WithingsUserLostEvent {
 
 	/**
 	 * The user, as stored when the change happened.

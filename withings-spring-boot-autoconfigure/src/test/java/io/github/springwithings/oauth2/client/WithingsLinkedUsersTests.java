@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -229,6 +231,38 @@ class WithingsLinkedUsersTests {
 		assertThat(store.loadWithingsAuthorizedClient("withings", "alice")).isNull();
 		assertThat(this.events).singleElement().isInstanceOfSatisfying(WithingsUserLostEvent.class,
 				(lost) -> assertThat(lost.reason()).isEqualTo(WithingsUserLostEvent.Reason.UNLINKED));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "jdbc", "r2dbc" })
+	void saveRotationWhenItLandsThenRefreshedEventWithTheNewRefreshTokenAgeOnlyThen(String type) {
+		WithingsAuthorizedClientService store = store(type);
+		Instant linkedAt = Instant.now().minus(Duration.ofHours(4));
+		link(store, "alice", "36000001", "refresh-a", linkedAt);
+		WithingsAuthorizedClient before = store.loadWithingsAuthorizedClient("withings", "alice");
+		this.events.clear();
+
+		WithingsAuthorizedClient rotated = store.saveRotation(before, rotation("refresh-b"));
+
+		assertThat(rotated).isNotNull();
+		assertThat(this.events).singleElement().isInstanceOfSatisfying(WithingsUserRefreshedEvent.class, (refreshed) -> {
+			assertThat(refreshed.user().principalName()).isEqualTo("alice");
+			assertThat(refreshed.user().userId()).isEqualTo("36000001");
+			assertThat(refreshed.user().refreshTokenIssuedAt()).isAfter(linkedAt);
+		});
+		this.events.clear();
+		// a late rotation of the refresh token already rotated does not land: no event
+		assertThat(store.saveRotation(before, rotation("refresh-c"))).isNull();
+		assertThat(this.events).isEmpty();
+	}
+
+	private static OAuth2AccessTokenResponse rotation(String refreshToken) {
+		return OAuth2AccessTokenResponse.withToken("access-" + refreshToken)
+			.tokenType(OAuth2AccessToken.TokenType.BEARER)
+			.expiresIn(10800)
+			.refreshToken(refreshToken)
+			.additionalParameters(Map.of("userid", "36000001"))
+			.build();
 	}
 
 	@ParameterizedTest

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.github.springwithings.api.WithingsApi;
-import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
@@ -30,13 +28,14 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The pages: home (sign in), dashboard (who you are, your tokens, your weight, your
- * notifications, updated live), signed out; and the embedded simulator's controls.
+ * The pages: home (sign in), dashboard (your weight, your notifications updated live, what the
+ * starter did for you, your link), disconnect (asked first), signed out; and the embedded
+ * simulator's controls.
  */
 @Controller
 class DashboardController {
 
-	private final WithingsApi withingsApi;
+	private final DashboardWeights weights;
 
 	private final WithingsAuthorizedClients withingsAuthorizedClients;
 
@@ -50,27 +49,33 @@ class DashboardController {
 
 	private final DashboardUpdates updates;
 
+	private final StarterActivity activity;
+
 	private final ObjectProvider<WithingsSimulator> simulator;
 
-	DashboardController(WithingsApi withingsApi, WithingsAuthorizedClients withingsAuthorizedClients,
+	DashboardController(DashboardWeights weights, WithingsAuthorizedClients withingsAuthorizedClients,
 			WithingsAuthorizedClientService authorizedClientService, MeasurementSync sync,
 			LatestNotifications notifications, NotificationSubscriptions subscriptions, DashboardUpdates updates,
-			ObjectProvider<WithingsSimulator> simulator) {
-		this.withingsApi = withingsApi;
+			StarterActivity activity, ObjectProvider<WithingsSimulator> simulator) {
+		this.weights = weights;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
 		this.sync = sync;
 		this.notifications = notifications;
 		this.subscriptions = subscriptions;
 		this.updates = updates;
+		this.activity = activity;
 		this.simulator = simulator;
 	}
 
 	@GetMapping("/")
-	String home(Authentication authentication, Model model) {
+	String home(Authentication authentication, @RequestParam(name = "denied", required = false) String denied,
+			@RequestParam(name = "signed-out", required = false) String signedOut, Model model) {
 		if (authentication != null && authentication.isAuthenticated()) {
 			return "redirect:/dashboard";
 		}
+		model.addAttribute("denied", denied != null);
+		model.addAttribute("signedOut", signedOut != null);
 		model.addAttribute("embedded", this.simulator.getIfAvailable() != null);
 		return "index";
 	}
@@ -81,25 +86,32 @@ class DashboardController {
 		Instant now = Instant.now();
 		// before the data call: a notification handled after it makes the page reload
 		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
-		List<WeightChart.Weight> weights = lastMonth();
+		Instant withingsNow = this.weights.now();
+		List<WeightChart.Weight> weights = this.weights.lastMonth(withingsNow);
 		WithingsAuthorizedClient client = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
 				authentication.getName());
 		model.addAttribute("principal", authentication.getName());
 		if (client != null) {
 			model.addAttribute("userId", client.getUserId());
 			model.addAttribute("scopes", new TreeSet<>(client.getAuthorizedClient().getAccessToken().getScopes()));
-			model.addAttribute("accessTokenExpiresAt", client.getAuthorizedClient().getAccessToken().getExpiresAt());
-			model.addAttribute("refreshTokenAge", (client.getRefreshTokenIssuedAt() != null)
-					? age(Duration.between(client.getRefreshTokenIssuedAt(), now)) : "unknown");
+			model.addAttribute("accessTokenExpires",
+					Times.Moment.of(client.getAuthorizedClient().getAccessToken().getExpiresAt(), now));
+			model.addAttribute("refreshTokenIssued", Times.Moment.of(client.getRefreshTokenIssuedAt(), now));
+			this.activity.noticeRefreshToken(authentication.getName(), client.getRefreshTokenIssuedAt());
 		}
-		model.addAttribute("chart", WeightChart.of(weights));
+		WeightChart chart = WeightChart.of(weights, withingsNow.minus(DashboardWeights.PERIOD), withingsNow);
+		model.addAttribute("chart", chart);
+		model.addAttribute("newestFirst", chart.newestFirst());
+		model.addAttribute("headline", WeightHeadline.of(weights));
 		model.addAttribute("width", WeightChart.WIDTH);
 		model.addAttribute("height", WeightChart.HEIGHT);
-		model.addAttribute("lastSync", this.sync.lastSync());
+		model.addAttribute("lastSync", Times.Moment.of(this.sync.lastSync(), now));
 		// after the data call: a refresh it made is used here
 		model.addAttribute("subscription", this.subscriptions.status(authentication.getName()));
 		model.addAttribute("notifications", notifications);
 		model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
+		model.addAttribute("activity", this.activity.of(authentication.getName()));
+		model.addAttribute("now", now);
 		model.addAttribute("embedded", this.simulator.getIfAvailable() != null);
 		return "dashboard";
 	}
@@ -112,31 +124,6 @@ class DashboardController {
 	@ResponseBody
 	SseEmitter updates(Authentication authentication, @RequestParam(defaultValue = "0") long after) {
 		return this.updates.open(authentication.getName(), after);
-	}
-
-	/** The signed-in user's weights of the last 30 days. */
-	private List<WeightChart.Weight> lastMonth() {
-		Instant now = withingsNow();
-		return this.withingsApi.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
-			.groups()
-			.stream()
-			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT)
-				.map((measure) -> new WeightChart.Weight(group.date(), measure.value()))
-				.stream())
-			.toList();
-	}
-
-	/**
-	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
-	 * weighings are dated by.
-	 */
-	private Instant withingsNow() {
-		WithingsSimulator embedded = this.simulator.getIfAvailable();
-		return (embedded != null) ? embedded.clock().instant() : Instant.now();
-	}
-
-	private static String age(Duration age) {
-		return age.toDays() + " d " + age.toHoursPart() + " h " + age.toMinutesPart() + " min";
 	}
 
 	@PostMapping("/simulator/fast-forward")
@@ -156,7 +143,7 @@ class DashboardController {
 	String stepOnScale(Authentication authentication) {
 		WithingsSimulator embedded = this.simulator.getIfAvailable();
 		if (embedded != null) {
-			embedded.stepOnScale(authentication.getName(), nextWeight(lastMonth()));
+			embedded.stepOnScale(authentication.getName(), nextWeight(this.weights.lastMonth(this.weights.now())));
 		}
 		return "redirect:/dashboard";
 	}
@@ -171,6 +158,16 @@ class DashboardController {
 		return last.add(BigDecimal.valueOf(tenths, 1)).setScale(1, RoundingMode.HALF_UP).doubleValue();
 	}
 
+	/** Asks first: what a disconnect does, and a way back. */
+	@GetMapping("/disconnect")
+	String confirmDisconnect() {
+		return "disconnect";
+	}
+
+	/**
+	 * Revokes the user at Withings and removes the link (the starter), which deletes what the
+	 * sample kept of the user (its listeners of the starter's event), then signs the user out.
+	 */
 	@PostMapping("/disconnect")
 	String disconnect(Authentication authentication, HttpServletRequest request) throws ServletException {
 		this.withingsAuthorizedClients.disconnect(authentication.getName());

@@ -50,7 +50,8 @@ class FriendlyErrors {
 			return problem(model, "Not disconnected yet", "Withings did not confirm the disconnection, so your account "
 					+ "is still linked. Please try again in a minute.");
 		}
-		return problem(model, "Withings said no", "Withings could not answer this request (" + ex.getFamily() + ").");
+		return problem(model, "Withings is not answering right now",
+				"Withings could not give us your data just now. Please try again in a minute.");
 	}
 
 	private static String problem(Model model, String title, String message) {

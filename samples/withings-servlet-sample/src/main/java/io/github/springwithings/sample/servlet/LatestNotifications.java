@@ -10,12 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.springwithings.notification.WithingsAppli;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * The latest notifications received for each user, newest first, in this instance's memory (a
- * sample's choice: they are gone on restart, the weights themselves are stored).
+ * sample's choice: they are gone on restart, the weights themselves are stored). A user's are
+ * forgotten when their link ends (disconnected or lost).
  */
 @Component
 class LatestNotifications {
@@ -64,6 +69,11 @@ class LatestNotifications {
 	 */
 	Optional<ReceivedNotification> newest(String principalName) {
 		return of(principalName).stream().findFirst();
+	}
+
+	@EventListener({ WithingsUserDisconnectedEvent.class, WithingsUserLostEvent.class })
+	void onLinkEnded(WithingsLinkEvent event) {
+		this.byPrincipal.remove(event.user().principalName());
 	}
 
 }

@@ -72,7 +72,7 @@ class NotificationListener {
 	static String kilograms(List<WithingsMeasureGroup> groups) {
 		String kilograms = groups.stream()
 			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT).stream())
-			.map((weight) -> weight.value().stripTrailingZeros().toPlainString() + " kg")
+			.map((weight) -> WeightChart.kilograms(weight.value()) + " kg")
 			.collect(Collectors.joining(", "));
 		return kilograms.isEmpty() ? "no weight in that period" : kilograms;
 	}

@@ -1,7 +1,6 @@
 package io.github.springwithings.sample.servlet;
 
 import java.time.Instant;
-import java.util.Locale;
 
 import io.github.springwithings.notification.WithingsAppli;
 
@@ -16,10 +15,15 @@ import io.github.springwithings.notification.WithingsAppli;
  */
 record ReceivedNotification(long sequence, Instant receivedAt, WithingsAppli appli, int appliCode, String fetched) {
 
-	/** The category for people, {@code Weight (1)}, {@code User action (46)} (public: templates call it). */
+	/** The category in words, {@code Weight}, {@code User actions} (public: templates call it). */
 	public String category() {
-		String name = appli().name().replace('_', ' ').toLowerCase(Locale.ROOT);
-		return Character.toUpperCase(name.charAt(0)) + name.substring(1) + " (" + appliCode() + ")";
+		String name = StarterActivity.category(appli());
+		return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+	}
+
+	/** {@code 2 min ago} (public: templates call it). */
+	public String receivedRelativeTo(Instant now) {
+		return Times.relative(receivedAt(), now);
 	}
 
 }

@@ -1,7 +1,8 @@
 package io.github.springwithings.sample.servlet;
 
 import java.util.List;
-import java.util.stream.Collectors;
+
+import io.github.springwithings.notification.WithingsAppli;
 
 /**
  * Whether a user is subscribed to Withings notifications at this application's callback URL, as
@@ -28,15 +29,20 @@ record SubscriptionStatus(State state, List<Integer> subscribed, List<Integer> m
 		return switch (state()) {
 			case OFF -> "Off: no callback URL is configured, so Withings does not call this application";
 			case UNKNOWN -> "Unknown: Withings did not answer";
-			case SUBSCRIBED -> "Subscribed to appli " + codes(subscribed()) + " at this application's callback URL";
-			case PENDING -> "Subscribing to appli " + codes(missing()) + " (in the background since you signed in)"
-					+ (subscribed().isEmpty() ? "" : "; subscribed to appli " + codes(subscribed()));
-			case FAILED -> "Not subscribed to appli " + codes(missing()) + ": " + problem();
+			case SUBSCRIBED -> "Subscribed to " + names(subscribed()) + ": Withings calls this application when they change";
+			case PENDING -> "Subscribing to " + names(missing()) + " (in the background since you signed in)"
+					+ (subscribed().isEmpty() ? "" : "; subscribed to " + names(subscribed()));
+			case FAILED -> "Not subscribed to " + names(missing()) + ": " + problem();
 		};
 	}
 
-	private static String codes(List<Integer> codes) {
-		return codes.stream().map(String::valueOf).collect(Collectors.joining(", "));
+	/** {@code weight and user actions}: Withings' categories ({@code appli} codes) in words. */
+	private static String names(List<Integer> codes) {
+		List<String> names = codes.stream().map((code) -> StarterActivity.category(WithingsAppli.of(code))).toList();
+		if (names.size() < 2) {
+			return String.join("", names);
+		}
+		return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
 	}
 
 	/** Where a user's subscription stands. */

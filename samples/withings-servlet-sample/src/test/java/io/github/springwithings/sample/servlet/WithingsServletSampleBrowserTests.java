@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.springwithings.notification.WithingsNotifications;
+import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
 import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.SimulatorEndpoint;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -91,6 +94,9 @@ class WithingsServletSampleBrowserTests {
 	@Autowired
 	DashboardUpdates updates;
 
+	@Autowired
+	WithingsAuthorizedClientService authorizedClientService;
+
 	private WebDriver browser;
 
 	private WebDriverWait wait;
@@ -112,7 +118,10 @@ class WithingsServletSampleBrowserTests {
 					"--disable-component-update", "--disable-sync", "--window-size=1280,1100",
 					"--user-data-dir=" + this.userDataDir);
 		this.browser = new ChromeDriver(
-				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
+				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+					.usingAnyFreePort()
+					.withEnvironment(Map.of("TZ", SamplePages.VIEWER_ZONE))
+					.build(), options);
 		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
 	}
@@ -127,16 +136,22 @@ class WithingsServletSampleBrowserTests {
 	@Test
 	void sampleWhenSignedInThenChartRefreshAndDisconnectWorkInABrowser() throws IOException {
 		this.browser.get("http://localhost:" + this.port + "/");
+		// a first visit: nobody refused anything
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(this.browser.findElements(By.id("signed-out-note"))).isEmpty();
 		screenshot("1-home");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
 
-		assertThat(this.browser.findElement(By.id("user-id")).getText()).matches("\\d+");
+		String userId = this.browser.findElement(By.id("user-id")).getText();
+		assertThat(userId).matches("\\d+");
 		assertThat(this.browser.findElement(By.id("scopes")).getText()).contains("user.metrics");
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
 		assertThat(this.browser.findElements(By.cssSelector("#weights tbody tr"))).hasSize(30);
+		SamplePages.assertReadableDashboard(this.browser);
+		assertThat(SamplePages.activity(this.browser)).containsKey("LINKED");
 		screenshot("2-dashboard");
 		// subscribe-on-link is done before the clock moves: its calls do not count below
-		awaitSubscribed(this.browser.findElement(By.id("user-id")).getText());
+		awaitSubscribed(userId);
 
 		this.sync.sync();
 		int rejected = this.simulator.counters().rejectedTokenRequests();
@@ -145,19 +160,40 @@ class WithingsServletSampleBrowserTests {
 
 		assertThat(this.browser.getCurrentUrl()).endsWith("/dashboard");
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
-		assertThat(this.browser.findElement(By.id("last-sync")).getText()).isNotEqualTo("not yet");
+		assertThat(this.browser.findElement(By.id("last-sync")).getText()).isNotEqualTo("not yet")
+			.doesNotContainPattern(SamplePages.ISO_INSTANT);
 		// one refresh; the nonce fetched ahead is 3 hours old for Withings after the fast-forward, so
 		// Withings may refuse it once and the starter retries with a new one
 		int refused = this.simulator.counters().rejectedTokenRequests() - rejected;
 		assertThat(refused).isBetween(0, 1);
 		assertThat(this.simulator.counters().refreshTokenGrants() - refused).isEqualTo(1);
+		// the refresh, noticed in the stored link
+		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "REFRESHED");
 		screenshot("3-after-fast-forward");
+		assertThat(storedKilograms(userId)).hasSize(30);
 
-		clickAndWaitForPath(By.id("disconnect"), "/signed-out");
+		// disconnect asks first; cancelling keeps the link
+		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
+		assertThat(this.browser.findElement(By.id("confirm-title")).getText()).isEqualTo("Disconnect Withings?");
+		screenshot("4-disconnect-asks-first");
+		clickAndWaitForPath(By.id("cancel-disconnect"), "/dashboard");
+		assertThat(this.browser.findElement(By.id("user-id")).getText()).isEqualTo(userId);
+		assertThat(this.simulator.counters().revocations()).isZero();
+		assertThat(storedKilograms(userId)).hasSize(30);
 
-		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out");
+		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
+		clickAndWaitForPath(By.id("confirm-disconnect"), "/signed-out");
+		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("Withings disconnected");
+		assertThat(this.browser.findElement(By.id("deleted")).getText()).contains("Nothing of yours is kept here");
 		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
-		screenshot("4-signed-out");
+		// what the page says: the weights the sync stored are gone
+		assertThat(storedKilograms(userId)).isEmpty();
+		screenshot("5-signed-out");
+
+		// and the home page does not say the user refused anything
+		this.browser.get(app("/"));
+		assertThat(this.browser.findElements(By.id("sign-in"))).hasSize(1);
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
 	}
 
 	@Test
@@ -167,7 +203,7 @@ class WithingsServletSampleBrowserTests {
 		this.browser.get(app + "/");
 		clickAndWaitForPath(By.id("sign-in"), "/?denied");
 		assertThat(this.browser.findElement(By.id("denied")).getText()).contains("did not allow access");
-		screenshot("5-consent-denied");
+		screenshot("6-consent-denied");
 
 		this.simulator.setDenyConsent(false);
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
@@ -176,14 +212,23 @@ class WithingsServletSampleBrowserTests {
 		this.browser.navigate().refresh();
 		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings cannot be reached");
 		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
-		screenshot("6-unreachable");
+		screenshot("7-unreachable");
 
 		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
 		this.browser.get(app + "/dashboard");
 		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings is busy");
-		screenshot("7-rate-limited");
+		screenshot("8-rate-limited");
+
+		// Withings answers with an error status: no enum, no "said no"
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
+		this.browser.get(app + "/dashboard");
+		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings is not answering right now");
+		assertThat(this.browser.findElement(By.tagName("body")).getText()).doesNotContain("ERROR").doesNotContain("said no");
+		screenshot("9-withings-error");
 
 		String userId = currentUserId(app);
+		this.sync.sync();
+		assertThat(storedKilograms(userId)).hasSize(30);
 		new WithingsRevocationClient(RestClient.create()).revoke(this.registrations.findByRegistrationId("withings"),
 				userId);
 		int consents = this.simulator.counters().authorizationCodeGrants();
@@ -191,7 +236,11 @@ class WithingsServletSampleBrowserTests {
 		assertThat(this.browser.getCurrentUrl()).endsWith("/dashboard");
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
-		screenshot("8-signed-in-again-after-revocation");
+		// a new consent at the simulator is a new Withings user, so a new principal: only its link is told
+		assertThat(SamplePages.activity(this.browser)).containsOnlyKeys("LINKED");
+		// the lost link's weights are deleted with it
+		assertThat(storedKilograms(userId)).isEmpty();
+		screenshot("10-signed-in-again-after-revocation");
 	}
 
 	@Test
@@ -207,18 +256,19 @@ class WithingsServletSampleBrowserTests {
 		awaitSubscribed(userId);
 		this.browser.navigate().refresh();
 		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("subscription"))).getText())
-			.isEqualTo("Subscribed to appli 1, 46 at this application's callback URL");
+			.isEqualTo("Subscribed to weight and user actions: Withings calls this application when they change");
 		awaitLive();
 		assertThat(this.browser.findElements(By.id("no-notifications"))).hasSize(1);
 		assertThat(weightRows()).hasSize(30);
-		screenshot("9-notifications-subscribed");
+		screenshot("11-notifications-subscribed");
 
 		// "Step on the scale": the simulator records a weight and notifies the application, whose
 		// listener fetches it and tells the page, which reloads
 		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
 		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
-		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight (1)");
+		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight");
+		assertThat(first.findElement(By.xpath("td[1]")).getText()).doesNotContainPattern(SamplePages.ISO_INSTANT);
 		String fetched = first.findElement(By.cssSelector("td.fetched")).getText();
 		assertThat(fetched).matches("\\d+\\.\\d kg");
 		BigDecimal stepped = new BigDecimal(fetched.replace(" kg", ""));
@@ -228,7 +278,11 @@ class WithingsServletSampleBrowserTests {
 		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(1);
 		// stored as the background sync stores
 		assertThat(storedKilograms(userId)).usingElementComparator(BigDecimal::compareTo).containsExactly(stepped);
-		screenshot("10-after-step-on-scale");
+		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "NOTIFIED");
+		assertThat(this.browser.findElement(By.id("latest-weight")).getText()).isEqualTo(stepped.toPlainString());
+		SamplePages.assertReadableDashboard(this.browser);
+		screenshot("12-after-step-on-scale");
+		fullPageScreenshot("12-after-step-on-scale-full");
 
 		// the user steps on the scale at home, the page open: it updates by itself
 		awaitLive();
@@ -244,7 +298,7 @@ class WithingsServletSampleBrowserTests {
 		assertThat(storedKilograms(userId)).usingElementComparator(BigDecimal::compareTo)
 			.containsExactlyInAnyOrder(stepped, new BigDecimal("80.4"));
 		awaitLive();
-		screenshot("11-updated-live");
+		screenshot("13-updated-live");
 
 		// a stream that ends (timeout, shutdown) ends cleanly, past Spring Security, and the page connects again
 		this.updates.closeAll();
@@ -269,7 +323,31 @@ class WithingsServletSampleBrowserTests {
 		assertThat(storedKilograms(userId)).hasSize(33)
 			.usingElementComparator(BigDecimal::compareTo)
 			.contains(stepped, new BigDecimal("80.4"), new BigDecimal("79.9"));
-		screenshot("12-fetch-failed-sync-fallback");
+		screenshot("14-fetch-failed-sync-fallback");
+
+		// the session ends while the page is open (a restart forgets sessions): the stream's
+		// reconnect is answered 401, not the sign-in page, and the page reloads to the sign-in page
+		awaitLive();
+		this.browser.manage().deleteCookieNamed("JSESSIONID");
+		this.updates.closeAll();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/"));
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(output).doesNotContain(" ERROR ");
+		screenshot("15-stream-after-session-ended");
+
+		// sign out keeps the link (and the weights), revokes nothing; signing in again works
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		String signedIn = this.browser.findElement(By.id("user-id")).getText();
+		clickAndWaitForPath(By.id("sign-out"), "/?signed-out");
+		assertThat(this.browser.findElement(By.id("signed-out-note")).getText()).contains("Your Withings link is kept");
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(this.simulator.counters().revocations()).isZero();
+		assertThat(this.authorizedClientService.loadWithingsAuthorizedClient("withings", signedIn)).isNotNull();
+		assertThat(storedKilograms(userId)).hasSize(33);
+		screenshot("16-signed-out-link-kept");
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		assertThat(this.browser.findElement(By.id("user-id")).getText()).matches("\\d+");
 	}
 
 	private String app(String path) {
@@ -308,15 +386,14 @@ class WithingsServletSampleBrowserTests {
 		return this.browser.findElements(By.cssSelector("#weights tbody tr"));
 	}
 
-	/** The table's weights, oldest first. */
+	/** The table's weights, newest first. */
 	private List<BigDecimal> tableWeights() {
 		return weightRows().stream().map((row) -> new BigDecimal(row.findElement(By.xpath("td[2]")).getText())).toList();
 	}
 
-	/** The table's last row: the newest weight. */
+	/** The table's first row: the newest weight. */
 	private BigDecimal newestWeight() {
-		List<BigDecimal> weights = tableWeights();
-		return weights.get(weights.size() - 1);
+		return tableWeights().get(0);
 	}
 
 	private long acknowledgedWeightNotifications(String userId) {
@@ -337,6 +414,16 @@ class WithingsServletSampleBrowserTests {
 	private String currentUserId(String app) {
 		this.browser.get(app + "/dashboard");
 		return this.browser.findElement(By.id("user-id")).getText();
+	}
+
+	/** The whole page, the window made as tall as the page for the shot. */
+	private void fullPageScreenshot(String name) throws IOException {
+		Dimension size = this.browser.manage().window().getSize();
+		long height = (Long) ((JavascriptExecutor) this.browser)
+			.executeScript("return document.documentElement.scrollHeight");
+		this.browser.manage().window().setSize(new Dimension(size.getWidth(), (int) height + 140));
+		screenshot(name);
+		this.browser.manage().window().setSize(size);
 	}
 
 	private void screenshot(String name) throws IOException {

@@ -10,9 +10,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.github.springwithings.api.WithingsMeasure;
-import io.github.springwithings.api.WithingsMeasures;
-import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsReactiveAuthorizedClients;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -37,11 +34,12 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 
 /**
- * The pages: home (sign in), dashboard (who you are, your tokens, your weight, your
- * notifications, updated live), signed out; and the embedded simulator's controls. Every handler
- * returns a {@link Mono} (the live updates a {@link Flux}) and none blocks: the weight comes from
- * the starter's {@link WithingsReactiveApi} (the signed-in user's token, refreshed when Withings
- * refuses it), the token details from Spring's reactive authorized-client service, the
+ * The pages: home (sign in), dashboard (your weight, your notifications updated live, what the
+ * starter did for you, your link), disconnect (asked first), signed out; and the embedded
+ * simulator's controls. Every handler returns a {@link Mono} (the live updates a {@link Flux})
+ * and none blocks: the weight comes from {@link DashboardWeights} (the starter's
+ * {@code WithingsReactiveApi}, the signed-in user's token, refreshed when Withings refuses it),
+ * the token details from Spring's reactive authorized-client service, the
  * subscription from {@link NotificationSubscriptions}, and disconnect goes through
  * {@link WithingsReactiveAuthorizedClients}.
  */
@@ -50,7 +48,7 @@ class DashboardController {
 
 	static final String REGISTRATION_ID = "withings";
 
-	private final WithingsReactiveApi withingsApi;
+	private final DashboardWeights weights;
 
 	private final WithingsReactiveAuthorizedClients withingsAuthorizedClients;
 
@@ -64,31 +62,43 @@ class DashboardController {
 
 	private final DashboardUpdates updates;
 
+	private final StarterActivity activity;
+
 	private final ObjectProvider<WithingsSimulator> simulator;
 
-	DashboardController(WithingsReactiveApi withingsApi, WithingsReactiveAuthorizedClients withingsAuthorizedClients,
+	DashboardController(DashboardWeights weights, WithingsReactiveAuthorizedClients withingsAuthorizedClients,
 			ReactiveOAuth2AuthorizedClientService authorizedClientService, LatestNotifications notifications,
-			NotificationSubscriptions subscriptions, DashboardUpdates updates,
+			NotificationSubscriptions subscriptions, DashboardUpdates updates, StarterActivity activity,
 			ObjectProvider<WithingsSimulator> simulator) {
-		this.withingsApi = withingsApi;
+		this.weights = weights;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
 		this.store = store(authorizedClientService);
 		this.notifications = notifications;
 		this.subscriptions = subscriptions;
 		this.updates = updates;
+		this.activity = activity;
 		this.simulator = simulator;
 	}
 
-	/** Which of the starter's stores keeps the links (memory, JDBC, R2DBC). */
+	/** Where the starter's store keeps the links, in words. */
 	private static String store(ReactiveOAuth2AuthorizedClientService authorizedClientService) {
 		Object store = (authorizedClientService instanceof WithingsReactiveAuthorizedClientService withings)
 				? withings.getAuthorizedClientService() : authorizedClientService;
-		return store.getClass().getSimpleName();
+		return switch (store.getClass().getSimpleName()) {
+			case "R2dbcWithingsAuthorizedClientService" -> "this application's database (R2DBC)";
+			case "JdbcWithingsAuthorizedClientService" -> "this application's database (JDBC)";
+			case "InMemoryWithingsAuthorizedClientService" -> "this application's memory (gone on restart)";
+			default -> "this application's store";
+		};
 	}
 
 	@GetMapping("/")
 	Mono<String> home(ServerWebExchange exchange, Model model) {
+		// whether "?denied" is there, read here: Thymeleaf's ${param.denied} is never null on WebFlux,
+		// and a parameter without a value (?denied) has a null value on WebFlux
+		model.addAttribute("denied", exchange.getRequest().getQueryParams().containsKey("denied"));
+		model.addAttribute("signedOut", exchange.getRequest().getQueryParams().containsKey("signed-out"));
 		model.addAttribute("embedded", embedded());
 		return exchange.getPrincipal().map((principal) -> "redirect:/dashboard").defaultIfEmpty("index");
 	}
@@ -98,7 +108,8 @@ class DashboardController {
 		Instant now = Instant.now();
 		// before the data call: a notification handled after it makes the page reload
 		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
-		Mono<List<WeightChart.Weight>> weights = lastMonth();
+		Instant withingsNow = this.weights.now();
+		Mono<List<WeightChart.Weight>> weights = this.weights.lastMonth(withingsNow);
 		// after the data call: a refresh it made is then already stored
 		Mono<Optional<OAuth2AuthorizedClient>> client = Mono.defer(() -> this.authorizedClientService
 			.<OAuth2AuthorizedClient>loadAuthorizedClient(REGISTRATION_ID, authentication.getName())
@@ -109,17 +120,24 @@ class DashboardController {
 			model.addAttribute("scopes", new TreeSet<String>());
 			loaded.getT2().ifPresent((authorizedClient) -> {
 				model.addAttribute("scopes", new TreeSet<>(authorizedClient.getAccessToken().getScopes()));
-				model.addAttribute("accessTokenExpiresAt", authorizedClient.getAccessToken().getExpiresAt());
+				model.addAttribute("accessTokenExpires",
+						Times.Moment.of(authorizedClient.getAccessToken().getExpiresAt(), now));
 				OAuth2RefreshToken refreshToken = authorizedClient.getRefreshToken();
-				model.addAttribute("refreshTokenAge", (refreshToken != null && refreshToken.getIssuedAt() != null)
-						? age(Duration.between(refreshToken.getIssuedAt(), now)) : "unknown");
+				Instant issuedAt = (refreshToken != null) ? refreshToken.getIssuedAt() : null;
+				model.addAttribute("refreshTokenIssued", Times.Moment.of(issuedAt, now));
+				this.activity.noticeRefreshToken(authentication.getName(), issuedAt);
 			});
-			model.addAttribute("chart", WeightChart.of(loaded.getT1()));
+			WeightChart chart = WeightChart.of(loaded.getT1(), withingsNow.minus(DashboardWeights.PERIOD), withingsNow);
+			model.addAttribute("chart", chart);
+			model.addAttribute("newestFirst", chart.newestFirst());
+			model.addAttribute("headline", WeightHeadline.of(loaded.getT1()));
 			model.addAttribute("width", WeightChart.WIDTH);
 			model.addAttribute("height", WeightChart.HEIGHT);
 			model.addAttribute("store", this.store);
 			model.addAttribute("notifications", notifications);
 			model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
+			model.addAttribute("activity", this.activity.of(authentication.getName()));
+			model.addAttribute("now", now);
 			model.addAttribute("embedded", embedded());
 			return "dashboard";
 		})
@@ -137,37 +155,6 @@ class DashboardController {
 	@ResponseBody
 	Flux<ServerSentEvent<String>> updates(Authentication authentication, @RequestParam(defaultValue = "0") long after) {
 		return this.updates.stream(authentication.getName(), after);
-	}
-
-	/** The signed-in user's weights of the last 30 days. */
-	private Mono<List<WeightChart.Weight>> lastMonth() {
-		return Mono.defer(() -> {
-			Instant now = withingsNow();
-			return this.withingsApi.getMeasures(now.minus(Duration.ofDays(30)), now, WithingsMeasure.WEIGHT)
-				.map(DashboardController::weights);
-		});
-	}
-
-	/**
-	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
-	 * weighings are dated by.
-	 */
-	private Instant withingsNow() {
-		WithingsSimulator embedded = this.simulator.getIfAvailable();
-		return (embedded != null) ? embedded.clock().instant() : Instant.now();
-	}
-
-	private static List<WeightChart.Weight> weights(WithingsMeasures measures) {
-		return measures.groups()
-			.stream()
-			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT)
-				.map((measure) -> new WeightChart.Weight(group.date(), measure.value()))
-				.stream())
-			.toList();
-	}
-
-	private static String age(Duration age) {
-		return age.toDays() + " d " + age.toHoursPart() + " h " + age.toMinutesPart() + " min";
 	}
 
 	/** Moves the embedded simulator's clock past the access token's expiry (3 hours). */
@@ -191,7 +178,8 @@ class DashboardController {
 		if (embedded == null) {
 			return Mono.just("redirect:/dashboard");
 		}
-		return lastMonth().map(DashboardController::nextWeight)
+		return Mono.defer(() -> this.weights.lastMonth(this.weights.now()))
+			.map(DashboardController::nextWeight)
 			.flatMap((kilograms) -> Mono.fromCallable(() -> embedded.stepOnScale(authentication.getName(), kilograms))
 				.subscribeOn(Schedulers.boundedElastic()))
 			.thenReturn("redirect:/dashboard");
@@ -207,7 +195,17 @@ class DashboardController {
 		return last.add(BigDecimal.valueOf(tenths, 1)).setScale(1, RoundingMode.HALF_UP).doubleValue();
 	}
 
-	/** Revokes the user at Withings, removes the link, then signs the user out. */
+	/** Asks first: what a disconnect does, and a way back. */
+	@GetMapping("/disconnect")
+	Mono<String> confirmDisconnect() {
+		return Mono.just("disconnect");
+	}
+
+	/**
+	 * Revokes the user at Withings and removes the link (the starter), which makes the sample
+	 * forget what it kept of the user (its listeners of the starter's event), then signs the user
+	 * out.
+	 */
 	@PostMapping("/disconnect")
 	Mono<String> disconnect(Authentication authentication, ServerWebExchange exchange) {
 		return this.withingsAuthorizedClients.disconnect(authentication.getName())

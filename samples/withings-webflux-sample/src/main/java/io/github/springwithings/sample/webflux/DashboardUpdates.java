@@ -28,7 +28,7 @@ class DashboardUpdates {
 	private final LatestNotifications latest;
 
 	// a slow browser misses an event rather than holding up the others: the next page load catches up
-	private final Sinks.Many<Update> sink = Sinks.many().multicast().directBestEffort();
+	private volatile Sinks.Many<Update> sink = Sinks.many().multicast().directBestEffort();
 
 	DashboardUpdates(LatestNotifications latest) {
 		this.latest = latest;
@@ -60,16 +60,21 @@ class DashboardUpdates {
 	 */
 	void push(String principalName, ReceivedNotification notification) {
 		// a sink takes one emitter at a time; a monitor held for an emit never waits on I/O
-		synchronized (this.sink) {
+		synchronized (this) {
 			this.sink.tryEmitNext(new Update(principalName, notification));
 		}
 	}
 
-	/** Ends every stream, so that the server's graceful shutdown has no open request to wait for. */
+	/**
+	 * Ends every open stream (the browsers connect again, to a new sink), and on shutdown before
+	 * the server's graceful shutdown waits for open requests.
+	 */
 	@EventListener(ContextClosedEvent.class)
 	void closeAll() {
-		synchronized (this.sink) {
-			this.sink.tryEmitComplete();
+		synchronized (this) {
+			Sinks.Many<Update> ended = this.sink;
+			this.sink = Sinks.many().multicast().directBestEffort();
+			ended.tryEmitComplete();
 		}
 	}
 

@@ -10,13 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.springwithings.notification.WithingsAppli;
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * The latest notifications received for each user, newest first, with the weights fetched for
  * them, in this instance's memory (a sample's choice: they are gone on restart; Withings keeps
- * the weights). Never blocks: notifications may be added on an event loop.
+ * the weights). Never blocks: notifications may be added on an event loop. A user's are forgotten
+ * when their link ends (disconnected or lost).
  */
 @Component
 class LatestNotifications {
@@ -65,6 +70,11 @@ class LatestNotifications {
 	 */
 	Optional<ReceivedNotification> newest(String principalName) {
 		return of(principalName).stream().findFirst();
+	}
+
+	@EventListener({ WithingsUserDisconnectedEvent.class, WithingsUserLostEvent.class })
+	void onLinkEnded(WithingsLinkEvent event) {
+		this.byPrincipal.remove(event.user().principalName());
 	}
 
 }

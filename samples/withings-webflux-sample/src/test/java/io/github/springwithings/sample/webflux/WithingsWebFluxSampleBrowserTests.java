@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -91,6 +92,9 @@ class WithingsWebFluxSampleBrowserTests {
 	@Autowired
 	WithingsNotifications notifications;
 
+	@Autowired
+	DashboardUpdates updates;
+
 	private WebDriver browser;
 
 	private WebDriverWait wait;
@@ -117,7 +121,10 @@ class WithingsWebFluxSampleBrowserTests {
 					"--disable-component-update", "--disable-sync", "--window-size=1280,1100",
 					"--user-data-dir=" + this.userDataDir);
 		this.browser = new ChromeDriver(
-				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
+				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+					.usingAnyFreePort()
+					.withEnvironment(Map.of("TZ", SamplePages.VIEWER_ZONE))
+					.build(), options);
 		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
 	}
@@ -133,6 +140,9 @@ class WithingsWebFluxSampleBrowserTests {
 	void sampleWhenSignedInThenChartRefreshAndDisconnectWorkInABrowser() throws IOException {
 		this.browser.get(app("/"));
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		// a first visit: nobody refused anything
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(this.browser.findElements(By.id("signed-out-note"))).isEmpty();
 		screenshot("1-home");
 
 		// the simulator's consent page, then back to the application
@@ -152,11 +162,13 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector("#weights tbody tr"))).hasSize(30);
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
-		String expiresBefore = text("expires");
+		String expiresBefore = expiresAt();
 		// the link is in the starter's R2DBC store: a row of its table, read through the sample's ConnectionFactory
-		assertThat(text("store")).isEqualTo("R2dbcWithingsAuthorizedClientService");
+		assertThat(text("store")).isEqualTo("this application's database (R2DBC)");
 		Map<String, Object> link = storedLink(userId);
 		assertThat(link).containsEntry("withings_user_id", userId);
+		SamplePages.assertReadableDashboard(this.browser);
+		assertThat(SamplePages.activity(this.browser)).containsKey("LINKED");
 		screenshot("3-dashboard");
 		// subscribe-on-link is done before the clock moves: its calls do not count below
 		awaitSubscribed(userId);
@@ -171,7 +183,7 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until((driver) -> refreshes(rejected) == 1);
 		assertThat(this.simulator.counters().rejectedTokenRequests() - rejected).isBetween(0, 1);
 		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
-		assertThat(text("expires")).isNotEqualTo(expiresBefore);
+		assertThat(expiresAt()).isNotEqualTo(expiresBefore);
 		// the rotated refresh token is in the table
 		assertThat(storedLink(userId).get("refresh_token_hash")).isNotNull().isNotEqualTo(link.get("refresh_token_hash"));
 
@@ -180,12 +192,25 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#weights tbody tr"), 30));
 		assertThat(refreshes(rejected)).isEqualTo(1);
 		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
+		// the refresh, noticed in the stored link
+		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "REFRESHED");
 		screenshot("4-after-fast-forward");
 
+		// disconnect asks first; cancelling keeps the link
+		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
+		assertThat(text("confirm-title")).isEqualTo("Disconnect Withings?");
+		clickAndWaitForPath(By.id("cancel-disconnect"), "/dashboard");
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText())
+			.isEqualTo(userId);
+		assertThat(this.simulator.counters().revocations()).isZero();
+		assertThat(storedLink(userId)).isNotNull();
+
 		// disconnect: revoked at Withings, the link removed from the store, signed out
-		clickAndWaitForPath(By.id("disconnect"), "/signed-out");
+		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
+		clickAndWaitForPath(By.id("confirm-disconnect"), "/signed-out");
 		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out"))).getText())
-			.isEqualTo("You are signed out");
+			.isEqualTo("Withings disconnected");
+		assertThat(text("deleted")).contains("Nothing of yours is kept here");
 		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
 		assertThat(this.authorizedClientService.loadAuthorizedClient(DashboardController.REGISTRATION_ID, userId)
 			.blockOptional(Duration.ofSeconds(10))).isEmpty();
@@ -196,6 +221,8 @@ class WithingsWebFluxSampleBrowserTests {
 		this.browser.get(app("/dashboard"));
 		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
 		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/"));
+		// and the home page does not say the user refused anything
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
 	}
 
 	/** Refresh requests Withings accepted since {@code rejectedBefore} refusals. */
@@ -228,6 +255,13 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(problem()).isEqualTo("Withings is busy");
 		screenshot("8-rate-limited");
 
+		// Withings answers with an error status: no enum, no "said no"
+		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
+		this.browser.get(app("/dashboard"));
+		assertThat(problem()).isEqualTo("Withings is not answering right now");
+		assertThat(this.browser.findElement(By.tagName("body")).getText()).doesNotContain("ERROR").doesNotContain("said no");
+		screenshot("8-withings-error");
+
 		// the user removes the application in Withings: back through consent, signed in again
 		new WithingsRevocationClient(RestClient.create())
 			.revoke(this.registrations.findByRegistrationId(DashboardController.REGISTRATION_ID).block(), userId);
@@ -236,6 +270,8 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
 		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/dashboard"));
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
+		// a new consent at the simulator is a new Withings user, so a new principal: only its link is told
+		assertThat(SamplePages.activity(this.browser)).containsOnlyKeys("LINKED");
 		screenshot("9-signed-in-again-after-revocation");
 	}
 
@@ -252,7 +288,7 @@ class WithingsWebFluxSampleBrowserTests {
 		awaitSubscribed(userId);
 		this.browser.navigate().refresh();
 		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("subscription"))).getText())
-			.isEqualTo("Subscribed to appli 1, 46 at this application's callback URL");
+			.isEqualTo("Subscribed to weight and user actions: Withings calls this application when they change");
 		awaitLive();
 		assertThat(this.browser.findElements(By.id("no-notifications"))).hasSize(1);
 		assertThat(weightRows()).hasSize(30);
@@ -263,7 +299,8 @@ class WithingsWebFluxSampleBrowserTests {
 		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
 		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
-		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight (1)");
+		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight");
+		assertThat(first.findElement(By.xpath("td[1]")).getText()).doesNotContainPattern(SamplePages.ISO_INSTANT);
 		String fetched = first.findElement(By.cssSelector("td.fetched")).getText();
 		assertThat(fetched).matches("\\d+\\.\\d kg");
 		BigDecimal stepped = new BigDecimal(fetched.replace(" kg", ""));
@@ -271,7 +308,11 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(newestWeight()).isEqualByComparingTo(stepped);
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(31);
 		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(1);
+		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "NOTIFIED");
+		assertThat(text("latest-weight")).isEqualTo(stepped.toPlainString());
+		SamplePages.assertReadableDashboard(this.browser);
 		screenshot("11-after-step-on-scale");
+		fullPageScreenshot("11-after-step-on-scale-full");
 
 		// the user steps on the scale at home, the page open: it updates by itself
 		awaitLive();
@@ -301,6 +342,33 @@ class WithingsWebFluxSampleBrowserTests {
 		// the listener, its failure, the fetch and the stream ran with BlockHound installed: nothing
 		// blocked an event loop
 		assertThat(output).doesNotContain("Blocking call").doesNotContain("BlockingOperationError");
+
+		// the session ends while the page is open (a restart forgets sessions): the stream's
+		// reconnect is answered 401, not the home page in Thymeleaf's SSE mode (a 500), and the
+		// page reloads to the sign-in page
+		awaitLive();
+		this.browser.manage().deleteCookieNamed("SESSION");
+		this.updates.closeAll();
+		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/"));
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(output).doesNotContain(" ERROR ");
+		screenshot("13-stream-after-session-ended");
+
+		// sign out keeps the link, revokes nothing; signing in again works
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		String signedIn = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
+		clickAndWaitForPath(By.id("sign-out"), "/");
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out-note"))).getText())
+			.contains("Your Withings link is kept");
+		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/?signed-out"));
+		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
+		assertThat(this.simulator.counters().revocations()).isZero();
+		assertThat(storedLink(signedIn)).isNotNull();
+		screenshot("14-signed-out-link-kept");
+		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
+		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText())
+			.matches("\\d+");
 	}
 
 	private String app(String path) {
@@ -343,15 +411,14 @@ class WithingsWebFluxSampleBrowserTests {
 		return this.browser.findElements(By.cssSelector("#weights tbody tr"));
 	}
 
-	/** The table's weights, oldest first. */
+	/** The table's weights, newest first. */
 	private List<BigDecimal> tableWeights() {
 		return weightRows().stream().map((row) -> new BigDecimal(row.findElement(By.xpath("td[2]")).getText())).toList();
 	}
 
-	/** The table's last row: the newest weight. */
+	/** The table's first row: the newest weight. */
 	private BigDecimal newestWeight() {
-		List<BigDecimal> weights = tableWeights();
-		return weights.get(weights.size() - 1);
+		return tableWeights().get(0);
 	}
 
 	private long acknowledgedWeightNotifications(String userId) {
@@ -376,12 +443,27 @@ class WithingsWebFluxSampleBrowserTests {
 			.block(Duration.ofSeconds(10));
 	}
 
+	/** When the access token expires, as the page has it (to the millisecond). */
+	private String expiresAt() {
+		return this.browser.findElement(By.cssSelector("#expires time")).getDomAttribute("data-epoch");
+	}
+
 	private String text(String id) {
 		return this.browser.findElement(By.id(id)).getText();
 	}
 
 	private String problem() {
 		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("problem"))).getText();
+	}
+
+	/** The whole page, the window made as tall as the page for the shot. */
+	private void fullPageScreenshot(String name) throws IOException {
+		Dimension size = this.browser.manage().window().getSize();
+		long height = (Long) ((JavascriptExecutor) this.browser)
+			.executeScript("return document.documentElement.scrollHeight");
+		this.browser.manage().window().setSize(new Dimension(size.getWidth(), (int) height + 140));
+		screenshot(name);
+		this.browser.manage().window().setSize(size);
 	}
 
 	private void screenshot(String name) throws IOException {

@@ -44,7 +44,7 @@ class WithingsWebFluxSampleRestartTests {
 				HttpResponse<String> dashboard = new SimulatedBrowser()
 					.signIn("http://localhost:" + port(before) + "/oauth2/authorization/withings", "carol");
 				assertThat(dashboard.uri().getPath()).isEqualTo("/dashboard");
-				assertThat(dashboard.body()).contains(carol).contains("R2dbcWithingsAuthorizedClientService");
+				assertThat(dashboard.body()).contains(carol).contains("database (R2DBC)");
 			}
 
 			// while the application is down, Carol's access token expires at Withings

@@ -1,0 +1,77 @@
+package io.github.springwithings.sample.servlet;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import io.github.springwithings.notification.WithingsAppli;
+import io.github.springwithings.notification.WithingsNotificationEvent;
+import io.github.springwithings.oauth2.client.WithingsLinkedUser;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The "What the starter did for you" panel: per user, bounded, newest first, forgotten on
+ * disconnect; a refresh noticed only when the stored refresh token is newer.
+ */
+class StarterActivityTests {
+
+	private final StarterActivity activity = new StarterActivity();
+
+	@Test
+	void ofWhenEventsThenPerUserNewestFirstAndBounded() {
+		Instant issued = Instant.now().minus(Duration.ofHours(1));
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", issued)));
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("999", issued)));
+		for (int i = 0; i < StarterActivity.KEPT + 5; i++) {
+			this.activity.onNotification(weightNotification("363"));
+		}
+
+		assertThat(this.activity.of("363")).hasSize(StarterActivity.KEPT)
+			.allSatisfy((entry) -> assertThat(entry.kind()).isEqualTo(StarterActivity.Kind.NOTIFIED));
+		assertThat(this.activity.of("363").get(0).text()).isEqualTo("Received Withings' notification about your weight and answered it");
+		assertThat(this.activity.of("999")).singleElement()
+			.satisfies((entry) -> assertThat(entry.text()).isEqualTo("Linked your Withings account (user 999) and stored the link"));
+	}
+
+	@Test
+	void noticeRefreshTokenWhenNewerThanTheLinkedOneThenARefreshAtItsIssueTime() {
+		Instant linked = Instant.now().minus(Duration.ofSeconds(5));
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", linked)));
+
+		this.activity.noticeRefreshToken("363", linked);
+		assertThat(this.activity.of("363")).extracting(StarterActivity.Entry::kind).containsExactly(StarterActivity.Kind.LINKED);
+
+		Instant refreshed = Instant.now().plusSeconds(1);
+		this.activity.noticeRefreshToken("363", refreshed);
+		this.activity.noticeRefreshToken("363", refreshed);
+		assertThat(this.activity.of("363")).extracting(StarterActivity.Entry::kind)
+			.containsExactly(StarterActivity.Kind.REFRESHED, StarterActivity.Kind.LINKED);
+		assertThat(this.activity.of("363").get(0).at()).isEqualTo(refreshed);
+	}
+
+	@Test
+	void onDisconnectedThenTheUsersEntriesAreForgotten() {
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", Instant.now())));
+		this.activity.onLost(new WithingsUserLostEvent(user("363", Instant.now()), WithingsUserLostEvent.Reason.REFRESH_TOKEN_DEAD));
+		assertThat(this.activity.of("363")).extracting(StarterActivity.Entry::kind).contains(StarterActivity.Kind.LOST);
+
+		this.activity.onDisconnected(new WithingsUserDisconnectedEvent(user("363", Instant.now())));
+
+		assertThat(this.activity.of("363")).isEmpty();
+	}
+
+	private static WithingsLinkedUser user(String id, Instant refreshTokenIssuedAt) {
+		return new WithingsLinkedUser("withings", id, id, Set.of("user.metrics"), refreshTokenIssuedAt);
+	}
+
+	private static WithingsNotificationEvent weightNotification(String id) {
+		return new WithingsNotificationEvent("withings", id, id, WithingsAppli.WEIGHT, 1, Instant.now().minusSeconds(60),
+				Instant.now(), null, null, null);
+	}
+
+}
