@@ -329,6 +329,39 @@ public class WithingsNotificationProperties {
 		/** Most notifications one poll takes. */
 		private int batchSize = 100;
 
+		/**
+		 * Threads that insert accepted notifications into the inbox (named
+		 * withings-notification-inbox-N), apart from the listeners' executor: a slow listener never
+		 * delays an acknowledgement.
+		 */
+		private int threads = 4;
+
+		/**
+		 * Notifications that may wait for an inbox thread; beyond them the callback answers 503 and
+		 * Withings retries later.
+		 */
+		private int queueCapacity = 100;
+
+		/** {@return the {@code withings.notifications.inbox.threads} property} */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/** @param threads the {@code withings.notifications.inbox.threads} property */
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.queue-capacity} property} */
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		/** @param queueCapacity the {@code withings.notifications.inbox.queue-capacity} property */
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
 		/** {@return the {@code withings.notifications.inbox.enabled} property} */
 		public boolean isEnabled() {
 			return this.enabled;

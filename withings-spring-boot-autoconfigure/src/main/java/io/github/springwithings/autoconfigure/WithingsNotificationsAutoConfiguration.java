@@ -144,7 +144,7 @@ public final class WithingsNotificationsAutoConfiguration {
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> applicationTaskExecutor,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<WithingsAuthorizedClients> authorizedClients,
-			ObjectProvider<WithingsNotificationInbox> inbox) {
+			ObjectProvider<WithingsNotificationInbox> inbox, ObjectProvider<NotificationInboxExecutor> inboxExecutor) {
 		WithingsAuthorizedClientService store = authorizedClientService.getIfUnique();
 		if (store == null) {
 			throw new IllegalStateException("withings.notifications.callback-url is set, but there is no "
@@ -162,7 +162,7 @@ public final class WithingsNotificationsAutoConfiguration {
 		authorizedClients.ifAvailable(receiver::setAuthorizedClients);
 		WithingsNotificationInbox durable = properties.getInbox().isEnabled() ? inbox.getIfUnique() : null;
 		if (durable != null) {
-			receiver.setInbox(durable);
+			receiver.setInbox(durable, inboxExecutor.getObject().executor.executor);
 			logger.debug("Withings notifications go through the durable inbox (withings_notification_inbox) as "
 					+ durable.getInstanceId());
 		}
@@ -181,6 +181,19 @@ public final class WithingsNotificationsAutoConfiguration {
 			WithingsNotificationProperties properties) {
 		return new WithingsSchedule("withings-notification-inbox", (carryOn) -> receiver.pollInbox(), Duration.ZERO,
 				properties.getInbox().getPollInterval());
+	}
+
+	/**
+	 * Where the inbox's inserts run (not the request thread, which may be an event loop, nor the
+	 * listeners' executor, which a slow listener may fill): bounded, rejecting when full (503).
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@ConditionalOnBean(WithingsNotificationInbox.class)
+	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
+	NotificationInboxExecutor withingsNotificationInboxExecutor(WithingsNotificationProperties properties) {
+		return new NotificationInboxExecutor(new NotificationExecutor("withings-notification-inbox-",
+				properties.getInbox().getThreads(), properties.getInbox().getQueueCapacity()));
 	}
 
 	private static <T extends WithingsNotificationInbox> T configured(T inbox, WithingsNotificationProperties.Inbox settings) {
@@ -276,9 +289,13 @@ public final class WithingsNotificationsAutoConfiguration {
 		final ThreadPoolExecutor executor;
 
 		NotificationExecutor(int threads, int queueCapacity) {
-			Assert.isTrue(threads > 0, "withings.notifications.executor.threads must be positive");
-			Assert.isTrue(queueCapacity >= 0, "withings.notifications.executor.queue-capacity must not be negative");
-			CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("withings-notification-");
+			this("withings-notification-", threads, queueCapacity);
+		}
+
+		NotificationExecutor(String threadNamePrefix, int threads, int queueCapacity) {
+			Assert.isTrue(threads > 0, "threads must be positive");
+			Assert.isTrue(queueCapacity >= 0, "queue-capacity must not be negative");
+			CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(threadNamePrefix);
 			threadFactory.setDaemon(true);
 			this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
 					(queueCapacity > 0) ? new LinkedBlockingQueue<>(queueCapacity) : new SynchronousQueue<>(),
@@ -293,6 +310,25 @@ public final class WithingsNotificationsAutoConfiguration {
 				logger.info("Withings notifications: stopping with " + dropped + " acknowledged notifications not "
 						+ "handled (Withings does not send them again)");
 			}
+		}
+
+	}
+
+	/**
+	 * The executor of the inbox's inserts (a type of its own: the receiver finds the listeners'
+	 * executor by its type).
+	 */
+	static final class NotificationInboxExecutor implements DisposableBean {
+
+		final NotificationExecutor executor;
+
+		NotificationInboxExecutor(NotificationExecutor executor) {
+			this.executor = executor;
+		}
+
+		@Override
+		public void destroy() {
+			this.executor.executor.shutdownNow();
 		}
 
 	}

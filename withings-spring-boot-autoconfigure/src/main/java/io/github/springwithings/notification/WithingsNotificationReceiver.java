@@ -91,6 +91,8 @@ public final class WithingsNotificationReceiver {
 
 	private volatile WithingsNotificationInbox inbox;
 
+	private volatile Executor inboxExecutor;
+
 	private Clock clock = Clock.systemUTC();
 
 	/**
@@ -150,8 +152,14 @@ public final class WithingsNotificationReceiver {
 	 * when one threw. Without it (the default), notifications are remembered in this instance's
 	 * memory only.
 	 * @param inbox the inbox, or {@code null} for none
+	 * @param inboxExecutor where notifications are inserted, never the request thread (it may be
+	 * an event loop) nor the executor of the listeners (a slow listener must not delay the
+	 * acknowledgement of the next notification); it must throw {@link RejectedExecutionException}
+	 * when full, never block: the callback then answers 503 and Withings retries
 	 */
-	public void setInbox(WithingsNotificationInbox inbox) {
+	public void setInbox(WithingsNotificationInbox inbox, Executor inboxExecutor) {
+		Assert.isTrue(inbox == null || inboxExecutor != null, "inboxExecutor cannot be null");
+		this.inboxExecutor = inboxExecutor;
 		this.inbox = inbox;
 	}
 
@@ -332,11 +340,11 @@ public final class WithingsNotificationReceiver {
 		}
 		CompletableFuture<Reply> answer = new CompletableFuture<>();
 		try {
-			this.executor.execute(() -> receiveDurably(durable, notification, answer));
+			this.inboxExecutor.execute(() -> receiveDurably(durable, notification, answer));
 		}
 		catch (RejectedExecutionException ex) {
 			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
-					+ " not accepted, the executor is full; Withings will retry it");
+					+ " not accepted, the inbox's executor is full; Withings will retry it");
 			return CompletableFuture.completedFuture(reject(Outcome.BUSY, 503, "busy, retry later"));
 		}
 		return answer;
@@ -371,20 +379,39 @@ public final class WithingsNotificationReceiver {
 		this.dispatcher.count(Outcome.ACCEPTED, notification.appli());
 		logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
 				+ " committed to the inbox; acknowledged");
-		if (notification.unlinks() && this.dispatcher.checksLinks()) {
-			// persisted, then checked: answered as without the inbox (200 once the check decided, 503
-			// when it could not tell in time); either way the row is handled or retried by the inbox
-			CompletableFuture<Reply> checked = new CompletableFuture<>();
-			checked
-				.completeOnTimeout(NotificationDispatcher.NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(),
-						TimeUnit.MILLISECONDS)
-				.thenApply((reply) -> (reply != NotificationDispatcher.NOT_CHECKED) ? reply : unverifiedInInbox(notification))
-				.thenAccept(answer::complete);
-			handle(durable, row, checked);
+		boolean checks = notification.unlinks() && this.dispatcher.checksLinks();
+		// persisted, then checked: an unlink is answered as without the inbox (200 once the check
+		// decided, 503 when it could not tell in time); either way the inbox handles or retries the row
+		CompletableFuture<Reply> checked = checks ? new CompletableFuture<>() : null;
+		try {
+			this.executor.execute(() -> handle(durable, row, checked));
+		}
+		catch (RejectedExecutionException ex) {
+			// committed: handled from the inbox once the executor has room (the next poll)
+			release(durable, row);
+			answer.complete(checks ? unverifiedInInbox(notification) : OK);
 			return;
 		}
-		answer.complete(OK);
-		handle(durable, row, null);
+		if (!checks) {
+			answer.complete(OK);
+			return;
+		}
+		checked
+			.completeOnTimeout(NotificationDispatcher.NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((reply) -> (reply != NotificationDispatcher.NOT_CHECKED) ? reply : unverifiedInInbox(notification))
+			.thenAccept(answer::complete);
+	}
+
+	private void release(WithingsNotificationInbox durable, WithingsNotificationInbox.Claimed row) {
+		try {
+			durable.release(row);
+			logger.debug("Withings notification " + row.notification() + ": the executor is full; handled from the "
+					+ "inbox by the next poll");
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Withings notification " + row.notification() + ": the executor is full and its claim could "
+					+ "not be given back (" + ex.getClass().getSimpleName() + "); handled once the claim runs out");
+		}
 	}
 
 	private Reply unverifiedInInbox(NotificationForm notification) {
@@ -455,8 +482,7 @@ public final class WithingsNotificationReceiver {
 				claimed++;
 			}
 			catch (RejectedExecutionException ex) {
-				durable.release(row);
-				logger.debug("Withings notification inbox: the executor is full; the due rows wait for the next poll");
+				release(durable, row);
 				break;
 			}
 		}

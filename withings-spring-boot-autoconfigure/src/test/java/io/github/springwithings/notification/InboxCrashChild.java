@@ -52,7 +52,7 @@ public final class InboxCrashChild {
 		WithingsNotificationInbox inbox = new JdbcWithingsNotificationInbox(dataSource);
 		inbox.setInstanceId("crashing-instance");
 		inbox.setLease(Duration.ofMillis(Long.parseLong(args[4])));
-		receiver.setInbox(inbox);
+		receiver.setInbox(inbox, Runnable::run);
 		ReceiverHttpServer server = ReceiverHttpServer.start(receiver);
 		System.out.println("URL " + server.url());
 		System.out.flush();

@@ -122,7 +122,7 @@ class WithingsNotificationInboxCrashTests {
 		WithingsNotificationInbox inbox = new JdbcWithingsNotificationInbox(this.dataSource);
 		SimulatorClock clock = new SimulatorClock();
 		inbox.setClock(clock);
-		restarted.setInbox(inbox);
+		restarted.setInbox(inbox, Runnable::run);
 		assertThat(restarted.pollInbox()).as("the dead instance's claim still runs").isZero();
 		clock.advance(LEASE);
 		assertThat(restarted.pollInbox()).isOne();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -103,7 +104,7 @@ class WithingsNotificationInboxReceiverTests {
 		inbox.setClock(this.clock);
 		inbox.setBackoff(Duration.ofSeconds(10), Duration.ofMinutes(1));
 		inbox.setMaxAttempts(3);
-		receiver.setInbox(inbox);
+		receiver.setInbox(inbox, Runnable::run);
 		ReceiverHttpServer server = ReceiverHttpServer.start(receiver);
 		this.servers.add(server);
 		new WithingsNotifications(this.api, new WithingsLinkedUsers(this.fixture.service, "withings"), server.url())
@@ -134,8 +135,8 @@ class WithingsNotificationInboxReceiverTests {
 	void answerWhenTheNotificationIsAcceptedThenAnsweredOnlyOnceItsRowIsCommitted() {
 		LinkedBlockingQueue<Runnable> handOff = new LinkedBlockingQueue<>();
 		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(PATH, this.fixture.service,
-				List.of("withings"), this.events::add, handOff::add);
-		receiver.setInbox(new JdbcWithingsNotificationInbox(this.dataSource));
+				List.of("withings"), this.events::add, Runnable::run);
+		receiver.setInbox(new JdbcWithingsNotificationInbox(this.dataSource), handOff::add);
 		AtomicInteger rowsWhenAnswered = new AtomicInteger(-1);
 
 		CompletableFuture<Reply> answer = receiver.answer(("userid=" + ALICE + "&appli=1&startdate=1&enddate=2")
@@ -215,6 +216,44 @@ class WithingsNotificationInboxReceiverTests {
 		this.clock.advance(Duration.ofDays(1));
 		assertThat(a.receiver.pollInbox()).isZero();
 		assertThat(calls).hasValue(3);
+	}
+
+	@Test
+	void answerWhenTheInboxExecutorIsFullThen503AndNothingStored() {
+		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(PATH, this.fixture.service,
+				List.of("withings"), this.events::add, Runnable::run);
+		receiver.setInbox(new JdbcWithingsNotificationInbox(this.dataSource), (task) -> {
+			throw new RejectedExecutionException("full");
+		});
+
+		assertThat(receiver.receive(("userid=" + ALICE + "&appli=1").getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(new Reply(503, "busy, retry later"));
+		assertThat(receiver.count(Outcome.BUSY)).isOne();
+		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM withings_notification_inbox", Integer.class)).isZero();
+	}
+
+	@Test
+	void answerWhenTheListenersExecutorIsFullThenCommitted200AndHandledByTheNextPoll() {
+		boolean[] full = { true };
+		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(PATH, this.fixture.service,
+				List.of("withings"), this.events::add, (task) -> {
+					if (full[0]) {
+						throw new RejectedExecutionException("full");
+					}
+					task.run();
+				});
+		receiver.setInbox(new JdbcWithingsNotificationInbox(this.dataSource), Runnable::run);
+
+		assertThat(receiver.receive(("userid=" + ALICE + "&appli=1").getBytes(StandardCharsets.UTF_8)).status())
+			.isEqualTo(200);
+		assertThat(this.events).isEmpty();
+		assertThat(receiver.pollInbox()).as("still full: the claim is given back").isZero();
+		assertThat(this.jdbc.queryForObject("SELECT claimed_by FROM withings_notification_inbox", String.class)).isNull();
+
+		full[0] = false;
+		assertThat(receiver.pollInbox()).isOne();
+		assertThat(this.events).singleElement().isInstanceOf(WithingsNotificationEvent.class);
+		assertThat(receiver.pollInbox()).isZero();
 	}
 
 	private record Instance(WithingsNotificationReceiver receiver, WithingsNotificationInbox inbox,
