@@ -150,7 +150,7 @@ class WithingsNotificationInboxBlockHoundTests {
 	}
 
 	@Test
-	void notifyWhenTheInsertRunsOnTheEventLoopThenBlockHoundCatchesIt() throws Exception {
+	void notifyWhenTheInsertRunsOnTheEventLoopThenRefusedThereAnswered503AndNothingPublished() throws Exception {
 		serve(Runnable::run);
 
 		this.simulator.notifyUser(ALICE, 1, Instant.ofEpochSecond(1735689600), Instant.ofEpochSecond(1735693200));
