@@ -49,6 +49,14 @@ import org.springframework.util.Assert;
  * while} and up to {@link #setMaxRemembered a number} of notifications, in this instance's
  * memory: behind a load balancer, a retry that reaches another instance is published there too.
  *
+ * <p>With a {@link #setInbox durable inbox} (a database store), a notification is instead
+ * committed to the inbox's table on an executor of its own and acknowledged once committed (a
+ * database that cannot be written: 503); a retry, whichever instance it reaches, is a duplicate
+ * row (200, not published again). The row is handled at once by this instance, marked done once
+ * the listeners returned, retried with backoff when one threw, given up after the last attempt
+ * ({@link WithingsNotificationGivenUpEvent}); rows whose instance died are taken by
+ * {@link #pollInbox()} once their claim ran out.
+ *
  * <p>Each outcome is counted ({@link #count}) and observed as {@value #OBSERVATION_NAME} with the
  * low-cardinality keys {@code outcome} and {@code appli}. The path's last segment is a secret
  * (Withings does not sign notifications): logs show it masked.
