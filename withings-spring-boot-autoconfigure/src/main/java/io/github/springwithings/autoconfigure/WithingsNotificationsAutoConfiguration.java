@@ -221,7 +221,7 @@ public final class WithingsNotificationsAutoConfiguration {
 	@Import(DatabaseInitializationDependencyConfigurer.class)
 	static class JdbcInboxConfiguration {
 
-		@Bean
+		@Bean(initMethod = "verify")
 		@DependsOnDatabaseInitialization
 		@ConditionalOnMissingBean(WithingsNotificationInbox.class)
 		JdbcWithingsNotificationInbox withingsNotificationInbox(DataSource dataSource,
@@ -242,7 +242,7 @@ public final class WithingsNotificationsAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
 	static class R2dbcInboxConfiguration {
 
-		@Bean
+		@Bean(initMethod = "verify")
 		@DependsOnDatabaseInitialization
 		@ConditionalOnMissingBean(WithingsNotificationInbox.class)
 		R2dbcWithingsNotificationInbox withingsNotificationInbox(ConnectionFactory connectionFactory,

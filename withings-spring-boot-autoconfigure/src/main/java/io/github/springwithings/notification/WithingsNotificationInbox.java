@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.UUID;
 
 import io.github.springwithings.internal.sql.StoreDatabase;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.util.Assert;
 
 /**
@@ -30,6 +34,8 @@ import org.springframework.util.Assert;
  */
 public abstract sealed class WithingsNotificationInbox
 		permits JdbcWithingsNotificationInbox, R2dbcWithingsNotificationInbox {
+
+	private static final Log logger = LogFactory.getLog(WithingsNotificationInbox.class);
 
 	static final String PENDING = "PENDING";
 
@@ -165,6 +171,32 @@ public abstract sealed class WithingsNotificationInbox
 
 	Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Check, at start-up, that the table holds every column this version uses (a query that
+	 * reads no row). A database that cannot be reached proves nothing: it is logged and the
+	 * application starts (until it can be reached, notifications are answered 503 and Withings
+	 * retries them).
+	 * @throws IllegalStateException when the table or a column is missing
+	 */
+	public void verify() {
+		try {
+			this.database.query("SELECT id, withings_user_id, appli, form, received_at, status, attempts, "
+					+ "next_attempt_at, claimed_until, claimed_by, last_error, done_at FROM withings_notification_inbox "
+					+ "WHERE 1 = 0", (row) -> row);
+		}
+		catch (InvalidDataAccessResourceUsageException ex) {
+			throw new IllegalStateException("The Withings notification inbox needs the table withings_notification_inbox "
+					+ "with the columns of this version (id, withings_user_id, appli, form, received_at, status, attempts, "
+					+ "next_attempt_at, claimed_until, claimed_by, last_error, done_at): apply the store's schema script of "
+					+ "this version (see Stores in the guide), or set withings.notifications.inbox.enabled=false", ex);
+		}
+		catch (DataAccessException ex) {
+			// the driver's own text may quote the JDBC URL (and a password in it): its class only
+			logger.warn("Could not check the Withings notification inbox's table ("
+					+ ex.getMostSpecificCause().getClass().getName() + "); the application starts");
+		}
 	}
 
 	/**

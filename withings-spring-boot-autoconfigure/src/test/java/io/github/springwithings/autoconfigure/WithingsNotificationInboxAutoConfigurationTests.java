@@ -93,6 +93,17 @@ class WithingsNotificationInboxAutoConfigurationTests {
 	}
 
 	@Test
+	void inboxWhenItsTableIsMissingThenTheStartupFailsNamingItAndTheFix() {
+		// no script applied, and the store's own check off: the inbox's check is the one that speaks
+		this.withDataSource
+			.withPropertyValues("withings.store.initialize-schema=never", "withings.store.verify-schema=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasMessageContaining("withings_notification_inbox")
+				.hasMessageContaining("withings.notifications.inbox.enabled=false"));
+	}
+
+	@Test
 	void inboxWhenTheApplicationDefinesOneThenItIsUsed() {
 		this.withDataSource.withUserConfiguration(OwnInbox.class).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(WithingsNotificationInbox.class);
