@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.springwithings.actuate.WithingsStatistics;
+import io.github.springwithings.actuate.metrics.WithingsMetrics;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.notification.WithingsNotificationReceiver.Outcome;
 import io.github.springwithings.notification.WithingsNotificationReceiver.Reply;
@@ -27,6 +29,7 @@ import io.github.springwithings.simulator.SimulatorDelivery;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -185,10 +188,18 @@ class WithingsNotificationInboxReceiverTests {
 			throw new IllegalStateException("listener bug");
 		});
 
+		WithingsStatistics statistics = new WithingsStatistics(this.fixture.service, List.of("withings"));
+		statistics.setNotificationReceiver(a.receiver);
+		WithingsMetrics metrics = new WithingsMetrics(statistics);
+		metrics.setStoreCache(Duration.ZERO);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		metrics.bindTo(registry);
+
 		this.simulator.notifyUser(ALICE, 1, Instant.ofEpochSecond(1735689600), Instant.ofEpochSecond(1735693200));
 		assertThat(this.simulator.awaitAcknowledgedNotifications(1, Duration.ofSeconds(10))).isTrue();
 		assertThat(calls).as("handled at once by the instance that received it").hasValue(1);
 		assertThat(a.receiver.count(Outcome.RETRIED)).isOne();
+		assertThat(registry.get("withings.notifications.inbox.pending").gauge().value()).isOne();
 
 		this.clock.advance(Duration.ofSeconds(9));
 		assertThat(a.receiver.pollInbox()).as("backoff: 10 s").isZero();
@@ -211,6 +222,10 @@ class WithingsNotificationInboxReceiverTests {
 		assertThat(a.receiver.count(Outcome.GIVEN_UP)).isOne();
 		assertThat(a.receiver.count(Outcome.RETRIED)).isEqualTo(2);
 		assertThat(a.inbox.countGivenUp()).isOne();
+		assertThat(registry.get("withings.notifications.callbacks").tags("outcome", "givenUp").functionCounter().count())
+			.isOne();
+		assertThat(registry.get("withings.notifications.inbox.given.up").gauge().value()).isOne();
+		assertThat(registry.get("withings.notifications.inbox.pending").gauge().value()).isZero();
 		assertThat(this.jdbc.queryForObject("SELECT last_error FROM withings_notification_inbox WHERE status = 'GIVEN_UP'",
 				String.class)).isEqualTo("java.lang.IllegalStateException: listener bug");
 		this.clock.advance(Duration.ofDays(1));
