@@ -21,6 +21,7 @@ import io.github.springwithings.testsupport.TestDatabases;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
 import io.r2dbc.pool.ConnectionPool;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -75,6 +76,9 @@ class WithingsNotificationInboxBlockHoundTests {
 
 	@BeforeEach
 	void start() {
+		// r2dbc-mariadb 1.3 blocks on its own lock on the event loop as it connects: BlockHound would
+		// flag the driver, not the starter (the R2DBC inbox runs on MariaDB in WithingsNotificationInboxTests)
+		Assumptions.assumeFalse(TestDatabases.mariadb(), "r2dbc-mariadb blocks on its own lock on the event loop");
 		this.simulator = WithingsSimulator.start();
 		this.connectionFactory = TestDatabases.connectionFactory("inboxblockhound", 4);
 		DatabaseClient.create(this.connectionFactory)
@@ -119,6 +123,9 @@ class WithingsNotificationInboxBlockHoundTests {
 
 	@AfterEach
 	void stop() {
+		if (this.simulator == null) {
+			return;
+		}
 		if (this.server != null) {
 			this.server.disposeNow();
 		}
@@ -151,6 +158,7 @@ class WithingsNotificationInboxBlockHoundTests {
 
 	@Test
 	void notifyWhenTheInsertRunsOnTheEventLoopThenRefusedThereAnswered503AndNothingPublished() throws Exception {
+		this.simulator.setNotificationRetrySchedule(1); // one attempt, no retry
 		serve(Runnable::run);
 
 		this.simulator.notifyUser(ALICE, 1, Instant.ofEpochSecond(1735689600), Instant.ofEpochSecond(1735693200));
