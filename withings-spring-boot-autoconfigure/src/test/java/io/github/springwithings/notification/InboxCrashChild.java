@@ -1,62 +1,61 @@
 package io.github.springwithings.notification;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.github.springwithings.oauth2.client.JdbcWithingsAuthorizedClientService;
-import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
+import io.github.springwithings.simulator.WithingsSimulator;
 
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 
 /**
- * The application {@link WithingsNotificationInboxCrashTests} kills: the JDBC store and the
- * durable inbox on the shared database, the callback served over HTTP, and a listener that
- * blocks (it prints {@code ENTERED} first). Prints {@code URL <callback URL>} once it listens.
- * Arguments: the simulator's base URL, the JDBC URL, user name and password, the lease in
- * milliseconds.
+ * The application {@link WithingsNotificationInboxCrashTests} kills: a Spring Boot servlet
+ * application with the starter's JDBC store on the shared database (so the durable inbox is on),
+ * the notification callback, and a listener that blocks (it prints {@code ENTERED} first). Prints
+ * {@code URL <callback URL>} once it listens. Arguments: the simulator's base URL, the JDBC URL,
+ * user name and password.
  */
-public final class InboxCrashChild {
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class InboxCrashChild {
 
 	static final String PATH = "/withings/notifications/Cr4shS3cret";
 
-	private InboxCrashChild() {
+	public static void main(String[] args) {
+		ConfigurableApplicationContext context = new SpringApplication(InboxCrashChild.class).run("--server.port=0",
+				"--spring.main.web-application-type=servlet", "--spring.datasource.url=" + args[1],
+				"--spring.datasource.username=" + args[2], "--spring.datasource.password=" + args[3],
+				"--spring.security.oauth2.client.registration.withings.client-id=" + WithingsSimulator.DEFAULT_CLIENT_ID,
+				"--spring.security.oauth2.client.registration.withings.client-secret="
+						+ WithingsSimulator.DEFAULT_CLIENT_SECRET,
+				"--withings.api-base-uri=" + args[0], "--withings.account-base-uri=" + args[0],
+				"--withings.notifications.callback-url=http://127.0.0.1:0" + PATH,
+				"--withings.notifications.subscribe-on-link=false",
+				"--withings.notifications.inbox.instance-id=crashing-instance",
+				"--withings.notifications.inbox.lease=1m");
+		System.out.println("URL http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + PATH);
+		System.out.flush();
 	}
 
-	public static void main(String[] args) throws Exception {
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(args[1]);
-		config.setUsername(args[2]);
-		config.setPassword(args[3]);
-		config.setMaximumPoolSize(4);
-		HikariDataSource dataSource = new HikariDataSource(config);
-		JdbcWithingsAuthorizedClientService store = new JdbcWithingsAuthorizedClientService(dataSource,
-				new InMemoryClientRegistrationRepository(TestClientRegistrations.withings(args[0]).build()));
-		CountDownLatch never = new CountDownLatch(1);
-		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(PATH, store, List.of("withings"),
-				(event) -> {
-					System.out.println("ENTERED");
-					System.out.flush();
-					try {
-						never.await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}, new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10)));
-		WithingsNotificationInbox inbox = new JdbcWithingsNotificationInbox(dataSource);
-		inbox.setInstanceId("crashing-instance");
-		inbox.setLease(Duration.ofMillis(Long.parseLong(args[4])));
-		receiver.setInbox(inbox, Runnable::run);
-		ReceiverHttpServer server = ReceiverHttpServer.start(receiver);
-		System.out.println("URL " + server.url());
-		System.out.flush();
-		never.await();
+	@Bean
+	BlockingListener blockingListener() {
+		return new BlockingListener();
+	}
+
+	static class BlockingListener {
+
+		private final CountDownLatch never = new CountDownLatch(1);
+
+		@EventListener
+		void onNotification(WithingsNotificationEvent event) throws InterruptedException {
+			System.out.println("ENTERED");
+			System.out.flush();
+			this.never.await();
+		}
+
 	}
 
 }

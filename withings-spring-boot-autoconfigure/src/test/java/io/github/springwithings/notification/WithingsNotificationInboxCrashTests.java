@@ -37,9 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The application dies ({@code kill -9}) after it acknowledged a notification and before its
  * listener returned: the notification is in the inbox, and an application started on the same
- * database handles it once its claim ran out, exactly once. The killed application runs in a
- * second JVM ({@link InboxCrashChild}) sharing the database (H2 over TCP, or PostgreSQL and
- * MariaDB in CI) with this one; the simulator delivers the notification over HTTP.
+ * database handles it once its claim ran out, exactly once. The killed application, a Spring Boot
+ * application with the starter's JDBC store (so the inbox is on), runs in a second JVM
+ * ({@link InboxCrashChild}) sharing the database (H2 over TCP, or PostgreSQL and MariaDB in CI)
+ * with this one; the simulator delivers the notification over HTTP.
  */
 @Tag("database")
 class WithingsNotificationInboxCrashTests {
@@ -90,9 +91,10 @@ class WithingsNotificationInboxCrashTests {
 		WithingsTestFixture fixture = new WithingsTestFixture(this.simulator, WithingsClientAuthentication.CLIENT_SECRET,
 				this.dataSource);
 		fixture.link(ALICE, ALICE);
-		this.child = new ProcessBuilder(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-				InboxCrashChild.class.getName(), this.simulator.baseUrl(), jdbcUrl(), TestDatabases.username(),
-				TestDatabases.password(), Long.toString(LEASE.toMillis())))
+		// C1 only and the serial collector: the child starts in half the time
+		this.child = new ProcessBuilder(List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+				System.getProperty("java.class.path"), InboxCrashChild.class.getName(), this.simulator.baseUrl(),
+				jdbcUrl(), TestDatabases.username(), TestDatabases.password()))
 			.redirectError(Path.of("target", "inbox-crash-test-child.log").toFile())
 			.start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));
