@@ -308,7 +308,8 @@ public final class WithingsNotificationsAutoConfiguration {
 			int dropped = this.executor.shutdownNow().size();
 			if (dropped > 0) {
 				logger.info("Withings notifications: stopping with " + dropped + " acknowledged notifications not "
-						+ "handled (Withings does not send them again)");
+						+ "handled (Withings does not send them again; with the durable inbox they are handled by "
+						+ "another instance, or after a restart, once their claim ran out)");
 			}
 		}
 

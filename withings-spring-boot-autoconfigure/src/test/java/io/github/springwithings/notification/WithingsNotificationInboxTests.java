@@ -229,6 +229,7 @@ class WithingsNotificationInboxTests {
 			this.jdbc.update("DELETE FROM withings_notification_inbox");
 			Claimed row = r2dbc.insert(WEIGH_IN);
 			assertThat(this.a.insert(WEIGH_IN)).as("seen by the JDBC inbox").isNull();
+			assertThat(r2dbc.insert(WEIGH_IN)).as("a duplicate key on R2DBC too").isNull();
 			assertThat(r2dbc.failed(row, "bug")).isFalse();
 			this.clock.advance(Duration.ofMinutes(1));
 			assertThat(r2dbc.due()).containsExactly(WEIGH_IN.id());
