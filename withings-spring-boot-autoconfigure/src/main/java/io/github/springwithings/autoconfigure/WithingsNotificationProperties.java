@@ -330,15 +330,16 @@ public class WithingsNotificationProperties {
 		private int batchSize = 100;
 
 		/**
-		 * Threads that insert accepted notifications into the inbox (named
-		 * withings-notification-inbox-N), apart from the listeners' executor: a slow listener never
-		 * delays an acknowledgement.
+		 * WebFlux: threads that insert accepted notifications into the inbox (named
+		 * withings-notification-inbox-N), off the event loop and apart from the listeners'
+		 * executor (a slow listener never delays an acknowledgement). On Spring MVC the request
+		 * thread inserts.
 		 */
 		private int threads = 4;
 
 		/**
-		 * Notifications that may wait for an inbox thread; beyond them the callback answers 503 and
-		 * Withings retries later.
+		 * WebFlux: notifications that may wait for an inbox thread; beyond them the callback
+		 * answers 503 and Withings retries later.
 		 */
 		private int queueCapacity = 100;
 

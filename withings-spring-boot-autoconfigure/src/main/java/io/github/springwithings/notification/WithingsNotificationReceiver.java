@@ -50,7 +50,8 @@ import org.springframework.util.Assert;
  * memory: behind a load balancer, a retry that reaches another instance is published there too.
  *
  * <p>With a {@link #setInbox durable inbox} (a database store), a notification is instead
- * committed to the inbox's table on an executor of its own and acknowledged once committed (a
+ * committed to the inbox's table (on a servlet request thread, or on an executor of the inbox's
+ * own when the caller is an event loop) and acknowledged once committed (a
  * database that cannot be written: 503); a retry, whichever instance it reaches, is a duplicate
  * row (200, not published again). The row is handled at once by this instance, marked done once
  * the listeners returned, retried with backoff when one threw, given up after the last attempt
@@ -160,10 +161,11 @@ public final class WithingsNotificationReceiver {
 	 * when one threw. Without it (the default), notifications are remembered in this instance's
 	 * memory only.
 	 * @param inbox the inbox, or {@code null} for none
-	 * @param inboxExecutor where notifications are inserted, never the request thread (it may be
-	 * an event loop) nor the executor of the listeners (a slow listener must not delay the
-	 * acknowledgement of the next notification); it must throw {@link RejectedExecutionException}
-	 * when full, never block: the callback then answers 503 and Withings retries
+	 * @param inboxExecutor where notifications are inserted when the caller may not block (an
+	 * event loop: {@link #answer(byte[])}), not the executor of the listeners (a slow listener must
+	 * not delay the acknowledgement of the next notification); it must throw
+	 * {@link RejectedExecutionException} when full, never block: the callback then answers 503 and
+	 * Withings retries
 	 */
 	public void setInbox(WithingsNotificationInbox inbox, Executor inboxExecutor) {
 		Assert.isTrue(inbox == null || inboxExecutor != null, "inboxExecutor cannot be null");
@@ -274,7 +276,7 @@ public final class WithingsNotificationReceiver {
 	 * @return the answer
 	 */
 	public Reply receive(byte[] body) {
-		return answer(body).join();
+		return answer(body, true).join();
 	}
 
 	/**
@@ -287,6 +289,21 @@ public final class WithingsNotificationReceiver {
 	 * @return the answer
 	 */
 	public CompletableFuture<Reply> answer(byte[] body) {
+		return answer(body, false);
+	}
+
+	/**
+	 * Receive a notification's body, once {@link #beforeBody} returned {@code null}: as
+	 * {@link #answer(byte[])}, and when {@code mayBlock}, the insert into the {@link #setInbox
+	 * inbox} runs on the caller's thread (a servlet request thread, which may wait for the
+	 * database: no hop to the inbox's executor, no asynchronous request), never when it is an
+	 * event loop.
+	 * @param body the body, or {@code null} when it was longer than {@value #MAX_BODY_BYTES}
+	 * bytes
+	 * @param mayBlock whether the caller's thread may wait for the database
+	 * @return the answer
+	 */
+	public CompletableFuture<Reply> answer(byte[] body, boolean mayBlock) {
 		if (body == null || body.length > MAX_BODY_BYTES) {
 			return CompletableFuture
 				.completedFuture(reject(Outcome.TOO_LARGE, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
@@ -301,7 +318,7 @@ public final class WithingsNotificationReceiver {
 		this.lastReceived = this.clock.instant();
 		WithingsNotificationInbox durable = this.inbox;
 		if (durable != null) {
-			return answerDurably(durable, notification);
+			return answerDurably(durable, notification, mayBlock);
 		}
 		if (!this.recent.firstSeen(notification.key())) {
 			this.dispatcher.count(Outcome.DUPLICATE, notification.appli());
@@ -337,16 +354,21 @@ public final class WithingsNotificationReceiver {
 	}
 
 	/**
-	 * With the inbox: the notification is inserted on the executor (never on the request thread:
-	 * it may be an event loop) and acknowledged once the row is committed; a duplicate key is a
+	 * With the inbox: the notification is inserted on the inbox's executor (never on an event
+	 * loop; on the caller's thread when it may block) and acknowledged once the row is committed; a duplicate key is a
 	 * retry, seen by any instance; a database that cannot be written answers 503 (Withings
 	 * retries). The instance that inserted the row holds its claim and handles it at once.
 	 */
-	private CompletableFuture<Reply> answerDurably(WithingsNotificationInbox durable, NotificationForm notification) {
+	private CompletableFuture<Reply> answerDurably(WithingsNotificationInbox durable, NotificationForm notification,
+			boolean mayBlock) {
 		if (notification.form().length() > WithingsNotificationInbox.MAX_FORM) {
 			return CompletableFuture.completedFuture(reject(Outcome.INVALID, 400, "fields too long"));
 		}
 		CompletableFuture<Reply> answer = new CompletableFuture<>();
+		if (mayBlock) {
+			receiveDurably(durable, notification, answer);
+			return answer;
+		}
 		try {
 			this.inboxExecutor.execute(() -> receiveDurably(durable, notification, answer));
 		}

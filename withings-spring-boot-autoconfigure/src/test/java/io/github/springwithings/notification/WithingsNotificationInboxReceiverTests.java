@@ -241,10 +241,28 @@ class WithingsNotificationInboxReceiverTests {
 			throw new RejectedExecutionException("full");
 		});
 
-		assertThat(receiver.receive(("userid=" + ALICE + "&appli=1").getBytes(StandardCharsets.UTF_8)))
+		assertThat(receiver.answer(("userid=" + ALICE + "&appli=1").getBytes(StandardCharsets.UTF_8)).join())
 			.isEqualTo(new Reply(503, "busy, retry later"));
 		assertThat(receiver.count(Outcome.BUSY)).isOne();
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM withings_notification_inbox", Integer.class)).isZero();
+	}
+
+	@Test
+	void answerWhenTheCallerMayBlockThenInsertedOnItsThreadWithoutTheInboxExecutor() {
+		WithingsNotificationReceiver receiver = new WithingsNotificationReceiver(PATH, this.fixture.service,
+				List.of("withings"), this.events::add, Runnable::run);
+		receiver.setInbox(new JdbcWithingsNotificationInbox(this.dataSource), (task) -> {
+			throw new RejectedExecutionException("a servlet request thread never hands the insert off");
+		});
+
+		CompletableFuture<Reply> answer = receiver
+			.answer(("userid=" + ALICE + "&appli=1").getBytes(StandardCharsets.UTF_8), true);
+
+		assertThat(answer).as("answered on the caller's thread: no asynchronous request").isCompletedWithValue(
+				new Reply(200, ""));
+		assertThat(this.jdbc.queryForObject("SELECT status FROM withings_notification_inbox", String.class))
+			.isEqualTo("DONE");
+		assertThat(this.events).singleElement().isInstanceOf(WithingsNotificationEvent.class);
 	}
 
 	@Test
