@@ -355,9 +355,10 @@ public final class WithingsNotificationReceiver {
 
 	/**
 	 * With the inbox: the notification is inserted on the inbox's executor (never on an event
-	 * loop; on the caller's thread when it may block) and acknowledged once the row is committed; a duplicate key is a
-	 * retry, seen by any instance; a database that cannot be written answers 503 (Withings
-	 * retries). The instance that inserted the row holds its claim and handles it at once.
+	 * loop; on the caller's thread when it may block) and acknowledged once the row is committed;
+	 * a duplicate key is a retry, seen by any instance; a database that cannot be written answers
+	 * 503 (Withings retries). The instance that inserted the row holds its claim and handles it at
+	 * once.
 	 */
 	private CompletableFuture<Reply> answerDurably(WithingsNotificationInbox durable, NotificationForm notification,
 			boolean mayBlock) {
@@ -370,7 +371,16 @@ public final class WithingsNotificationReceiver {
 			return answer;
 		}
 		try {
-			this.inboxExecutor.execute(() -> receiveDurably(durable, notification, answer));
+			this.inboxExecutor.execute(() -> {
+				try {
+					receiveDurably(durable, notification, answer);
+				}
+				catch (RuntimeException ex) {
+					// whatever failed before the answer: never left hanging, Withings retries
+					answer.complete(UNAVAILABLE);
+					throw ex;
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
 			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
