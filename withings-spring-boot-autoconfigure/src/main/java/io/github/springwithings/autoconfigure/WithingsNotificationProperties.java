@@ -69,6 +69,16 @@ public class WithingsNotificationProperties {
 	 */
 	private final NotificationExecutor executor = new NotificationExecutor();
 
+	/**
+	 * The durable inbox of notifications, when the store is in a database (JDBC or R2DBC).
+	 */
+	private final Inbox inbox = new Inbox();
+
+	/** {@return the {@code withings.notifications.inbox.*} properties} */
+	public Inbox getInbox() {
+		return this.inbox;
+	}
+
 	/** {@return the {@code withings.notifications.executor.*} properties} */
 	public NotificationExecutor getExecutor() {
 		return this.executor;
@@ -259,6 +269,198 @@ public class WithingsNotificationProperties {
 		 */
 		public void setUseApplicationExecutor(boolean useApplicationExecutor) {
 			this.useApplicationExecutor = useApplicationExecutor;
+		}
+
+	}
+
+	/**
+	 * The durable inbox: with a database store, each accepted notification is committed to the
+	 * table withings_notification_inbox before it is acknowledged, handled at least once (by any
+	 * instance) and published once across instances.
+	 */
+	public static class Inbox {
+
+		/**
+		 * Whether notifications go through the durable inbox when the store is in a database (JDBC
+		 * or R2DBC). Off, or with the memory store, they are remembered in memory only.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the instance that takes a notification holds it: a notification whose instance
+		 * died is handled by another (or after a restart) once it ran out. Longer than the
+		 * listeners take, or a slow notification is published again by another instance.
+		 */
+		private Duration lease = Duration.ofMinutes(1);
+
+		/**
+		 * How often each instance looks for notifications due (a retry, or a claim that ran out);
+		 * also once at start-up.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How many times a notification is handled before it is given up (a
+		 * WithingsNotificationGivenUpEvent; the row is kept).
+		 */
+		private int maxAttempts = 10;
+
+		/** Delay before the second attempt; doubled at each further attempt, up to max-backoff. */
+		private Duration initialBackoff = Duration.ofSeconds(10);
+
+		/** Longest delay between two attempts. */
+		private Duration maxBackoff = Duration.ofMinutes(10);
+
+		/**
+		 * How long a handled notification stays in the table: Withings' retries of it within that
+		 * time are recognised by every instance (Withings retries for about 5 hours).
+		 */
+		private Duration doneRetention = Duration.ofHours(6);
+
+		/** How long a given-up notification stays in the table for inspection. */
+		private Duration givenUpRetention = Duration.ofDays(30);
+
+		/**
+		 * Name this instance claims notifications under (at most 100 characters, unique per
+		 * running instance). Defaults to a random UUID at each start.
+		 */
+		private String instanceId;
+
+		/** Most notifications one poll takes. */
+		private int batchSize = 100;
+
+		/**
+		 * WebFlux: threads that insert accepted notifications into the inbox (named
+		 * withings-notification-inbox-N), off the event loop and apart from the listeners'
+		 * executor (a slow listener never delays an acknowledgement). On Spring MVC the request
+		 * thread inserts.
+		 */
+		private int threads = 4;
+
+		/**
+		 * WebFlux: notifications that may wait for an inbox thread; beyond them the callback
+		 * answers 503 and Withings retries later.
+		 */
+		private int queueCapacity = 100;
+
+		/** {@return the {@code withings.notifications.inbox.threads} property} */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/** @param threads the {@code withings.notifications.inbox.threads} property */
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.queue-capacity} property} */
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		/** @param queueCapacity the {@code withings.notifications.inbox.queue-capacity} property */
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.enabled} property} */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/** @param enabled the {@code withings.notifications.inbox.enabled} property */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.lease} property} */
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		/** @param lease the {@code withings.notifications.inbox.lease} property */
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.poll-interval} property} */
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		/** @param pollInterval the {@code withings.notifications.inbox.poll-interval} property */
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.max-attempts} property} */
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		/** @param maxAttempts the {@code withings.notifications.inbox.max-attempts} property */
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.initial-backoff} property} */
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		/** @param initialBackoff the {@code withings.notifications.inbox.initial-backoff} property */
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.max-backoff} property} */
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		/** @param maxBackoff the {@code withings.notifications.inbox.max-backoff} property */
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.done-retention} property} */
+		public Duration getDoneRetention() {
+			return this.doneRetention;
+		}
+
+		/** @param doneRetention the {@code withings.notifications.inbox.done-retention} property */
+		public void setDoneRetention(Duration doneRetention) {
+			this.doneRetention = doneRetention;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.given-up-retention} property} */
+		public Duration getGivenUpRetention() {
+			return this.givenUpRetention;
+		}
+
+		/** @param givenUpRetention the {@code withings.notifications.inbox.given-up-retention} property */
+		public void setGivenUpRetention(Duration givenUpRetention) {
+			this.givenUpRetention = givenUpRetention;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.instance-id} property} */
+		public String getInstanceId() {
+			return this.instanceId;
+		}
+
+		/** @param instanceId the {@code withings.notifications.inbox.instance-id} property */
+		public void setInstanceId(String instanceId) {
+			this.instanceId = instanceId;
+		}
+
+		/** {@return the {@code withings.notifications.inbox.batch-size} property} */
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		/** @param batchSize the {@code withings.notifications.inbox.batch-size} property */
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 	}

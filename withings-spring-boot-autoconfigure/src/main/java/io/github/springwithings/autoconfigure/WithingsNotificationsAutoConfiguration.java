@@ -1,5 +1,6 @@
 package io.github.springwithings.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -8,8 +9,13 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import io.github.springwithings.api.WithingsApi;
+import io.github.springwithings.notification.JdbcWithingsNotificationInbox;
+import io.github.springwithings.notification.R2dbcWithingsNotificationInbox;
 import io.github.springwithings.notification.WithingsNotificationFilter;
+import io.github.springwithings.notification.WithingsNotificationInbox;
 import io.github.springwithings.notification.WithingsNotificationObservationFilter;
 import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsNotificationWebFilter;
@@ -21,6 +27,7 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClients;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
 import io.micrometer.observation.ObservationRegistry;
+import io.r2dbc.spi.ConnectionFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -37,13 +44,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -132,7 +143,8 @@ public final class WithingsNotificationsAutoConfiguration {
 			ApplicationEventPublisher publisher, ObjectProvider<NotificationExecutor> ownExecutor,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> applicationTaskExecutor,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<WithingsAuthorizedClients> authorizedClients) {
+			ObjectProvider<WithingsAuthorizedClients> authorizedClients,
+			ObjectProvider<WithingsNotificationInbox> inbox, ObjectProvider<NotificationInboxExecutor> inboxExecutor) {
 		WithingsAuthorizedClientService store = authorizedClientService.getIfUnique();
 		if (store == null) {
 			throw new IllegalStateException("withings.notifications.callback-url is set, but there is no "
@@ -148,7 +160,96 @@ public final class WithingsNotificationsAutoConfiguration {
 		receiver.setAllowedSources(properties.getAllowedSources());
 		receiver.setObservationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		authorizedClients.ifAvailable(receiver::setAuthorizedClients);
+		WithingsNotificationInbox durable = properties.getInbox().isEnabled() ? inbox.getIfUnique() : null;
+		if (durable != null) {
+			receiver.setInbox(durable, inboxExecutor.getObject().executor.executor);
+			logger.debug("Withings notifications go through the durable inbox (withings_notification_inbox) as "
+					+ durable.getInstanceId());
+		}
 		return receiver;
+	}
+
+	/**
+	 * Polls the inbox for notifications due (a retry, or a claim whose instance died): at
+	 * start-up, then every {@code withings.notifications.inbox.poll-interval}.
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@ConditionalOnBean(WithingsNotificationInbox.class)
+	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
+	WithingsSchedule withingsNotificationInboxSchedule(WithingsNotificationReceiver receiver,
+			WithingsNotificationProperties properties) {
+		return new WithingsSchedule("withings-notification-inbox", (carryOn) -> receiver.pollInbox(), Duration.ZERO,
+				properties.getInbox().getPollInterval());
+	}
+
+	/**
+	 * Where the inbox's inserts run (not the request thread, which may be an event loop, nor the
+	 * listeners' executor, which a slow listener may fill): bounded, rejecting when full (503).
+	 */
+	@Bean
+	@ConditionalOnWebApplication
+	@ConditionalOnBean(WithingsNotificationInbox.class)
+	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
+	NotificationInboxExecutor withingsNotificationInboxExecutor(WithingsNotificationProperties properties) {
+		return new NotificationInboxExecutor(new NotificationExecutor("withings-notification-inbox-",
+				properties.getInbox().getThreads(), properties.getInbox().getQueueCapacity()));
+	}
+
+	private static <T extends WithingsNotificationInbox> T configured(T inbox, WithingsNotificationProperties.Inbox settings) {
+		if (StringUtils.hasText(settings.getInstanceId())) {
+			inbox.setInstanceId(settings.getInstanceId().trim());
+		}
+		inbox.setLease(settings.getLease());
+		inbox.setMaxAttempts(settings.getMaxAttempts());
+		inbox.setBackoff(settings.getInitialBackoff(), settings.getMaxBackoff());
+		inbox.setDoneRetention(settings.getDoneRetention());
+		inbox.setGivenUpRetention(settings.getGivenUpRetention());
+		inbox.setBatchSize(settings.getBatchSize());
+		return inbox;
+	}
+
+	/**
+	 * The durable inbox in the JDBC store's database (the table is in the store's schema), when
+	 * the starter's JDBC store is the one in use.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication
+	@ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcOperations")
+	@ConditionalOnBean(name = "jdbcWithingsAuthorizedClientService")
+	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
+	@Import(DatabaseInitializationDependencyConfigurer.class)
+	static class JdbcInboxConfiguration {
+
+		@Bean(initMethod = "verify")
+		@DependsOnDatabaseInitialization
+		@ConditionalOnMissingBean(WithingsNotificationInbox.class)
+		JdbcWithingsNotificationInbox withingsNotificationInbox(DataSource dataSource,
+				WithingsNotificationProperties properties) {
+			return configured(new JdbcWithingsNotificationInbox(dataSource), properties.getInbox());
+		}
+
+	}
+
+	/**
+	 * The durable inbox in the R2DBC store's database, when the starter's R2DBC store is the one
+	 * in use (its statements run on the receiver's executor, never on an event loop).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication
+	@ConditionalOnClass(name = "org.springframework.r2dbc.core.DatabaseClient")
+	@ConditionalOnBean(name = "r2dbcWithingsAuthorizedClientService")
+	@ConditionalOnBooleanProperty(name = "withings.notifications.inbox.enabled", matchIfMissing = true)
+	static class R2dbcInboxConfiguration {
+
+		@Bean(initMethod = "verify")
+		@DependsOnDatabaseInitialization
+		@ConditionalOnMissingBean(WithingsNotificationInbox.class)
+		R2dbcWithingsNotificationInbox withingsNotificationInbox(ConnectionFactory connectionFactory,
+				WithingsNotificationProperties properties) {
+			return configured(new R2dbcWithingsNotificationInbox(connectionFactory), properties.getInbox());
+		}
+
 	}
 
 	private static Executor executor(WithingsNotificationProperties properties,
@@ -188,9 +289,13 @@ public final class WithingsNotificationsAutoConfiguration {
 		final ThreadPoolExecutor executor;
 
 		NotificationExecutor(int threads, int queueCapacity) {
-			Assert.isTrue(threads > 0, "withings.notifications.executor.threads must be positive");
-			Assert.isTrue(queueCapacity >= 0, "withings.notifications.executor.queue-capacity must not be negative");
-			CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("withings-notification-");
+			this("withings-notification-", threads, queueCapacity);
+		}
+
+		NotificationExecutor(String threadNamePrefix, int threads, int queueCapacity) {
+			Assert.isTrue(threads > 0, "threads must be positive");
+			Assert.isTrue(queueCapacity >= 0, "queue-capacity must not be negative");
+			CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(threadNamePrefix);
 			threadFactory.setDaemon(true);
 			this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
 					(queueCapacity > 0) ? new LinkedBlockingQueue<>(queueCapacity) : new SynchronousQueue<>(),
@@ -203,8 +308,28 @@ public final class WithingsNotificationsAutoConfiguration {
 			int dropped = this.executor.shutdownNow().size();
 			if (dropped > 0) {
 				logger.info("Withings notifications: stopping with " + dropped + " acknowledged notifications not "
-						+ "handled (Withings does not send them again)");
+						+ "handled (Withings does not send them again; with the durable inbox they are handled by "
+						+ "another instance, or after a restart, once their claim ran out)");
 			}
+		}
+
+	}
+
+	/**
+	 * The executor of the inbox's inserts (a type of its own: the receiver finds the listeners'
+	 * executor by its type).
+	 */
+	static final class NotificationInboxExecutor implements DisposableBean {
+
+		final NotificationExecutor executor;
+
+		NotificationInboxExecutor(NotificationExecutor executor) {
+			this.executor = executor;
+		}
+
+		@Override
+		public void destroy() {
+			this.executor.executor.shutdownNow();
 		}
 
 	}

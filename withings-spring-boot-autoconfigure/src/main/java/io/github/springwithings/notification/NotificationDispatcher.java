@@ -75,19 +75,21 @@ final class NotificationDispatcher {
 	/**
 	 * Look the user up and publish; {@code checked} (an unlink's answer, else {@code null}) is
 	 * completed once the link's check decided.
+	 * @return {@code null} when the notification was handled (published, or dropped for good), else
+	 * why it should be tried again (the store or a listener failed, an unlink could not be checked)
 	 */
-	void dispatch(NotificationForm notification, CompletableFuture<Reply> checked) {
+	String dispatch(NotificationForm notification, CompletableFuture<Reply> checked) {
 		try {
 			for (String registrationId : this.registrationIds) {
 				WithingsAuthorizedClient client = this.authorizedClientService.loadByUserId(registrationId,
 						notification.userId());
 				if (client != null) {
-					publish(client, notification, checked);
-					return;
+					return publish(client, notification, checked);
 				}
 			}
 			count(Outcome.UNKNOWN_USER, notification.appli());
 			logger.info("Withings notification " + notification + " is for a user nobody linked; dropped");
+			return null;
 		}
 		catch (RuntimeException ex) {
 			count(Outcome.FAILED, notification.appli());
@@ -96,6 +98,7 @@ final class NotificationDispatcher {
 				// the check proved nothing (Withings unreachable, the store down): Withings retries it
 				checked.complete(NOT_CHECKED);
 			}
+			return ex.getClass().getName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "");
 		}
 		finally {
 			if (checked != null) {
@@ -104,7 +107,7 @@ final class NotificationDispatcher {
 		}
 	}
 
-	private void publish(WithingsAuthorizedClient client, NotificationForm notification,
+	private String publish(WithingsAuthorizedClient client, NotificationForm notification,
 			CompletableFuture<Reply> checked) {
 		WithingsNotificationEvent event = notification.event(client.getRegistrationId(), client.getPrincipalName());
 		if (event.unlinked()) {
@@ -119,7 +122,7 @@ final class NotificationDispatcher {
 				if (checked != null) {
 					checked.complete(NOT_CHECKED);
 				}
-				return;
+				return "the link could not be checked (the renewals of the principal are spent in the window)";
 			}
 			if (checked != null) {
 				checked.complete(OK);
@@ -129,7 +132,7 @@ final class NotificationDispatcher {
 				logger.info("Withings notification " + notification + ": the user left (" + event.action()
 						+ "), but the link of '" + client.getPrincipalName()
 						+ "' still works (linked again since?): kept, not published");
-				return;
+				return null;
 			}
 			count(Outcome.UNLINKED, notification.appli());
 			logger.info("Withings notification " + notification + ": the user left (" + event.action() + "); "
@@ -139,6 +142,24 @@ final class NotificationDispatcher {
 		this.publisher.publishEvent(event);
 		count(Outcome.PUBLISHED, notification.appli());
 		logger.debug("Withings notification " + notification + " published for '" + client.getPrincipalName() + "'");
+		return null;
+	}
+
+	/**
+	 * Publish that a notification was given up (a listener of it that throws is logged, never
+	 * retried).
+	 */
+	void givenUp(WithingsNotificationGivenUpEvent event) {
+		count(Outcome.GIVEN_UP, event.appli());
+		logger.warn("Withings notification (userid " + event.userId() + ", appli " + event.appliCode()
+				+ ") given up after " + event.attempts() + " attempts; its inbox row " + event.id()
+				+ " is kept for inspection");
+		try {
+			this.publisher.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of " + event + " failed", ex);
+		}
 	}
 
 	/**

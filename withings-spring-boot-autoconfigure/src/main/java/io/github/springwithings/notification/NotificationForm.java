@@ -1,12 +1,16 @@
 package io.github.springwithings.notification;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -98,6 +102,37 @@ record NotificationForm(String userId, int appliCode, WithingsAppli appli, Strin
 		return String.join("|", this.userId, Integer.toString(this.appliCode), String.valueOf(this.startdate),
 				String.valueOf(this.enddate), String.valueOf(this.date), String.valueOf(this.deviceId),
 				String.valueOf(this.action));
+	}
+
+	/**
+	 * The inbox row's id: the SHA-256 of {@link #key()}, in hexadecimal (64 characters, whatever
+	 * the fields' lengths): a retry has the same.
+	 */
+	String id() {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key().getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+	}
+
+	/** The fields, form-encoded as Withings sends them: {@link #parse} reads them back as they were. */
+	String form() {
+		StringBuilder form = new StringBuilder("userid=").append(this.userId).append("&appli=").append(this.appliCode);
+		field(form, "startdate", this.startdate);
+		field(form, "enddate", this.enddate);
+		field(form, "date", this.date);
+		field(form, "deviceid", this.deviceId);
+		field(form, "action", this.action);
+		return form.toString();
+	}
+
+	private static void field(StringBuilder form, String name, String value) {
+		if (value != null) {
+			form.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+		}
 	}
 
 	WithingsNotificationEvent event(String registrationId, String principalName) {

@@ -6,7 +6,9 @@ import org.springframework.util.Assert;
 
 /**
  * Withings notified new data or a user action for a linked user. Published once per notification
- * (Withings' retries of it are dropped, within one instance), after the callback answered
+ * (Withings' retries of it are dropped: within one instance, or across instances with the durable
+ * inbox of a database store, which publishes it at least once, again when a listener threw), after
+ * the callback answered
  * Withings, on a task executor thread: a listener may call the Withings API or a database, and a
  * slow one never delays the answer. An unlink or delete ({@link WithingsAppli#USER_ACTION} with
  * {@code action} {@code unlink} or {@code delete}) is published after the stored link was removed.

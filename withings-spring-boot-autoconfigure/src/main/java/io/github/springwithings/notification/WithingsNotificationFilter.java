@@ -58,8 +58,9 @@ public final class WithingsNotificationFilter extends OncePerRequestFilter {
 				// a body that cannot be read is not a notification: 400, never a 500
 				body = new byte[0];
 			}
+			// a request thread may wait for the inbox's insert: only an unlink's check goes asynchronous
 			CompletableFuture<Reply> answer = this.receiver
-				.answer((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body);
+				.answer((body.length > WithingsNotificationReceiver.MAX_BODY_BYTES) ? null : body, true);
 			if (!answer.isDone() && request.isAsyncSupported()) {
 				// an unlink whose link is being checked: answered when the check decides, the request
 				// thread free meanwhile (the receiver completes it within its own bound)

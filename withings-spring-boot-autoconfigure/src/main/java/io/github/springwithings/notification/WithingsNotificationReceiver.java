@@ -49,6 +49,15 @@ import org.springframework.util.Assert;
  * while} and up to {@link #setMaxRemembered a number} of notifications, in this instance's
  * memory: behind a load balancer, a retry that reaches another instance is published there too.
  *
+ * <p>With a {@link #setInbox durable inbox} (a database store), a notification is instead
+ * committed to the inbox's table (on a servlet request thread, or on an executor of the inbox's
+ * own when the caller is an event loop) and acknowledged once committed (a
+ * database that cannot be written: 503); a retry, whichever instance it reaches, is a duplicate
+ * row (200, not published again). The row is handled at once by this instance, marked done once
+ * the listeners returned, retried with backoff when one threw, given up after the last attempt
+ * ({@link WithingsNotificationGivenUpEvent}); rows whose instance died are taken by
+ * {@link #pollInbox()} once their claim ran out.
+ *
  * <p>Each outcome is counted ({@link #count}) and observed as {@value #OBSERVATION_NAME} with the
  * low-cardinality keys {@code outcome} and {@code appli}. The path's last segment is a secret
  * (Withings does not sign notifications): logs show it masked.
@@ -73,6 +82,8 @@ public final class WithingsNotificationReceiver {
 
 	private static final Reply UNLINK_UNVERIFIED = new Reply(503, "unlink not verified yet, retry later");
 
+	private static final Reply UNAVAILABLE = new Reply(503, "unavailable, retry later");
+
 	private final String path;
 
 	private final String maskedPath;
@@ -86,6 +97,10 @@ public final class WithingsNotificationReceiver {
 	private final RecentNotifications recent = new RecentNotifications();
 
 	private volatile Instant lastReceived;
+
+	private volatile WithingsNotificationInbox inbox;
+
+	private volatile Executor inboxExecutor;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -137,6 +152,33 @@ public final class WithingsNotificationReceiver {
 	 */
 	public void setMaxRemembered(int maxRemembered) {
 		this.recent.setMaxRemembered(maxRemembered);
+	}
+
+	/**
+	 * Sets the durable inbox (set by the auto-configuration when the store is in a database): an
+	 * accepted notification is committed to it before it is acknowledged, recognised there when
+	 * it comes again (by any instance), marked done once its listeners returned, and retried
+	 * when one threw. Without it (the default), notifications are remembered in this instance's
+	 * memory only.
+	 * @param inbox the inbox, or {@code null} for none
+	 * @param inboxExecutor where notifications are inserted when the caller may not block (an
+	 * event loop: {@link #answer(byte[])}), not the executor of the listeners (a slow listener must
+	 * not delay the acknowledgement of the next notification); it must throw
+	 * {@link RejectedExecutionException} when full, never block: the callback then answers 503 and
+	 * Withings retries
+	 */
+	public void setInbox(WithingsNotificationInbox inbox, Executor inboxExecutor) {
+		Assert.isTrue(inbox == null || inboxExecutor != null, "inboxExecutor cannot be null");
+		this.inboxExecutor = inboxExecutor;
+		this.inbox = inbox;
+	}
+
+	/**
+	 * The durable inbox, when there is one.
+	 * @return the inbox, or {@code null}
+	 */
+	public WithingsNotificationInbox getInbox() {
+		return this.inbox;
 	}
 
 	/**
@@ -234,7 +276,7 @@ public final class WithingsNotificationReceiver {
 	 * @return the answer
 	 */
 	public Reply receive(byte[] body) {
-		return answer(body).join();
+		return answer(body, true).join();
 	}
 
 	/**
@@ -247,6 +289,21 @@ public final class WithingsNotificationReceiver {
 	 * @return the answer
 	 */
 	public CompletableFuture<Reply> answer(byte[] body) {
+		return answer(body, false);
+	}
+
+	/**
+	 * Receive a notification's body, once {@link #beforeBody} returned {@code null}: as
+	 * {@link #answer(byte[])}, and when {@code mayBlock}, the insert into the {@link #setInbox
+	 * inbox} runs on the caller's thread (a servlet request thread, which may wait for the
+	 * database: no hop to the inbox's executor, no asynchronous request), never when it is an
+	 * event loop.
+	 * @param body the body, or {@code null} when it was longer than {@value #MAX_BODY_BYTES}
+	 * bytes
+	 * @param mayBlock whether the caller's thread may wait for the database
+	 * @return the answer
+	 */
+	public CompletableFuture<Reply> answer(byte[] body, boolean mayBlock) {
 		if (body == null || body.length > MAX_BODY_BYTES) {
 			return CompletableFuture
 				.completedFuture(reject(Outcome.TOO_LARGE, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
@@ -259,6 +316,10 @@ public final class WithingsNotificationReceiver {
 			return CompletableFuture.completedFuture(reject(Outcome.INVALID, 400, ex.getMessage()));
 		}
 		this.lastReceived = this.clock.instant();
+		WithingsNotificationInbox durable = this.inbox;
+		if (durable != null) {
+			return answerDurably(durable, notification, mayBlock);
+		}
 		if (!this.recent.firstSeen(notification.key())) {
 			this.dispatcher.count(Outcome.DUPLICATE, notification.appli());
 			logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
@@ -290,6 +351,182 @@ public final class WithingsNotificationReceiver {
 		return checked
 			.completeOnTimeout(NotificationDispatcher.NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApply((reply) -> (reply != NotificationDispatcher.NOT_CHECKED) ? reply : unverified(notification));
+	}
+
+	/**
+	 * With the inbox: the notification is inserted on the inbox's executor (never on an event
+	 * loop; on the caller's thread when it may block) and acknowledged once the row is committed;
+	 * a duplicate key is a retry, seen by any instance; a database that cannot be written answers
+	 * 503 (Withings retries). The instance that inserted the row holds its claim and handles it at
+	 * once.
+	 */
+	private CompletableFuture<Reply> answerDurably(WithingsNotificationInbox durable, NotificationForm notification,
+			boolean mayBlock) {
+		if (notification.form().length() > WithingsNotificationInbox.MAX_FORM) {
+			return CompletableFuture.completedFuture(reject(Outcome.INVALID, 400, "fields too long"));
+		}
+		CompletableFuture<Reply> answer = new CompletableFuture<>();
+		if (mayBlock) {
+			receiveDurably(durable, notification, answer);
+			return answer;
+		}
+		try {
+			this.inboxExecutor.execute(() -> {
+				try {
+					receiveDurably(durable, notification, answer);
+				}
+				catch (RuntimeException ex) {
+					// whatever failed before the answer: never left hanging, Withings retries
+					answer.complete(UNAVAILABLE);
+					throw ex;
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
+					+ " not accepted, the inbox's executor is full; Withings will retry it");
+			return CompletableFuture.completedFuture(reject(Outcome.BUSY, 503, "busy, retry later"));
+		}
+		return answer;
+	}
+
+	private void receiveDurably(WithingsNotificationInbox durable, NotificationForm notification,
+			CompletableFuture<Reply> answer) {
+		WithingsNotificationInbox.Claimed row;
+		try {
+			row = durable.insert(notification);
+		}
+		catch (RuntimeException ex) {
+			this.dispatcher.count(Outcome.UNAVAILABLE, notification.appli());
+			logger.warn("Withings notification callback " + this.maskedPath + ": " + notification
+					+ " could not be stored in the inbox (" + ex.getClass().getSimpleName()
+					+ "); answered 503, Withings will retry it");
+			answer.complete(UNAVAILABLE);
+			return;
+		}
+		if (row == null) {
+			this.dispatcher.count(Outcome.DUPLICATE, notification.appli());
+			logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
+					+ " is in the inbox already (a retry); acknowledged, not published again");
+			answer.complete(OK);
+			return;
+		}
+		if (notification.appli() == WithingsAppli.UNKNOWN) {
+			this.dispatcher.count(Outcome.UNKNOWN_APPLI, notification.appli());
+			logger.info("Withings notification callback " + this.maskedPath + ": " + notification
+					+ " has an appli this version does not know; published as UNKNOWN");
+		}
+		this.dispatcher.count(Outcome.ACCEPTED, notification.appli());
+		logger.debug("Withings notification callback " + this.maskedPath + ": " + notification
+				+ " committed to the inbox; acknowledged");
+		boolean checks = notification.unlinks() && this.dispatcher.checksLinks();
+		// persisted, then checked: an unlink is answered as without the inbox (200 once the check
+		// decided, 503 when it could not tell in time); either way the inbox handles or retries the row
+		CompletableFuture<Reply> checked = checks ? new CompletableFuture<>() : null;
+		try {
+			this.executor.execute(() -> handle(durable, row, checked));
+		}
+		catch (RejectedExecutionException ex) {
+			// committed: handled from the inbox once the executor has room (the next poll)
+			release(durable, row);
+			answer.complete(checks ? unverifiedInInbox(notification) : OK);
+			return;
+		}
+		if (!checks) {
+			answer.complete(OK);
+			return;
+		}
+		checked
+			.completeOnTimeout(NotificationDispatcher.NOT_CHECKED, UNLINK_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApply((reply) -> (reply != NotificationDispatcher.NOT_CHECKED) ? reply : unverifiedInInbox(notification))
+			.thenAccept(answer::complete);
+	}
+
+	private void release(WithingsNotificationInbox durable, WithingsNotificationInbox.Claimed row) {
+		try {
+			durable.release(row);
+			logger.debug("Withings notification " + row.notification() + ": the executor is full; handled from the "
+					+ "inbox by the next poll");
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Withings notification " + row.notification() + ": the executor is full and its claim could "
+					+ "not be given back (" + ex.getClass().getSimpleName() + "); handled once the claim runs out");
+		}
+	}
+
+	private Reply unverifiedInInbox(NotificationForm notification) {
+		this.dispatcher.count(Outcome.UNLINK_UNVERIFIED, notification.appli());
+		logger.info("Withings notification callback " + this.maskedPath + ": " + notification
+				+ " could not be checked in time; answered 503, kept in the inbox (retried there)");
+		return UNLINK_UNVERIFIED;
+	}
+
+	/** Handle a row this instance claimed: done once the listeners returned, else retried or given up. */
+	private void handle(WithingsNotificationInbox durable, WithingsNotificationInbox.Claimed row,
+			CompletableFuture<Reply> checked) {
+		try {
+			String failure = (row.notification() != null) ? this.dispatcher.dispatch(row.notification(), checked)
+					: "the stored form cannot be read";
+			if (failure == null) {
+				if (!durable.done(row)) {
+					logger.warn("Withings notification " + row.notification() + ": its inbox claim ran out while it "
+							+ "was handled (withings.notifications.inbox.lease is shorter than the listeners take)");
+				}
+				return;
+			}
+			if (durable.failed(row, failure)) {
+				this.dispatcher.givenUp(new WithingsNotificationGivenUpEvent(row.id(), row.userId(),
+						WithingsAppli.of(row.appliCode()), row.appliCode(), row.receivedAt(), row.attempts() + 1,
+						failure));
+			}
+			else {
+				this.dispatcher.count(Outcome.RETRIED, WithingsAppli.of(row.appliCode()));
+				logger.info("Withings notification " + row.notification() + ": attempt " + (row.attempts() + 1)
+						+ " failed; retried later from the inbox");
+			}
+		}
+		catch (RuntimeException ex) {
+			// the inbox could not be written: the claim runs out and the row is taken again (at least once)
+			logger.warn("Withings notification " + row.notification() + ": its inbox row could not be updated ("
+					+ ex.getClass().getSimpleName() + "); taken again once its claim runs out");
+		}
+		finally {
+			if (checked != null) {
+				checked.complete(OK);
+			}
+		}
+	}
+
+	/**
+	 * Handle the inbox's due rows (called periodically by the auto-configuration, and at
+	 * start-up): delete the expired ones, then claim each due row (pending, its next attempt due,
+	 * unclaimed or its claim run out: its instance died) and hand it to the executor. A claim is a
+	 * compare-and-set update: one instance wins it. Blocks (the database): never call it on an
+	 * event loop.
+	 * @return how many rows were claimed
+	 */
+	public int pollInbox() {
+		WithingsNotificationInbox durable = this.inbox;
+		if (durable == null) {
+			return 0;
+		}
+		durable.purge();
+		int claimed = 0;
+		for (String id : durable.due()) {
+			WithingsNotificationInbox.Claimed row = durable.claim(id);
+			if (row == null) {
+				continue;
+			}
+			try {
+				this.executor.execute(() -> handle(durable, row, null));
+				claimed++;
+			}
+			catch (RejectedExecutionException ex) {
+				release(durable, row);
+				break;
+			}
+		}
+		return claimed;
 	}
 
 	/** An unlink whose check could not tell (in time): forgotten, so that Withings' retry is taken. */
@@ -381,7 +618,16 @@ public final class WithingsNotificationReceiver {
 		UNLINK_UNVERIFIED,
 
 		/** The store or a listener failed after the acknowledgement (logged). */
-		FAILED
+		FAILED,
+
+		/** The inbox could not be written (503: Withings retries; nothing was published). */
+		UNAVAILABLE,
+
+		/** An attempt failed; the inbox tries it again after a backoff. */
+		RETRIED,
+
+		/** Every attempt failed: given up, its inbox row kept ({@link WithingsNotificationGivenUpEvent}). */
+		GIVEN_UP
 
 	}
 

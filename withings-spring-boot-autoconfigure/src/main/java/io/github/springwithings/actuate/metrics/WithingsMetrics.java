@@ -9,6 +9,7 @@ import java.util.function.ToDoubleFunction;
 
 import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.actuate.WithingsStatistics;
+import io.github.springwithings.notification.WithingsNotificationInbox;
 import io.github.springwithings.notification.WithingsNotificationReceiver;
 import io.github.springwithings.notification.WithingsSubscribeOnLink;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
@@ -37,7 +38,9 @@ import org.springframework.util.Assert;
  * (counters since the start), tagged {@code outcome}; {@code withings.rate.budget.available};</li>
  * <li>{@code withings.notifications.subscriptions} and {@code withings.notifications.callbacks}
  * (counters, tag {@code outcome}), {@code withings.notifications.subscriptions.pending} and
- * {@code withings.notifications.last.callback} (seconds since the epoch).</li>
+ * {@code withings.notifications.last.callback} (seconds since the epoch); with the durable inbox,
+ * {@code withings.notifications.inbox.pending} and {@code withings.notifications.inbox.given.up}
+ * (read from the table, cached as the store's counts).</li>
  * </ul>
  * Meters of a part that is off (no keep-alive, no notifications) are not registered.
  */
@@ -52,6 +55,8 @@ public final class WithingsMetrics implements MeterBinder {
 	private Clock clock = Clock.systemUTC();
 
 	private volatile StoreReading reading;
+
+	private volatile InboxReading inbox;
 
 	/**
 	 * @param statistics where the counts are read
@@ -153,6 +158,19 @@ public final class WithingsMetrics implements MeterBinder {
 				.baseUnit("seconds")
 				.strongReference(true)
 				.register(registry);
+			WithingsNotificationInbox inbox = receiver.getInbox();
+			if (inbox != null) {
+				Gauge.builder("withings.notifications.inbox.pending", this,
+						(metrics) -> metrics.inboxReading(inbox).pending())
+					.description("Notifications in the durable inbox waiting to be handled, by every instance")
+					.strongReference(true)
+					.register(registry);
+				Gauge.builder("withings.notifications.inbox.given.up", this,
+						(metrics) -> metrics.inboxReading(inbox).givenUp())
+					.description("Notifications given up and kept in the durable inbox for inspection")
+					.strongReference(true)
+					.register(registry);
+			}
 		}
 	}
 
@@ -226,6 +244,33 @@ public final class WithingsMetrics implements MeterBinder {
 		}
 	}
 
+	/** The inbox's counts, read again when older than the store cache time (NaN while it cannot be read). */
+	private InboxReading inboxReading(WithingsNotificationInbox inbox) {
+		InboxReading current = this.inbox;
+		Instant now = this.clock.instant();
+		if (current != null && now.isBefore(current.at().plus(this.storeCache))) {
+			return current;
+		}
+		synchronized (this) {
+			current = this.inbox;
+			if (current != null && now.isBefore(current.at().plus(this.storeCache))) {
+				return current;
+			}
+			double pending = Double.NaN;
+			double givenUp = Double.NaN;
+			try {
+				pending = inbox.countPending();
+				givenUp = inbox.countGivenUp();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Withings metrics: the notification inbox cannot be read (" + ex.getClass().getSimpleName()
+						+ ")");
+			}
+			this.inbox = new InboxReading(now, pending, givenUp);
+			return this.inbox;
+		}
+	}
+
 	/**
 	 * Read the store at most this often (1 minute by default): every gauge of a scrape shares
 	 * one reading.
@@ -243,6 +288,9 @@ public final class WithingsMetrics implements MeterBinder {
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "clock cannot be null");
 		this.clock = clock;
+	}
+
+	private record InboxReading(Instant at, double pending, double givenUp) {
 	}
 
 	private record StoreReading(Instant at, Map<String, WithingsStatistics.Registration> registrations,
