@@ -16,7 +16,8 @@ import org.springframework.core.env.MapPropertySource;
  * (and TRACE), before any filter runs, so the redirect back from Withings' consent page would put
  * its {@code code} in the log, and every notification its callback path. Tomcat does the same at
  * DEBUG ({@code Http11InputBuffer} logs the request line and headers it received,
- * {@code AuthenticatorBase} the method and path it checks). Their levels default to INFO
+ * {@code AuthenticatorBase} the method and path it checks, {@code AsyncContextImpl} the request URI
+ * of a request that goes asynchronous, as a notification's unlink does while it is checked). Their levels default to INFO
  * ({@value #REQUEST_LOGGING_LEVEL} and {@link #REQUEST_LOGGING_LEVELS}, in a property source
  * placed last: an application that sets one, e.g. to DEBUG while debugging, wins). Their errors
  * are still logged.
@@ -35,7 +36,8 @@ public final class WithingsWebFluxLoggingEnvironmentPostProcessor implements Env
 	 */
 	public static final List<String> REQUEST_LOGGING_LEVELS = List.of(REQUEST_LOGGING_LEVEL,
 			"logging.level.org.apache.coyote.http11.Http11InputBuffer",
-			"logging.level.org.apache.catalina.authenticator.AuthenticatorBase");
+			"logging.level.org.apache.catalina.authenticator.AuthenticatorBase",
+			"logging.level.org.apache.catalina.core.AsyncContextImpl");
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

@@ -42,6 +42,7 @@ class WithingsWebFluxLoggingEnvironmentPostProcessorTests {
 		postProcess();
 
 		assertThat(loggingLevels()).containsEntry("org.apache.coyote.http11.Http11InputBuffer", LogLevel.INFO)
+			.containsEntry("org.apache.catalina.core.AsyncContextImpl", LogLevel.INFO)
 			.as("the application's own setting wins")
 			.containsEntry("org.apache.catalina.authenticator.AuthenticatorBase", LogLevel.TRACE);
 	}
