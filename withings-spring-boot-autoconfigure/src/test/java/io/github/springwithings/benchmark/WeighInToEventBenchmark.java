@@ -15,11 +15,11 @@ import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
 import io.github.springwithings.notification.WithingsAppli;
 import io.github.springwithings.notification.WithingsNotificationEvent;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.sync.WithingsDataSyncedEvent;
+import io.github.springwithings.testsupport.ContextLinks;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -27,14 +27,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.ResolvableType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 /**
  * From a weigh-in at the simulator ({@code stepOnScale}) to the weight in the application: a real
@@ -137,24 +129,8 @@ public final class WeighInToEventBenchmark {
 	}
 
 	/** A user links, as Spring's login filter would store them: subscribed on link. */
-	@SuppressWarnings("unchecked")
 	private static String link(WithingsSimulator simulator, ConfigurableApplicationContext context) {
-		String userId = "52000001";
-		simulator.setConsentingUserId(userId);
-		ClientRegistration registration = context.getBean(ClientRegistrationRepository.class)
-			.findByRegistrationId("withings");
-		String code = simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
-				"user.metrics,user.activity");
-		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient = (OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest>) context
-			.getBeanProvider(ResolvableType.forClassWithGenerics(OAuth2AccessTokenResponseClient.class,
-					OAuth2AuthorizationCodeGrantRequest.class))
-			.getObject();
-		OAuth2AccessTokenResponse response = codeClient
-			.getTokenResponse(TestClientRegistrations.codeGrant(registration, code));
-		context.getBean(WithingsAuthorizedClientService.class)
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, userId, response.getAccessToken(),
-					response.getRefreshToken()), new TestingAuthenticationToken(userId, null));
-		return userId;
+		return ContextLinks.link(simulator, context, "52000001");
 	}
 
 	private static long percentile(List<Long> values, double percentile) {

@@ -37,6 +37,7 @@ import io.github.springwithings.sync.WithingsReactiveApiDataFetcher;
 import io.github.springwithings.sync.WithingsSyncCursor;
 import io.github.springwithings.sync.WithingsSyncCursorStore;
 import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.ContextLinks;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,15 +54,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.authentication.TestingAuthenticationToken;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -481,24 +474,8 @@ class WithingsDataSyncIntegrationTests {
 	}
 
 	/** A user links, as Spring's login filter would store them. */
-	@SuppressWarnings("unchecked")
 	private static String link() {
-		String userId = String.valueOf(nextUser++);
-		simulator.setConsentingUserId(userId);
-		ClientRegistration registration = context.getBean(ClientRegistrationRepository.class)
-			.findByRegistrationId("withings");
-		String code = simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
-				"user.metrics,user.activity");
-		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient = (OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest>) context
-			.getBeanProvider(ResolvableType.forClassWithGenerics(OAuth2AccessTokenResponseClient.class,
-					OAuth2AuthorizationCodeGrantRequest.class))
-			.getObject();
-		OAuth2AccessTokenResponse response = codeClient
-			.getTokenResponse(TestClientRegistrations.codeGrant(registration, code));
-		context.getBean(WithingsAuthorizedClientService.class)
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, userId, response.getAccessToken(),
-					response.getRefreshToken()), new TestingAuthenticationToken(userId, null));
-		return userId;
+		return ContextLinks.link(simulator, context, String.valueOf(nextUser++));
 	}
 
 	/** The notification the callback (or the inbox) publishes once Withings called it. */

@@ -7,12 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.springwithings.api.WithingsMeasure;
 import io.github.springwithings.api.WithingsMeasureGroup;
-import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.sync.WithingsDataSync;
 import io.github.springwithings.sync.WithingsDataSyncedEvent;
 import io.github.springwithings.sync.WithingsSyncCursorStore;
+import io.github.springwithings.testsupport.ContextLinks;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,14 +25,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.ResolvableType;
-import org.springframework.security.authentication.TestingAuthenticationToken;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,22 +131,8 @@ class WithingsDataSyncNotificationIntegrationTests {
 	}
 
 	/** The user links, as Spring's login filter would store them: subscribed on link. */
-	@SuppressWarnings("unchecked")
 	private static void link() {
-		simulator.setConsentingUserId(USER);
-		ClientRegistration registration = context.getBean(ClientRegistrationRepository.class)
-			.findByRegistrationId("withings");
-		String code = simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
-				"user.metrics,user.activity");
-		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient = (OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest>) context
-			.getBeanProvider(ResolvableType.forClassWithGenerics(OAuth2AccessTokenResponseClient.class,
-					OAuth2AuthorizationCodeGrantRequest.class))
-			.getObject();
-		OAuth2AccessTokenResponse response = codeClient
-			.getTokenResponse(TestClientRegistrations.codeGrant(registration, code));
-		context.getBean(WithingsAuthorizedClientService.class)
-			.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, USER, response.getAccessToken(),
-					response.getRefreshToken()), new TestingAuthenticationToken(USER, null));
+		ContextLinks.link(simulator, context, USER);
 	}
 
 	@SpringBootConfiguration

@@ -19,6 +19,7 @@ import io.github.springwithings.oauth2.client.endpoint.TestClientRegistrations;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.testsupport.Concurrently;
+import io.github.springwithings.testsupport.ContextLinks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -29,15 +30,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,22 +151,8 @@ class WithingsMultiInstanceIntegrationTests {
 	}
 
 	/** Sign a user in through an instance's own beans, as Spring's login filter would. */
-	@SuppressWarnings("unchecked")
 	private String link(ConfigurableApplicationContext context, String userId) {
-		this.simulator.setConsentingUserId(userId);
-		ClientRegistration registration = context.getBean(ClientRegistrationRepository.class)
-			.findByRegistrationId("withings");
-		String code = this.simulator.authorize(WithingsSimulator.DEFAULT_CLIENT_ID, TestClientRegistrations.REDIRECT_URI,
-				"user.metrics,user.activity");
-		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> codeClient = (OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest>) context
-			.getBeanProvider(ResolvableType.forClassWithGenerics(OAuth2AccessTokenResponseClient.class,
-					OAuth2AuthorizationCodeGrantRequest.class))
-			.getObject();
-		OAuth2AccessTokenResponse response = codeClient
-			.getTokenResponse(TestClientRegistrations.codeGrant(registration, code));
-		service(context).saveAuthorizedClient(new OAuth2AuthorizedClient(registration, userId, response.getAccessToken(),
-				response.getRefreshToken()), new TestingAuthenticationToken(userId, null));
-		return userId;
+		return ContextLinks.link(this.simulator, context, userId);
 	}
 
 	/**

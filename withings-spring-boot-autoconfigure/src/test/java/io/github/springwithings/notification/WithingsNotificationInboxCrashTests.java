@@ -1,9 +1,7 @@
 package io.github.springwithings.notification;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.api.WithingsApi;
 import io.github.springwithings.oauth2.client.WithingsLinkedUsers;
@@ -21,9 +18,8 @@ import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.SimulatorClock;
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.testsupport.TestDatabases;
+import io.github.springwithings.testsupport.SharedDatabase;
 import io.github.springwithings.web.client.WithingsRestClientConfigurer;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -51,7 +47,7 @@ class WithingsNotificationInboxCrashTests {
 
 	private WithingsSimulator simulator;
 
-	private Server h2;
+	private SharedDatabase database;
 
 	private HikariDataSource dataSource;
 
@@ -60,16 +56,8 @@ class WithingsNotificationInboxCrashTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.simulator = WithingsSimulator.start();
-		if (!TestDatabases.server()) {
-			this.h2 = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists").start();
-		}
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(jdbcUrl());
-		config.setUsername(TestDatabases.username());
-		config.setPassword(TestDatabases.password());
-		config.setMaximumPoolSize(4);
-		this.dataSource = new HikariDataSource(config);
-		TestDatabases.createSchema(this.dataSource);
+		this.database = SharedDatabase.start("inboxcrash");
+		this.dataSource = this.database.dataSource();
 		new JdbcTemplate(this.dataSource).update("DELETE FROM withings_authorized_client");
 		new JdbcTemplate(this.dataSource).update("DELETE FROM withings_notification_inbox");
 	}
@@ -79,10 +67,7 @@ class WithingsNotificationInboxCrashTests {
 		if (this.child != null) {
 			this.child.destroyForcibly();
 		}
-		this.dataSource.close();
-		if (this.h2 != null) {
-			this.h2.stop();
-		}
+		this.database.close();
 		this.simulator.stop();
 	}
 
@@ -92,9 +77,8 @@ class WithingsNotificationInboxCrashTests {
 				this.dataSource);
 		fixture.link(ALICE, ALICE);
 		// C1 only and the serial collector: the child starts in half the time
-		this.child = new ProcessBuilder(List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-				System.getProperty("java.class.path"), InboxCrashChild.class.getName(), this.simulator.baseUrl(),
-				jdbcUrl(), TestDatabases.username(), TestDatabases.password()))
+		this.child = new ProcessBuilder(this.database.command(InboxCrashChild.class,
+				List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), this.simulator.baseUrl()))
 			.redirectError(Path.of("target", "inbox-crash-test-child.log").toFile())
 			.start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));
@@ -153,21 +137,6 @@ class WithingsNotificationInboxCrashTests {
 				throw new IllegalStateException(ex);
 			}
 		}).get(60, TimeUnit.SECONDS);
-	}
-
-	private String jdbcUrl() {
-		return TestDatabases.server() ? TestDatabases.url("inboxcrash")
-				: "jdbc:h2:tcp://127.0.0.1:" + this.h2.getPort() + "/mem:inboxcrash;DB_CLOSE_DELAY=-1";
-	}
-
-	private static String javaExecutable() {
-		return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-	}
-
-	private static int freePort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

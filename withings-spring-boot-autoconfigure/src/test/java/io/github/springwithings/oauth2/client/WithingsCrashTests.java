@@ -1,22 +1,18 @@
 package io.github.springwithings.oauth2.client;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.testsupport.TestDatabases;
-import org.h2.tools.Server;
+import io.github.springwithings.testsupport.SharedDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -38,7 +34,7 @@ class WithingsCrashTests {
 
 	private WithingsSimulator simulator;
 
-	private Server h2;
+	private SharedDatabase database;
 
 	private HikariDataSource dataSource;
 
@@ -47,16 +43,8 @@ class WithingsCrashTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.simulator = WithingsSimulator.start();
-		if (!TestDatabases.server()) {
-			this.h2 = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists").start();
-		}
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(jdbcUrl());
-		config.setUsername(TestDatabases.username());
-		config.setPassword(TestDatabases.password());
-		config.setMaximumPoolSize(4);
-		this.dataSource = new HikariDataSource(config);
-		TestDatabases.createSchema(this.dataSource);
+		this.database = SharedDatabase.start("crash");
+		this.dataSource = this.database.dataSource();
 		new JdbcTemplate(this.dataSource).update("DELETE FROM withings_authorized_client");
 	}
 
@@ -65,10 +53,7 @@ class WithingsCrashTests {
 		if (this.child != null) {
 			this.child.destroyForcibly();
 		}
-		this.dataSource.close();
-		if (this.h2 != null) {
-			this.h2.stop();
-		}
+		this.database.close();
 		this.simulator.stop();
 	}
 
@@ -83,9 +68,9 @@ class WithingsCrashTests {
 		CountDownLatch release = new CountDownLatch(1);
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.hold(rotated, release));
 
-		this.child = new ProcessBuilder(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-				RefreshInAnotherJvm.class.getName(), this.simulator.baseUrl(), jdbcUrl(), TestDatabases.username(),
-				TestDatabases.password(), "alice"))
+		List<String> command = this.database.command(RefreshInAnotherJvm.class, List.of(), this.simulator.baseUrl());
+		command.add("alice");
+		this.child = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(Path.of("target", "crash-test-child.log").toFile())
 			.start();
@@ -113,21 +98,6 @@ class WithingsCrashTests {
 		assertThat(restarted.getmeas(restarted.clients.authorize("alice").getAccessToken().getTokenValue()))
 			.containsEntry("status", 0);
 		assertThat(this.simulator.counters().deadChainUses()).isZero();
-	}
-
-	private String jdbcUrl() {
-		return TestDatabases.server() ? TestDatabases.url("crash")
-				: "jdbc:h2:tcp://127.0.0.1:" + this.h2.getPort() + "/mem:crash;DB_CLOSE_DELAY=-1";
-	}
-
-	private static String javaExecutable() {
-		return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-	}
-
-	private static int freePort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
