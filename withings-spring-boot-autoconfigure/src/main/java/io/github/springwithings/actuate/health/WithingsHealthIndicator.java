@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import io.github.springwithings.actuate.WithingsReachability;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.ratelimit.WithingsRateBudget;
+import io.github.springwithings.sync.WithingsSyncStatistics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -51,6 +52,8 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 	private volatile boolean strict;
 
 	private Clock clock = Clock.systemUTC();
+
+	private volatile WithingsSyncStatistics syncStatistics;
 
 	/**
 	 * @param restClient the client Withings is called with; it must read JSON into a {@code Map}
@@ -100,6 +103,14 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 		health.withDetail("store", (storeFailure == null) ? Status.UP.getCode() : Status.DOWN.getCode());
 		if (storeFailure != null) {
 			health.withDetail("storeError", storeFailure);
+		}
+		WithingsSyncStatistics sync = this.syncStatistics;
+		if (sync != null) {
+			// never DOWN: a callback URL that broke is an operator's task, not a reason to take instances out
+			health.withDetail("syncMissedNotifications", sync.getMissedNotifications());
+			if (sync.getLastMissedAt() != null) {
+				health.withDetail("syncLastMissedAt", sync.getLastMissedAt().toString());
+			}
 		}
 		return health.build();
 	}
@@ -174,6 +185,17 @@ public final class WithingsHealthIndicator implements HealthIndicator {
 	 */
 	public void setExecutor(Executor executor) {
 		this.reachability.setExecutor(executor);
+	}
+
+	/**
+	 * Show the data sync's lost notifications in the details: {@code syncMissedNotifications}
+	 * (backstop fetches that found changes no notification announced) and
+	 * {@code syncLastMissedAt}. They never make this contributor DOWN.
+	 * @param syncStatistics the sync's counts
+	 */
+	public void setSyncStatistics(WithingsSyncStatistics syncStatistics) {
+		Assert.notNull(syncStatistics, "syncStatistics cannot be null");
+		this.syncStatistics = syncStatistics;
 	}
 
 	/**

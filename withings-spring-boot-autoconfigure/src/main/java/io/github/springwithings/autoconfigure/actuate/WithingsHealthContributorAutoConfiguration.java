@@ -12,9 +12,12 @@ import io.github.springwithings.autoconfigure.WithingsRateLimitAutoConfiguration
 import io.github.springwithings.autoconfigure.WithingsReactiveAuthorizedClientServiceAutoConfiguration;
 import io.github.springwithings.autoconfigure.WithingsReactiveOAuth2ClientAutoConfiguration;
 import io.github.springwithings.autoconfigure.WithingsRedirectUriHeadAutoConfiguration;
+import io.github.springwithings.autoconfigure.WithingsSyncAutoConfiguration;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.registration.WithingsClientRegistrations;
+import io.github.springwithings.sync.WithingsDataSync;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -36,7 +39,8 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 				WithingsOAuth2ClientAutoConfiguration.class, WithingsReactiveOAuth2ClientAutoConfiguration.class,
 				WithingsAuthorizedClientsAutoConfiguration.class, WithingsKeepAliveAutoConfiguration.class,
 				WithingsRateLimitAutoConfiguration.class, WithingsApiClientAutoConfiguration.class,
-				WithingsNotificationsAutoConfiguration.class, WithingsRedirectUriHeadAutoConfiguration.class })
+				WithingsNotificationsAutoConfiguration.class, WithingsRedirectUriHeadAutoConfiguration.class,
+				WithingsSyncAutoConfiguration.class })
 @ConditionalOnClass(value = { HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class },
 		name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean({ WithingsAuthorizedClientService.class, WithingsClientRegistrations.class })
@@ -53,10 +57,11 @@ public final class WithingsHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "withingsHealthIndicator", "withingsHealthContributor" })
 	WithingsHealthIndicator withingsHealthIndicator(WithingsReachability reachability,
 			WithingsClientRegistrations registrations, WithingsAuthorizedClientService authorizedClientService,
-			WithingsHealthProperties properties) {
+			WithingsHealthProperties properties, ObjectProvider<WithingsDataSync> sync) {
 		WithingsHealthIndicator indicator = new WithingsHealthIndicator(reachability,
 				registrations.getRegistrationIds(), authorizedClientService);
 		indicator.setStrict(properties.isStrict());
+		sync.ifAvailable((dataSync) -> indicator.setSyncStatistics(dataSync.getStatistics()));
 		return indicator;
 	}
 
