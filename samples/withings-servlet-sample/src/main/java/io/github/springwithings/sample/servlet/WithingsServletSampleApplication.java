@@ -4,15 +4,14 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
 import org.springframework.context.annotation.Bean;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * The servlet sample: sign in with Withings, see your weight, let a background job sync it. With
+ * The servlet sample: sign in with Withings, see your weight, kept up to date by the starter's
+ * data sync ({@code withings.sync.enabled}, {@link SyncedWeights}). With
  * no {@code WITHINGS_CLIENT_ID} it runs on an embedded Withings simulator ({@link EmbeddedWithings}).
  */
 @SpringBootApplication
-@EnableScheduling
 public class WithingsServletSampleApplication {
 
 	public static void main(String[] args) {
