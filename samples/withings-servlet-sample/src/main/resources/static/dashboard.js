@@ -44,6 +44,9 @@
 		live.textContent = 'interrupted: reconnecting';
 	};
 	function reload() {
+		if (leaving) {
+			return;
+		}
 		updates.close();
 		window.location.reload();
 	}

@@ -6,11 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.github.springwithings.simulator.WithingsSimulator;
-import io.github.springwithings.sync.WithingsDataSync;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.ApplicationListener;
@@ -28,9 +26,7 @@ import org.springframework.util.StringUtils;
  * on a free port (registered as a bean, so the page can fast-forward its clock and step on its
  * scale), so that sign-in, the chart, refresh, notifications and disconnect all work offline: the
  * simulator calls the application back on {@code http://localhost:<server port>} at a path
- * ending with a random secret, new at each start. The starter's data sync then runs on the
- * simulator's clock (Withings' time, which "Fast-forward" moves): its backstop comes due when
- * time passes for Withings. When the registration's {@code client-id} is
+ * ending with a random secret, new at each start. When the registration's {@code client-id} is
  * already set it backs off: so with {@code @AutoConfigureWithingsSimulator} in a test, whose
  * context customizer runs before the application's initializers, the test's simulator is the
  * only one.
@@ -75,15 +71,6 @@ public final class EmbeddedWithings implements ApplicationContextInitializer<Con
 			WithingsSimulator simulator = WithingsSimulator.start();
 			context.getBeanFactory().registerSingleton("withingsSimulator", simulator);
 			context.addApplicationListener((ApplicationListener<ContextClosedEvent>) (event) -> simulator.stop());
-			context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-				@Override
-				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof WithingsDataSync sync) {
-						sync.setClock(simulator.clock());
-					}
-					return bean;
-				}
-			});
 			properties.put(REGISTRATION + "client-id", WithingsSimulator.DEFAULT_CLIENT_ID);
 			properties.put(REGISTRATION + "client-secret", WithingsSimulator.DEFAULT_CLIENT_SECRET);
 			properties.put("withings.api-base-uri", simulator.baseUrl());

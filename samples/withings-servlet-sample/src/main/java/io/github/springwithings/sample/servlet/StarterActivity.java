@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.springwithings.notification.WithingsAppli;
@@ -30,12 +31,12 @@ import org.springframework.stereotype.Component;
  * ({@link WithingsUserLinkedEvent}), each refresh of the user's tokens, once the rotated pair is
  * stored ({@link WithingsUserRefreshedEvent}), each notification received and acknowledged
  * ({@link WithingsNotificationEvent}), each batch of records the data sync fetched
- * ({@link WithingsDataSyncedEvent}: the kind, how many, and whether a notification announced it
- * or the backstop found it), a link Withings ended ({@link WithingsUserLostEvent}). A disconnect
+ * ({@link WithingsDataSyncedEvent}: the kind, how many, and whether a notification announced it,
+ * it was the first fetch since the user linked, or the backstop found it), a link Withings ended ({@link WithingsUserLostEvent}). A disconnect
  * ({@link WithingsUserDisconnectedEvent}) forgets the user's entries, as everything else of
- * theirs. In memory, the newest {@value #KEPT} per user (a sample's choice: gone on restart). The
- * listeners that tell a page to reload run after these ({@link Ordered#LOWEST_PRECEDENCE}), so
- * the page reloaded shows the entry.
+ * theirs. In memory, the newest {@value #KEPT} per user (a sample's choice: gone on restart). Its
+ * listeners run first: those that tell a page to reload run last, so the page reloaded shows the
+ * entry.
  */
 @Component
 class StarterActivity {
@@ -46,6 +47,9 @@ class StarterActivity {
 
 	private final Map<String, List<Entry>> byPrincipal = new ConcurrentHashMap<>();
 
+	/** Users linked whose first sync is yet to come (neither announced nor the backstop). */
+	private final Set<String> firstSyncPending = ConcurrentHashMap.newKeySet();
+
 	@EventListener
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onLinked(WithingsUserLinkedEvent event) {
@@ -53,6 +57,7 @@ class StarterActivity {
 		if (event.replacedAnotherAccount()) {
 			text += ", replacing the link to Withings user " + event.replaced().userId();
 		}
+		this.firstSyncPending.add(event.user().principalName());
 		add(event.user().principalName(), Kind.LINKED, text, Instant.now());
 	}
 
@@ -68,10 +73,11 @@ class StarterActivity {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onSynced(WithingsDataSyncedEvent<?> event) {
 		int count = event.records().size();
-		add(event.principalName(), Kind.SYNCED, "Synced " + count + " " + records(event.kind(), count)
-				+ " from Withings, " + (event.announced() ? "announced by a notification"
-						: "found by the backstop (no notification announced them)"),
-				Instant.now());
+		boolean first = this.firstSyncPending.remove(event.principalName());
+		String how = event.announced() ? "announced by a notification"
+				: first ? "the first fetch since you linked" : "found by the backstop (no notification announced them)";
+		add(event.principalName(), Kind.SYNCED,
+				"Synced " + count + " " + records(event.kind(), count) + " from Withings, " + how, Instant.now());
 	}
 
 	@EventListener
@@ -84,6 +90,7 @@ class StarterActivity {
 
 	@EventListener
 	void onLost(WithingsUserLostEvent event) {
+		this.firstSyncPending.remove(event.user().principalName());
 		add(event.user().principalName(), Kind.LOST,
 				(event.reason() == WithingsUserLostEvent.Reason.UNLINKED)
 						? "Removed your link: Withings said you removed this application"
@@ -94,6 +101,7 @@ class StarterActivity {
 	@EventListener
 	void onDisconnected(WithingsUserDisconnectedEvent event) {
 		this.byPrincipal.remove(event.user().principalName());
+		this.firstSyncPending.remove(event.user().principalName());
 		logger.info("Withings, for '" + event.user().principalName()
 				+ "': revoked this application's access at Withings and removed the link");
 	}

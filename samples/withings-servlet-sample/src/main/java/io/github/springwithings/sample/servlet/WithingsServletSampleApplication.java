@@ -1,5 +1,10 @@
 package io.github.springwithings.sample.servlet;
 
+import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.sync.WithingsDataSync;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
@@ -16,6 +21,27 @@ public class WithingsServletSampleApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(WithingsServletSampleApplication.class, args);
+	}
+
+	/**
+	 * With a simulator (the embedded one, or a test's), the starter's data sync runs on its clock:
+	 * Withings' time, which "Fast-forward" moves, so that the backstop comes due when time passes
+	 * for Withings. Nothing changes with real Withings.
+	 */
+	@Bean
+	static BeanPostProcessor syncOnTheSimulatorsClock(ObjectProvider<WithingsSimulator> simulator) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				WithingsSimulator withings = (bean instanceof WithingsDataSync) ? simulator.getIfAvailable() : null;
+				if (withings != null) {
+					((WithingsDataSync) bean).setClock(withings.clock());
+				}
+				return bean;
+			}
+
+		};
 	}
 
 	/**
