@@ -71,7 +71,7 @@ class DashboardWeights {
 
 	/**
 	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
-	 * weighings are dated by (and the sync's, see {@link EmbeddedWithings}).
+	 * weighings are dated by (and the sync's, see {@link WithingsServletSampleApplication}).
 	 * @return now
 	 */
 	Instant now() {

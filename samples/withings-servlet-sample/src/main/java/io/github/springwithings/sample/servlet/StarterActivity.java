@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
  * stored ({@link WithingsUserRefreshedEvent}), each notification received and acknowledged
  * ({@link WithingsNotificationEvent}), each batch of records the data sync fetched
  * ({@link WithingsDataSyncedEvent}: the kind, how many, and whether a notification announced it,
- * it was the first fetch since the user linked, or the backstop found it), a link Withings ended ({@link WithingsUserLostEvent}). A disconnect
+ * it was the first fetch since the user linked, or the backstop found it), a link Withings ended
+ * ({@link WithingsUserLostEvent}). A disconnect
  * ({@link WithingsUserDisconnectedEvent}) forgets the user's entries, as everything else of
  * theirs. In memory, the newest {@value #KEPT} per user (a sample's choice: gone on restart). Its
  * listeners run first: those that tell a page to reload run last, so the page reloaded shows the
