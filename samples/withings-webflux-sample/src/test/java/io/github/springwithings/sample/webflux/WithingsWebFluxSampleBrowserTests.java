@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import io.github.springwithings.notification.WithingsNotifications;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
@@ -20,7 +21,9 @@ import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.sync.WithingsDataKind;
 import io.github.springwithings.sync.WithingsDataSync;
+import io.github.springwithings.sync.WithingsSyncCursor;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -174,6 +178,7 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
 		assertThat(this.browser.findElements(By.id("syncing"))).isEmpty();
 		assertThat(storedKilograms(userId)).hasSize(30);
+		awaitSyncSettled(userId, (cursor) -> cursor.lastSyncedAt() != null);
 		assertThat(text("sync-state")).startsWith("weights fetched").contains("next backstop check in 1 h");
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
@@ -277,8 +282,7 @@ class WithingsWebFluxSampleBrowserTests {
 		this.wait.until((driver) -> this.sync.getStatistics().getFailed() > failed);
 		// the notification reloaded the page; once more, to read the failure
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
-		awaitUpToDate(userId);
-		this.browser.navigate().refresh();
+		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
 		String syncState = this.wait.until((driver) -> driver.findElement(By.id("sync-state")).getText());
 		assertThat(syncState).contains("Withings did not answer the last attempt; trying again in 1 min");
 		assertThat(weightRows()).hasSize(30);
@@ -446,9 +450,28 @@ class WithingsWebFluxSampleBrowserTests {
 	private void clickAndWaitForPath(WebElement button, String path) {
 		WebElement page = this.browser.findElement(By.tagName("html"));
 		button.click();
-		this.wait.until(ExpectedConditions.stalenessOf(page));
+		awaitReplaced(page);
 		this.wait.until((driver) -> path.equals(URI.create(driver.getCurrentUrl()).getPath())
 				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/**
+	 * Waits until the page was replaced: its root element stale (Chromium may also answer that the
+	 * node is no longer in the document).
+	 */
+	private void awaitReplaced(WebElement page) {
+		this.wait.until((driver) -> {
+			try {
+				page.isEnabled();
+				return false;
+			}
+			catch (StaleElementReferenceException ex) {
+				return true;
+			}
+			catch (WebDriverException ex) {
+				return ex.getMessage() != null && ex.getMessage().contains("does not belong to the document");
+			}
+		});
 	}
 
 	/** Waits until the simulator shows the user subscribed to appli 1 and 46 at the application's callback. */
@@ -501,6 +524,22 @@ class WithingsWebFluxSampleBrowserTests {
 	private void awaitSyncedWeights(String principalName, int count) {
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#weights tbody tr"), count));
 		awaitUpToDate(principalName);
+	}
+
+	/**
+	 * Waits until the sync's fetch of the user's measures is done (its cursor moved or released,
+	 * as {@code settled} says), then loads the page again: the sync tells the page when it stored
+	 * weights, not when it moved its cursor after.
+	 */
+	private void awaitSyncSettled(String userId, Predicate<WithingsSyncCursor> settled) {
+		this.wait.until((driver) -> this.sync.getStore()
+			.findByUser(DashboardController.REGISTRATION_ID, userId)
+			.stream()
+			.anyMatch((cursor) -> cursor.kind() == WithingsDataKind.MEASURES && cursor.claimedBy() == null
+					&& settled.test(cursor)));
+		awaitUpToDate(userId);
+		this.browser.navigate().refresh();
+		awaitUpToDate(userId);
 	}
 
 	/**
