@@ -167,6 +167,24 @@ class WithingsDataSyncIntegrationTests {
 	}
 
 	@Test
+	void fetchWhenWithingsPagesTheAnswerThenEveryPageInOneEvent() {
+		String userId = linkAndSync();
+		List<Long> weighed = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			weighed.add(simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 71_100 + i, -3)));
+		}
+		simulator.setPageSize(2);
+		simulator.clock().advance(Duration.ofSeconds(2));
+		notify(userId, WithingsAppli.WEIGHT);
+
+		sync.runAllDue();
+
+		assertThat(recorder.measures).singleElement()
+			.satisfies((event) -> assertThat(event.records()).extracting(WithingsMeasureGroup::id)
+				.containsExactlyInAnyOrderElementsOf(weighed));
+	}
+
+	@Test
 	void backstopWhenNotificationDroppedThenDataDeliveredWithinThePeriodAndCountedMissed() {
 		String userId = linkAndSync();
 		long missedBefore = sync.getStatistics().getMissedNotifications();
@@ -238,6 +256,48 @@ class WithingsDataSyncIntegrationTests {
 			assertThat(event.announced()).as("the notification's request survived the deferral").isTrue();
 			assertThat(event.records()).extracting(WithingsMeasureGroup::id).containsExactly(weighed);
 		});
+	}
+
+	@Test
+	void fetchWhenWithingsAnswers5xxThenRetriedAfterTheDelayAndNothingSkipped() {
+		String userId = linkAndSync();
+		WithingsSyncCursor before = cursor(userId);
+		long weighed = simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 70_700, -3));
+		notify(userId, WithingsAppli.WEIGHT);
+		simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.httpStatus(503));
+		long failed = sync.getStatistics().getFailed();
+
+		sync.runAllDue();
+
+		assertThat(sync.getStatistics().getFailed()).isEqualTo(failed + 1);
+		assertThat(recorder.measures).isEmpty();
+		assertThat(cursor(userId).lastUpdate()).isEqualTo(before.lastUpdate());
+		assertThat(sync.runDue()).as("retried after the retry delay, not at once").isZero();
+
+		simulator.clock().advance(Duration.ofSeconds(31));
+		sync.runAllDue();
+
+		assertThat(recorder.measures).singleElement()
+			.satisfies((event) -> assertThat(event.records()).extracting(WithingsMeasureGroup::id)
+				.containsExactly(weighed));
+	}
+
+	@Test
+	void fetchWhenTheLinkIsGoneWithoutAnEventThenNothingFetchedAndCursorsDeleted() {
+		String userId = linkAndSync();
+		simulator.recordMeasures(userId, new SimulatorMeasure(WithingsMeasure.WEIGHT, 70_800, -3));
+		// removed behind the starter's back (a DBA, another application): no link event
+		context.getBean(JdbcTemplate.class)
+			.update("DELETE FROM withings_authorized_client WHERE withings_user_id = ?", userId);
+		notify(userId, WithingsAppli.WEIGHT);
+		int requests = simulator.wireMock().getAllServeEvents().size();
+
+		sync.runAllDue();
+
+		assertThat(recorder.measures).isEmpty();
+		assertThat(store.findByUser("withings", userId)).isEmpty();
+		assertThat(simulator.wireMock().getAllServeEvents()).as("no call for a user without a link")
+			.hasSize(requests);
 	}
 
 	@Test
