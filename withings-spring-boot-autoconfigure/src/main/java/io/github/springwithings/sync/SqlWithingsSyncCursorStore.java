@@ -117,7 +117,9 @@ abstract sealed class SqlWithingsSyncCursorStore implements WithingsSyncCursorSt
 	public boolean complete(WithingsSyncCursor claimed, Instant lastUpdate, Instant now, Instant nextDue) {
 		return this.database.update("UPDATE " + TABLE + " SET last_update = ?, last_synced_at = ?, attempts = 0, "
 				+ "claimed_until = NULL, claimed_by = NULL, version = version + 1, "
-				+ "due_at = CASE WHEN requested_at IS NOT NULL THEN ? ELSE ? END WHERE " + BY_KEY + " AND version = ?",
+				// due now when a notification came during the fetch, else at nextDue ("requested_at * 0 + ?"
+				// types the parameter for Derby and HSQLDB, which cannot type "CASE ... THEN ? ELSE ? END")
+				+ "due_at = COALESCE(requested_at * 0 + ?, ?) WHERE " + BY_KEY + " AND version = ?",
 				time(lastUpdate), time(now), time(now), time(nextDue), claimed.registrationId(), claimed.userId(),
 				claimed.kind().name(), claimed.version()) == 1;
 	}

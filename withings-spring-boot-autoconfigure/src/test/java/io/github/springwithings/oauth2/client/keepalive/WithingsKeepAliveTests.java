@@ -29,6 +29,7 @@ import io.github.springwithings.oauth2.client.WithingsAuthorizedClient;
 import io.github.springwithings.oauth2.client.WithingsAuthorizedClientService;
 import io.github.springwithings.oauth2.client.WithingsTestFixture;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserRefreshedEvent;
 import io.github.springwithings.oauth2.client.endpoint.WithingsClientAuthentication;
 import io.github.springwithings.simulator.RefreshTokenState;
 import io.github.springwithings.simulator.WithingsSimulator;
@@ -448,9 +449,15 @@ class WithingsKeepAliveTests {
 		assertThat(summary.failed()).isOne();
 		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "dormant")).isNull();
 		assertThat(fixture.service.loadWithingsAuthorizedClient("withings", "active")).isNotNull();
-		assertThat(events).singleElement()
-			.isInstanceOfSatisfying(WithingsUserLostEvent.class,
-					(lost) -> assertThat(lost.user().userId()).isEqualTo("38700001"));
+		// the active user's refresh is announced too; the dormant one is lost
+		assertThat(events).hasSize(2);
+		assertThat(events).filteredOn(WithingsUserRefreshedEvent.class::isInstance)
+			.singleElement()
+			.satisfies((refreshed) -> assertThat(((WithingsUserRefreshedEvent) refreshed).user().userId())
+				.isEqualTo("38700002"));
+		assertThat(events).filteredOn(WithingsUserLostEvent.class::isInstance)
+			.singleElement()
+			.satisfies((lost) -> assertThat(((WithingsUserLostEvent) lost).user().userId()).isEqualTo("38700001"));
 	}
 
 	/**
