@@ -242,6 +242,9 @@ class WithingsServletSampleBrowserTests {
 		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
 		assertThat(this.browser.findElement(By.id("sync-state")).getText())
 			.contains("Withings did not answer the last attempt; trying again in 1 min");
+		assertThat(this.browser.findElement(By.id("sync-problem")).getText())
+			.startsWith("Data sync: weights fetched ")
+			.endsWith("; Withings did not answer the last attempt; trying again in 1 min");
 		assertThat(weightRows()).hasSize(30);
 		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
 		assertThat(output).contains("Withings sync of MEASURES failed in the fetch (ResourceAccessException)");

@@ -42,6 +42,11 @@ record SyncState(State state, Instant lastSynced, Instant dueAt, long attempts, 
 		return state() == State.SYNCING;
 	}
 
+	/** Whether the last fetch failed: the page shows the weights stored before (public: templates call it). */
+	public boolean failing() {
+		return attempts() > 0;
+	}
+
 	/** The sentence of the dashboard (public: templates call it). */
 	public String text() {
 		String retry = (attempts() > 0) ? "Withings did not answer " + ((attempts() == 1) ? "the last attempt"

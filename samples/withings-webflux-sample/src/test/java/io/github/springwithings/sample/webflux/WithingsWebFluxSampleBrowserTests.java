@@ -285,6 +285,9 @@ class WithingsWebFluxSampleBrowserTests {
 		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
 		String syncState = this.wait.until((driver) -> driver.findElement(By.id("sync-state")).getText());
 		assertThat(syncState).contains("Withings did not answer the last attempt; trying again in 1 min");
+		assertThat(this.browser.findElement(By.id("sync-problem")).getText())
+			.startsWith("Data sync: weights fetched ")
+			.endsWith("; Withings did not answer the last attempt; trying again in 1 min");
 		assertThat(weightRows()).hasSize(30);
 		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
 		assertThat(output).contains("Withings sync of MEASURES failed in the fetch");
