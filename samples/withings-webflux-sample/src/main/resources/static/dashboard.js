@@ -1,10 +1,11 @@
-// The dashboard reloads itself when a Withings notification for the signed-in user was handled:
-// the server sends a "notification" event on /dashboard/updates (Server-Sent Events). When the
+// The dashboard reloads itself when a Withings notification for the signed-in user was received
+// ("notification") or the data sync stored new weights ("synced"): the server sends the event on
+// /dashboard/updates (Server-Sent Events). When the
 // stream is refused for good (the session ended: a restart, a sign-out in another tab), the server
 // answers 401, EventSource stops, and the page reloads: it then shows the sign-in page.
 (function () {
 	var panel = document.getElementById('notifications');
-	if (!panel || panel.dataset.enabled !== 'true' || !window.EventSource) {
+	if (!panel || !window.EventSource) {
 		return;
 	}
 	var live = document.getElementById('live');
@@ -19,7 +20,7 @@
 		opened++;
 		panel.dataset.opened = String(opened);
 		panel.dataset.live = 'open';
-		live.textContent = 'on: this page updates by itself when Withings notifies';
+		live.textContent = 'on: this page updates by itself when Withings notifies and when the sync brings new weights';
 	};
 	updates.onerror = function () {
 		if (leaving) {
@@ -42,8 +43,13 @@
 		panel.dataset.live = 'closed';
 		live.textContent = 'interrupted: reconnecting';
 	};
-	updates.addEventListener('notification', function () {
+	function reload() {
+		if (leaving) {
+			return;
+		}
 		updates.close();
 		window.location.reload();
-	});
+	}
+	updates.addEventListener('notification', reload);
+	updates.addEventListener('synced', reload);
 })();

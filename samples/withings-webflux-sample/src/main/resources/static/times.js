@@ -18,7 +18,7 @@
 			return abs < 45 ? 'just now' : dateTime.format(new Date(epoch));
 		}
 		var sign = seconds < 0 ? -1 : 1;
-		if (abs < 3600) {
+		if (abs < 3600 - 30) {
 			return relative.format(sign * Math.max(1, Math.round(abs / 60)), 'minute');
 		}
 		if (abs < 86400 - 1800) {

@@ -19,6 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,9 +29,9 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The pages: home (sign in), dashboard (your weight, your notifications updated live, what the
- * starter did for you, your link), disconnect (asked first), signed out; and the embedded
- * simulator's controls.
+ * The pages: home (sign in), dashboard (your weight as the data sync stored it, your
+ * notifications, the page updated live, what the starter did for you, your link), disconnect
+ * (asked first), signed out; and the embedded simulator's controls.
  */
 @Controller
 class DashboardController {
@@ -40,8 +41,6 @@ class DashboardController {
 	private final WithingsAuthorizedClients withingsAuthorizedClients;
 
 	private final WithingsAuthorizedClientService authorizedClientService;
-
-	private final MeasurementSync sync;
 
 	private final LatestNotifications notifications;
 
@@ -54,13 +53,11 @@ class DashboardController {
 	private final ObjectProvider<WithingsSimulator> simulator;
 
 	DashboardController(DashboardWeights weights, WithingsAuthorizedClients withingsAuthorizedClients,
-			WithingsAuthorizedClientService authorizedClientService, MeasurementSync sync,
-			LatestNotifications notifications, NotificationSubscriptions subscriptions, DashboardUpdates updates,
+			WithingsAuthorizedClientService authorizedClientService, LatestNotifications notifications, NotificationSubscriptions subscriptions, DashboardUpdates updates,
 			StarterActivity activity, ObjectProvider<WithingsSimulator> simulator) {
 		this.weights = weights;
 		this.withingsAuthorizedClients = withingsAuthorizedClients;
 		this.authorizedClientService = authorizedClientService;
-		this.sync = sync;
 		this.notifications = notifications;
 		this.subscriptions = subscriptions;
 		this.updates = updates;
@@ -83,34 +80,38 @@ class DashboardController {
 	@GetMapping("/dashboard")
 	String dashboard(Authentication authentication, Model model) {
 		String registrationId = this.withingsAuthorizedClients.getDefaultRegistrationId();
-		Instant now = Instant.now();
-		// before the data call: a notification handled after it makes the page reload
-		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
-		Instant withingsNow = this.weights.now();
-		List<WeightChart.Weight> weights = this.weights.lastMonth(withingsNow);
+		String principalName = authentication.getName();
 		WithingsAuthorizedClient client = this.authorizedClientService.loadWithingsAuthorizedClient(registrationId,
-				authentication.getName());
-		model.addAttribute("principal", authentication.getName());
-		if (client != null) {
-			model.addAttribute("userId", client.getUserId());
-			model.addAttribute("scopes", new TreeSet<>(client.getAuthorizedClient().getAccessToken().getScopes()));
-			model.addAttribute("accessTokenExpires",
-					Times.Moment.of(client.getAuthorizedClient().getAccessToken().getExpiresAt(), now));
-			model.addAttribute("refreshTokenIssued", Times.Moment.of(client.getRefreshTokenIssuedAt(), now));
-			this.activity.noticeRefreshToken(authentication.getName(), client.getRefreshTokenIssuedAt());
+				principalName);
+		if (client == null) {
+			// the link ended (Withings refused it, or the user removed this application): sign in again
+			throw new ClientAuthorizationRequiredException(registrationId);
 		}
+		Instant now = Instant.now();
+		// before the data: an update pushed after it makes the page reload
+		long newestUpdate = this.updates.newest(principalName);
+		List<ReceivedNotification> notifications = this.notifications.of(principalName);
+		Instant withingsNow = this.weights.now();
+		// the sync's state before the weights: a fetch whose weights are read here is then already stored
+		SyncState sync = this.weights.syncState(registrationId, client.getUserId(), withingsNow);
+		List<WeightChart.Weight> weights = this.weights.lastMonth(principalName, withingsNow);
+		model.addAttribute("principal", principalName);
+		model.addAttribute("userId", client.getUserId());
+		model.addAttribute("scopes", new TreeSet<>(client.getAuthorizedClient().getAccessToken().getScopes()));
+		model.addAttribute("accessTokenExpires",
+				Times.Moment.of(client.getAuthorizedClient().getAccessToken().getExpiresAt(), now));
+		model.addAttribute("refreshTokenIssued", Times.Moment.of(client.getRefreshTokenIssuedAt(), now));
 		WeightChart chart = WeightChart.of(weights, withingsNow.minus(DashboardWeights.PERIOD), withingsNow);
 		model.addAttribute("chart", chart);
 		model.addAttribute("newestFirst", chart.newestFirst());
 		model.addAttribute("headline", WeightHeadline.of(weights));
 		model.addAttribute("width", WeightChart.WIDTH);
 		model.addAttribute("height", WeightChart.HEIGHT);
-		model.addAttribute("lastSync", Times.Moment.of(this.sync.lastSync(), now));
-		// after the data call: a refresh it made is used here
-		model.addAttribute("subscription", this.subscriptions.status(authentication.getName()));
+		model.addAttribute("sync", sync);
+		model.addAttribute("subscription", this.subscriptions.status(principalName));
 		model.addAttribute("notifications", notifications);
-		model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
-		model.addAttribute("activity", this.activity.of(authentication.getName()));
+		model.addAttribute("newestUpdate", newestUpdate);
+		model.addAttribute("activity", this.activity.of(principalName));
 		model.addAttribute("now", now);
 		model.addAttribute("embedded", this.simulator.getIfAvailable() != null);
 		return "dashboard";
@@ -118,7 +119,7 @@ class DashboardController {
 
 	/**
 	 * The dashboard's live updates (Server-Sent Events), for the signed-in user only.
-	 * @param after the newest notification the page shows
+	 * @param after the newest update the page was rendered after
 	 */
 	@GetMapping(path = "/dashboard/updates", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@ResponseBody
@@ -126,11 +127,18 @@ class DashboardController {
 		return this.updates.open(authentication.getName(), after);
 	}
 
+	/**
+	 * Three hours pass for the embedded simulator, and so for the sync, which runs on its clock
+	 * ({@link EmbeddedWithings}): the access token expires at Withings and the backstop comes due
+	 * ({@code withings.sync.backstop-period}). The fetches due are run at once rather than at the
+	 * sync's next look: the first of the user's is refused by Withings, and the starter refreshes.
+	 */
 	@PostMapping("/simulator/fast-forward")
 	String fastForward() {
 		WithingsSimulator embedded = this.simulator.getIfAvailable();
 		if (embedded != null) {
 			embedded.clock().advance(Duration.ofHours(3).plusMinutes(5));
+			this.weights.fetchDueNow();
 		}
 		return "redirect:/dashboard";
 	}
@@ -143,7 +151,8 @@ class DashboardController {
 	String stepOnScale(Authentication authentication) {
 		WithingsSimulator embedded = this.simulator.getIfAvailable();
 		if (embedded != null) {
-			embedded.stepOnScale(authentication.getName(), nextWeight(this.weights.lastMonth(this.weights.now())));
+			embedded.stepOnScale(authentication.getName(), nextWeight(
+					this.weights.lastMonth(authentication.getName(), this.weights.now())));
 		}
 		return "redirect:/dashboard";
 	}

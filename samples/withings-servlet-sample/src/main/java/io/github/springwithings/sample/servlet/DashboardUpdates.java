@@ -5,6 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.springwithings.oauth2.client.WithingsLinkEvent;
+import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
+import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
 
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -14,11 +19,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Live updates of the open dashboards, as Server-Sent Events: each dashboard opens
  * {@code /dashboard/updates} and gets a {@code notification} event when a notification for its
- * user was handled; its script then reloads the page. A notification handled while the page was
- * loading (newer than the one the page shows) is sent at once on connect, so none is missed.
+ * user was received, a {@code synced} event when the data sync stored new weights; its script
+ * then reloads the page. Updates are numbered: an update pushed while the page was loading (newer
+ * than the one the page was rendered after) is sent at once on connect, so none is missed.
  */
 @Component
 class DashboardUpdates {
+
+	/** A notification received ({@link NotificationListener}). */
+	static final String NOTIFICATION = "notification";
+
+	/** New weights stored from the data sync ({@link SyncedWeights}). */
+	static final String SYNCED = "synced";
 
 	/** Then the browser connects again by itself (EventSource). */
 	private static final Duration TIMEOUT = Duration.ofMinutes(10);
@@ -26,18 +38,17 @@ class DashboardUpdates {
 	/** How soon the browser connects again when a stream ended. */
 	private static final Duration RECONNECT = Duration.ofSeconds(1);
 
-	private final LatestNotifications latest;
+	private final AtomicLong sequence = new AtomicLong();
 
 	private final Map<String, Set<SseEmitter>> emitters = new ConcurrentHashMap<>();
 
-	DashboardUpdates(LatestNotifications latest) {
-		this.latest = latest;
-	}
+	/** Each user's newest update. */
+	private final Map<String, Update> newest = new ConcurrentHashMap<>();
 
 	/**
 	 * A stream of a user's updates.
 	 * @param principalName the signed-in user
-	 * @param after the sequence number of the newest notification the page shows
+	 * @param after the number of the newest update the page was rendered after ({@link #newest})
 	 * @return the stream
 	 */
 	SseEmitter open(String principalName, long after) {
@@ -50,23 +61,43 @@ class DashboardUpdates {
 			all.add(emitter);
 			return all;
 		});
-		// added first, checked second: a notification handled meanwhile is sent, at worst twice
+		// added first, checked second: an update pushed meanwhile is sent, at worst twice
 		send(principalName, emitter, SseEmitter.event().comment("connected").reconnectTime(RECONNECT.toMillis()));
-		this.latest.newest(principalName)
-			.filter((newest) -> newest.sequence() > after)
-			.ifPresent((newest) -> send(principalName, emitter, event(newest)));
+		Update update = this.newest.get(principalName);
+		if (update != null && update.sequence() > after) {
+			send(principalName, emitter, event(update));
+		}
 		return emitter;
+	}
+
+	/**
+	 * The number of a user's newest update, read by the dashboard before its data: an update
+	 * after it makes the page reload.
+	 * @param principalName the user
+	 * @return the number, {@code 0} when none
+	 */
+	long newest(String principalName) {
+		Update update = this.newest.get(principalName);
+		return (update != null) ? update.sequence() : 0;
 	}
 
 	/**
 	 * Tells the user's open dashboards.
 	 * @param principalName the user
-	 * @param notification the notification handled
+	 * @param name what happened, {@link #NOTIFICATION} or {@link #SYNCED}
+	 * @param data in words
 	 */
-	void push(String principalName, ReceivedNotification notification) {
+	void push(String principalName, String name, String data) {
+		Update update = new Update(this.sequence.incrementAndGet(), name, data);
+		this.newest.put(principalName, update);
 		for (SseEmitter emitter : this.emitters.getOrDefault(principalName, Set.of())) {
-			send(principalName, emitter, event(notification));
+			send(principalName, emitter, event(update));
 		}
+	}
+
+	@EventListener({ WithingsUserDisconnectedEvent.class, WithingsUserLostEvent.class })
+	void onLinkEnded(WithingsLinkEvent event) {
+		this.newest.remove(event.user().principalName());
 	}
 
 	/**
@@ -79,11 +110,8 @@ class DashboardUpdates {
 		this.emitters.clear();
 	}
 
-	private static SseEmitter.SseEventBuilder event(ReceivedNotification notification) {
-		return SseEmitter.event()
-			.name("notification")
-			.id(Long.toString(notification.sequence()))
-			.data(notification.category() + ": " + notification.fetched());
+	private static SseEmitter.SseEventBuilder event(Update update) {
+		return SseEmitter.event().name(update.name()).id(Long.toString(update.sequence())).data(update.data());
 	}
 
 	private void send(String principalName, SseEmitter emitter, SseEmitter.SseEventBuilder event) {
@@ -101,6 +129,9 @@ class DashboardUpdates {
 			open.remove(emitter);
 			return open.isEmpty() ? null : open;
 		});
+	}
+
+	private record Update(long sequence, String name, String data) {
 	}
 
 }

@@ -22,7 +22,7 @@ import org.springframework.util.StringUtils;
  * Chooses the Withings the sample talks to. With {@code WITHINGS_CLIENT_ID} and
  * {@code WITHINGS_CLIENT_SECRET} set: real Withings, and notifications when
  * {@code WITHINGS_CALLBACK_URL} names the public HTTPS URL Withings should call (without it, the
- * background sync alone brings new weights). Otherwise: a Withings simulator started in-process
+ * data sync's backstop alone brings new weights). Otherwise: a Withings simulator started in-process
  * on a free port (registered as a bean, so the page can fast-forward its clock and step on its
  * scale), so that sign-in, the chart, refresh, notifications and disconnect all work offline: the
  * simulator calls the application back on {@code http://localhost:<server port>} at a path

@@ -7,13 +7,12 @@ import io.github.springwithings.notification.WithingsAppli;
 /**
  * A notification the sample received, as the dashboard lists it.
  *
- * @param sequence its number, increasing across all users (what a dashboard saw last)
  * @param receivedAt when the listener got it
  * @param appli the category
  * @param appliCode the category's code, as Withings sent it
- * @param fetched what the listener fetched for it, e.g. {@code 72.4 kg}
+ * @param then what followed, e.g. {@code the data sync fetches what changed}
  */
-record ReceivedNotification(long sequence, Instant receivedAt, WithingsAppli appli, int appliCode, String fetched) {
+record ReceivedNotification(Instant receivedAt, WithingsAppli appli, int appliCode, String then) {
 
 	/** The category in words, {@code Weight}, {@code User actions} (public: templates call it). */
 	public String category() {

@@ -42,7 +42,7 @@ final class Times {
 		if (seconds < 45) {
 			return "just now";
 		}
-		else if (seconds < 3600) {
+		else if (seconds < 3600 - 30) {
 			amount = Math.max(1, Math.round(seconds / 60.0)) + " min";
 		}
 		else if (seconds < 86400 - 1800) {

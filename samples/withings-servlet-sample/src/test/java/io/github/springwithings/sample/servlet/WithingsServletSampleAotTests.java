@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -30,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample processed ahead of time ({@code spring-boot:process-aot}), packaged, and started as
  * its own JVM with {@code -Dspring.aot.enabled=true}: a sign-in through the embedded Withings, the
- * chart, a fast-forward past the token's expiry and a reload that refreshes it, in headless
+ * chart of the weights the data sync stored, a fast-forward past the token's expiry whose backstop
+ * fetch refreshes it, in headless
  * Chromium. Run by {@code ./mvnw -pl samples/withings-servlet-sample -Paot verify} (failsafe gives
  * the jar); skipped in the plain build.
  */
@@ -74,7 +76,8 @@ class WithingsServletSampleAotTests {
 		this.application = new ProcessBuilder(List.of(java, "-Dspring.aot.enabled=true", "-jar", jar,
 				"--server.port=" + this.port,
 				"--spring.datasource.url=jdbc:h2:mem:sample-aot;DB_CLOSE_DELAY=-1",
-				"--sample.sync.initial-delay=PT1H"))
+				// what "Fast-forward" makes due is fetched in its request, not raced by the worker's poll
+				"--withings.sync.poll-interval=1h"))
 			.redirectErrorStream(true)
 			.redirectOutput(this.log.toFile())
 			.start();
@@ -93,7 +96,8 @@ class WithingsServletSampleAotTests {
 					"--disable-component-update", "--disable-sync", "--user-data-dir=" + this.userDataDir);
 		this.browser = new ChromeDriver(
 				new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build(), options);
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
+		this.wait = (WebDriverWait) new WebDriverWait(this.browser, Duration.ofSeconds(30))
+			.ignoring(StaleElementReferenceException.class);
 	}
 
 	@AfterEach
@@ -125,10 +129,12 @@ class WithingsServletSampleAotTests {
 		this.browser.get("http://localhost:" + this.port + "/");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
 		assertThat(this.browser.findElement(By.id("user-id")).getText()).matches("\\d+");
-		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
+		// the sync's first fetch stored the weights, and the page reloaded after it
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
+		this.wait.until((driver) -> !"0".equals(driver.findElement(By.id("notifications")).getDomAttribute("data-after")));
 		String expires = this.browser.findElement(By.cssSelector("#expires time")).getDomAttribute("data-epoch");
 
-		// past the access token's expiry: the next load is refused by Withings and refreshed
+		// past the access token's expiry and a backstop: the sync's fetch is refused by Withings and refreshed
 		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
 		this.browser.navigate().refresh();
 

@@ -23,8 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sign-in page, a 500 or an ERROR in the log.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.datasource.url=jdbc:h2:mem:sample-${random.uuid};DB_CLOSE_DELAY=-1",
-				"sample.sync.initial-delay=PT1H" })
+		properties = { "spring.datasource.url=jdbc:h2:mem:sample-${random.uuid};DB_CLOSE_DELAY=-1" })
 @ExtendWith(OutputCaptureExtension.class)
 class WithingsServletSampleStreamTests {
 

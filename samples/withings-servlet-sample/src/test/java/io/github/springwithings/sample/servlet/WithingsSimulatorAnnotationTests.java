@@ -6,6 +6,9 @@ import java.time.Duration;
 import io.github.springwithings.simulator.SimulatedBrowser;
 import io.github.springwithings.simulator.WithingsSimulator;
 import io.github.springwithings.simulator.test.AutoConfigureWithingsSimulator;
+import io.github.springwithings.sync.WithingsDataKind;
+import io.github.springwithings.sync.WithingsDataSync;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.url=jdbc:h2:mem:annotation-${random.uuid};DB_CLOSE_DELAY=-1",
-				"sample.sync.initial-delay=PT1H" })
+				// the sync's worker fetches when woken (a link, a notification); the backstop is run by the test
+				"withings.sync.poll-interval=1h" })
 @AutoConfigureWithingsSimulator
 class WithingsSimulatorAnnotationTests {
 
@@ -34,8 +38,11 @@ class WithingsSimulatorAnnotationTests {
 	@Autowired
 	WithingsSimulator withings;
 
+	@Autowired
+	WithingsDataSync sync;
+
 	@Test
-	void dashboardWhenAliceSignsInThenTokensRefreshAndARevokedLinkSendsHerBackToConsent() {
+	void dashboardWhenAliceSignsInThenHerWeightsAreSyncedTokensRefreshAndARevokedLinkSendsHerBackToConsent() {
 		String app = "http://localhost:" + this.port;
 		SimulatedBrowser browser = new SimulatedBrowser();
 		String alice = this.withings.accountUserId("alice");
@@ -45,29 +52,48 @@ class WithingsSimulatorAnnotationTests {
 		assertThat(dashboard.statusCode()).isEqualTo(200);
 		assertThat(dashboard.uri().getPath()).isEqualTo("/dashboard");
 		assertThat(dashboard.body()).contains("<dd id=\"user-id\">" + alice + "</dd>");
+		// the sync's first fetch of her 30 days, on its worker
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> synced(alice));
+		assertThat(browser.get(app + "/dashboard").body()).contains("<dd id=\"sync-state\" data-state=\"SYNCED\">")
+			.doesNotContain("id=\"syncing\"")
+			.containsPattern("(?s)<table id=\"weights\">.*</table>");
 
-		// the access token (3 hours) expires: Withings refuses it, the starter refreshes
+		// three hours pass (the sync runs on the simulator's clock): the access token expired, the
+		// backstop is due; its fetch is refused by Withings, the starter refreshes
 		this.withings.clock().advance(Duration.ofHours(3).plusMinutes(5));
-		HttpResponse<String> afterExpiry = browser.get(app + "/dashboard");
+		this.sync.runAllDue();
 
-		assertThat(afterExpiry.statusCode()).isEqualTo(200);
 		assertThat(this.withings.counters().unauthorizedDataRequests()).isEqualTo(1);
 		assertThat(this.withings.counters().refreshTokenGrants()).isEqualTo(1);
+		assertThat(browser.get(app + "/dashboard").body()).contains("data-kind=\"REFRESHED\"");
 
-		// Alice removes the application in her Withings account: back to the consent page
+		// Alice removes the application in her Withings account: the next backstop finds the link
+		// dead, the sync stops for her, and the dashboard sends her back to the consent page
 		assertThat(this.withings.revokeUser(alice)).isTrue();
+		this.withings.clock().advance(Duration.ofHours(1).plusMinutes(5));
+		this.sync.runAllDue();
+		assertThat(this.sync.getStore().findByUser("withings", alice)).isEmpty();
 		HttpResponse<String> afterRevocation = browser.get(app + "/dashboard");
 
 		assertThat(afterRevocation.statusCode()).isEqualTo(302);
 		assertThat(afterRevocation.headers().firstValue("Location")).hasValueSatisfying(
 				(location) -> assertThat(location).startsWith(this.withings.baseUrl() + "/oauth2_user/authorize2?"));
 
-		// signing in again as alice: the same Withings user
+		// signing in again as alice: the same Withings user, synced again
 		HttpResponse<String> again = browser.signIn(app + "/oauth2/authorization/withings", "alice");
 
 		assertThat(again.uri().getPath()).isEqualTo("/dashboard");
 		assertThat(again.body()).contains("<dd id=\"user-id\">" + alice + "</dd>");
 		assertThat(this.withings.counters().authorizationCodeGrants()).isEqualTo(2);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> synced(alice));
+	}
+
+	/** Whether the sync's fetch of the user's measures succeeded at least once. */
+	private boolean synced(String userId) {
+		return this.sync.getStore()
+			.findByUser("withings", userId)
+			.stream()
+			.anyMatch((cursor) -> cursor.kind() == WithingsDataKind.MEASURES && cursor.lastSyncedAt() != null);
 	}
 
 	@Test

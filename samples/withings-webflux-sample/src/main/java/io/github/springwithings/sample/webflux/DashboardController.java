@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,6 +20,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.ClientAuthorizationRequiredException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -37,9 +37,9 @@ import org.springframework.web.server.WebSession;
  * The pages: home (sign in), dashboard (your weight, your notifications updated live, what the
  * starter did for you, your link), disconnect (asked first), signed out; and the embedded
  * simulator's controls. Every handler returns a {@link Mono} (the live updates a {@link Flux})
- * and none blocks: the weight comes from {@link DashboardWeights} (the starter's
- * {@code WithingsReactiveApi}, the signed-in user's token, refreshed when Withings refuses it),
- * the token details from Spring's reactive authorized-client service, the
+ * and none blocks: the weights come from {@link DashboardWeights} (what the starter's data sync
+ * fetched and {@link SyncedWeights} stored, read through R2DBC), the token details from Spring's
+ * reactive authorized-client service, the
  * subscription from {@link NotificationSubscriptions}, and disconnect goes through
  * {@link WithingsReactiveAuthorizedClients}.
  */
@@ -105,51 +105,57 @@ class DashboardController {
 
 	@GetMapping("/dashboard")
 	Mono<String> dashboard(Authentication authentication, Model model) {
+		String principalName = authentication.getName();
 		Instant now = Instant.now();
-		// before the data call: a notification handled after it makes the page reload
-		List<ReceivedNotification> notifications = this.notifications.of(authentication.getName());
+		// before the data: an update pushed after it makes the page reload
+		long newestUpdate = this.updates.newest(principalName);
+		List<ReceivedNotification> notifications = this.notifications.of(principalName);
 		Instant withingsNow = this.weights.now();
-		Mono<List<WeightChart.Weight>> weights = this.weights.lastMonth(withingsNow);
-		// after the data call: a refresh it made is then already stored
-		Mono<Optional<OAuth2AuthorizedClient>> client = Mono.defer(() -> this.authorizedClientService
-			.<OAuth2AuthorizedClient>loadAuthorizedClient(REGISTRATION_ID, authentication.getName())
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty()));
-		return weights.zipWhen((ignored) -> client).map((loaded) -> {
-			model.addAttribute("userId", authentication.getName());
-			model.addAttribute("scopes", new TreeSet<String>());
-			loaded.getT2().ifPresent((authorizedClient) -> {
-				model.addAttribute("scopes", new TreeSet<>(authorizedClient.getAccessToken().getScopes()));
-				model.addAttribute("accessTokenExpires",
-						Times.Moment.of(authorizedClient.getAccessToken().getExpiresAt(), now));
-				OAuth2RefreshToken refreshToken = authorizedClient.getRefreshToken();
-				Instant issuedAt = (refreshToken != null) ? refreshToken.getIssuedAt() : null;
-				model.addAttribute("refreshTokenIssued", Times.Moment.of(issuedAt, now));
-				this.activity.noticeRefreshToken(authentication.getName(), issuedAt);
-			});
-			WeightChart chart = WeightChart.of(loaded.getT1(), withingsNow.minus(DashboardWeights.PERIOD), withingsNow);
+		Mono<OAuth2AuthorizedClient> client = Mono.defer(() -> this.authorizedClientService
+			.<OAuth2AuthorizedClient>loadAuthorizedClient(REGISTRATION_ID, principalName))
+			// the link ended (Withings refused it, or the user removed this application): sign in again
+			.switchIfEmpty(Mono.error(() -> new ClientAuthorizationRequiredException(REGISTRATION_ID)));
+		// the sync's state before the weights: a fetch whose weights are read here is then already
+		// stored (the principal's name is the Withings user id)
+		Mono<SyncAndWeights> data = this.weights.syncState(REGISTRATION_ID, principalName, withingsNow)
+			.flatMap((sync) -> this.weights.lastMonth(principalName, withingsNow)
+				.map((weights) -> new SyncAndWeights(sync, weights)));
+		return client.zipWith(data).map((loaded) -> {
+			OAuth2AuthorizedClient authorizedClient = loaded.getT1();
+			List<WeightChart.Weight> weights = loaded.getT2().weights();
+			model.addAttribute("userId", principalName);
+			model.addAttribute("scopes", new TreeSet<>(authorizedClient.getAccessToken().getScopes()));
+			model.addAttribute("accessTokenExpires", Times.Moment.of(authorizedClient.getAccessToken().getExpiresAt(), now));
+			OAuth2RefreshToken refreshToken = authorizedClient.getRefreshToken();
+			model.addAttribute("refreshTokenIssued",
+					Times.Moment.of((refreshToken != null) ? refreshToken.getIssuedAt() : null, now));
+			WeightChart chart = WeightChart.of(weights, withingsNow.minus(DashboardWeights.PERIOD), withingsNow);
 			model.addAttribute("chart", chart);
 			model.addAttribute("newestFirst", chart.newestFirst());
-			model.addAttribute("headline", WeightHeadline.of(loaded.getT1()));
+			model.addAttribute("headline", WeightHeadline.of(weights));
 			model.addAttribute("width", WeightChart.WIDTH);
 			model.addAttribute("height", WeightChart.HEIGHT);
+			model.addAttribute("sync", loaded.getT2().sync());
 			model.addAttribute("store", this.store);
 			model.addAttribute("notifications", notifications);
-			model.addAttribute("newestNotification", notifications.isEmpty() ? 0 : notifications.get(0).sequence());
-			model.addAttribute("activity", this.activity.of(authentication.getName()));
+			model.addAttribute("newestUpdate", newestUpdate);
+			model.addAttribute("activity", this.activity.of(principalName));
 			model.addAttribute("now", now);
 			model.addAttribute("embedded", embedded());
 			return "dashboard";
 		})
-			// after the data call too: a refresh it made is used here
-			.flatMap((view) -> this.subscriptions.status(authentication.getName())
+			.flatMap((view) -> this.subscriptions.status(principalName)
 				.doOnNext((status) -> model.addAttribute("subscription", status))
 				.thenReturn(view));
 	}
 
+	/** The sync's state and the weights, read in that order. */
+	private record SyncAndWeights(SyncState sync, List<WeightChart.Weight> weights) {
+	}
+
 	/**
 	 * The dashboard's live updates (Server-Sent Events), for the signed-in user only.
-	 * @param after the newest notification the page shows
+	 * @param after the newest update the page was rendered after
 	 */
 	@GetMapping(path = "/dashboard/updates", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@ResponseBody
@@ -157,14 +163,21 @@ class DashboardController {
 		return this.updates.stream(authentication.getName(), after);
 	}
 
-	/** Moves the embedded simulator's clock past the access token's expiry (3 hours). */
+	/**
+	 * Three hours pass for the embedded simulator, and so for the sync, which runs on its clock
+	 * ({@link WithingsWebFluxSampleApplication}): the access token expires at Withings and the
+	 * backstop comes due ({@code withings.sync.backstop-period}). The fetches due are run at once
+	 * (off the event loop) rather than at the sync's next look: the first of the user's is refused
+	 * by Withings, and the starter refreshes.
+	 */
 	@PostMapping("/simulator/fast-forward")
 	Mono<String> fastForward() {
 		WithingsSimulator embedded = this.simulator.getIfAvailable();
-		if (embedded != null) {
-			embedded.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		if (embedded == null) {
+			return Mono.just("redirect:/dashboard");
 		}
-		return Mono.just("redirect:/dashboard");
+		embedded.clock().advance(Duration.ofHours(3).plusMinutes(5));
+		return this.weights.fetchDueNow().thenReturn("redirect:/dashboard");
 	}
 
 	/**
@@ -178,7 +191,7 @@ class DashboardController {
 		if (embedded == null) {
 			return Mono.just("redirect:/dashboard");
 		}
-		return Mono.defer(() -> this.weights.lastMonth(this.weights.now()))
+		return Mono.defer(() -> this.weights.lastMonth(authentication.getName(), this.weights.now()))
 			.map(DashboardController::nextWeight)
 			.flatMap((kilograms) -> Mono.fromCallable(() -> embedded.stepOnScale(authentication.getName(), kilograms))
 				.subscribeOn(Schedulers.boundedElastic()))

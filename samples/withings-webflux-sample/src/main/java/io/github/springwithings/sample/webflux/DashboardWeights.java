@@ -4,57 +4,94 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.github.springwithings.api.WithingsMeasure;
-import io.github.springwithings.api.WithingsReactiveApi;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.sync.WithingsDataKind;
+import io.github.springwithings.sync.WithingsDataSync;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * The one place the dashboard's weights come from (the chart, the table, the headline and
- * "Step on the scale" all read them here): the signed-in user's last 30 days, asked of Withings
- * through {@link WithingsReactiveApi} in the request, never blocking. A data sync feeding a table
- * would change this class only.
+ * "Step on the scale" all read them here): the signed-in user's last 30 days as the starter's
+ * data sync stored them ({@link SyncedWeights}, {@link MeasurementStore}), read through R2DBC,
+ * never blocking. A page load never calls Withings. Right after sign-in, before the sync's first
+ * fetch of the user succeeded, there is nothing stored yet: {@link #syncState} says so, the page
+ * says "syncing", and reloads by itself when the weights are stored.
  */
 @Component
 class DashboardWeights {
 
 	static final Duration PERIOD = Duration.ofDays(30);
 
-	private final WithingsReactiveApi withingsApi;
+	private final MeasurementStore store;
+
+	private final ObjectProvider<WithingsDataSync> sync;
 
 	private final ObjectProvider<WithingsSimulator> simulator;
 
-	DashboardWeights(WithingsReactiveApi withingsApi, ObjectProvider<WithingsSimulator> simulator) {
-		this.withingsApi = withingsApi;
+	DashboardWeights(MeasurementStore store, ObjectProvider<WithingsDataSync> sync,
+			ObjectProvider<WithingsSimulator> simulator) {
+		this.store = store;
+		this.sync = sync;
 		this.simulator = simulator;
 	}
 
 	/**
-	 * The signed-in user's weights of the period ending now.
+	 * The user's stored weights of the period ending now.
+	 * @param principalName the user
 	 * @param now its end, {@link #now()}
-	 * @return the weights, in Withings' order
+	 * @return the weights, oldest first
 	 */
-	Mono<List<WeightChart.Weight>> lastMonth(Instant now) {
-		return Mono.defer(() -> this.withingsApi.getMeasures(now.minus(PERIOD), now, WithingsMeasure.WEIGHT))
-			.map((measures) -> measures.groups()
-				.stream()
-				.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT)
-					.map((measure) -> new WeightChart.Weight(group.date(), measure.value()))
-					.stream())
-				.toList());
+	Mono<List<WeightChart.Weight>> lastMonth(String principalName, Instant now) {
+		return this.store.weights(principalName, now.minus(PERIOD), now);
+	}
+
+	/**
+	 * Where the sync of the user's weights stands, read off the event loop (the starter's cursor
+	 * store blocks).
+	 * @param registrationId the user's Withings registration
+	 * @param userId the user's Withings id
+	 * @param now the sync's now, {@link #now()}
+	 * @return the state
+	 */
+	Mono<SyncState> syncState(String registrationId, String userId, Instant now) {
+		WithingsDataSync sync = this.sync.getIfAvailable();
+		if (sync == null) {
+			return Mono.just(SyncState.off(now));
+		}
+		return Mono.fromCallable(() -> SyncState.of(sync.getStore()
+			.findByUser(registrationId, userId)
+			.stream()
+			.filter((cursor) -> cursor.kind() == WithingsDataKind.MEASURES)
+			.findFirst()
+			.orElse(null), now)).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/**
 	 * Now, on Withings' clock: the embedded simulator's, which "Fast-forward" moves and its new
-	 * weighings are dated by.
+	 * weighings are dated by (and the sync's, see {@link WithingsWebFluxSampleApplication}).
 	 * @return now
 	 */
 	Instant now() {
 		WithingsSimulator embedded = this.simulator.getIfAvailable();
 		return (embedded != null) ? embedded.clock().instant() : Instant.now();
+	}
+
+	/**
+	 * Fetches what the sync has due now, at once (off the event loop), instead of at its worker's
+	 * next look (within {@code withings.sync.poll-interval}): for the simulator's "Fast-forward",
+	 * after which the backstop is due.
+	 * @return done when fetched
+	 */
+	Mono<Void> fetchDueNow() {
+		WithingsDataSync sync = this.sync.getIfAvailable();
+		if (sync == null) {
+			return Mono.empty();
+		}
+		return Mono.fromRunnable(sync::runAllDue).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
 }

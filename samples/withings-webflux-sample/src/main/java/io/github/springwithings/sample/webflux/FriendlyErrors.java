@@ -11,6 +11,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -34,7 +35,12 @@ class FriendlyErrors {
 				+ Math.max(1, ex.getWait().toSeconds()) + " seconds.");
 	}
 
-	@ExceptionHandler({ WebClientRequestException.class, ClientAuthorizationException.class })
+	/**
+	 * Withings not reached: by the WebClient, or by the starter's revocation on disconnect (a
+	 * RestClient call, made off the event loop).
+	 */
+	@ExceptionHandler({ WebClientRequestException.class, ResourceAccessException.class,
+			ClientAuthorizationException.class })
 	@ResponseStatus(HttpStatus.BAD_GATEWAY)
 	String unreachable(Model model) {
 		return problem(model, "Withings cannot be reached", "Withings is not answering at the moment. Please try again later.");

@@ -5,9 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.springwithings.notification.WithingsAppli;
 import io.github.springwithings.oauth2.client.WithingsLinkEvent;
@@ -18,17 +16,15 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The latest notifications received for each user, newest first, with the weights fetched for
- * them, in this instance's memory (a sample's choice: they are gone on restart; Withings keeps
- * the weights). Never blocks: notifications may be added on an event loop. A user's are forgotten
- * when their link ends (disconnected or lost).
+ * The latest notifications received for each user, newest first, in this instance's memory (a
+ * sample's choice: they are gone on restart, the weights themselves are stored). Never blocks:
+ * notifications may be added on an event loop. A user's are forgotten when their link ends
+ * (disconnected or lost).
  */
 @Component
 class LatestNotifications {
 
 	static final int KEPT = 10;
-
-	private final AtomicLong sequence = new AtomicLong();
 
 	private final Map<String, List<ReceivedNotification>> byPrincipal = new ConcurrentHashMap<>();
 
@@ -37,12 +33,12 @@ class LatestNotifications {
 	 * @param principalName the user
 	 * @param appli the category
 	 * @param appliCode the category's code
-	 * @param fetched what was fetched for it
+	 * @param then what followed
 	 * @return the notification as remembered
 	 */
-	ReceivedNotification add(String principalName, WithingsAppli appli, int appliCode, String fetched) {
-		ReceivedNotification received = new ReceivedNotification(this.sequence.incrementAndGet(),
-				Instant.now().truncatedTo(ChronoUnit.SECONDS), appli, appliCode, fetched);
+	ReceivedNotification add(String principalName, WithingsAppli appli, int appliCode, String then) {
+		ReceivedNotification received = new ReceivedNotification(Instant.now().truncatedTo(ChronoUnit.SECONDS), appli,
+				appliCode, then);
 		this.byPrincipal.compute(principalName, (name, kept) -> {
 			List<ReceivedNotification> newest = new ArrayList<>(KEPT);
 			newest.add(received);
@@ -61,15 +57,6 @@ class LatestNotifications {
 	 */
 	List<ReceivedNotification> of(String principalName) {
 		return this.byPrincipal.getOrDefault(principalName, List.of());
-	}
-
-	/**
-	 * A user's newest notification.
-	 * @param principalName the user
-	 * @return it, if any
-	 */
-	Optional<ReceivedNotification> newest(String principalName) {
-		return of(principalName).stream().findFirst();
 	}
 
 	@EventListener({ WithingsUserDisconnectedEvent.class, WithingsUserLostEvent.class })

@@ -1,90 +1,58 @@
 package io.github.springwithings.sample.webflux;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
 
-import io.github.springwithings.api.WithingsMeasure;
-import io.github.springwithings.api.WithingsMeasureGroup;
-import io.github.springwithings.api.WithingsReactiveApi;
-import io.github.springwithings.notification.WithingsAppli;
+import io.github.springwithings.autoconfigure.WithingsSyncProperties;
 import io.github.springwithings.notification.WithingsNotificationEvent;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+import io.github.springwithings.sync.WithingsDataKind;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Withings notified new data: for a weight, fetches exactly the new measures (the
- * notification's dates) through {@link WithingsReactiveApi}, then remembers the notification with
- * what was fetched and tells the user's open dashboards. The listener only starts the fetch and
- * returns; what follows runs on the thread the answer arrives on (the starter's WebClient
- * answers on the JDK HttpClient's threads, another connector on an event loop), so it never
- * blocks. A failed fetch is logged on boundedElastic (logging writes to the console): the
- * dashboard reads Withings again on its next load.
+ * Withings notified new data: the sample remembers the notification, with what follows, and
+ * tells the user's open dashboards. It fetches nothing: the starter's data sync, listening to the
+ * same event, fetches what changed and publishes it ({@link SyncedWeights} stores the weights).
+ * Never blocks (the event may come on an event loop).
  */
 @Component
 class NotificationListener {
-
-	private static final Log logger = LogFactory.getLog(NotificationListener.class);
-
-	private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
-
-	private final WithingsReactiveApi withingsApi;
 
 	private final LatestNotifications latest;
 
 	private final DashboardUpdates updates;
 
-	NotificationListener(WithingsReactiveApi withingsApi, LatestNotifications latest, DashboardUpdates updates) {
-		this.withingsApi = withingsApi;
+	private final Set<WithingsDataKind> synced;
+
+	NotificationListener(LatestNotifications latest, DashboardUpdates updates,
+			ObjectProvider<WithingsSyncProperties> sync) {
 		this.latest = latest;
 		this.updates = updates;
+		// the kinds the sync fetches (withings.sync.kinds), none when it is off
+		WithingsSyncProperties properties = sync.getIfAvailable();
+		this.synced = (properties != null) ? Set.copyOf(properties.getKinds()) : Set.of();
 	}
 
 	@EventListener
+	@Order(Ordered.LOWEST_PRECEDENCE)
 	void onNotification(WithingsNotificationEvent event) {
-		fetch(event).timeout(FETCH_TIMEOUT)
-			.onErrorResume((ex) -> Mono.fromSupplier(() -> failed(event, ex)).subscribeOn(Schedulers.boundedElastic()))
-			.subscribe((fetched) -> this.updates.push(event.principalName(),
-					this.latest.add(event.principalName(), event.appli(), event.appliCode(), fetched)));
+		ReceivedNotification received = this.latest.add(event.principalName(), event.appli(), event.appliCode(),
+				then(event));
+		this.updates.push(event.principalName(), DashboardUpdates.NOTIFICATION,
+				received.category() + ": " + received.then());
 	}
 
-	private Mono<String> fetch(WithingsNotificationEvent event) {
-		if (event.appli() != WithingsAppli.WEIGHT) {
-			return Mono.just(describe(event));
-		}
-		if (event.startDate() == null || event.endDate() == null) {
-			return Mono.just("nothing (no dates in the notification)");
-		}
-		return this.withingsApi.forUser(event.userId())
-			.getMeasures(event.startDate(), event.endDate(), WithingsMeasure.WEIGHT)
-			.map((measures) -> kilograms(measures.groups()));
-	}
-
-	private static String failed(WithingsNotificationEvent event, Throwable ex) {
-		logger.warn("Fetching the weights notified for '" + event.principalName() + "' failed (" + ex.getMessage()
-				+ "); the dashboard reads them on its next load");
-		return "nothing yet (Withings did not answer; reload the page later)";
-	}
-
-	/** {@code 72.4 kg}, one per group (a notification usually brings one). */
-	static String kilograms(List<WithingsMeasureGroup> groups) {
-		String kilograms = groups.stream()
-			.flatMap((group) -> group.measure(WithingsMeasure.WEIGHT).stream())
-			.map((weight) -> WeightChart.kilograms(weight.value()) + " kg")
-			.collect(Collectors.joining(", "));
-		return kilograms.isEmpty() ? "no weight in that period" : kilograms;
-	}
-
-	private static String describe(WithingsNotificationEvent event) {
+	/** What follows a notification, in words. */
+	private String then(WithingsNotificationEvent event) {
 		if (event.action() != null) {
-			return "nothing (action " + event.action() + ")";
+			return "nothing to fetch (action " + event.action() + ")";
 		}
-		return "nothing (this sample fetches weights only)";
+		boolean announcesSynced = this.synced.stream().anyMatch((kind) -> kind.isAnnouncedBy(event.appli()));
+		return announcesSynced ? "the data sync fetches what changed"
+				: "nothing to fetch (this sample syncs measures only)";
 	}
 
 }

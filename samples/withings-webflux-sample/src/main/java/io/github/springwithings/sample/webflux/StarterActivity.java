@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.springwithings.notification.WithingsAppli;
@@ -13,26 +14,32 @@ import io.github.springwithings.notification.WithingsNotificationEvent;
 import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserRefreshedEvent;
+import io.github.springwithings.sync.WithingsDataKind;
+import io.github.springwithings.sync.WithingsDataSyncedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * What the starter did for each user, told by its own events, for the dashboard's "What the
  * starter did for you" panel and the log (one INFO line each): the link stored at sign-in
- * ({@link WithingsUserLinkedEvent}), each notification received and acknowledged
- * ({@link WithingsNotificationEvent}), a link Withings ended ({@link WithingsUserLostEvent}). The
- * starter publishes no event when it refreshes a user's tokens (its refreshes go through its own
- * manager, which publishes none): a refresh is noticed when the dashboard reads the stored link
- * ({@link #noticeRefreshToken}), whose refresh token is then newer than the one stored at sign-in
- * or seen last, and entered at the time that token was issued. A disconnect
+ * ({@link WithingsUserLinkedEvent}), each refresh of the user's tokens, once the rotated pair is
+ * stored ({@link WithingsUserRefreshedEvent}), each notification received and acknowledged
+ * ({@link WithingsNotificationEvent}), each batch of records the data sync fetched
+ * ({@link WithingsDataSyncedEvent}: the kind, how many, and whether a notification announced it,
+ * it was the first fetch since the user linked, or the backstop found it), a link Withings ended
+ * ({@link WithingsUserLostEvent}). A disconnect
  * ({@link WithingsUserDisconnectedEvent}) forgets the user's entries, as everything else of
- * theirs. In memory, the newest {@value #KEPT} per user (a sample's choice: gone on restart). A
- * data sync's events would add {@link Kind#SYNCED} entries the same way. Never blocks (events may
- * come on an event loop): its log lines are written on {@code boundedElastic}.
+ * theirs. In memory, the newest {@value #KEPT} per user (a sample's choice: gone on restart). Its
+ * listeners run first: those that tell a page to reload run last, so the page reloaded shows the
+ * entry. Never blocks (events may come on an event loop): its log lines are written on
+ * {@code boundedElastic}.
  */
 @Component
 class StarterActivity {
@@ -43,40 +50,41 @@ class StarterActivity {
 
 	private final Map<String, List<Entry>> byPrincipal = new ConcurrentHashMap<>();
 
-	/** When each user's refresh token seen last was issued. */
-	private final Map<String, Instant> refreshTokens = new ConcurrentHashMap<>();
+	/** Users linked whose first sync is yet to come (neither announced nor the backstop). */
+	private final Set<String> firstSyncPending = ConcurrentHashMap.newKeySet();
 
 	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onLinked(WithingsUserLinkedEvent event) {
 		String text = "Linked your Withings account (user " + event.user().userId() + ") and stored the link";
 		if (event.replacedAnotherAccount()) {
 			text += ", replacing the link to Withings user " + event.replaced().userId();
 		}
-		if (event.user().refreshTokenIssuedAt() != null) {
-			this.refreshTokens.put(event.user().principalName(), event.user().refreshTokenIssuedAt());
-		}
+		this.firstSyncPending.add(event.user().principalName());
 		add(event.user().principalName(), Kind.LINKED, text, Instant.now());
 	}
 
-	/**
-	 * Notes a refresh when a user's stored refresh token is newer than the one seen last (Withings
-	 * issues a new one at each refresh).
-	 * @param principalName the user
-	 * @param issuedAt when the stored refresh token was issued, {@code null} when unknown
-	 */
-	void noticeRefreshToken(String principalName, Instant issuedAt) {
-		if (issuedAt == null) {
-			return;
-		}
-		Instant known = this.refreshTokens.put(principalName, issuedAt);
-		if (known != null && issuedAt.isAfter(known)) {
-			add(principalName, Kind.REFRESHED,
-					"Refreshed your access token, which had expired, and stored the new tokens before using them",
-					issuedAt);
-		}
+	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	void onRefreshed(WithingsUserRefreshedEvent event) {
+		add(event.user().principalName(), Kind.REFRESHED,
+				"Refreshed your access token, which Withings no longer accepted, and stored the new tokens before using them",
+				Instant.now());
 	}
 
 	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	void onSynced(WithingsDataSyncedEvent<?> event) {
+		int count = event.records().size();
+		boolean first = this.firstSyncPending.remove(event.principalName());
+		String how = event.announced() ? "announced by a notification"
+				: first ? "the first fetch since you linked" : "found by the backstop (no notification announced them)";
+		add(event.principalName(), Kind.SYNCED,
+				"Synced " + count + " " + records(event.kind(), count) + " from Withings, " + how, Instant.now());
+	}
+
+	@EventListener
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onNotification(WithingsNotificationEvent event) {
 		add(event.principalName(), Kind.NOTIFIED,
 				"Received Withings' notification about your " + category(event.appli()) + " and answered it",
@@ -85,6 +93,7 @@ class StarterActivity {
 
 	@EventListener
 	void onLost(WithingsUserLostEvent event) {
+		this.firstSyncPending.remove(event.user().principalName());
 		add(event.user().principalName(), Kind.LOST,
 				(event.reason() == WithingsUserLostEvent.Reason.UNLINKED)
 						? "Removed your link: Withings said you removed this application"
@@ -95,7 +104,7 @@ class StarterActivity {
 	@EventListener
 	void onDisconnected(WithingsUserDisconnectedEvent event) {
 		this.byPrincipal.remove(event.user().principalName());
-		this.refreshTokens.remove(event.user().principalName());
+		this.firstSyncPending.remove(event.user().principalName());
 		log("Withings, for '" + event.user().principalName()
 				+ "': revoked this application's access at Withings and removed the link");
 	}
@@ -138,6 +147,21 @@ class StarterActivity {
 		};
 	}
 
+	/** {@code measure group}, {@code nights}: a kind's records in words. */
+	static String records(WithingsDataKind kind, int count) {
+		String one = switch (kind) {
+			case MEASURES -> "measure group";
+			case ACTIVITY -> "day of activity";
+			case SLEEP_SUMMARIES -> "night";
+			case WORKOUTS -> "workout";
+			case HEART_RECORDINGS -> "heart recording";
+		};
+		if (count == 1) {
+			return one;
+		}
+		return (kind == WithingsDataKind.ACTIVITY) ? "days of activity" : one + "s";
+	}
+
 	/** What the starter did (public: templates read it). */
 	enum Kind {
 
@@ -150,7 +174,7 @@ class StarterActivity {
 		/** A notification received and acknowledged. */
 		NOTIFIED,
 
-		/** New data fetched by the starter's data sync (to come). */
+		/** New and changed records fetched by the starter's data sync. */
 		SYNCED,
 
 		/** A link Withings ended. */

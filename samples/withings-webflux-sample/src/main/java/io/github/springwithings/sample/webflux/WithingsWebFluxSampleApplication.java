@@ -1,18 +1,46 @@
 package io.github.springwithings.sample.webflux;
 
+import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.sync.WithingsDataSync;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
 
 /**
- * The WebFlux sample: sign in with Withings and see your weight, on Spring WebFlux and Reactor
- * Netty, with the links kept in an R2DBC database. With no {@code WITHINGS_CLIENT_ID} it runs on
- * an embedded Withings simulator ({@link EmbeddedWithings}).
+ * The WebFlux sample: sign in with Withings and see your weight, kept up to date by the starter's
+ * data sync ({@code withings.sync.enabled}, {@link SyncedWeights}), on Spring WebFlux and Reactor
+ * Netty, with the links, the sync's cursors and the weights in an R2DBC database. With no
+ * {@code WITHINGS_CLIENT_ID} it runs on an embedded Withings simulator ({@link EmbeddedWithings}).
  */
 @SpringBootApplication
 public class WithingsWebFluxSampleApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(WithingsWebFluxSampleApplication.class, args);
+	}
+
+	/**
+	 * With a simulator (the embedded one, or a test's), the starter's data sync runs on its clock:
+	 * Withings' time, which "Fast-forward" moves, so that the backstop comes due when time passes
+	 * for Withings. Nothing changes with real Withings.
+	 */
+	@Bean
+	static BeanPostProcessor syncOnTheSimulatorsClock(ObjectProvider<WithingsSimulator> simulator) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				WithingsSimulator withings = (bean instanceof WithingsDataSync) ? simulator.getIfAvailable() : null;
+				if (withings != null) {
+					((WithingsDataSync) bean).setClock(withings.clock());
+				}
+				return bean;
+			}
+
+		};
 	}
 
 }

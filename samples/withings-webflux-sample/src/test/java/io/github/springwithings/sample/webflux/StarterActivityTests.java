@@ -2,6 +2,7 @@ package io.github.springwithings.sample.webflux;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Set;
 
 import io.github.springwithings.notification.WithingsAppli;
@@ -10,13 +11,16 @@ import io.github.springwithings.oauth2.client.WithingsLinkedUser;
 import io.github.springwithings.oauth2.client.WithingsUserDisconnectedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLinkedEvent;
 import io.github.springwithings.oauth2.client.WithingsUserLostEvent;
+import io.github.springwithings.oauth2.client.WithingsUserRefreshedEvent;
+import io.github.springwithings.sync.WithingsDataKind;
+import io.github.springwithings.sync.WithingsDataSyncedEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The "What the starter did for you" panel: per user, bounded, newest first, forgotten on
- * disconnect; a refresh noticed only when the stored refresh token is newer.
+ * disconnect; refreshes and syncs from the starter's events, in words.
  */
 class StarterActivityTests {
 
@@ -39,19 +43,33 @@ class StarterActivityTests {
 	}
 
 	@Test
-	void noticeRefreshTokenWhenNewerThanTheLinkedOneThenARefreshAtItsIssueTime() {
-		Instant linked = Instant.now().minus(Duration.ofSeconds(5));
-		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", linked)));
+	void onRefreshedThenARefreshEntry() {
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", Instant.now())));
 
-		this.activity.noticeRefreshToken("363", linked);
-		assertThat(this.activity.of("363")).extracting(StarterActivity.Entry::kind).containsExactly(StarterActivity.Kind.LINKED);
+		this.activity.onRefreshed(new WithingsUserRefreshedEvent(user("363", Instant.now())));
 
-		Instant refreshed = Instant.now().plusSeconds(1);
-		this.activity.noticeRefreshToken("363", refreshed);
-		this.activity.noticeRefreshToken("363", refreshed);
 		assertThat(this.activity.of("363")).extracting(StarterActivity.Entry::kind)
 			.containsExactly(StarterActivity.Kind.REFRESHED, StarterActivity.Kind.LINKED);
-		assertThat(this.activity.of("363").get(0).at()).isEqualTo(refreshed);
+		assertThat(this.activity.of("363").get(0).text()).isEqualTo(
+				"Refreshed your access token, which Withings no longer accepted, and stored the new tokens before using them");
+		assertThat(this.activity.of("999")).isEmpty();
+	}
+
+	@Test
+	void onSyncedThenTheKindHowManyAndWhatAskedForTheFetchInWords() {
+		this.activity.onLinked(new WithingsUserLinkedEvent(user("363", Instant.now())));
+
+		this.activity.onSynced(synced(WithingsDataKind.MEASURES, 30, false));
+		this.activity.onSynced(synced(WithingsDataKind.MEASURES, 1, true));
+		this.activity.onSynced(synced(WithingsDataKind.SLEEP_SUMMARIES, 2, false));
+
+		assertThat(this.activity.of("363")).filteredOn((entry) -> entry.kind() == StarterActivity.Kind.SYNCED)
+			.extracting(StarterActivity.Entry::text)
+			.containsExactly("Synced 2 nights from Withings, found by the backstop (no notification announced them)",
+					"Synced 1 measure group from Withings, announced by a notification",
+					"Synced 30 measure groups from Withings, the first fetch since you linked");
+		assertThat(StarterActivity.records(WithingsDataKind.ACTIVITY, 3)).isEqualTo("days of activity");
+		assertThat(StarterActivity.records(WithingsDataKind.HEART_RECORDINGS, 1)).isEqualTo("heart recording");
 	}
 
 	@Test
@@ -67,6 +85,11 @@ class StarterActivityTests {
 
 	private static WithingsLinkedUser user(String id, Instant refreshTokenIssuedAt) {
 		return new WithingsLinkedUser("withings", id, id, Set.of("user.metrics"), refreshTokenIssuedAt);
+	}
+
+	private static WithingsDataSyncedEvent<String> synced(WithingsDataKind kind, int records, boolean announced) {
+		return new WithingsDataSyncedEvent<>("withings", "363", "363", kind, Collections.nCopies(records, "record"),
+				Instant.now(), announced);
 	}
 
 	private static WithingsNotificationEvent weightNotification(String id) {

@@ -77,6 +77,8 @@ class WeightChartTests {
 	void relativeWhenAnyDistanceThenWords() {
 		assertThat(Times.relative(NOW.plusSeconds(20), NOW)).isEqualTo("just now");
 		assertThat(Times.relative(NOW.minusSeconds(130), NOW)).isEqualTo("2 min ago");
+		// never "60 min": an hour less a few seconds (the next backstop check) is "1 h"
+		assertThat(Times.relative(NOW.plusSeconds(3590), NOW)).isEqualTo("in 1 h");
 		assertThat(Times.relative(NOW.plus(Duration.ofMinutes(179)), NOW)).isEqualTo("in 3 h");
 		assertThat(Times.relative(NOW.minus(Duration.ofDays(2)), NOW)).isEqualTo("2 days ago");
 		assertThat(Times.dateTime(NOW)).isEqualTo("Mon 7 Dec, 14:00 UTC");

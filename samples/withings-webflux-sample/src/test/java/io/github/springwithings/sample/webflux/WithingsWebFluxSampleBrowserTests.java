@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import io.github.springwithings.notification.WithingsNotifications;
 import io.github.springwithings.oauth2.client.endpoint.WithingsRevocationClient;
@@ -20,6 +21,9 @@ import io.github.springwithings.simulator.SimulatorEndpoint;
 import io.github.springwithings.simulator.SimulatorFault;
 import io.github.springwithings.simulator.SimulatorSubscription;
 import io.github.springwithings.simulator.WithingsSimulator;
+import io.github.springwithings.sync.WithingsDataKind;
+import io.github.springwithings.sync.WithingsDataSync;
+import io.github.springwithings.sync.WithingsSyncCursor;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +35,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -58,14 +64,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Debian's chromedriver): sign in through the embedded Withings' consent page, see the chart and
  * the table, fast-forward the simulator's clock past the token's expiry and load the data again
  * (Withings refuses the old token, the starter refreshes), disconnect; the link's row in the
- * R2DBC store's table appears, rotates and goes away; step on the scale and see the dashboard
- * update by itself from Withings' notification (fetched with WithingsReactiveApi, pushed as
- * Server-Sent Events). BlockHound fails any blocking call on an event loop. Only explicit waits
+ * R2DBC store's table appears, rotates and goes away; the weights come from the starter's data
+ * sync (its first fetch, a notification, the backstop after a fast-forward, a lost notification),
+ * stored by the sample in its R2DBC table and pushed as Server-Sent Events. BlockHound fails any blocking call on an event loop. Only explicit waits
  * on conditions, no sleeps. Screenshots go to {@code target/screenshots}. Without Chromium the test
  * is skipped, except in CI ({@code CI=true}), where it must run.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "spring.r2dbc.url=r2dbc:h2:file:///./target/test-db/webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1")
+		properties = { "spring.r2dbc.url=r2dbc:h2:file:///./target/test-db/webflux-sample-${random.uuid}?options=DB_CLOSE_DELAY=-1",
+				// the sync's worker fetches when woken (a link, a notification): what "Fast-forward" makes
+				// due is fetched in its request, never raced by the worker's look for due cursors
+				"withings.sync.poll-interval=1h" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 @ExtendWith(OutputCaptureExtension.class)
 class WithingsWebFluxSampleBrowserTests {
@@ -94,6 +103,9 @@ class WithingsWebFluxSampleBrowserTests {
 
 	@Autowired
 	DashboardUpdates updates;
+
+	@Autowired
+	WithingsDataSync sync;
 
 	private WebDriver browser;
 
@@ -126,7 +138,9 @@ class WithingsWebFluxSampleBrowserTests {
 					.withEnvironment(Map.of("TZ", SamplePages.VIEWER_ZONE))
 					.build(), options);
 		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(30));
+		// a page the sync's update reloads between finding an element and reading it: look again
+		this.wait = (WebDriverWait) new WebDriverWait(this.browser, Duration.ofSeconds(30))
+			.ignoring(StaleElementReferenceException.class);
 	}
 
 	@AfterEach
@@ -158,8 +172,14 @@ class WithingsWebFluxSampleBrowserTests {
 		String userId = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
 		assertThat(userId).isEqualTo(this.simulator.accountUserId("alice"));
 		assertThat(text("scopes")).contains("user.metrics");
+		// the sync's first fetch of the new user (30 days): the page says "syncing" until the weights
+		// are stored in the sample's R2DBC table, then reloads by itself
+		awaitSyncedWeights(userId, 30);
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(30);
-		assertThat(this.browser.findElements(By.cssSelector("#weights tbody tr"))).hasSize(30);
+		assertThat(this.browser.findElements(By.id("syncing"))).isEmpty();
+		assertThat(storedKilograms(userId)).hasSize(30);
+		awaitSyncSettled(userId, (cursor) -> cursor.lastSyncedAt() != null);
+		assertThat(text("sync-state")).startsWith("weights fetched").contains("next backstop check in 1 h");
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(1);
 		assertThat(this.simulator.counters().refreshTokenGrants()).isZero();
 		String expiresBefore = expiresAt();
@@ -168,32 +188,36 @@ class WithingsWebFluxSampleBrowserTests {
 		Map<String, Object> link = storedLink(userId);
 		assertThat(link).containsEntry("withings_user_id", userId);
 		SamplePages.assertReadableDashboard(this.browser);
-		assertThat(SamplePages.activity(this.browser)).containsKey("LINKED");
+		assertThat(SamplePages.activity(this.browser)).containsKey("LINKED")
+			.containsEntry("SYNCED", List.of("Synced 30 measure groups from Withings, the first fetch since you linked"));
 		screenshot("3-dashboard");
 		// subscribe-on-link is done before the clock moves: its calls do not count below
 		awaitSubscribed(userId);
 
-		// the access token expires at Withings: the dashboard's data call is refused, the starter
-		// refreshes (single flight, stored before use) and the call succeeds on the new token
-		// (the nonce fetched ahead is 3 hours old for Withings after the fast-forward: Withings may
-		// refuse it once and the starter retries with a new one; a refused request is no refresh)
+		// three hours pass for Withings and the sync: the access token expires at Withings and the
+		// backstop is due; its fetch is refused, the starter refreshes (single flight, stored before
+		// use, published) and the fetch succeeds on the new token (the nonce fetched ahead is 3 hours
+		// old for Withings after the fast-forward: Withings may refuse it once and the starter retries
+		// with a new one; a refused request is no refresh)
 		int rejected = this.simulator.counters().rejectedTokenRequests();
 		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
-		this.wait.until((driver) -> refreshes(rejected) == 1);
+		assertThat(refreshes(rejected)).isEqualTo(1);
 		assertThat(this.simulator.counters().rejectedTokenRequests() - rejected).isBetween(0, 1);
 		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
 		assertThat(expiresAt()).isNotEqualTo(expiresBefore);
 		// the rotated refresh token is in the table
 		assertThat(storedLink(userId).get("refresh_token_hash")).isNotNull().isNotEqualTo(link.get("refresh_token_hash"));
 
-		// and once more on the refreshed token: no second refresh
+		// and once more: a page load calls Withings for no data, the weights are read from the table
 		this.browser.navigate().refresh();
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#weights tbody tr"), 30));
 		assertThat(refreshes(rejected)).isEqualTo(1);
 		assertThat(this.simulator.counters().unauthorizedDataRequests()).isEqualTo(1);
-		// the refresh, noticed in the stored link
-		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "REFRESHED");
+		// the refresh, from the starter's event; the backstop found nothing new: no second sync entry
+		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "REFRESHED")
+			.hasEntrySatisfying("SYNCED", (synced) -> assertThat(synced).hasSize(1));
+		assertThat(text("sync-state")).startsWith("weights fetched just now");
 		screenshot("4-after-fast-forward");
 
 		// disconnect asks first; cancelling keeps the link
@@ -215,6 +239,10 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.authorizedClientService.loadAuthorizedClient(DashboardController.REGISTRATION_ID, userId)
 			.blockOptional(Duration.ofSeconds(10))).isEmpty();
 		assertThat(storedLink(userId)).isNull();
+		// what the page says: the weights the sync stored are gone (deleted without blocking, just
+		// after the event), and the sync stopped for the user
+		this.wait.until((driver) -> storedKilograms(userId).isEmpty());
+		assertThat(this.sync.getStore().findByUser(DashboardController.REGISTRATION_ID, userId)).isEmpty();
 		screenshot("5-signed-out");
 
 		// the dashboard now wants a new sign-in
@@ -232,7 +260,7 @@ class WithingsWebFluxSampleBrowserTests {
 	}
 
 	@Test
-	void sampleWhenThingsGoWrongThenFriendlyPagesNeverAStackTrace() throws IOException {
+	void sampleWhenThingsGoWrongThenFriendlyPagesNeverAStackTrace(CapturedOutput output) throws IOException {
 		this.simulator.setDenyConsent(true);
 		this.browser.get(app("/"));
 		clickAndWaitForPath(By.id("sign-in"), "/");
@@ -242,36 +270,69 @@ class WithingsWebFluxSampleBrowserTests {
 
 		this.simulator.setDenyConsent(false);
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
-		String userId = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText();
+		String userId = this.wait.until((driver) -> driver.findElement(By.id("user-id")).getText());
+		awaitSyncedWeights(userId, 30);
+		awaitSubscribed(userId);
 
+		// Withings cannot be reached when the sync fetches a new weight: the page is not broken, it
+		// shows the stored weights and what the sync does next
 		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
-		this.browser.navigate().refresh();
+		long failed = this.sync.getStatistics().getFailed();
+		this.simulator.stepOnScale(userId, 81.3);
+		this.wait.until((driver) -> this.sync.getStatistics().getFailed() > failed);
+		// the notification reloaded the page; once more, to read the failure
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
+		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
+		String syncState = this.wait.until((driver) -> driver.findElement(By.id("sync-state")).getText());
+		assertThat(syncState).contains("Withings did not answer the last attempt; trying again in 1 min");
+		assertThat(this.browser.findElement(By.id("sync-problem")).getText())
+			.startsWith("Data sync: weights fetched ")
+			.endsWith("; Withings did not answer the last attempt; trying again in 1 min");
+		assertThat(weightRows()).hasSize(30);
+		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
+		assertThat(output).contains("Withings sync of MEASURES failed in the fetch");
+		screenshot("7-sync-failed");
+
+		// time passes: the sync tries again (Withings answers now) and the weight arrives
+		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
+		assertThat(tableWeights()).usingElementComparator(BigDecimal::compareTo).contains(new BigDecimal("81.3"));
+		assertThat(text("sync-state")).startsWith("weights fetched just now");
+
+		// Withings fails the disconnect: a friendly page, the link kept
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.connectionReset());
+		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
+		clickAndWaitForPath(By.id("confirm-disconnect"), "/disconnect");
 		assertThat(problem()).isEqualTo("Withings cannot be reached");
 		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
-		screenshot("7-unreachable");
-
-		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.tooManyRequests(188));
-		this.browser.get(app("/dashboard"));
-		assertThat(problem()).isEqualTo("Withings is busy");
-		screenshot("8-rate-limited");
-
-		// Withings answers with an error status: no enum, no "said no"
-		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
-		this.browser.get(app("/dashboard"));
-		assertThat(problem()).isEqualTo("Withings is not answering right now");
+		screenshot("8-unreachable");
+		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
+				SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
+		this.browser.get(app("/disconnect"));
+		clickAndWaitForPath(By.id("confirm-disconnect"), "/disconnect");
+		assertThat(problem()).isEqualTo("Not disconnected yet");
 		assertThat(this.browser.findElement(By.tagName("body")).getText()).doesNotContain("ERROR").doesNotContain("said no");
+		assertThat(storedLink(userId)).isNotNull();
+		assertThat(storedKilograms(userId)).hasSize(31);
 		screenshot("8-withings-error");
 
-		// the user removes the application in Withings: back through consent, signed in again
+		// the user removes the application in Withings, silently: the sync's next fetch (the backstop,
+		// three hours later) finds the link dead; the starter removes it, the sync stops for the user,
+		// the sample deletes the weights, and the dashboard sends the user through consent again
 		new WithingsRevocationClient(RestClient.create())
 			.revoke(this.registrations.findByRegistrationId(DashboardController.REGISTRATION_ID).block(), userId);
 		int consents = this.simulator.counters().authorizationCodeGrants();
 		this.browser.get(app("/dashboard"));
-		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
-		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/dashboard"));
+		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
+		String newUserId = this.wait.until((driver) -> driver.findElement(By.id("user-id")).getText());
+		assertThat(newUserId).isNotEqualTo(userId);
 		assertThat(this.simulator.counters().authorizationCodeGrants()).isEqualTo(consents + 1);
-		// a new consent at the simulator is a new Withings user, so a new principal: only its link is told
-		assertThat(SamplePages.activity(this.browser)).containsOnlyKeys("LINKED");
+		awaitSyncedWeights(newUserId, 30);
+		// a new consent at the simulator is a new Withings user, so a new principal: its link and first sync
+		assertThat(SamplePages.activity(this.browser)).containsOnlyKeys("LINKED", "SYNCED");
+		// the lost link's weights are deleted with it, and its user is no longer synced
+		this.wait.until((driver) -> storedKilograms(userId).isEmpty());
+		assertThat(this.sync.getStore().findByUser(DashboardController.REGISTRATION_ID, userId)).isEmpty();
+		assertThat(output).doesNotContain(" ERROR ").doesNotContain("Blocking call");
 		screenshot("9-signed-in-again-after-revocation");
 	}
 
@@ -286,6 +347,7 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.notifications.getCallbackUrl())
 			.startsWith("http://localhost:" + this.port + "/withings/notifications/");
 		awaitSubscribed(userId);
+		awaitSyncedWeights(userId, 30);
 		this.browser.navigate().refresh();
 		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("subscription"))).getText())
 			.isEqualTo("Subscribed to weight and user actions: Withings calls this application when they change");
@@ -294,21 +356,24 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(weightRows()).hasSize(30);
 		screenshot("10-notifications-subscribed");
 
-		// "Step on the scale": the simulator records a weight and notifies the application, whose
-		// listener fetches it (WithingsReactiveApi) and tells the page, which reloads
+		// "Step on the scale": the simulator records a weight and notifies the application; the sync
+		// fetches what changed (WithingsReactiveApi, awaited on its worker), SyncedWeights stores it in
+		// the R2DBC table and tells the page (Server-Sent Events), which reloads
 		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
+		awaitSyncedWeights(userId, 31);
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
 		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
 		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight");
 		assertThat(first.findElement(By.xpath("td[1]")).getText()).doesNotContainPattern(SamplePages.ISO_INSTANT);
-		String fetched = first.findElement(By.cssSelector("td.fetched")).getText();
-		assertThat(fetched).matches("\\d+\\.\\d kg");
-		BigDecimal stepped = new BigDecimal(fetched.replace(" kg", ""));
-		assertThat(weightRows()).hasSize(31);
-		assertThat(newestWeight()).isEqualByComparingTo(stepped);
+		assertThat(first.findElement(By.cssSelector("td.then")).getText()).isEqualTo("the data sync fetches what changed");
+		BigDecimal stepped = newestWeight();
+		assertThat(storedKilograms(userId)).hasSize(31).usingElementComparator(BigDecimal::compareTo).contains(stepped);
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(31);
 		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(1);
-		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "NOTIFIED");
+		Map<String, List<String>> activity = SamplePages.activity(this.browser);
+		assertThat(activity).containsKeys("LINKED", "NOTIFIED", "SYNCED");
+		assertThat(activity.get("SYNCED").get(0)).isEqualTo("Synced 1 measure group from Withings, announced by a notification");
+		assertThat(activity.get("NOTIFIED").get(0)).isEqualTo("Received Withings' notification about your weight and answered it");
 		assertThat(text("latest-weight")).isEqualTo(stepped.toPlainString());
 		SamplePages.assertReadableDashboard(this.browser);
 		screenshot("11-after-step-on-scale");
@@ -316,32 +381,36 @@ class WithingsWebFluxSampleBrowserTests {
 
 		// the user steps on the scale at home, the page open: it updates by itself
 		awaitLive();
-		WebElement page = this.browser.findElement(By.tagName("html"));
 		this.simulator.stepOnScale(userId, 80.4);
-		this.wait.until(ExpectedConditions.stalenessOf(page));
+		awaitSyncedWeights(userId, 32);
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 2));
-		assertThat(this.browser.findElement(By.cssSelector("#notification-list tbody tr td.fetched")).getText())
-			.isEqualTo("80.4 kg");
-		assertThat(weightRows()).hasSize(32);
 		assertThat(tableWeights()).usingElementComparator(BigDecimal::compareTo).contains(new BigDecimal("80.4"));
 		assertThat(acknowledgedWeightNotifications(userId)).isEqualTo(2);
+		// stored once each, though the sync may bring a group twice (at least once)
+		assertThat(storedKilograms(userId)).hasSize(32)
+			.usingElementComparator(BigDecimal::compareTo)
+			.contains(stepped, new BigDecimal("80.4"));
 		awaitLive();
 		screenshot("12-updated-live");
 
-		// Withings fails the listener's fetch: the notification is listed all the same, the page reloads
-		// and reads Withings itself
-		this.simulator.injectFault(SimulatorEndpoint.MEASURE, SimulatorFault.connectionReset());
-		page = this.browser.findElement(By.tagName("html"));
+		// a notification Withings never delivers: the weight stays at Withings until the backstop,
+		// which finds it an hour later (here: after "Fast-forward") and counts the missed notification
+		this.simulator.dropNotifications(userId, 1);
 		this.simulator.stepOnScale(userId, 79.9);
-		this.wait.until(ExpectedConditions.stalenessOf(page));
-		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 3));
-		assertThat(this.browser.findElement(By.cssSelector("#notification-list tbody tr td.fetched")).getText())
-			.startsWith("nothing yet");
-		assertThat(weightRows()).hasSize(33);
-		assertThat(output).contains("Fetching the weights notified for '" + userId + "' failed");
-		// the listener, its failure, the fetch and the stream ran with BlockHound installed: nothing
-		// blocked an event loop
+		long missed = this.sync.getStatistics().getMissedNotifications();
+		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
+		assertThat(storedKilograms(userId)).hasSize(33)
+			.usingElementComparator(BigDecimal::compareTo)
+			.contains(stepped, new BigDecimal("80.4"), new BigDecimal("79.9"));
+		assertThat(tableWeights()).usingElementComparator(BigDecimal::compareTo).contains(new BigDecimal("79.9"));
+		assertThat(SamplePages.activity(this.browser).get("SYNCED").get(0))
+			.endsWith("found by the backstop (no notification announced them)");
+		assertThat(this.sync.getStatistics().getMissedNotifications()).isEqualTo(missed + 1);
+		assertThat(this.browser.findElements(By.cssSelector("#notification-list tbody tr"))).hasSize(2);
+		// the sync, the listener, the R2DBC writes and the stream ran with BlockHound installed:
+		// nothing blocked an event loop
 		assertThat(output).doesNotContain("Blocking call").doesNotContain("BlockingOperationError");
+		screenshot("13-backstop-found-a-lost-notification");
 
 		// the session ends while the page is open (a restart forgets sessions): the stream's
 		// reconnect is answered 401, not the home page in Thymeleaf's SSE mode (a 500), and the
@@ -353,7 +422,7 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.browser.getCurrentUrl()).isEqualTo(app("/"));
 		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
 		assertThat(output).doesNotContain(" ERROR ");
-		screenshot("13-stream-after-session-ended");
+		screenshot("14-stream-after-session-ended");
 
 		// sign out keeps the link, revokes nothing; signing in again works
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
@@ -365,7 +434,8 @@ class WithingsWebFluxSampleBrowserTests {
 		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
 		assertThat(this.simulator.counters().revocations()).isZero();
 		assertThat(storedLink(signedIn)).isNotNull();
-		screenshot("14-signed-out-link-kept");
+		assertThat(storedKilograms(userId)).hasSize(33);
+		screenshot("15-signed-out-link-kept");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
 		assertThat(this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user-id"))).getText())
 			.matches("\\d+");
@@ -383,9 +453,28 @@ class WithingsWebFluxSampleBrowserTests {
 	private void clickAndWaitForPath(WebElement button, String path) {
 		WebElement page = this.browser.findElement(By.tagName("html"));
 		button.click();
-		this.wait.until(ExpectedConditions.stalenessOf(page));
+		awaitReplaced(page);
 		this.wait.until((driver) -> path.equals(URI.create(driver.getCurrentUrl()).getPath())
 				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/**
+	 * Waits until the page was replaced: its root element stale (Chromium may also answer that the
+	 * node is no longer in the document).
+	 */
+	private void awaitReplaced(WebElement page) {
+		this.wait.until((driver) -> {
+			try {
+				page.isEnabled();
+				return false;
+			}
+			catch (StaleElementReferenceException ex) {
+				return true;
+			}
+			catch (WebDriverException ex) {
+				return ex.getMessage() != null && ex.getMessage().contains("does not belong to the document");
+			}
+		});
 	}
 
 	/** Waits until the simulator shows the user subscribed to appli 1 and 46 at the application's callback. */
@@ -429,6 +518,52 @@ class WithingsWebFluxSampleBrowserTests {
 					&& delivery.callbackUrl().equals(callbackUrl))
 			.filter(SimulatorDelivery::acknowledged)
 			.count();
+	}
+
+	/**
+	 * Waits until the page shows {@code count} weights, as the sync stored them (the page reloads by
+	 * itself when it stored new ones), and no reload is to come.
+	 */
+	private void awaitSyncedWeights(String principalName, int count) {
+		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#weights tbody tr"), count));
+		awaitUpToDate(principalName);
+	}
+
+	/**
+	 * Waits until the sync's fetch of the user's measures is done (its cursor moved or released,
+	 * as {@code settled} says), then loads the page again: the sync tells the page when it stored
+	 * weights, not when it moved its cursor after.
+	 */
+	private void awaitSyncSettled(String userId, Predicate<WithingsSyncCursor> settled) {
+		this.wait.until((driver) -> this.sync.getStore()
+			.findByUser(DashboardController.REGISTRATION_ID, userId)
+			.stream()
+			.anyMatch((cursor) -> cursor.kind() == WithingsDataKind.MEASURES && cursor.claimedBy() == null
+					&& settled.test(cursor)));
+		awaitUpToDate(userId);
+		this.browser.navigate().refresh();
+		awaitUpToDate(userId);
+	}
+
+	/**
+	 * Waits until the page was rendered after the user's newest live update (the page reloads by
+	 * itself for a newer one).
+	 */
+	private void awaitUpToDate(String principalName) {
+		this.wait.until((driver) -> "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState"))
+				&& String.valueOf(this.updates.newest(principalName))
+					.equals(driver.findElement(By.id("notifications")).getDomAttribute("data-after")));
+	}
+
+	/** The weights the sample stored for the user, read through its ConnectionFactory. */
+	private List<BigDecimal> storedKilograms(String principalName) {
+		return DatabaseClient.create(this.connectionFactory)
+			.sql("SELECT kilograms FROM sample_measurement WHERE principal_name = :principal")
+			.bind("principal", principalName)
+			.map((row, metadata) -> row.get("kilograms", BigDecimal.class))
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(10));
 	}
 
 	/** The link's row in the store's table, {@code null} when there is none. */
