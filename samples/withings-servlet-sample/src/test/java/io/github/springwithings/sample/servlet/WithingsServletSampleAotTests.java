@@ -128,7 +128,7 @@ class WithingsServletSampleAotTests {
 
 		this.browser.get("http://localhost:" + this.port + "/");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
-		assertThat(this.browser.findElement(By.id("user-id")).getText()).matches("\\d+");
+		assertThat(text(By.id("user-id"))).matches("\\d+");
 		// the sync's first fetch stored the weights, and the page reloaded after it
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#chart circle.point"), 30));
 		this.wait.until((driver) -> !"0".equals(driver.findElement(By.id("notifications")).getDomAttribute("data-after")));
@@ -152,6 +152,11 @@ class WithingsServletSampleAotTests {
 		this.wait.until(ExpectedConditions.stalenessOf(page));
 		this.wait.until((driver) -> driver.getCurrentUrl().endsWith(path)
 				&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/** The element's text, read again when the page reloaded itself in between (live updates). */
+	private String text(By by) {
+		return this.wait.until((driver) -> driver.findElement(by).getText());
 	}
 
 }

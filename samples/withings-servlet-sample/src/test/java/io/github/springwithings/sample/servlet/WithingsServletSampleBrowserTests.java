@@ -150,9 +150,9 @@ class WithingsServletSampleBrowserTests {
 		screenshot("1-home");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
 
-		String userId = this.browser.findElement(By.id("user-id")).getText();
+		String userId = text(By.id("user-id"));
 		assertThat(userId).matches("\\d+");
-		assertThat(this.browser.findElement(By.id("scopes")).getText()).contains("user.metrics");
+		assertThat(text(By.id("scopes"))).contains("user.metrics");
 		// the sync's first fetch of the new user (30 days): the page says "syncing" until the weights
 		// are stored, then reloads by itself
 		awaitSyncedWeights(userId, 30);
@@ -160,7 +160,7 @@ class WithingsServletSampleBrowserTests {
 		assertThat(this.browser.findElements(By.id("syncing"))).isEmpty();
 		assertThat(storedKilograms(userId)).hasSize(30);
 		awaitSyncSettled(userId, (cursor) -> cursor.lastSyncedAt() != null);
-		assertThat(this.browser.findElement(By.id("sync-state")).getText()).startsWith("weights fetched")
+		assertThat(text(By.id("sync-state"))).startsWith("weights fetched")
 			.contains("next backstop check in ");
 		SamplePages.assertReadableDashboard(this.browser);
 		assertThat(SamplePages.activity(this.browser)).containsKey("LINKED")
@@ -187,23 +187,23 @@ class WithingsServletSampleBrowserTests {
 		// the refresh, from the starter's event; the backstop found nothing new: no second sync entry
 		assertThat(SamplePages.activity(this.browser)).containsKeys("LINKED", "REFRESHED")
 			.hasEntrySatisfying("SYNCED", (synced) -> assertThat(synced).hasSize(1));
-		assertThat(this.browser.findElement(By.id("sync-state")).getText()).startsWith("weights fetched just now");
+		assertThat(text(By.id("sync-state"))).startsWith("weights fetched just now");
 		screenshot("3-after-fast-forward");
 		assertThat(storedKilograms(userId)).hasSize(30);
 
 		// disconnect asks first; cancelling keeps the link
 		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
-		assertThat(this.browser.findElement(By.id("confirm-title")).getText()).isEqualTo("Disconnect Withings?");
+		assertThat(text(By.id("confirm-title"))).isEqualTo("Disconnect Withings?");
 		screenshot("4-disconnect-asks-first");
 		clickAndWaitForPath(By.id("cancel-disconnect"), "/dashboard");
-		assertThat(this.browser.findElement(By.id("user-id")).getText()).isEqualTo(userId);
+		assertThat(text(By.id("user-id"))).isEqualTo(userId);
 		assertThat(this.simulator.counters().revocations()).isZero();
 		assertThat(storedKilograms(userId)).hasSize(30);
 
 		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
 		clickAndWaitForPath(By.id("confirm-disconnect"), "/signed-out");
-		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("Withings disconnected");
-		assertThat(this.browser.findElement(By.id("deleted")).getText()).contains("Nothing of yours is kept here");
+		assertThat(text(By.id("signed-out"))).isEqualTo("Withings disconnected");
+		assertThat(text(By.id("deleted"))).contains("Nothing of yours is kept here");
 		assertThat(this.simulator.counters().revocations()).isEqualTo(1);
 		// what the page says: the weights the sync stored are gone, and the sync stopped for the user
 		assertThat(storedKilograms(userId)).isEmpty();
@@ -222,12 +222,12 @@ class WithingsServletSampleBrowserTests {
 		this.simulator.setDenyConsent(true);
 		this.browser.get(app + "/");
 		clickAndWaitForPath(By.id("sign-in"), "/?denied");
-		assertThat(this.browser.findElement(By.id("denied")).getText()).contains("did not allow access");
+		assertThat(text(By.id("denied"))).contains("did not allow access");
 		screenshot("6-consent-denied");
 
 		this.simulator.setDenyConsent(false);
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
-		String userId = this.browser.findElement(By.id("user-id")).getText();
+		String userId = text(By.id("user-id"));
 		awaitSyncedWeights(userId, 30);
 		awaitSubscribed(userId);
 
@@ -240,9 +240,9 @@ class WithingsServletSampleBrowserTests {
 		// the notification reloaded the page; once more, to read the failure
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
 		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
-		assertThat(this.browser.findElement(By.id("sync-state")).getText())
+		assertThat(text(By.id("sync-state")))
 			.contains("Withings did not answer the last attempt; trying again in 1 min");
-		assertThat(this.browser.findElement(By.id("sync-problem")).getText())
+		assertThat(text(By.id("sync-problem")))
 			.startsWith("Data sync: weights fetched ")
 			.endsWith("; Withings did not answer the last attempt; trying again in 1 min");
 		assertThat(weightRows()).hasSize(30);
@@ -253,21 +253,21 @@ class WithingsServletSampleBrowserTests {
 		// time passes: the sync tries again (Withings answers now) and the weight arrives
 		clickAndWaitForPath(By.id("fast-forward"), "/dashboard");
 		assertThat(tableWeights()).usingElementComparator(BigDecimal::compareTo).contains(new BigDecimal("81.3"));
-		assertThat(this.browser.findElement(By.id("sync-state")).getText()).startsWith("weights fetched just now");
+		assertThat(text(By.id("sync-state"))).startsWith("weights fetched just now");
 
 		// Withings fails the disconnect: a friendly page, the link kept
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2, SimulatorFault.connectionReset());
 		clickAndWaitForPath(By.id("disconnect"), "/disconnect");
 		clickAndWaitForPath(By.id("confirm-disconnect"), "/disconnect");
-		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Withings cannot be reached");
+		assertThat(text(By.id("problem"))).isEqualTo("Withings cannot be reached");
 		assertThat(this.browser.getPageSource()).doesNotContain("Exception").doesNotContain("at io.github");
 		screenshot("8-unreachable");
 		this.simulator.injectFault(SimulatorEndpoint.OAUTH2,
 				SimulatorFault.withingsStatus(2555, "An unknown error occurred"));
 		this.browser.get(app + "/disconnect");
 		clickAndWaitForPath(By.id("confirm-disconnect"), "/disconnect");
-		assertThat(this.browser.findElement(By.id("problem")).getText()).isEqualTo("Not disconnected yet");
-		assertThat(this.browser.findElement(By.tagName("body")).getText()).doesNotContain("ERROR").doesNotContain("said no");
+		assertThat(text(By.id("problem"))).isEqualTo("Not disconnected yet");
+		assertThat(text(By.tagName("body"))).doesNotContain("ERROR").doesNotContain("said no");
 		assertThat(storedKilograms(userId)).hasSize(31);
 		screenshot("9-withings-error");
 
@@ -318,10 +318,15 @@ class WithingsServletSampleBrowserTests {
 		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
 		awaitSyncedWeights(userId, 31);
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
-		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
-		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight");
-		assertThat(first.findElement(By.xpath("td[1]")).getText()).doesNotContainPattern(SamplePages.ISO_INSTANT);
-		assertThat(first.findElement(By.cssSelector("td.then")).getText()).isEqualTo("the data sync fetches what changed");
+		// the row's cells read together, again if the page reloaded itself in between
+		List<String> first = this.wait.until((driver) -> {
+			WebElement row = driver.findElement(By.cssSelector("#notification-list tbody tr"));
+			return List.of(row.findElement(By.xpath("td[1]")).getText(), row.findElement(By.xpath("td[2]")).getText(),
+					row.findElement(By.cssSelector("td.then")).getText());
+		});
+		assertThat(first.get(1)).isEqualTo("Weight");
+		assertThat(first.get(0)).doesNotContainPattern(SamplePages.ISO_INSTANT);
+		assertThat(first.get(2)).isEqualTo("the data sync fetches what changed");
 		List<BigDecimal> stored = storedKilograms(userId);
 		assertThat(stored).hasSize(31);
 		BigDecimal stepped = newestWeight();
@@ -332,7 +337,7 @@ class WithingsServletSampleBrowserTests {
 		assertThat(activity).containsKeys("LINKED", "NOTIFIED", "SYNCED");
 		assertThat(activity.get("SYNCED").get(0)).isEqualTo("Synced 1 measure group from Withings, announced by a notification");
 		assertThat(activity.get("NOTIFIED").get(0)).isEqualTo("Received Withings' notification about your weight and answered it");
-		assertThat(this.browser.findElement(By.id("latest-weight")).getText()).isEqualTo(stepped.toPlainString());
+		assertThat(text(By.id("latest-weight"))).isEqualTo(stepped.toPlainString());
 		SamplePages.assertReadableDashboard(this.browser);
 		screenshot("12-after-step-on-scale");
 		fullPageScreenshot("12-after-step-on-scale-full");
@@ -388,16 +393,16 @@ class WithingsServletSampleBrowserTests {
 
 		// sign out keeps the link (and the weights), revokes nothing; signing in again works
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
-		String signedIn = this.browser.findElement(By.id("user-id")).getText();
+		String signedIn = text(By.id("user-id"));
 		clickAndWaitForPath(By.id("sign-out"), "/?signed-out");
-		assertThat(this.browser.findElement(By.id("signed-out-note")).getText()).contains("Your Withings link is kept");
+		assertThat(text(By.id("signed-out-note"))).contains("Your Withings link is kept");
 		assertThat(this.browser.findElements(By.id("denied"))).isEmpty();
 		assertThat(this.simulator.counters().revocations()).isZero();
 		assertThat(this.authorizedClientService.loadWithingsAuthorizedClient("withings", signedIn)).isNotNull();
 		assertThat(storedKilograms(userId)).hasSize(33);
 		screenshot("16-signed-out-link-kept");
 		clickAndWaitForPath(By.id("sign-in"), "/dashboard");
-		assertThat(this.browser.findElement(By.id("user-id")).getText()).matches("\\d+");
+		assertThat(text(By.id("user-id"))).matches("\\d+");
 	}
 
 	/**
@@ -517,7 +522,7 @@ class WithingsServletSampleBrowserTests {
 
 	private String currentUserId(String app) {
 		this.browser.get(app + "/dashboard");
-		return this.browser.findElement(By.id("user-id")).getText();
+		return text(By.id("user-id"));
 	}
 
 	/** The whole page, the window made as tall as the page for the shot. */
@@ -534,6 +539,11 @@ class WithingsServletSampleBrowserTests {
 		Path directory = Files.createDirectories(Path.of("target", "screenshots"));
 		File shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE);
 		Files.copy(shot.toPath(), directory.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/** The element's text, read again when the page reloaded itself in between (live updates). */
+	private String text(By by) {
+		return this.wait.until((driver) -> driver.findElement(by).getText());
 	}
 
 }

@@ -285,7 +285,7 @@ class WithingsWebFluxSampleBrowserTests {
 		awaitSyncSettled(userId, (cursor) -> cursor.attempts() == 1);
 		String syncState = this.wait.until((driver) -> driver.findElement(By.id("sync-state")).getText());
 		assertThat(syncState).contains("Withings did not answer the last attempt; trying again in 1 min");
-		assertThat(this.browser.findElement(By.id("sync-problem")).getText())
+		assertThat(text(By.id("sync-problem")))
 			.startsWith("Data sync: weights fetched ")
 			.endsWith("; Withings did not answer the last attempt; trying again in 1 min");
 		assertThat(weightRows()).hasSize(30);
@@ -310,7 +310,7 @@ class WithingsWebFluxSampleBrowserTests {
 		this.browser.get(app("/disconnect"));
 		clickAndWaitForPath(By.id("confirm-disconnect"), "/disconnect");
 		assertThat(problem()).isEqualTo("Not disconnected yet");
-		assertThat(this.browser.findElement(By.tagName("body")).getText()).doesNotContain("ERROR").doesNotContain("said no");
+		assertThat(text(By.tagName("body"))).doesNotContain("ERROR").doesNotContain("said no");
 		assertThat(storedLink(userId)).isNotNull();
 		assertThat(storedKilograms(userId)).hasSize(31);
 		screenshot("8-withings-error");
@@ -362,10 +362,15 @@ class WithingsWebFluxSampleBrowserTests {
 		clickAndWaitForPath(By.id("step-on-scale"), "/dashboard");
 		awaitSyncedWeights(userId, 31);
 		this.wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#notification-list tbody tr"), 1));
-		WebElement first = this.browser.findElement(By.cssSelector("#notification-list tbody tr"));
-		assertThat(first.findElement(By.xpath("td[2]")).getText()).isEqualTo("Weight");
-		assertThat(first.findElement(By.xpath("td[1]")).getText()).doesNotContainPattern(SamplePages.ISO_INSTANT);
-		assertThat(first.findElement(By.cssSelector("td.then")).getText()).isEqualTo("the data sync fetches what changed");
+		// the row's cells read together, again if the page reloaded itself in between
+		List<String> first = this.wait.until((driver) -> {
+			WebElement row = driver.findElement(By.cssSelector("#notification-list tbody tr"));
+			return List.of(row.findElement(By.xpath("td[1]")).getText(), row.findElement(By.xpath("td[2]")).getText(),
+					row.findElement(By.cssSelector("td.then")).getText());
+		});
+		assertThat(first.get(1)).isEqualTo("Weight");
+		assertThat(first.get(0)).doesNotContainPattern(SamplePages.ISO_INSTANT);
+		assertThat(first.get(2)).isEqualTo("the data sync fetches what changed");
 		BigDecimal stepped = newestWeight();
 		assertThat(storedKilograms(userId)).hasSize(31).usingElementComparator(BigDecimal::compareTo).contains(stepped);
 		assertThat(this.browser.findElements(By.cssSelector("#chart circle.point"))).hasSize(31);
@@ -584,7 +589,7 @@ class WithingsWebFluxSampleBrowserTests {
 	}
 
 	private String text(String id) {
-		return this.browser.findElement(By.id(id)).getText();
+		return text(By.id(id));
 	}
 
 	private String problem() {
@@ -605,6 +610,11 @@ class WithingsWebFluxSampleBrowserTests {
 		Path directory = Files.createDirectories(Path.of("target", "screenshots"));
 		File shot = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.FILE);
 		Files.copy(shot.toPath(), directory.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/** The element's text, read again when the page reloaded itself in between (live updates). */
+	private String text(By by) {
+		return this.wait.until((driver) -> driver.findElement(by).getText());
 	}
 
 }
