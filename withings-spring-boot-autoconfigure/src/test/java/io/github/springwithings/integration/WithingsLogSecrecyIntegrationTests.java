@@ -20,6 +20,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -27,6 +29,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"logging.level.com.github.tomakehurst=INFO" })
 @Import(WithingsLogSecrecyIntegrationTests.SimulatorClockConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
 class WithingsLogSecrecyIntegrationTests {
 
 	static final WithingsSimulator simulator = AbstractWithingsLoginIntegrationTests.startSimulator();
@@ -72,6 +76,9 @@ class WithingsLogSecrecyIntegrationTests {
 
 	@AfterAll
 	static void stopSimulator() {
+		// the cached context leaves Logback at TRACE for every later test class of this JVM
+		LoggingSystem.get(WithingsLogSecrecyIntegrationTests.class.getClassLoader())
+			.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 		simulator.stop();
 	}
 

@@ -102,15 +102,27 @@ public final class TestDatabases {
 		return "";
 	}
 
-	/** Whether an R2DBC driver is on the class path for the tests' database. */
+	/**
+	 * Whether the R2DBC variants run on the tests' database: an R2DBC driver is on the class path
+	 * for it, and the run is not the one through MySQL Connector/J ({@code jdbc:mysql:}), which is
+	 * about the JDBC driver: its R2DBC side is r2dbc-mariadb on the same server, as in the
+	 * MariaDB run.
+	 */
 	public static boolean r2dbc() {
+		String url = serverUrl();
+		if (url != null && url.startsWith("jdbc:mysql:")) {
+			return false;
+		}
 		return switch (platform()) {
 			case "h2", "postgresql", "mariadb" -> true;
 			default -> false;
 		};
 	}
 
-	/** HSQLDB and Derby have no R2DBC driver: the R2DBC variant of a store test is skipped there. */
+	/**
+	 * HSQLDB and Derby have no R2DBC driver, and the MySQL Connector/J run repeats no R2DBC test:
+	 * the R2DBC variant of a store test is skipped there.
+	 */
 	public static void assumeR2dbc() {
 		org.junit.jupiter.api.Assumptions.assumeTrue(r2dbc(), () -> "no R2DBC driver for " + platform());
 	}

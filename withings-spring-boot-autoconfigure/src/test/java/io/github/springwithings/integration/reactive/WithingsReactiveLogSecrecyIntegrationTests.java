@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -31,6 +33,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,6 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"logging.level.wiremock=INFO", "logging.level.com.github.tomakehurst=INFO" })
 @Import(WithingsReactiveLogSecrecyIntegrationTests.ObservationConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
 class WithingsReactiveLogSecrecyIntegrationTests {
 
 	static final WithingsSimulator simulator = WithingsSimulator.start();
@@ -110,6 +114,9 @@ class WithingsReactiveLogSecrecyIntegrationTests {
 
 	@AfterAll
 	static void stopSimulator() {
+		// the cached context leaves Logback at TRACE for every later test class of this JVM
+		LoggingSystem.get(WithingsReactiveLogSecrecyIntegrationTests.class.getClassLoader())
+			.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
 		simulator.stop();
 	}
 
